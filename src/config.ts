@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// Every setting comes from the environment, validated once at start-up. Defaults make
+// `npm start` work on a fresh machine (embedded database, simulator); production sets its own.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default('.data'),
+  // Supabase-issued JWTs: HS256 shared secret, or a JWKS URL for asymmetric keys.
+  JWT_SECRET: z.string().min(32).optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_AUDIENCE: z.string().default('authenticated'),
+  JWT_ISSUER: z.string().optional(),
+  // AES-256-GCM keys for the Cegid secrets: "keyId:base64Key[,keyId:base64Key]"; the first encrypts.
+  SECRETS_KEYS: z.string().optional(),
+  // Cegid endpoints (modeled: see README). Empty with QUADRA_SIMULATOR=embedded.
+  CPA_BASE_URL: z.string().url().optional(),
+  CFE_BASE_URL: z.string().url().optional(),
+  CEGID_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  CEGID_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  QUADRA_SIMULATOR: z.enum(['off', 'embedded']).default('off'),
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  // Schedules (cron, in SCHEDULE_TZ): automatic sends and the nightly verification run.
+  SCHEDULE_TZ: z.string().default('Europe/Paris'),
+  SEND_CRON: z.string().default('*/10 * * * *'),
+  NIGHTLY_CRON: z.string().default('0 2 * * *'),
+  REFERENCE_CRON: z.string().default('30 1 * * *'),
+  SWEEP_CRON: z.string().default('*/15 * * * *'),
+  VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
+  JOBS: bool.default(true),
+  JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === 'production') {
+    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL) throw new Error('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required in production');
+    if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
+  }
+  return cfg;
+}

@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+export interface QueryResult<T> { rows: T[]; affectedRows: number }
+
+/** What a repository needs: one statement at a time, inside or outside a transaction. */
+export interface Queryable {
+  query<T = Row>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+/** A transaction: statements, and multi-statement scripts (migrations). */
+export interface Tx extends Queryable {
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Several statements in one string (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+  /** The embedded engine itself, for pg-boss's pglite backend. */
+  readonly pglite?: PGlite;
+}
+
+// Both engines return the same JS types: int8 as number (cents stay far below 2^53), dates as
+// 'YYYY-MM-DD' strings (an accounting date has no time zone), timestamps as Date.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+const parseInt8 = (v: string) => Number(v);
+const keepString = (v: string) => v;
+
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ?? 'memory://', {
+    parsers: { [INT8]: parseInt8, [DATE]: keepString, [NUMERIC]: keepString },
+  });
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await q.query<T>(sql, params);
+      return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
+    },
+    exec: async (sql) => { await q.exec(sql); },
+  });
+  return {
+    kind: 'pglite',
+    pglite: db,
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}
+
+export function openPostgres(url: string, max: number): Database {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) => {
+      if (oid === INT8) return parseInt8;
+      if (oid === DATE || oid === NUMERIC) return keepString;
+      return pg.types.getTypeParser(oid, format as 'text');
+    }) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max, types, application_name: 'quadra-sync' });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const wrap = (q: { query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult> }): Tx => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await q.query(sql, params as unknown[]);
+      return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
+    },
+    // No parameters: the simple protocol, which takes several statements.
+    exec: async (sql) => { await q.query(sql); },
+  });
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const out = await fn(wrap(client));
+        await client.query('commit');
+        return out;
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function openDatabase(opts: { url?: string; dataDir?: string; poolMax?: number }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolMax ?? 10) : openPglite(opts.dataDir);
+}

@@ -1,0 +1,25 @@
+import type { Database, Tx } from './database.ts';
+
+/** The JWT claims of the caller, as Supabase's API hands them to Postgres. */
+export interface Claims { sub: string; role?: string; [k: string]: unknown }
+
+/**
+ * A user-scoped transaction: role authenticated and request.jwt.claims set, exactly as
+ * Supabase's API does, so row-level security decides what the statements can see and change.
+ */
+export function asUser<T>(db: Database, claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)", [
+      JSON.stringify({ ...claims, role: 'authenticated' }),
+    ]);
+    return fn(tx);
+  });
+}
+
+/** A service transaction (jobs, the sync pipeline): role service_role, which bypasses RLS. */
+export function asService<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query("select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)");
+    return fn(tx);
+  });
+}

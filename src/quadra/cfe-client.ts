@@ -1,0 +1,238 @@
+/**
+ * Cegid File Exchange (CFE) client: deposits zipped Quadra ASCII files for a firm.
+ *
+ * Modeled flow: client-credentials token from `{baseUrl}/token`, then
+ * `GET {baseUrl}/sic/{sicCode}/container` -> `{ containerUrl }`, a SAS URL to the firm's Azure
+ * Blob container (404 `ContainerNotFoundInSicSettings` when the firm has none). Blobs are then
+ * handled with the real Azure SDK. Quadra imports (and removes) a deposit when the user opens the
+ * dossier; until then it can be replaced or withdrawn, which is what remove()'s result tells.
+ *
+ * Blob naming (modeled, see depositBlobName): `{dossierCode}/{depositId}.zip`.
+ */
+import { AnonymousCredential, ContainerClient, RestError } from '@azure/storage-blob';
+import { CegidError } from './errors.ts';
+import { authorizedRequest, createHttpClient, createTokenSource, type TokenSource } from './http.ts';
+import { ContainerResponseSchema } from './types.ts';
+
+export interface CfePaths {
+  token: string;
+  /** `{sic}` is replaced by the URL-encoded SIC code. */
+  container: string;
+}
+
+export const DEFAULT_CFE_PATHS: CfePaths = {
+  token: '/token',
+  container: '/sic/{sic}/container',
+};
+
+export interface CfeClientOptions {
+  baseUrl: string;
+  sicCode: string;
+  apiKey: string;
+  secret: string;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  retryAfterCapMs?: number;
+  now?: () => number;
+  paths?: Partial<CfePaths>;
+  fetch?: typeof fetch;
+}
+
+export interface ResolvedContainer {
+  containerName: string;
+  /** Container URL WITHOUT its SAS query: safe to log and show. */
+  endpoint: string;
+  /** When the SAS stops working, if the URL says (`se`). */
+  expiresOn?: Date;
+}
+
+export interface DepositBlob {
+  name: string;
+  size: number;
+  lastModified: Date;
+  metadata: Record<string, string>;
+}
+
+export interface CfeClient {
+  /** Exchanges the CFE key for the firm's container. Used live as the connection check. */
+  resolveContainer(): Promise<ResolvedContainer>;
+  /** Creates or overwrites a blob. Metadata keys must be C#-identifier-like, values ASCII. */
+  upload(blobName: string, bytes: Uint8Array, metadata?: Record<string, string>): Promise<{ blobName: string; etag: string }>;
+  exists(blobName: string): Promise<boolean>;
+  /** 'absent' = already gone, i.e. Quadra has taken it for import (or it never existed). */
+  remove(blobName: string): Promise<'deleted' | 'absent'>;
+  /** Deposits still waiting in the container, optionally under a prefix (e.g. `BOULANG/`). */
+  list(prefix?: string): Promise<DepositBlob[]>;
+}
+
+/** The modeled deposit name: one folder per dossier, one zip per send. */
+export function depositBlobName(dossierCode: string, depositId: string): string {
+  if (!dossierCode || /[/\\]/.test(dossierCode)) throw new Error(`invalid dossier code for a blob name: ${JSON.stringify(dossierCode)}`);
+  if (!depositId || /[/\\]/.test(depositId)) throw new Error(`invalid deposit id for a blob name: ${JSON.stringify(depositId)}`);
+  return `${dossierCode}/${depositId}.zip`;
+}
+
+export function createCfeClient(opts: CfeClientOptions): CfeClient {
+  const paths = { ...DEFAULT_CFE_PATHS, ...opts.paths };
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const maxAttempts = opts.maxAttempts ?? 4;
+  const retryBaseMs = opts.retryBaseMs ?? 500;
+
+  let tokens: TokenSource | undefined;
+  let sasUrl: string | undefined;
+  const http = createHttpClient({
+    service: 'cfe',
+    timeoutMs: opts.timeoutMs,
+    maxAttempts: opts.maxAttempts,
+    retryBaseMs: opts.retryBaseMs,
+    retryMaxMs: opts.retryMaxMs,
+    retryAfterCapMs: opts.retryAfterCapMs,
+    fetch: opts.fetch,
+    secrets: () => [opts.apiKey, opts.secret, tokens?.current() ?? '', sasUrl ?? ''],
+  });
+  const tokenSource = (tokens = createTokenSource({
+    service: 'cfe',
+    http,
+    tokenUrl: base + paths.token,
+    clientId: opts.apiKey,
+    clientSecret: opts.secret,
+    now: opts.now,
+  }));
+
+  let cached: { client: ContainerClient; info: ResolvedContainer; refreshAt: number } | undefined;
+
+  async function fetchContainer(): Promise<NonNullable<typeof cached>> {
+    const url = base + paths.container.replaceAll('{sic}', encodeURIComponent(opts.sicCode));
+    const res = await authorizedRequest(http, tokenSource, { method: 'GET', url });
+    const parsed = ContainerResponseSchema.safeParse(res.body);
+    if (!parsed.success) {
+      throw new CegidError({ service: 'cfe', status: res.status, code: 'BadResponse', message: 'CFE container response has an unexpected shape', retryable: false });
+    }
+    sasUrl = parsed.data.containerUrl;
+    const u = new URL(sasUrl);
+    const se = u.searchParams.get('se');
+    const expiresOn = se ? new Date(se) : undefined;
+    const endpoint = `${u.origin}${u.pathname}`;
+    const containerName = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '');
+    const client = new ContainerClient(sasUrl, new AnonymousCredential(), {
+      retryOptions: {
+        maxTries: maxAttempts,
+        tryTimeoutInMs: timeoutMs,
+        retryDelayInMs: retryBaseMs,
+        maxRetryDelayInMs: Math.max(retryBaseMs, opts.retryMaxMs ?? 10_000),
+      },
+    });
+    const t = now();
+    // Re-resolve well before the SAS expires (5 min, or half its life if shorter); unknown expiry -> 50 min.
+    const life = expiresOn && !Number.isNaN(expiresOn.getTime()) ? expiresOn.getTime() - t : 3_600_000;
+    const info: ResolvedContainer = { containerName, endpoint };
+    if (expiresOn && !Number.isNaN(expiresOn.getTime())) info.expiresOn = expiresOn;
+    return { client, info, refreshAt: t + life - Math.min(300_000, life / 2) };
+  }
+
+  async function container(): Promise<NonNullable<typeof cached>> {
+    if (!cached || now() >= cached.refreshAt) cached = await fetchContainer();
+    return cached;
+  }
+
+  /**
+   * Runs a blob operation; an auth failure (SAS expired or revoked) re-resolves the container
+   * once, like a 401 refreshes a token. Azure errors become CegidError without the SAS URL.
+   */
+  async function withContainer<T>(what: string, op: (c: ContainerClient) => Promise<T>): Promise<T> {
+    const first = await container();
+    try {
+      return await op(first.client);
+    } catch (e) {
+      if (isAuthFailure(e)) {
+        cached = undefined;
+        try {
+          return await op((await container()).client);
+        } catch (e2) {
+          throw blobError(what, e2);
+        }
+      }
+      throw blobError(what, e);
+    }
+  }
+
+  function blobError(what: string, e: unknown): CegidError {
+    const secrets = [opts.apiKey, opts.secret, sasUrl ?? '', sasUrl ? new URL(sasUrl).search : ''];
+    if (e instanceof CegidError) return e;
+    const name = e instanceof Error ? e.name : '';
+    if (name === 'AbortError' || name === 'TimeoutError') {
+      return new CegidError({ service: 'cfe', code: 'Timeout', message: `CFE ${what} timed out`, secrets });
+    }
+    if (e instanceof RestError) {
+      const status = e.statusCode;
+      const azCode = typeof e.code === 'string' ? e.code : undefined;
+      const code =
+        status === undefined ? 'Unavailable' // network: REQUEST_SEND_ERROR, ECONNREFUSED...
+        : status === 401 ? 'Unauthorized'
+        : status === 403 ? 'Forbidden'
+        : status === 404 ? 'NotFound'
+        : status === 429 ? 'RateLimited'
+        : status >= 500 ? (status === 503 && azCode === 'ServerBusy' ? 'RateLimited' : 'Unavailable')
+        : azCode ?? 'HttpError';
+      return new CegidError({
+        service: 'cfe',
+        ...(status !== undefined ? { status } : {}),
+        code,
+        message: `CFE ${what} failed${status !== undefined ? ` with HTTP ${status}` : ''}${azCode ? ` (${azCode})` : ''}`,
+        secrets,
+      });
+    }
+    return new CegidError({ service: 'cfe', code: 'Unavailable', message: `CFE ${what} failed (${name || 'error'})`, secrets });
+  }
+
+  return {
+    async resolveContainer() {
+      cached = await fetchContainer();
+      return cached.info;
+    },
+
+    upload(blobName, bytes, metadata) {
+      return withContainer(`upload of ${blobName}`, async (c) => {
+        const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
+          blobHTTPHeaders: { blobContentType: 'application/zip' },
+          ...(metadata ? { metadata } : {}),
+        });
+        return { blobName, etag: res.etag ?? '' };
+      });
+    },
+
+    exists(blobName) {
+      return withContainer(`existence check of ${blobName}`, (c) => c.getBlobClient(blobName).exists());
+    },
+
+    remove(blobName) {
+      return withContainer(`removal of ${blobName}`, async (c) => {
+        const res = await c.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: 'include' });
+        return res.succeeded ? 'deleted' : 'absent';
+      });
+    },
+
+    list(prefix) {
+      return withContainer(`listing${prefix ? ` of ${prefix}` : ''}`, async (c) => {
+        const out: DepositBlob[] = [];
+        for await (const b of c.listBlobsFlat({ includeMetadata: true, ...(prefix ? { prefix } : {}) })) {
+          out.push({
+            name: b.name,
+            size: b.properties.contentLength ?? 0,
+            lastModified: b.properties.lastModified,
+            metadata: b.metadata ?? {},
+          });
+        }
+        return out;
+      });
+    },
+  };
+}
+
+function isAuthFailure(e: unknown): boolean {
+  return e instanceof RestError && (e.statusCode === 401 || e.statusCode === 403);
+}

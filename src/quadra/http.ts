@@ -1,0 +1,310 @@
+/**
+ * The one fetch wrapper used to reach Cegid: per-attempt timeout, retries with exponential
+ * backoff + jitter on 429/5xx/network errors/timeouts (honouring Retry-After), none on other
+ * 4xx, and Cegid-style JSON errors `{ code, message }` turned into CegidError.
+ */
+import { CegidError, type CegidService } from './errors.ts';
+import { TokenResponseSchema } from './types.ts';
+
+export interface HttpOptions {
+  service: CegidService;
+  /** Per attempt. Default 15 s. */
+  timeoutMs?: number;
+  /** Total attempts including the first. Default 4. */
+  maxAttempts?: number;
+  /** First backoff step; doubles per attempt. Default 500 ms. */
+  retryBaseMs?: number;
+  /** Ceiling for one computed backoff. Default 10 s. */
+  retryMaxMs?: number;
+  /** Longest Retry-After we are willing to sleep; beyond it we give up (retryable) so a job can reschedule. Default 30 s. */
+  retryAfterCapMs?: number;
+  /** Strings that must never appear in an error message (key, secret, tokens). */
+  secrets?: () => readonly string[];
+  fetch?: typeof fetch;
+  /** Injected for tests of the backoff maths; defaults to Math.random. */
+  random?: () => number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
+  /** Cancels all attempts (e.g. job shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+}
+
+export type HttpClient = (req: HttpRequest) => Promise<HttpResponse>;
+
+const DEFAULTS = {
+  timeoutMs: 15_000,
+  maxAttempts: 4,
+  retryBaseMs: 500,
+  retryMaxMs: 10_000,
+  retryAfterCapMs: 30_000,
+};
+
+export function createHttpClient(opts: HttpOptions): HttpClient {
+  const o = { ...DEFAULTS, ...stripUndefined(opts) };
+  const doFetch = opts.fetch ?? fetch;
+  const random = opts.random ?? Math.random;
+  const secrets = () => opts.secrets?.() ?? [];
+  const maxAttempts = Math.max(1, Math.floor(o.maxAttempts));
+
+  return async function request(req: HttpRequest): Promise<HttpResponse> {
+    const where = `${req.method} ${describeUrl(req.url)}`;
+    for (let attempt = 1; ; attempt++) {
+      let failure: CegidError;
+      let retryAfterMs: number | undefined;
+      try {
+        const signal = req.signal
+          ? AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs)])
+          : AbortSignal.timeout(o.timeoutMs);
+        const init: RequestInit = { method: req.method, signal };
+        if (req.headers) init.headers = req.headers;
+        if (req.body !== undefined) init.body = req.body;
+        const res = await doFetch(req.url, init);
+        // Read the body inside the try: the timeout also covers a slow body.
+        const text = await res.text();
+        if (res.ok) {
+          return { status: res.status, headers: res.headers, body: parseJsonBody(text, opts.service, where, res.status, secrets()) };
+        }
+        failure = errorFromResponse(opts.service, where, res.status, text, secrets());
+        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      } catch (e) {
+        if (e instanceof CegidError) throw e; // BadResponse on a 2xx: retrying will not fix it
+        if (req.signal?.aborted) throw e; // caller cancelled: not Cegid's fault, not ours to map
+        failure = errorFromException(opts.service, where, e, o.timeoutMs, secrets());
+      }
+
+      if (!failure.retryable || attempt >= maxAttempts) throw failure;
+
+      let delay = backoff(attempt, o.retryBaseMs, o.retryMaxMs, random);
+      if (retryAfterMs !== undefined) {
+        if (retryAfterMs > o.retryAfterCapMs) {
+          // Sleeping minutes inside a request helps nobody: surface it with the wait so the
+          // caller (a queued job) can reschedule.
+          throw new CegidError({
+            service: opts.service,
+            status: failure.status,
+            code: failure.code,
+            message: `${failure.message} (server asked to wait ${Math.ceil(retryAfterMs / 1000)} s)`,
+            retryable: true,
+            retryAfterMs,
+            secrets: secrets(),
+          });
+        }
+        delay = Math.max(delay, retryAfterMs);
+      }
+      await sleep(delay, req.signal);
+    }
+  };
+}
+
+/** Full-jitter-ish: between half and all of base * 2^(attempt-1), capped. */
+export function backoff(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. Returns ms, or undefined if absent/unparseable. */
+export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+function errorFromResponse(service: CegidService, where: string, status: number, text: string, secrets: readonly string[]): CegidError {
+  let cegidCode: string | undefined;
+  let cegidMessage: string | undefined;
+  try {
+    const j: unknown = JSON.parse(text);
+    if (j && typeof j === 'object') {
+      const r = j as Record<string, unknown>;
+      // Cegid-style { code, message }; OAuth-style { error, error_description } on /token.
+      if (typeof r.code === 'string') cegidCode = r.code;
+      else if (typeof r.error === 'string') cegidCode = r.error;
+      if (typeof r.message === 'string') cegidMessage = r.message;
+      else if (typeof r.error_description === 'string') cegidMessage = r.error_description;
+    }
+  } catch {
+    // not JSON (a proxy's HTML page, an empty body): the status alone decides
+  }
+  const code = codeFor(status, cegidCode);
+  const detail = [cegidCode && cegidCode !== code ? cegidCode : undefined, cegidMessage]
+    .filter(Boolean)
+    .join(': ')
+    .slice(0, 300);
+  return new CegidError({
+    service,
+    status,
+    code,
+    message: `${service.toUpperCase()} ${where} failed with HTTP ${status} ${code}${detail ? ` (${detail})` : ''}`,
+    secrets,
+  });
+}
+
+function codeFor(status: number, cegidCode: string | undefined): string {
+  // Status-derived codes win for auth and availability: their remedy depends on the class of
+  // failure, not on how a given gateway spells it (invalid_client, TokenExpired, ...).
+  if (status === 401) return 'Unauthorized';
+  if (status === 429) return 'RateLimited';
+  if (status >= 500) return status === 504 ? 'Timeout' : 'Unavailable';
+  if (status === 403) return 'Forbidden';
+  if (cegidCode) return cegidCode;
+  if (status === 404) return 'NotFound';
+  if (status === 400) return 'BadRequest';
+  return 'HttpError';
+}
+
+function errorFromException(service: CegidService, where: string, e: unknown, timeoutMs: number, secrets: readonly string[]): CegidError {
+  const name = e instanceof Error ? e.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new CegidError({ service, code: 'Timeout', message: `${service.toUpperCase()} ${where} timed out after ${timeoutMs} ms`, secrets });
+  }
+  // fetch() network failures are TypeError('fetch failed') with the socket error as cause.
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : undefined;
+  const reason = (cause as { code?: string } | undefined)?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+  return new CegidError({ service, code: 'Unavailable', message: `${service.toUpperCase()} ${where} could not reach Cegid (${reason})`, secrets });
+}
+
+function parseJsonBody(text: string, service: CegidService, where: string, status: number, secrets: readonly string[]): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CegidError({ service, status, code: 'BadResponse', message: `${service.toUpperCase()} ${where} returned non-JSON content`, retryable: false, secrets });
+  }
+}
+
+/** Path only: query strings may carry SAS signatures or other credentials. */
+function describeUrl(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth2 client credentials, shared by CPA and CFE (both modeled on Quadra On Demand's /token).
+
+export interface TokenSourceOptions {
+  service: CegidService;
+  http: HttpClient;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  now?: () => number;
+  /** Refresh this long before expiry. Default 60 s (halved for very short-lived tokens). */
+  refreshMarginMs?: number;
+}
+
+export interface TokenSource {
+  /** A valid access token, from cache when it has more than the margin left. */
+  get(): Promise<string>;
+  /** Fetches a new token regardless of the cache. */
+  refresh(): Promise<{ token: string; expiresAt: Date }>;
+  /** Drops the cached token if it is still `token` (another caller may already have refreshed). */
+  invalidate(token?: string): void;
+  /** The cached token's expiry, if any. */
+  expiresAt(): Date | undefined;
+  /** The cached token, if any (only for scrubbing it out of messages). */
+  current(): string | undefined;
+}
+
+export function createTokenSource(o: TokenSourceOptions): TokenSource {
+  const now = o.now ?? Date.now;
+  const margin = o.refreshMarginMs ?? 60_000;
+  let cached: { token: string; expiresAt: number; refreshAt: number } | undefined;
+  let inflight: Promise<{ token: string; expiresAt: Date }> | undefined;
+
+  async function fetchToken(): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = now();
+    const res = await o.http({
+      method: 'POST',
+      url: o.tokenUrl,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: o.clientId, client_secret: o.clientSecret }),
+    });
+    const parsed = TokenResponseSchema.safeParse(res.body);
+    if (!parsed.success) {
+      throw new CegidError({ service: o.service, status: res.status, code: 'BadResponse', message: `${o.service.toUpperCase()} token response has an unexpected shape`, retryable: false });
+    }
+    const ttlMs = parsed.data.expires_in * 1000;
+    cached = {
+      token: parsed.data.access_token,
+      expiresAt: issuedAt + ttlMs,
+      refreshAt: issuedAt + ttlMs - Math.min(margin, ttlMs / 2),
+    };
+    return { token: cached.token, expiresAt: new Date(cached.expiresAt) };
+  }
+
+  function refresh(): Promise<{ token: string; expiresAt: Date }> {
+    // Concurrent callers share one token request.
+    inflight ??= fetchToken().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  return {
+    async get() {
+      if (cached && now() < cached.refreshAt) return cached.token;
+      return (await refresh()).token;
+    },
+    refresh,
+    invalidate(token) {
+      if (!token || cached?.token === token) cached = undefined;
+    },
+    expiresAt: () => (cached ? new Date(cached.expiresAt) : undefined),
+    current: () => cached?.token,
+  };
+}
+
+/**
+ * Sends `req` with a Bearer token; on a 401 drops the token, gets a new one and retries once
+ * (a token can be revoked or expire early on Cegid's side). A second 401 is final.
+ */
+export async function authorizedRequest(http: HttpClient, tokens: TokenSource, req: HttpRequest): Promise<HttpResponse> {
+  const send = (token: string) =>
+    http({ ...req, headers: { accept: 'application/json', ...req.headers, authorization: `Bearer ${token}` } });
+  const token = await tokens.get();
+  try {
+    return await send(token);
+  } catch (e) {
+    if (!(e instanceof CegidError) || e.status !== 401) throw e;
+    tokens.invalidate(token);
+    return await send(await tokens.get());
+  }
+}
