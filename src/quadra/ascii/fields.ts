@@ -84,3 +84,18 @@ export const I_FIELDS = {
 export function sliceField(line: string, spec: FieldSpec): string {
   return line.substring(spec.pos - 1, spec.pos - 1 + spec.width);
 }
+
+/** Only U+0020 pads fields: other spaces (no-break space…) are data. */
+export function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+export function trimEndSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+  return end === text.length ? text : text.slice(0, end);
+}

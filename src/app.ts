@@ -1,0 +1,66 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { AppError, fromDatabaseError } from './lib/errors.ts';
+import { router } from './routes/env.ts';
+import { firmRoutes } from './routes/firms.ts';
+import { healthRoutes } from './routes/health.ts';
+import type { Services } from './services.ts';
+
+export function createApp(s: Services) {
+  const app = router();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const log = s.log.child({ requestId: c.get('requestId') });
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    // Path only: query strings and bodies can carry data that has no place in logs.
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  app.use('/v1/*', bodyLimit({
+    maxSize: s.config.JSON_BODY_LIMIT,
+    onError: () => { throw new AppError(413, 'payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`); },
+  }));
+  app.use('/v1/*', async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!token) throw new AppError(401, 'unauthorized', 'A bearer access token is required');
+    c.set('user', await s.verifyToken(token));
+    await next();
+  });
+
+  app.route('/', healthRoutes(s));
+  app.route('/', firmRoutes(s));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Quadra Sync API', version: '1.0.0', description: 'Connects an accounting firm to Cegid Quadra: reference data, entries, deposits, verification.' },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Quadra Sync API' }));
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => {
+    const known = err instanceof AppError ? err : fromDatabaseError(err);
+    if (known) {
+      return c.json({ error: { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}) } }, known.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : 'http_error';
+      const message = status === 400 ? 'The request body is not valid JSON' : err.message;
+      return c.json({ error: { code, message } }, status);
+    }
+    (c.get('log') ?? s.log).error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side; the request changed nothing' } }, 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,29 @@
+import type { Queryable } from '../database.ts';
+
+export interface FirmRow { id: string; name: string; sic_code: string; role: 'admin' | 'member'; created_at: Date }
+
+export async function createFirm(tx: Queryable, name: string, sicCode: string): Promise<string> {
+  const r = await tx.query<{ id: string }>('select private.create_firm($1, $2) as id', [name, sicCode]);
+  return r.rows[0]!.id;
+}
+
+/** The caller's firms with the caller's role (RLS limits firms to the caller's own). */
+export async function listMyFirms(tx: Queryable, userId: string): Promise<FirmRow[]> {
+  const r = await tx.query<FirmRow>(
+    `select f.id, f.name, f.sic_code, m.role, f.created_at
+       from public.firms f join public.firm_members m on m.firm_id = f.id and m.user_id = $1
+      order by f.created_at, f.id`,
+    [userId],
+  );
+  return r.rows;
+}
+
+export async function getMyFirm(tx: Queryable, userId: string, firmId: string): Promise<FirmRow | undefined> {
+  const r = await tx.query<FirmRow>(
+    `select f.id, f.name, f.sic_code, m.role, f.created_at
+       from public.firms f join public.firm_members m on m.firm_id = f.id and m.user_id = $1
+      where f.id = $2`,
+    [userId, firmId],
+  );
+  return r.rows[0];
+}

@@ -1,0 +1,393 @@
+import { CP1252_BYTE, foldText, isWritable } from './encoding.ts';
+import type { FoldResult } from './encoding.ts';
+import { M_FIELDS, M_LINE_LENGTH, M_RECORD_LENGTH, trimEndSpaces, trimSpaces } from './fields.ts';
+import type { FieldSpec, MFieldName } from './fields.ts';
+
+export interface MLineInput {
+  /** Our account number; Quadra keeps 8 bytes, longer ones are truncated and reported. */
+  account: string;
+  /** 1 to 3 characters: the first 2 go to position 10, all 3 to position 111. */
+  journalCode: string;
+  /** ISO YYYY-MM-DD, 1970..2069 (the years DDMMYY can carry unambiguously). */
+  date: string;
+  sense: 'D' | 'C';
+  /** Positive safe integer, at most 999999999999. */
+  amountCents: number;
+  /** Free label: its first 20 bytes at 22, first 30 bytes at 117, after folding to Windows-1252. */
+  label: string;
+  /** Digits only: at 75 when it fits 5 digits (zero-padded), else blank there; its first 8 at 100. */
+  pieceNumber?: string;
+  /** Our matching reference, 1..10 ASCII letters or digits, at 149. */
+  reference?: string;
+  /** Supporting document's file name (8.3, e.g. 00001234.pdf), at 182; the file travels in the same zip. */
+  attachment?: string;
+  /** ISO date, written at 64; '000000' when absent. */
+  dueDate?: string;
+  /** ISO 4217 code, default EUR. */
+  currency?: string;
+}
+
+export interface WriterOptions {
+  /**
+   * How accounts shorter than 8 are padded, a per-dossier setting. 'space' (default): left-aligned,
+   * space padded. 'zero': numeric accounts are right-padded with '0' to 8, for dossiers with
+   * fixed-length accounts; other accounts stay space padded.
+   */
+  accountPadding?: 'space' | 'zero';
+}
+
+export type AsciiChange =
+  | { kind: 'account_truncated'; field: 'account'; from: string; to: string }
+  | { kind: 'label_truncated'; field: 'label20' | 'label30'; from: string; to: string }
+  | { kind: 'characters_folded'; field: 'label' | 'account' | 'attachment'; from: string; to: string; chars: string[] };
+
+export interface WrittenLine {
+  /** Exactly one record: 231 bytes and CRLF. */
+  bytes: Uint8Array;
+  changes: AsciiChange[];
+}
+
+/** An input the writer refuses; `field` names the MLineInput property. */
+export class AsciiWriteError extends RangeError {
+  readonly field: keyof MLineInput;
+  /** What is wrong with the value, without the field name. */
+  readonly problem: string;
+  /** 0-based position of the line in the input, set by the multi-line writers. */
+  readonly index: number | undefined;
+
+  constructor(field: keyof MLineInput, problem: string, index?: number) {
+    super(`${index === undefined ? '' : `line ${index}: `}field "${field}" ${problem}`);
+    this.name = 'AsciiWriteError';
+    this.field = field;
+    this.problem = problem;
+    this.index = index;
+  }
+}
+
+const SPACE = 0x20;
+const ZERO = 0x30;
+const MAX_AMOUNT_CENTS = 999_999_999_999;
+
+const at = (field: MFieldName): number => M_FIELDS[field].pos - 1;
+const AT_ACCOUNT = at('account');
+const AT_JOURNAL = at('journalCode');
+const AT_DATE = at('date');
+const AT_LABEL20 = at('label20');
+const AT_SENSE = at('sense');
+const AT_AMOUNT = at('amountCents');
+const AT_DUE_DATE = at('dueDate');
+const AT_PIECE5 = at('pieceNumber5');
+const AT_PIECE8 = at('pieceNumber8');
+const AT_CURRENCY = at('currency');
+const AT_JOURNAL3 = at('journalCode3');
+const AT_LABEL30 = at('label30');
+const AT_REFERENCE = at('reference');
+const AT_ATTACHMENT = at('attachment');
+const ACCOUNT_WIDTH = M_FIELDS.account.width;
+const LABEL20_WIDTH = M_FIELDS.label20.width;
+const LABEL30_WIDTH = M_FIELDS.label30.width;
+const PIECE5_WIDTH = M_FIELDS.pieceNumber5.width;
+const PIECE8_WIDTH = M_FIELDS.pieceNumber8.width;
+const JOURNAL_WIDTH = M_FIELDS.journalCode.width;
+
+/** Every constant byte of a line; a line starts as a copy of it, so unfilled fields are blank by construction. */
+const TEMPLATE: Uint8Array = buildTemplate();
+
+function buildTemplate(): Uint8Array {
+  const line = new Uint8Array(M_LINE_LENGTH).fill(SPACE);
+  const put = (spec: FieldSpec, text: string): void => {
+    for (let i = 0; i < spec.width; i++) line[spec.pos - 1 + i] = text.charCodeAt(i);
+  };
+  put(M_FIELDS.type, 'M');
+  put(M_FIELDS.folio, '000');
+  put(M_FIELDS.dueDate, '000000');
+  put(M_FIELDS.currency, 'EUR');
+  line[M_RECORD_LENGTH] = 0x0d;
+  line[M_RECORD_LENGTH + 1] = 0x0a;
+  return line;
+}
+
+function fold(text: string): FoldResult {
+  return isWritable(text) ? { text, folded: [] } : foldText(text);
+}
+
+/** Writes at most `width` characters of writable text; the template already blanks the rest. */
+function put(dst: Uint8Array, at: number, text: string, width: number): void {
+  const n = text.length < width ? text.length : width;
+  for (let i = 0; i < n; i++) dst[at + i] = CP1252_BYTE[text.charCodeAt(i)]!;
+}
+
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function isAsciiAlnum(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return false;
+  }
+  return true;
+}
+
+function absent(value: string | undefined | null): value is undefined | null | '' {
+  return value === undefined || value === null || value === '';
+}
+
+/** The account field as written: folded, cut to 8 bytes, then padded per the dossier setting. */
+function accountField(folded: string, zeroPadding: boolean): string {
+  const cut = folded.length > ACCOUNT_WIDTH ? folded.slice(0, ACCOUNT_WIDTH) : folded;
+  return zeroPadding && isDigits(cut) ? cut.padEnd(ACCOUNT_WIDTH, '0') : cut;
+}
+
+/**
+ * The account as Quadra will see it (folded, truncated to 8 bytes, padded per the options, trimmed):
+ * exactly what the writer writes, so two accounts collide in Quadra when this returns the same value.
+ * '' when nothing writable remains (the writer refuses such an account).
+ */
+export function truncateAccount(account: string, opts?: WriterOptions): string {
+  return trimSpaces(accountField(fold(account).text, opts?.accountPadding === 'zero'));
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - ZERO;
+  const b = text.charCodeAt(i + 1) - ZERO;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Writes an ISO date as DDMMYY. */
+function putDate(dst: Uint8Array, at: number, iso: unknown, field: 'date' | 'dueDate'): void {
+  const valid =
+    typeof iso === 'string' && iso.length === 10 && iso.charCodeAt(4) === 0x2d && iso.charCodeAt(7) === 0x2d;
+  const century = valid ? twoDigits(iso, 0) : -1;
+  const yy = valid ? twoDigits(iso, 2) : -1;
+  const month = valid ? twoDigits(iso, 5) : -1;
+  const day = valid ? twoDigits(iso, 8) : -1;
+  const year = century * 100 + yy;
+  if (!valid || century < 0 || yy < 0 || month < 1 || month > 12 || day < 1) {
+    throw new AsciiWriteError(field, `must be an ISO date YYYY-MM-DD, got ${JSON.stringify(iso)}`);
+  }
+  // DDMMYY is read back with a 1970..2069 window: any other year would come back as a different date.
+  if (year < 1970 || year > 2069) {
+    throw new AsciiWriteError(field, `must be between 1970-01-01 and 2069-12-31 (DDMMYY), got ${JSON.stringify(iso)}`);
+  }
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) {
+    throw new AsciiWriteError(field, `is not a calendar date, got ${JSON.stringify(iso)}`);
+  }
+  dst[at] = iso.charCodeAt(8);
+  dst[at + 1] = iso.charCodeAt(9);
+  dst[at + 2] = iso.charCodeAt(5);
+  dst[at + 3] = iso.charCodeAt(6);
+  dst[at + 4] = iso.charCodeAt(2);
+  dst[at + 5] = iso.charCodeAt(3);
+}
+
+/** Whether an attachment name survives a Windows file system and the space-padded column unchanged. */
+function isSafeFileName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    // space, " * / : < > ? \ |
+    if (c <= SPACE || c === 0x22 || c === 0x2a || c === 0x2f || c === 0x3a || c === 0x3c || c === 0x3e || c === 0x3f || c === 0x5c || c === 0x7c) {
+      return false;
+    }
+  }
+  return name !== '.' && name !== '..';
+}
+
+/**
+ * Validates the line and writes its 233 bytes at dst[offset]; returns the changes, or null when
+ * there are none (most lines, no allocation).
+ */
+export function encodeLine(line: MLineInput, zeroPadding: boolean, dst: Uint8Array, offset: number): AsciiChange[] | null {
+  let changes: AsciiChange[] | null = null;
+  dst.set(TEMPLATE, offset);
+
+  const { account, journalCode, label, sense, amountCents } = line;
+  if (typeof account !== 'string') throw new AsciiWriteError('account', `must be a string, got ${typeof account}`);
+  const accountFolded = fold(account);
+  const accountText = accountField(accountFolded.text, zeroPadding);
+  if (trimSpaces(accountText) === '') {
+    throw new AsciiWriteError('account', `is blank once written on ${ACCOUNT_WIDTH} bytes, got ${JSON.stringify(account)}`);
+  }
+  put(dst, offset + AT_ACCOUNT, accountText, ACCOUNT_WIDTH);
+  if (accountFolded.folded.length > 0) {
+    (changes ??= []).push({ kind: 'characters_folded', field: 'account', from: account, to: accountFolded.text, chars: accountFolded.folded });
+  }
+  if (trimEndSpaces(accountFolded.text).length > ACCOUNT_WIDTH) {
+    (changes ??= []).push({ kind: 'account_truncated', field: 'account', from: account, to: trimSpaces(accountText) });
+  }
+
+  if (typeof journalCode !== 'string' || journalCode.length < 1 || journalCode.length > 3 || !isPrintableAscii(journalCode)) {
+    throw new AsciiWriteError('journalCode', `must be 1 to 3 printable ASCII characters without spaces, got ${JSON.stringify(journalCode)}`);
+  }
+  put(dst, offset + AT_JOURNAL, journalCode, JOURNAL_WIDTH);
+  put(dst, offset + AT_JOURNAL3, journalCode, 3);
+
+  putDate(dst, offset + AT_DATE, line.date, 'date');
+
+  if (typeof label !== 'string') throw new AsciiWriteError('label', `must be a string, got ${typeof label}`);
+  const labelFolded = fold(label);
+  put(dst, offset + AT_LABEL20, labelFolded.text, LABEL20_WIDTH);
+  put(dst, offset + AT_LABEL30, labelFolded.text, LABEL30_WIDTH);
+  if (labelFolded.folded.length > 0) {
+    (changes ??= []).push({ kind: 'characters_folded', field: 'label', from: label, to: labelFolded.text, chars: labelFolded.folded });
+  }
+  // label20 is by design the start of the label: only losing part of the 30-byte label is a change.
+  if (trimEndSpaces(labelFolded.text).length > LABEL30_WIDTH) {
+    (changes ??= []).push({ kind: 'label_truncated', field: 'label30', from: label, to: trimEndSpaces(labelFolded.text.slice(0, LABEL30_WIDTH)) });
+  }
+
+  if (sense !== 'D' && sense !== 'C') throw new AsciiWriteError('sense', `must be 'D' or 'C', got ${JSON.stringify(sense)}`);
+  dst[offset + AT_SENSE] = sense === 'D' ? 0x44 : 0x43;
+
+  if (typeof amountCents !== 'number' || !Number.isSafeInteger(amountCents) || amountCents <= 0 || amountCents > MAX_AMOUNT_CENTS) {
+    throw new AsciiWriteError('amountCents', `must be an integer from 1 to ${MAX_AMOUNT_CENTS}, got ${String(amountCents)}`);
+  }
+  dst[offset + AT_AMOUNT] = 0x2b;
+  let rest = amountCents;
+  for (let i = offset + AT_AMOUNT + 12; i > offset + AT_AMOUNT; i--) {
+    dst[i] = ZERO + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+
+  const { dueDate, pieceNumber, currency, reference, attachment } = line;
+  if (!absent(dueDate)) putDate(dst, offset + AT_DUE_DATE, dueDate, 'dueDate');
+
+  if (!absent(pieceNumber)) {
+    if (typeof pieceNumber !== 'string' || !isDigits(pieceNumber)) {
+      throw new AsciiWriteError('pieceNumber', `must be digits only, got ${JSON.stringify(pieceNumber)}`);
+    }
+    // Position 75 holds 5 digits only: a longer number would be wrong there, so it stays blank.
+    if (pieceNumber.length <= PIECE5_WIDTH) {
+      const start = offset + AT_PIECE5 + PIECE5_WIDTH - pieceNumber.length;
+      dst.fill(ZERO, offset + AT_PIECE5, start);
+      put(dst, start, pieceNumber, pieceNumber.length);
+    }
+    put(dst, offset + AT_PIECE8, pieceNumber, PIECE8_WIDTH);
+  }
+
+  if (!absent(currency)) {
+    if (typeof currency !== 'string' || currency.length !== 3 || !isUpperAscii(currency)) {
+      throw new AsciiWriteError('currency', `must be 3 uppercase letters, got ${JSON.stringify(currency)}`);
+    }
+    put(dst, offset + AT_CURRENCY, currency, 3);
+  }
+
+  if (!absent(reference)) {
+    if (typeof reference !== 'string' || reference.length > M_FIELDS.reference.width || !isAsciiAlnum(reference)) {
+      throw new AsciiWriteError('reference', `must be 1 to ${M_FIELDS.reference.width} ASCII letters or digits, got ${JSON.stringify(reference)}`);
+    }
+    put(dst, offset + AT_REFERENCE, reference, M_FIELDS.reference.width);
+  }
+
+  if (!absent(attachment)) {
+    if (typeof attachment !== 'string') throw new AsciiWriteError('attachment', `must be a string, got ${typeof attachment}`);
+    const attachmentFolded = fold(attachment);
+    const name = attachmentFolded.text;
+    if (name.length > M_FIELDS.attachment.width || !isSafeFileName(name)) {
+      throw new AsciiWriteError(
+        'attachment',
+        `must be a file name of 1 to ${M_FIELDS.attachment.width} bytes without spaces, path or reserved characters, got ${JSON.stringify(attachment)}`,
+      );
+    }
+    put(dst, offset + AT_ATTACHMENT, name, M_FIELDS.attachment.width);
+    if (attachmentFolded.folded.length > 0) {
+      (changes ??= []).push({ kind: 'characters_folded', field: 'attachment', from: attachment, to: name, chars: attachmentFolded.folded });
+    }
+  }
+  return changes;
+}
+
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= SPACE || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+function isUpperAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) return false;
+  }
+  return true;
+}
+
+function withIndex(error: unknown, index: number): unknown {
+  return error instanceof AsciiWriteError ? new AsciiWriteError(error.field, error.problem, index) : error;
+}
+
+/** One line, in its own 233-byte array. */
+export function writeMLine(line: MLineInput, opts?: WriterOptions): WrittenLine {
+  const bytes = new Uint8Array(M_LINE_LENGTH);
+  const changes = encodeLine(line, opts?.accountPadding === 'zero', bytes, 0);
+  return { bytes, changes: changes ?? [] };
+}
+
+// Lines share 60 KB slabs: one allocation per 256 lines instead of one per line.
+const LINES_PER_SLAB = 256;
+
+/**
+ * Streams lines in bounded memory. Each yielded `bytes` is a view on a shared slab: it stays valid
+ * (nothing is overwritten), but copy it if you keep only a few lines of a long stream.
+ */
+export function* writeAscii(lines: Iterable<MLineInput>, opts?: WriterOptions): Generator<WrittenLine> {
+  const zeroPadding = opts?.accountPadding === 'zero';
+  let slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
+  let used = 0;
+  let index = 0;
+  for (const line of lines) {
+    if (used === LINES_PER_SLAB) {
+      slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
+      used = 0;
+    }
+    const offset = used * M_LINE_LENGTH;
+    let changes: AsciiChange[] | null;
+    try {
+      changes = encodeLine(line, zeroPadding, slab, offset);
+    } catch (error) {
+      throw withIndex(error, index);
+    }
+    used++;
+    index++;
+    yield { bytes: slab.subarray(offset, offset + M_LINE_LENGTH), changes: changes ?? [] };
+  }
+}
+
+/** A whole file in one array; `index` in changes is the line's 0-based position in `lines`. */
+export function writeAsciiFile(
+  lines: Iterable<MLineInput>,
+  opts?: WriterOptions,
+): { bytes: Uint8Array; changes: Array<{ index: number; change: AsciiChange }> } {
+  const zeroPadding = opts?.accountPadding === 'zero';
+  const exact = Array.isArray(lines);
+  let bytes = new Uint8Array((exact ? lines.length : 1024) * M_LINE_LENGTH);
+  const changes: Array<{ index: number; change: AsciiChange }> = [];
+  let offset = 0;
+  let index = 0;
+  for (const line of lines) {
+    if (offset + M_LINE_LENGTH > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, M_LINE_LENGTH * 1024));
+      grown.set(bytes);
+      bytes = grown;
+    }
+    let lineChanges: AsciiChange[] | null;
+    try {
+      lineChanges = encodeLine(line, zeroPadding, bytes, offset);
+    } catch (error) {
+      throw withIndex(error, index);
+    }
+    if (lineChanges !== null) for (const change of lineChanges) changes.push({ index, change });
+    offset += M_LINE_LENGTH;
+    index++;
+  }
+  return { bytes: offset === bytes.length ? bytes : bytes.slice(0, offset), changes };
+}

@@ -1,0 +1,46 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createFirm, getMyFirm, listMyFirms, type FirmRow } from '../db/repos/firms.ts';
+import { asUser } from '../db/scoped.ts';
+import { conflict } from '../lib/errors.ts';
+import type { Services } from '../services.ts';
+import { errorResponses, json, jsonBody } from './schemas/common.ts';
+import { CreateFirmBody, Firm, FirmList } from './schemas/firms.ts';
+import { router } from './env.ts';
+
+const toFirm = (f: FirmRow) => ({ id: f.id, name: f.name, sicCode: f.sic_code, role: f.role, createdAt: f.created_at.toISOString() });
+
+export function firmRoutes(s: Services) {
+  return router()
+    .openapi(
+      createRoute({
+        method: 'post', path: '/v1/firms', tags: ['firms'], summary: 'Create a firm; the caller becomes its admin',
+        request: { body: jsonBody(CreateFirmBody) },
+        responses: { 201: json(Firm, 'Created'), ...errorResponses },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const user = c.get('user');
+        const firm = await asUser(s.db, user, async (tx) => {
+          try {
+            const id = await createFirm(tx, body.name, body.sicCode);
+            return (await getMyFirm(tx, user.sub, id))!;
+          } catch (err) {
+            if ((err as { code?: string }).code === '23505') throw conflict('sic_code_taken', 'A firm with this SIC code is already registered');
+            throw err;
+          }
+        });
+        return c.json(toFirm(firm), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/v1/firms', tags: ['firms'], summary: 'The firms the caller belongs to',
+        responses: { 200: json(FirmList, 'The caller\'s firms'), ...errorResponses },
+      }),
+      async (c) => {
+        const user = c.get('user');
+        const firms = await asUser(s.db, user, (tx) => listMyFirms(tx, user.sub));
+        return c.json({ firms: firms.map(toFirm) }, 200);
+      },
+    );
+}

@@ -1,0 +1,240 @@
+/**
+ * HTTP surface of the simulator. Same modeled contract as the clients' defaults:
+ *   CPA under /cpa, CFE under /cfe, test/demo controls under /_control (unauthenticated:
+ *   the simulator binds to 127.0.0.1 and is never deployed).
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { publicLine, SimError, type SimService, type SimState, type SimFirm } from './state.ts';
+import type { SimControl } from './control.ts';
+
+export interface SimAppOptions {
+  state: SimState;
+  control: SimControl;
+  log: boolean;
+}
+
+const isoDate = z.iso.date();
+
+export function createSimApp({ state, control, log }: SimAppOptions): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof SimError) return c.json({ code: err.code, message: err.message }, err.status);
+    if (err instanceof z.ZodError) return c.json({ code: 'BadRequest', message: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
+    if (log) console.error('[sim] internal error', err instanceof Error ? err.message : err);
+    return c.json({ code: 'InternalError', message: 'simulator error' }, 500);
+  });
+
+  // Faults, latency and the request log for the two Cegid services.
+  for (const service of ['cpa', 'cfe'] as const) {
+    app.use(`/${service}/*`, async (c, next) => {
+      const started = Date.now();
+      const url = new URL(c.req.url);
+      const path = url.pathname + url.search;
+      const latency = state.faults.latencyMs ?? 0;
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      const failure = state.takeFailure(service, path);
+      let injected: Response | undefined;
+      if (failure) {
+        const code = failure.status === 429 ? 'TooManyRequests' : failure.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+        if (failure.retryAfterSec !== undefined) c.header('Retry-After', String(failure.retryAfterSec));
+        injected = c.json({ code, message: 'injected fault' }, failure.status as 429 | 500);
+      } else {
+        await next();
+      }
+      const status = injected ? injected.status : c.res.status;
+      const entry = { at: new Date().toISOString(), service, method: c.req.method, path, status, ms: Date.now() - started };
+      state.logRequest(entry);
+      // Path and status only: no headers, no bodies (they carry keys, secrets and tokens).
+      if (log) console.log(`[sim] ${entry.service} ${entry.method} ${url.pathname} ${entry.status} ${entry.ms}ms`);
+      return injected;
+    });
+  }
+
+  // --- token (same for both services) ---------------------------------------------------------
+  for (const service of ['cpa', 'cfe'] as const) {
+    app.post(`/${service}/token`, async (c) => {
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const get = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
+      if (get('grant_type') !== 'client_credentials') {
+        return c.json({ code: 'BadRequest', message: 'grant_type must be client_credentials' }, 400);
+      }
+      const issued = state.issueToken(service, get('client_id'), get('client_secret'));
+      if (!issued) return c.json({ code: 'Unauthorized', message: 'Invalid client credentials' }, 401);
+      return c.json({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn });
+    });
+  }
+
+  function firmOf(c: Context, service: SimService): SimFirm {
+    const r = state.authenticate(service, c.req.header('authorization'));
+    if (r === 'missing') throw new SimError(401, 'Unauthorized', 'Missing bearer token');
+    if (r === 'invalid') throw new SimError(401, 'Unauthorized', 'Invalid token');
+    if (r === 'expired') throw new SimError(401, 'Unauthorized', 'Token expired');
+    if (service === 'cpa' && !r.portalAccess) throw new SimError(403, 'Forbidden', 'This account has no access to the Cegid Collaborative Portal');
+    return r;
+  }
+
+  function dossierOf(c: Context) {
+    const firm = firmOf(c, 'cpa');
+    // A token only sees its own firm: another firm's dossier is simply unknown.
+    const d = firm.dossiers.get(c.req.param('code') ?? '');
+    if (!d) throw new SimError(404, 'NotFound', 'Unknown dossier');
+    return d;
+  }
+
+  function paged<T>(c: Context, items: T[], size: number) {
+    const page = z.coerce.number().int().positive().default(1).parse(c.req.query('page') ?? undefined);
+    const start = (page - 1) * size;
+    return c.json({ items: items.slice(start, start + size), page, pageSize: size, nextPage: start + size < items.length ? page + 1 : null });
+  }
+
+  // --- CPA -------------------------------------------------------------------------------------
+  app.get('/cpa/dossiers', (c) => {
+    const firm = firmOf(c, 'cpa');
+    const items = [...firm.dossiers.values()]
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((d) => {
+        const fy = d.periods.find((p) => p.status === 'open') ?? [...d.periods].sort((a, b) => b.start.localeCompare(a.start))[0];
+        return { code: d.code, name: d.name, fiscalYearStart: fy?.start ?? null, fiscalYearEnd: fy?.end ?? null };
+      });
+    return paged(c, items, state.pageSize.default);
+  });
+
+  app.get('/cpa/dossiers/:code/periods', (c) => {
+    const d = dossierOf(c);
+    return paged(c, [...d.periods].sort((a, b) => a.start.localeCompare(b.start)), state.pageSize.default);
+  });
+
+  app.get('/cpa/dossiers/:code/accounts', (c) => {
+    const d = dossierOf(c);
+    return paged(c, [...d.accounts.values()].sort((a, b) => a.number.localeCompare(b.number)), state.pageSize.default);
+  });
+
+  app.get('/cpa/dossiers/:code/journals', (c) => {
+    const d = dossierOf(c);
+    return paged(c, [...d.journals.values()].sort((a, b) => a.code.localeCompare(b.code)), state.pageSize.default);
+  });
+
+  app.get('/cpa/dossiers/:code/entries', (c) => {
+    const d = dossierOf(c);
+    const from = isoDate.parse(c.req.query('from'));
+    const to = isoDate.parse(c.req.query('to'));
+    const journal = c.req.query('journal');
+    const now = Date.now();
+    const items = d.lines
+      .filter((l) => l.visibleFrom <= now && l.date >= from && l.date <= to && (!journal || l.journalCode === journal))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.lineId.localeCompare(b.lineId))
+      .map(publicLine);
+    return paged(c, items, state.pageSize.entries);
+  });
+
+  // --- CFE -------------------------------------------------------------------------------------
+  app.get('/cfe/sic/:sic/container', (c) => {
+    const firm = firmOf(c, 'cfe');
+    if (firm.sic !== c.req.param('sic')) throw new SimError(403, 'Forbidden', 'This key does not belong to that SIC code');
+    return c.json({ containerUrl: state.containerSasUrl(firm) });
+  });
+
+  // --- control ---------------------------------------------------------------------------------
+  const ctl = new Hono();
+  ctl.post('/reset', async (c) => {
+    await control.reset();
+    return c.json({ ok: true });
+  });
+  ctl.post('/faults', async (c) => {
+    control.setFaults(FaultsSchema.parse(await c.req.json()));
+    return c.json({ ok: true, faults: state.faults });
+  });
+  ctl.delete('/faults', (c) => {
+    control.clearFaults();
+    return c.json({ ok: true });
+  });
+  ctl.post('/now', async (c) => {
+    const { now } = z.object({ now: z.string().nullable() }).parse(await c.req.json());
+    control.setNow(now);
+    return c.json({ now: state.now().toISOString() });
+  });
+  ctl.post('/settings', async (c) => {
+    const s = z
+      .object({ tokenTtlSec: z.number().positive().optional(), pageSize: z.number().int().positive().optional(), entriesPageSize: z.number().int().positive().optional(), importDelayMs: z.number().nonnegative().optional() })
+      .parse(await c.req.json());
+    control.configure(s);
+    return c.json({ ok: true });
+  });
+  ctl.post('/firms', async (c) => {
+    await control.addFirm(FirmSchema.parse(await c.req.json()));
+    return c.json({ ok: true }, 201);
+  });
+  ctl.get('/firms', (c) => c.json(control.firms()));
+  ctl.get('/firms/:sic/blobs', async (c) => c.json(await control.listBlobs(c.req.param('sic'))));
+  ctl.post('/dossiers/:sic', async (c) => {
+    control.addDossier(c.req.param('sic'), DossierSchema.parse(await c.req.json()));
+    return c.json({ ok: true }, 201);
+  });
+  ctl.post('/dossiers/:sic/:code/open', async (c) => c.json(await control.openDossier(c.req.param('sic'), c.req.param('code'))));
+  ctl.post('/dossiers/:sic/:code/periods', async (c) => {
+    const b = z.object({ period: z.string(), status: z.enum(['open', 'closed']) }).parse(await c.req.json());
+    control.setPeriodStatus(c.req.param('sic'), c.req.param('code'), b.period, b.status);
+    return c.json({ ok: true });
+  });
+  ctl.post('/dossiers/:sic/:code/journals/:journal', async (c) => {
+    const b = z.object({ open: z.boolean() }).parse(await c.req.json());
+    control.setJournalOpen(c.req.param('sic'), c.req.param('code'), c.req.param('journal'), b.open);
+    return c.json({ ok: true });
+  });
+  ctl.post('/dossiers/:sic/:code/accounts', async (c) => {
+    control.addAccount(c.req.param('sic'), c.req.param('code'), AccountSpecSchema.parse(await c.req.json()));
+    return c.json({ ok: true }, 201);
+  });
+  ctl.get('/dossiers/:sic/:code/entries', (c) => c.json(control.entries(c.req.param('sic'), c.req.param('code'))));
+  ctl.get('/dossiers/:sic/:code/rejected', (c) => c.json(control.rejected(c.req.param('sic'), c.req.param('code'))));
+  ctl.get('/dossiers/:sic/:code/imports', (c) => c.json(control.imports(c.req.param('sic'), c.req.param('code'))));
+  ctl.get('/dossiers/:sic/:code/accounts', (c) => c.json(control.accounts(c.req.param('sic'), c.req.param('code'))));
+  ctl.get('/requests', (c) => c.json(control.requests()));
+  app.route('/_control', ctl);
+
+  app.notFound((c) => c.json({ code: 'NotFound', message: 'No such route' }, 404));
+  return app;
+}
+
+// Control payload schemas (lenient where a test would only add noise).
+const FaultsSchema = z.object({
+  latencyMs: z.number().nonnegative().optional(),
+  failNext: z
+    .object({
+      count: z.number().int().nonnegative(),
+      status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(429)]),
+      retryAfterSec: z.number().nonnegative().optional(),
+      service: z.enum(['cpa', 'cfe']).optional(),
+      pathContains: z.string().optional(),
+    })
+    .optional(),
+  expireTokens: z.literal(true).optional(),
+  neverOpen: z.array(z.string()).optional(),
+});
+
+const AccountSpecSchema = z.object({
+  number: z.string().min(1).max(8),
+  label: z.string(),
+  kind: z.enum(['general', 'customer', 'supplier']),
+  collective: z.string().optional(),
+});
+
+const DossierSchema = z.object({
+  code: z.string().min(1),
+  name: z.string(),
+  periods: z.array(z.object({ code: z.string().optional(), start: isoDate, end: isoDate, status: z.enum(['open', 'closed']) })),
+  journals: z.array(z.object({ code: z.string().min(1).max(3), label: z.string(), open: z.boolean() })),
+  accounts: z.array(AccountSpecSchema),
+});
+
+const FirmSchema = z.object({
+  sic: z.string().min(1),
+  name: z.string(),
+  cpa: z.object({ key: z.string().min(1), secret: z.string().min(1) }),
+  cfe: z.object({ key: z.string().min(1), secret: z.string().min(1) }),
+  portalAccess: z.boolean().optional(),
+  hasContainer: z.boolean().optional(),
+  dossiers: z.array(DossierSchema).default([]),
+});

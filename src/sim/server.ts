@@ -1,0 +1,82 @@
+/**
+ * startSimulator(): Azurite (given or own) + the simulated Cegid APIs on one loopback port.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { startAzurite, type AzuriteHandle } from './azurite.ts';
+import { createSimApp } from './app.ts';
+import { createSimControl, type SimControl } from './control.ts';
+import { defaultFixture, type SimFixture } from './fixture.ts';
+import { SimState } from './state.ts';
+
+export interface StartSimulatorOptions {
+  /** 0 or undefined = a random free port. */
+  port?: number;
+  /** Reuse this Azurite (not stopped by stop()); otherwise one is started and stopped with us. */
+  azurite?: AzuriteHandle;
+  /** Default: defaultFixture(now), re-derived on reset(). */
+  fixture?: SimFixture | ((now: Date) => SimFixture);
+  /** Delay between import and visibility through CPA. Default 0. */
+  importDelayMs?: number;
+  /** Token lifetime. Default 36000 s (10 h, like Quadra On Demand). */
+  tokenTtlSec?: number;
+  /** Prefix of container names, to share one Azurite between simulators. Default ''. */
+  containerPrefix?: string;
+  /** Log method, path, status per request (never headers/bodies). Default false. */
+  log?: boolean;
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** `${url}/cpa` */
+  cpaBaseUrl: string;
+  /** `${url}/cfe` */
+  cfeBaseUrl: string;
+  azurite: AzuriteHandle;
+  control: SimControl;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const ownAzurite = !opts.azurite;
+  const azurite = opts.azurite ?? (await startAzurite());
+  try {
+    const state = new SimState({
+      azurite,
+      fixture: opts.fixture ?? defaultFixture,
+      importDelayMs: opts.importDelayMs ?? 0,
+      containerPrefix: opts.containerPrefix ?? '',
+      tokenTtlSec: opts.tokenTtlSec ?? 36_000,
+    });
+    await state.reset();
+    const control = createSimControl(state);
+    const app = createSimApp({ state, control, log: opts.log ?? false });
+
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
+
+    return {
+      url,
+      cpaBaseUrl: `${url}/cpa`,
+      cfeBaseUrl: `${url}/cfe`,
+      azurite,
+      control,
+      async stop() {
+        // Requests parked by a latency fault would otherwise hold close() open.
+        const s = server as unknown as { closeAllConnections?: () => void };
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        s.closeAllConnections?.();
+        await closed;
+        if (ownAzurite) await azurite.stop();
+      },
+    };
+  } catch (e) {
+    if (ownAzurite) await azurite.stop();
+    throw e;
+  }
+}

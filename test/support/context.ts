@@ -1,0 +1,54 @@
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createTokenVerifier, mintToken } from '../../src/lib/auth.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createSecretBox, randomKeySpec } from '../../src/lib/secret-box.ts';
+import type { JobQueue, Services } from '../../src/services.ts';
+import { freshDatabase, type TestDatabase } from './db.ts';
+
+export interface TestContext {
+  app: App;
+  services: Services;
+  database: TestDatabase;
+  logLines: string[];
+  jwtSecret: string;
+  token(userId: string, opts?: { expiresIn?: string; audience?: string }): Promise<string>;
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh database, every log line captured (to prove no secret leaks). */
+export async function createTestContext(overrides: Partial<Config> = {}, jobs?: JobQueue): Promise<TestContext> {
+  const database = await freshDatabase();
+  const jwtSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }), JWT_SECRET: jwtSecret, ...overrides };
+  const logLines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const services: Services = {
+    config,
+    db: database.db,
+    log: createLogger('debug', sink),
+    verifyToken: createTokenVerifier({ secret: jwtSecret, audience: config.JWT_AUDIENCE }),
+    secrets: await createSecretBox(randomKeySpec('test1')),
+    jobs: jobs ?? { send: async () => null },
+    now: () => new Date(),
+  };
+  const app = createApp(services);
+  return {
+    app, services, database, logLines, jwtSecret,
+    token: (userId, opts) => mintToken({ secret: jwtSecret, sub: userId, ...opts }),
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: BodyInit | undefined = opts.raw;
+      if (opts.body !== undefined) { body = JSON.stringify(opts.body); headers['content-type'] ??= 'application/json'; }
+      const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+      return { status: res.status, body: parsed, text };
+    },
+    close: () => database.drop(),
+  };
+}
