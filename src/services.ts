@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts';
 import type { TokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import type { SecretBox } from './lib/secret-box.ts';
+import type { CegidSettings } from './quadra/gateway.ts';
 
 /** Enqueues background work; pg-boss in every environment. Payloads carry ids, never data. */
 export interface JobQueue {
@@ -17,5 +18,7 @@ export interface Services {
   verifyToken: TokenVerifier;
   secrets: SecretBox;
   jobs: JobQueue;
+  cegid: CegidSettings;
+  /** The clock every rule reads; tests and the demo move it forward. */
   now: () => Date;
 }

@@ -8,7 +8,7 @@ describe(`HTTP skeleton (${engine})`, () => {
   const alice = crypto.randomUUID();
   let token: string;
   beforeAll(async () => {
-    t = await createTestContext({ JSON_BODY_LIMIT: 64 * 1024 });
+    t = await createTestContext({ config: { JSON_BODY_LIMIT: 64 * 1024 } });
     token = await t.token(alice);
   });
   afterAll(() => t.close());

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createTokenVerifier, mintToken } from '../../src/lib/auth.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createSecretBox, randomKeySpec } from '../../src/lib/secret-box.ts';
+import type { CegidSettings } from '../../src/quadra/gateway.ts';
 import type { JobQueue, Services } from '../../src/services.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 
@@ -19,7 +20,16 @@ export interface TestContext {
 }
 
 /** The real app on a fresh database, every log line captured (to prove no secret leaks). */
-export async function createTestContext(overrides: Partial<Config> = {}, jobs?: JobQueue): Promise<TestContext> {
+export interface TestContextOptions {
+  config?: Partial<Config>;
+  jobs?: JobQueue;
+  /** Usually the simulator's URLs (test/support/simulator.ts). */
+  cegid?: Partial<CegidSettings>;
+  now?: () => Date;
+}
+
+export async function createTestContext(opts: TestContextOptions = {}): Promise<TestContext> {
+  const overrides = opts.config ?? {};
   const database = await freshDatabase();
   const jwtSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }), JWT_SECRET: jwtSecret, ...overrides };
@@ -31,8 +41,10 @@ export async function createTestContext(overrides: Partial<Config> = {}, jobs?: 
     log: createLogger('debug', sink),
     verifyToken: createTokenVerifier({ secret: jwtSecret, audience: config.JWT_AUDIENCE }),
     secrets: await createSecretBox(randomKeySpec('test1')),
-    jobs: jobs ?? { send: async () => null },
-    now: () => new Date(),
+    // Replaced by a real pg-boss queue in tests that run jobs (test/support/jobs.ts).
+    jobs: opts.jobs ?? { send: async () => { throw new Error('this test context runs no jobs'); } },
+    cegid: { cpaBaseUrl: 'http://127.0.0.1:9/cpa', cfeBaseUrl: 'http://127.0.0.1:9/cfe', timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10, ...opts.cegid },
+    now: opts.now ?? (() => new Date()),
   };
   const app = createApp(services);
   return {

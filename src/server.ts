@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { PgBoss } from 'pg-boss';
+import { createApp } from './app.ts';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { queueOf, startBoss } from './jobs/boss.ts';
+import { startWorkers } from './jobs/index.ts';
+import { createTokenVerifier } from './lib/auth.ts';
+import { devSecret } from './lib/dev-secrets.ts';
+import { createLogger } from './lib/logger.ts';
+import { createSecretBox } from './lib/secret-box.ts';
+import type { Services } from './services.ts';
+
+export interface RunningService { services: Services; url: string; boss: PgBoss; stop(): Promise<void> }
+
+/** config → database (migrated) → pg-boss → workers and schedules → HTTP. */
+export async function startService(config: Config, opts: { cpaBaseUrl?: string; cfeBaseUrl?: string } = {}): Promise<RunningService> {
+  const log = createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolMax: config.DATABASE_POOL_MAX });
+  const applied = await migrate(db);
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+
+  const jwtSecret = config.JWT_SECRET ?? (config.JWT_JWKS_URL ? undefined : devSecret(config.DATA_DIR, 'jwt.secret'));
+  const cpaBaseUrl = opts.cpaBaseUrl ?? config.CPA_BASE_URL;
+  const cfeBaseUrl = opts.cfeBaseUrl ?? config.CFE_BASE_URL;
+  if (!cpaBaseUrl || !cfeBaseUrl) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL, or QUADRA_SIMULATOR=embedded');
+
+  const boss = await startBoss(db, { url: config.DATABASE_URL, log, schedule: config.JOBS });
+  const services: Services = {
+    config,
+    db,
+    log,
+    verifyToken: createTokenVerifier({ secret: jwtSecret, jwksUrl: config.JWT_JWKS_URL, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER }),
+    secrets: await createSecretBox(config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys')),
+    jobs: queueOf(boss),
+    cegid: { cpaBaseUrl, cfeBaseUrl, timeoutMs: config.CEGID_TIMEOUT_MS, maxAttempts: config.CEGID_MAX_ATTEMPTS },
+    now: () => new Date(),
+  };
+  if (config.JOBS) await startWorkers(boss, services, { schedules: true });
+
+  const app = createApp(services);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST}:${port}`;
+  log.info({ url, engine: db.kind }, 'Quadra Sync listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    // HTTP first (no new work), then workers (finish what they hold), then the database.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await boss.stop({ graceful: true, timeout: 20_000 } as Parameters<PgBoss['stop']>[0]);
+    await db.close();
+    log.info('Quadra Sync stopped');
+  })());
+  return { services, url, boss, stop };
+}
+
+export function onShutdown(stop: () => Promise<void>) {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { stop().then(() => process.exit(0), () => process.exit(1)); });
+  }
+}
+
+// `npm run serve`: the service alone, against configured Cegid endpoints.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const running = await startService(loadConfig());
+  onShutdown(running.stop);
+}
