@@ -21,6 +21,7 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
 
   app.onError((err, c) => {
     if (err instanceof SimError) return c.json({ code: err.code, message: err.message }, err.status);
+    if (err instanceof SyntaxError) return c.json({ code: 'BadRequest', message: 'body is not valid JSON' }, 400);
     if (err instanceof z.ZodError) return c.json({ code: 'BadRequest', message: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
     if (log) console.error('[sim] internal error', err instanceof Error ? err.message : err);
     return c.json({ code: 'InternalError', message: 'simulator error' }, 500);
@@ -40,6 +41,8 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
         const code = failure.status === 429 ? 'TooManyRequests' : failure.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
         if (failure.retryAfterSec !== undefined) c.header('Retry-After', String(failure.retryAfterSec));
         injected = c.json({ code, message: 'injected fault' }, failure.status as 429 | 500);
+      } else if (state.takeMalformed(service, path)) {
+        injected = c.json({ unexpected: 'shape', items: 'not-a-list' });
       } else {
         await next();
       }
@@ -210,6 +213,7 @@ const FaultsSchema = z.object({
       pathContains: z.string().optional(),
     })
     .optional(),
+  malformNext: z.object({ count: z.number().int().nonnegative(), service: z.enum(['cpa', 'cfe']).optional(), pathContains: z.string().optional() }).optional(),
   expireTokens: z.literal(true).optional(),
   neverOpen: z.array(z.string()).optional(),
 });

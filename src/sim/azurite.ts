@@ -121,7 +121,9 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Azur
     accountKey: AZURITE_ACCOUNT_KEY,
     async stop() {
       if (exited !== undefined) return;
-      child.kill('SIGTERM');
+      // In memory there is nothing to flush, and a graceful stop waits for idle keep-alive
+      // sockets of blob clients (seconds): kill outright. With a location, let it flush.
+      child.kill(opts.location ? 'SIGTERM' : 'SIGKILL');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exitedP;
       clearTimeout(timer);

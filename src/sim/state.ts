@@ -22,6 +22,8 @@ export interface SimFaults {
   latencyMs?: number;
   /** The next `count` matching requests fail with `status` (and Retry-After when given). */
   failNext?: { count: number; status: 500 | 502 | 503 | 504 | 429; retryAfterSec?: number; service?: SimService; pathContains?: string };
+  /** The next `count` matching requests answer 200 with a body of the wrong shape. */
+  malformNext?: { count: number; service?: SimService; pathContains?: string };
   /** One-shot: every token issued so far is expired now. */
   expireTokens?: true;
   /** openDossier is a no-op for these dossier codes: the user never opens them. */
@@ -160,6 +162,7 @@ export class SimState {
     this.requests = [];
     this.pageSize = { default: 500, entries: 200 };
     this.tokenTtlSec = this.opts.tokenTtlSec;
+    this.importDelayMs = this.opts.importDelayMs;
     // Empty the containers of the firms we are about to drop, then rebuild from the fixture.
     await Promise.all([...this.firms.values()].map((f) => (f.container ? this.emptyContainer(f.container) : undefined)));
     this.firms.clear();
@@ -275,7 +278,14 @@ export class SimState {
   setFaults(f: SimFaults): void {
     const { expireTokens, ...rest } = f;
     if (expireTokens) this.expireAllTokens();
-    this.faults = { ...this.faults, ...rest };
+    // Copies: the countdowns must not mutate the caller's object.
+    this.faults = {
+      ...this.faults,
+      ...rest,
+      ...(rest.failNext ? { failNext: { ...rest.failNext } } : {}),
+      ...(rest.malformNext ? { malformNext: { ...rest.malformNext } } : {}),
+      ...(rest.neverOpen ? { neverOpen: [...rest.neverOpen] } : {}),
+    };
   }
 
   /** Consumes one failNext slot if this request matches it. */
@@ -287,6 +297,17 @@ export class SimState {
     f.count -= 1;
     if (f.count <= 0) delete this.faults.failNext;
     return { status: f.status, ...(f.retryAfterSec !== undefined ? { retryAfterSec: f.retryAfterSec } : {}) };
+  }
+
+  /** Consumes one malformNext slot if this request matches it. */
+  takeMalformed(service: SimService, path: string): boolean {
+    const f = this.faults.malformNext;
+    if (!f || f.count <= 0) return false;
+    if (f.service && f.service !== service) return false;
+    if (f.pathContains && !path.includes(f.pathContains)) return false;
+    f.count -= 1;
+    if (f.count <= 0) delete this.faults.malformNext;
+    return true;
   }
 
   logRequest(e: RequestLogEntry): void {
