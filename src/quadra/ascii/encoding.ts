@@ -128,5 +128,11 @@ export function encodeCp1252(text: string): Uint8Array {
 
 /** One character per byte, so character offsets in the result are byte offsets. */
 export function decodeCp1252(bytes: Uint8Array): string {
-  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), CODEPAGE);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Windows-1252 differs from Latin-1 only in 0x80-0x9F: without those bytes, the native decoder is exact.
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 && b <= 0x9f) return iconv.decode(buffer, CODEPAGE);
+  }
+  return buffer.toString('latin1');
 }

@@ -93,20 +93,30 @@ const CR = 0x0d;
 export function parseAscii(bytes: Uint8Array, opts?: ParseOptions): ParsedAscii {
   const collect = opts?.onError === 'collect';
   const result: ParsedAscii = { lines: [], others: [], errors: [] };
-  const end = bytes.length;
-  let start = 0;
   let lineNumber = 0;
-  while (start < end) {
-    let stop = start;
-    while (stop < end && bytes[stop] !== LF && bytes[stop] !== CR) stop++;
-    let next = stop + 1;
-    if (bytes[stop] === CR && bytes[next] === LF) next++;
-    lineNumber++;
-    if (!isBlank(bytes, start, stop)) {
-      const raw = decodeCp1252(bytes.subarray(start, stop));
+  let blockStart = 0;
+  // Decoding block by block (whole lines) keeps decoding native-speed without one string for a huge file.
+  while (blockStart < bytes.length) {
+    let blockEnd = Math.min(blockStart + DECODE_BLOCK, bytes.length);
+    while (blockEnd < bytes.length && bytes[blockEnd - 1] !== LF && bytes[blockEnd - 1] !== CR) blockEnd++;
+    if (bytes[blockEnd - 1] === CR && bytes[blockEnd] === LF) blockEnd++;
+    const text = decodeCp1252(bytes.subarray(blockStart, blockEnd));
+    blockStart = blockEnd;
+
+    let start = 0;
+    while (start < text.length) {
+      let stop = start;
+      let c = text.charCodeAt(stop);
+      while (stop < text.length && c !== LF && c !== CR) c = text.charCodeAt(++stop);
+      let next = stop + 1;
+      if (c === CR && text.charCodeAt(next) === LF) next++;
+      lineNumber++;
+      const raw = text.slice(start, stop);
+      start = next;
+      if (isBlank(raw)) continue;
       const type = raw.charAt(0);
       if (type === 'M') {
-        const parsed = parseMLine(raw, lineNumber, stop - start);
+        const parsed = parseMLine(raw, lineNumber);
         if (parsed instanceof AsciiParseError) {
           if (!collect) throw parsed;
           result.errors.push(parsed);
@@ -120,14 +130,15 @@ export function parseAscii(bytes: Uint8Array, opts?: ParseOptions): ParsedAscii 
         result.others.push(other);
       }
     }
-    start = next;
   }
   return result;
 }
 
-function isBlank(bytes: Uint8Array, start: number, stop: number): boolean {
-  for (let i = start; i < stop; i++) {
-    const b = bytes[i];
+const DECODE_BLOCK = 1 << 20;
+
+function isBlank(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw.charCodeAt(i);
     // 0x1A: the DOS end-of-file mark some tools still append.
     if (b !== 0x20 && b !== 0x09 && b !== 0x1a) return false;
   }
@@ -136,7 +147,7 @@ function isBlank(bytes: Uint8Array, start: number, stop: number): boolean {
 
 const field = (raw: string, name: MFieldName): string => sliceField(raw, M_FIELDS[name]);
 
-function parseMLine(raw: string, lineNumber: number, length: number): ParsedMLine | AsciiParseError {
+function parseMLine(raw: string, lineNumber: number): ParsedMLine | AsciiParseError {
   const fail = (name: MFieldName, problem: string): AsciiParseError =>
     new AsciiParseError(lineNumber, name, M_FIELDS[name].pos, field(raw, name), problem);
 
@@ -188,22 +199,27 @@ function parseMLine(raw: string, lineNumber: number, length: number): ParsedMLin
     operatorCode: trimSpaces(field(raw, 'operatorCode')),
     systemDate: trimSpaces(field(raw, 'systemDate')),
     raw,
-    length,
+    // One byte per character in Windows-1252.
+    length: raw.length,
   };
 }
 
-const DDMMYY = /^(\d\d)(\d\d)(\d\d)$/;
+// Dates repeat across a file's lines; the window allows fewer than 40,000 of them, so the cache stays small.
+const isoDates = new Map<string, string>();
 
 /** null unless a real calendar date. */
 function ddmmyyToIso(text: string): string | null {
-  const match = DDMMYY.exec(text);
-  if (match === null) return null;
-  const [, dd, mm, yy] = match as unknown as [string, string, string, string];
-  const year = Number(yy) < 70 ? 2000 + Number(yy) : 1900 + Number(yy);
-  const month = Number(mm);
-  const day = Number(dd);
+  const cached = isoDates.get(text);
+  if (cached !== undefined) return cached;
+  if (!/^\d{6}$/.test(text)) return null;
+  const day = Number(text.slice(0, 2));
+  const month = Number(text.slice(2, 4));
+  const yy = Number(text.slice(4, 6));
+  const year = yy < 70 ? 2000 + yy : 1900 + yy;
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
-  return `${year}-${mm}-${dd}`;
+  const iso = `${year}-${text.slice(2, 4)}-${text.slice(0, 2)}`;
+  isoDates.set(text, iso);
+  return iso;
 }
 
 // Sign '+', '-' or ' ' then digits (right-aligned, possibly space-led), or 13 unsigned digits.

@@ -107,8 +107,11 @@ function buildTemplate(): Uint8Array {
   return line;
 }
 
-function fold(text: string): FoldResult {
-  return isWritable(text) ? { text, folded: [] } : foldText(text);
+const UNCHANGED: readonly string[] = [];
+
+/** foldText without its allocations for the common case of text that is already writable. */
+function fold(text: string): Readonly<FoldResult> {
+  return isWritable(text) ? { text, folded: UNCHANGED as string[] } : foldText(text);
 }
 
 /** Writes at most `width` characters of writable text; the template already blanks the rest. */
@@ -250,11 +253,18 @@ export function encodeLine(line: MLineInput, zeroPadding: boolean, dst: Uint8Arr
   if (typeof amountCents !== 'number' || !Number.isSafeInteger(amountCents) || amountCents <= 0 || amountCents > MAX_AMOUNT_CENTS) {
     throw new AsciiWriteError('amountCents', `must be an integer from 1 to ${MAX_AMOUNT_CENTS}, got ${String(amountCents)}`);
   }
-  dst[offset + AT_AMOUNT] = 0x2b;
-  let rest = amountCents;
-  for (let i = offset + AT_AMOUNT + 12; i > offset + AT_AMOUNT; i--) {
-    dst[i] = ZERO + (rest % 10);
-    rest = Math.floor(rest / 10);
+  const amountAt = offset + AT_AMOUNT;
+  dst[amountAt] = 0x2b;
+  // Two 6-digit halves keep the digit loop in small-integer arithmetic.
+  let high = Math.floor(amountCents / 1e6);
+  let low = amountCents - high * 1e6;
+  for (let i = 12; i > 6; i--) {
+    dst[amountAt + i] = ZERO + (low % 10);
+    low = (low / 10) | 0;
+  }
+  for (let i = 6; i > 0; i--) {
+    dst[amountAt + i] = ZERO + (high % 10);
+    high = (high / 10) | 0;
   }
 
   const { dueDate, pieceNumber, currency, reference, attachment } = line;
@@ -325,40 +335,42 @@ function withIndex(error: unknown, index: number): unknown {
   return error instanceof AsciiWriteError ? new AsciiWriteError(error.field, error.problem, index) : error;
 }
 
-/** One line, in its own 233-byte array. */
-export function writeMLine(line: MLineInput, opts?: WriterOptions): WrittenLine {
-  const bytes = new Uint8Array(M_LINE_LENGTH);
-  const changes = encodeLine(line, opts?.accountPadding === 'zero', bytes, 0);
+// Records are views on shared 60 KB slabs, as Node's Buffer pool does: allocating one small typed
+// array per record costs more than writing it. A slab byte is never written twice once handed out.
+const LINES_PER_SLAB = 256;
+let slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
+let slabOffset = 0;
+
+/** Writes the line into the pool and hands out its view; a failed line leaves nothing reserved. */
+function writePooled(line: MLineInput, zeroPadding: boolean): WrittenLine {
+  if (slabOffset === slab.length) {
+    slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
+    slabOffset = 0;
+  }
+  const changes = encodeLine(line, zeroPadding, slab, slabOffset);
+  const bytes = new Uint8Array(slab.buffer, slabOffset, M_LINE_LENGTH);
+  slabOffset += M_LINE_LENGTH;
   return { bytes, changes: changes ?? [] };
 }
 
-// Lines share 60 KB slabs: one allocation per 256 lines instead of one per line.
-const LINES_PER_SLAB = 256;
+/** One line: 233 bytes (a view on a shared pool, like a pooled Buffer: copy it before using `.buffer`). */
+export function writeMLine(line: MLineInput, opts?: WriterOptions): WrittenLine {
+  return writePooled(line, opts?.accountPadding === 'zero');
+}
 
-/**
- * Streams lines in bounded memory. Each yielded `bytes` is a view on a shared slab: it stays valid
- * (nothing is overwritten), but copy it if you keep only a few lines of a long stream.
- */
+/** Streams lines in bounded memory: each line is written only when the consumer asks for it. */
 export function* writeAscii(lines: Iterable<MLineInput>, opts?: WriterOptions): Generator<WrittenLine> {
   const zeroPadding = opts?.accountPadding === 'zero';
-  let slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
-  let used = 0;
   let index = 0;
   for (const line of lines) {
-    if (used === LINES_PER_SLAB) {
-      slab = new Uint8Array(LINES_PER_SLAB * M_LINE_LENGTH);
-      used = 0;
-    }
-    const offset = used * M_LINE_LENGTH;
-    let changes: AsciiChange[] | null;
+    let written: WrittenLine;
     try {
-      changes = encodeLine(line, zeroPadding, slab, offset);
+      written = writePooled(line, zeroPadding);
     } catch (error) {
       throw withIndex(error, index);
     }
-    used++;
     index++;
-    yield { bytes: slab.subarray(offset, offset + M_LINE_LENGTH), changes: changes ?? [] };
+    yield written;
   }
 }
 
