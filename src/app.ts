@@ -3,9 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError, fromDatabaseError } from './lib/errors.ts';
+import { connectionRoutes } from './routes/connection.ts';
 import { router } from './routes/env.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { entryRoutes } from './routes/entries.ts';
+import { fileSyncRoutes } from './routes/file-sync.ts';
+import { fileRoutes } from './routes/files.ts';
 import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import type { Services } from './services.ts';
 
 export function createApp(s: Services) {
@@ -21,10 +27,16 @@ export function createApp(s: Services) {
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
 
-  app.use('/v1/*', bodyLimit({
+  const jsonLimit = bodyLimit({
     maxSize: s.config.JSON_BODY_LIMIT,
     onError: () => { throw new AppError(413, 'payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`); },
-  }));
+  });
+  // Documents are multipart uploads with their own, larger limit (plus room for the form itself).
+  const documentLimit = bodyLimit({
+    maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
+    onError: () => { throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
+  });
+  app.use('/v1/*', (c, next) => (c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
   app.use('/v1/*', async (c, next) => {
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -35,6 +47,12 @@ export function createApp(s: Services) {
 
   app.route('/', healthRoutes(s));
   app.route('/', firmRoutes(s));
+  app.route('/', connectionRoutes(s));
+  app.route('/', referenceRoutes(s));
+  app.route('/', fileRoutes(s));
+  app.route('/', entryRoutes(s));
+  app.route('/', documentRoutes(s));
+  app.route('/', fileSyncRoutes(s));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {

@@ -35,6 +35,8 @@ const schema = z.object({
   REFERENCE_CRON: z.string().default('30 1 * * *'),
   SWEEP_CRON: z.string().default('*/15 * * * *'),
   VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
+  // How long after Quadra took a deposit its entries may still be on their way in (modeled).
+  IMPORT_GRACE_MINUTES: z.coerce.number().min(0).default(60),
   JOBS: bool.default(true),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),

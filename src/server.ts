@@ -16,7 +16,16 @@ import type { Services } from './services.ts';
 export interface RunningService { services: Services; url: string; boss: PgBoss; stop(): Promise<void> }
 
 /** config → database (migrated) → pg-boss → workers and schedules → HTTP. */
-export async function startService(config: Config, opts: { cpaBaseUrl?: string; cfeBaseUrl?: string } = {}): Promise<RunningService> {
+export interface StartOptions {
+  cpaBaseUrl?: string;
+  cfeBaseUrl?: string;
+  /** The clock rules read (the demo moves it forward). */
+  now?: () => Date;
+  /** Cron schedules on (default: config.JOBS). Workers run whenever config.JOBS is on. */
+  schedules?: boolean;
+}
+
+export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
   const log = createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolMax: config.DATABASE_POOL_MAX });
   const applied = await migrate(db);
@@ -27,7 +36,8 @@ export async function startService(config: Config, opts: { cpaBaseUrl?: string; 
   const cfeBaseUrl = opts.cfeBaseUrl ?? config.CFE_BASE_URL;
   if (!cpaBaseUrl || !cfeBaseUrl) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL, or QUADRA_SIMULATOR=embedded');
 
-  const boss = await startBoss(db, { url: config.DATABASE_URL, log, schedule: config.JOBS });
+  const schedules = opts.schedules ?? config.JOBS;
+  const boss = await startBoss(db, { url: config.DATABASE_URL, log, schedule: schedules });
   const services: Services = {
     config,
     db,
@@ -36,9 +46,9 @@ export async function startService(config: Config, opts: { cpaBaseUrl?: string; 
     secrets: await createSecretBox(config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys')),
     jobs: queueOf(boss),
     cegid: { cpaBaseUrl, cfeBaseUrl, timeoutMs: config.CEGID_TIMEOUT_MS, maxAttempts: config.CEGID_MAX_ATTEMPTS },
-    now: () => new Date(),
+    now: opts.now ?? (() => new Date()),
   };
-  if (config.JOBS) await startWorkers(boss, services, { schedules: true });
+  if (config.JOBS) await startWorkers(boss, services, { schedules });
 
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {

@@ -1,9 +1,11 @@
 import type { PgBoss } from 'pg-boss';
 import type { Services } from '../services.ts';
+import { pipelineJobs } from './pipeline.ts';
+import { referenceJobs } from './reference-sync.ts';
 import type { JobDefinition } from './registry.ts';
 
 /** Every job the service runs. Routes enqueue them by name; pg-boss wakes them here. */
-export const jobs: JobDefinition[] = [];
+export const jobs: JobDefinition[] = [...pipelineJobs, ...referenceJobs];
 
 /** Creates the queues, starts a worker per queue and (optionally) the cron schedules. */
 export async function startWorkers(boss: PgBoss, s: Services, opts: { schedules: boolean; pollSeconds?: number }): Promise<void> {

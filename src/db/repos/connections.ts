@@ -1,0 +1,78 @@
+// A firm's Cegid connection: the four codes, sealed (AES-256-GCM) before they reach the database,
+// with the result of their last live check. Reads used by routes never select the ciphertext.
+import { AppError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import type { FirmCredentials } from '../../quadra/gateway.ts';
+import type { Queryable } from '../database.ts';
+
+export type ConnectionStatus = 'connected' | 'failed';
+
+export interface ConnectionCheck { name: 'cpa' | 'cfe'; ok: boolean; code?: string; message?: string }
+
+export interface ConnectionView {
+  status: ConnectionStatus;
+  checks: ConnectionCheck[];
+  cpaKeyHint: string;
+  cfeKeyHint: string;
+  checkedAt: Date;
+}
+
+export interface KeyPair { apiKey: string; secret: string }
+
+/** What the user may see of a key: its last 4 characters. */
+export const keyHint = (key: string) => `…${key.slice(-4)}`;
+
+interface Row { status: ConnectionStatus; checks: ConnectionCheck[]; cpa_key_hint: string; cfe_key_hint: string; checked_at: Date }
+const toView = (r: Row): ConnectionView => ({ status: r.status, checks: r.checks, cpaKeyHint: r.cpa_key_hint, cfeKeyHint: r.cfe_key_hint, checkedAt: r.checked_at });
+const VIEW_COLUMNS = 'status, checks, cpa_key_hint, cfe_key_hint, checked_at';
+
+export async function getConnection(tx: Queryable, firmId: string): Promise<ConnectionView | undefined> {
+  const r = await tx.query<Row>(`select ${VIEW_COLUMNS} from public.connections where firm_id = $1`, [firmId]);
+  return r.rows[0] && toView(r.rows[0]);
+}
+
+/** Seals the keys and stores them with the check's outcome (one row per firm, replaced). */
+export async function saveConnection(
+  tx: Queryable,
+  secrets: SecretBox,
+  c: { firmId: string; cpa: KeyPair; cfe: KeyPair; status: ConnectionStatus; checks: ConnectionCheck[]; checkedAt: Date },
+): Promise<ConnectionView> {
+  const sealed = await secrets.seal(JSON.stringify({ cpa: c.cpa, cfe: c.cfe }));
+  const r = await tx.query<Row>(
+    `insert into public.connections as k (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id, checks, checked_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
+     on conflict (firm_id) do update set
+       status = excluded.status, cpa_key_hint = excluded.cpa_key_hint, cfe_key_hint = excluded.cfe_key_hint,
+       secrets_ciphertext = excluded.secrets_ciphertext, secrets_key_id = excluded.secrets_key_id,
+       checks = excluded.checks, checked_at = excluded.checked_at, updated_at = excluded.updated_at
+     returning ${VIEW_COLUMNS}`,
+    [c.firmId, c.status, keyHint(c.cpa.apiKey), keyHint(c.cfe.apiKey), sealed.ciphertext, sealed.keyId, JSON.stringify(c.checks), c.checkedAt],
+  );
+  return toView(r.rows[0]!);
+}
+
+export const notConnected = () =>
+  new AppError(409, 'not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
+
+/**
+ * The firm's decrypted credentials, for jobs (asService). Only a connection whose last check
+ * passed is used: keys that failed their check would only fail again at Cegid.
+ */
+export async function loadFirmCredentials(tx: Queryable, firmId: string, secrets: SecretBox): Promise<FirmCredentials> {
+  const r = await tx.query<{ sic_code: string; status: ConnectionStatus; secrets_ciphertext: string; secrets_key_id: string }>(
+    `select f.sic_code, c.status, c.secrets_ciphertext, c.secrets_key_id
+       from public.connections c join public.firms f on f.id = c.firm_id
+      where c.firm_id = $1`,
+    [firmId],
+  );
+  const row = r.rows[0];
+  if (!row || row.status !== 'connected') throw notConnected();
+  const plain = JSON.parse(await secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as { cpa: KeyPair; cfe: KeyPair };
+  return { sicCode: row.sic_code, cpa: plain.cpa, cfe: plain.cfe };
+}
+
+/** Firms whose connection last checked fine (the nightly refresh's list). */
+export async function connectedFirmIds(tx: Queryable): Promise<string[]> {
+  const r = await tx.query<{ firm_id: string }>(`select firm_id from public.connections where status = 'connected' order by firm_id`);
+  return r.rows.map((x) => x.firm_id);
+}

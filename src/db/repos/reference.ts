@@ -1,0 +1,282 @@
+// Reference data of the client files (periods, accounts, journals) and the sync runs that refresh
+// it. Writes are set-based: one statement per table per file, whatever the number of rows.
+// Items that left Quadra keep their row with gone_at set (cleared if they come back), so entries
+// that reference them keep their history and a re-sync never duplicates anything.
+import {
+  checkPrerequisites,
+  type PrerequisiteInput,
+  type PrerequisitesResult,
+} from '../../domain/prerequisites.ts';
+import type {
+  AccountRowInput,
+  Changes,
+  FileRowInput,
+  JournalRowInput,
+  PeriodRowInput,
+  RunError,
+  SyncCounts,
+} from '../../domain/reference-sync.ts';
+import type { Queryable } from '../database.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Sync runs
+
+export type SyncTrigger = 'manual' | 'nightly' | 'connection';
+export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface SyncRunRow {
+  id: string; firm_id: string; trigger: SyncTrigger; status: SyncStatus; counts: Partial<SyncCounts>;
+  error_code: string | null; error_message: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
+}
+
+const RUN_COLUMNS = 'id, firm_id, trigger, status, counts, error_code, error_message, created_at, started_at, finished_at';
+
+export async function createSyncRun(tx: Queryable, firmId: string, trigger: SyncTrigger, now: Date): Promise<string> {
+  const r = await tx.query<{ id: string }>(
+    `insert into public.reference_syncs (firm_id, trigger, status, created_at) values ($1, $2, 'queued', $3) returning id`,
+    [firmId, trigger, now],
+  );
+  return r.rows[0]!.id;
+}
+
+/** A run of the firm still waiting for a worker, created after `since` (a double click reuses it). */
+export async function findQueuedRun(tx: Queryable, firmId: string, since: Date): Promise<string | undefined> {
+  const r = await tx.query<{ id: string }>(
+    `select id from public.reference_syncs where firm_id = $1 and status = 'queued' and created_at >= $2 order by created_at desc limit 1`,
+    [firmId, since],
+  );
+  return r.rows[0]?.id;
+}
+
+export async function listSyncRuns(tx: Queryable, firmId: string, limit: number): Promise<SyncRunRow[]> {
+  const r = await tx.query<SyncRunRow>(
+    `select ${RUN_COLUMNS} from public.reference_syncs where firm_id = $1 order by created_at desc, id desc limit $2`,
+    [firmId, limit],
+  );
+  return r.rows;
+}
+
+/**
+ * Marks the run `running` if a worker may take it: queued; or left `running` by a worker that
+ * died (started before `staleBefore`, so a live run is never doubled); or failed on our side
+ * (the queue's retry). A run that ended on a Cegid error or succeeded is final.
+ */
+export async function claimSyncRun(tx: Queryable, runId: string, now: Date, staleBefore: Date): Promise<{ firmId: string } | undefined> {
+  const r = await tx.query<{ firm_id: string }>(
+    `update public.reference_syncs set status = 'running', started_at = $2, finished_at = null, error_code = null, error_message = null
+      where id = $1 and (status = 'queued'
+                         or (status = 'running' and started_at < $3)
+                         or (status = 'failed' and error_code = 'internal_error'))
+      returning firm_id`,
+    [runId, now, staleBefore],
+  );
+  return r.rows[0] && { firmId: r.rows[0].firm_id };
+}
+
+export async function finishSyncRun(tx: Queryable, runId: string, outcome: { counts: SyncCounts; error?: RunError }, now: Date): Promise<void> {
+  await tx.query(
+    `update public.reference_syncs set status = $2, counts = $3::jsonb, error_code = $4, error_message = $5, finished_at = $6 where id = $1`,
+    [runId, outcome.error ? 'failed' : 'succeeded', JSON.stringify(outcome.counts), outcome.error?.code ?? null, outcome.error?.message ?? null, now],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upserts (service side)
+
+const CHANGE_COUNTS = `select (select count(*) from src)::int as seen,
+                              (select count(*) from up where created)::int as created,
+                              (select count(*) from up where not created)::int as updated,
+                              (select count(*) from gone)::int as gone`;
+
+/**
+ * One client file per dossier, in one statement: new ones created, renamed ones updated, those
+ * whose dossier left Quadra marked gone (and revived if it comes back). Unchanged rows are not
+ * touched, so `updated` counts real changes. Returns the file id of every dossier.
+ */
+export async function upsertClientFiles(tx: Queryable, firmId: string, files: FileRowInput[], now: Date): Promise<{ changes: Changes; ids: Map<string, string> }> {
+  const r = await tx.query<Changes>(
+    `with src as (select * from jsonb_to_recordset($2::jsonb) as x(dossier_code text, name text)),
+     up as (
+       insert into public.client_files as f (firm_id, dossier_code, name, created_at, updated_at)
+       select $1, src.dossier_code, src.name, $3, $3 from src
+       on conflict (firm_id, dossier_code) do update set name = excluded.name, gone_at = null, updated_at = excluded.updated_at
+        where (f.name, f.gone_at) is distinct from (excluded.name, null::timestamptz)
+       returning (xmax = 0) as created
+     ),
+     gone as (
+       update public.client_files f set gone_at = $3, updated_at = $3
+        where f.firm_id = $1 and f.gone_at is null and not exists (select 1 from src where src.dossier_code = f.dossier_code)
+       returning 1
+     )
+     ${CHANGE_COUNTS}`,
+    [firmId, JSON.stringify(files), now],
+  );
+  const ids = await tx.query<{ id: string; dossier_code: string }>(
+    'select id, dossier_code from public.client_files where firm_id = $1 and dossier_code = any($2::text[])',
+    [firmId, files.map((f) => f.dossier_code)],
+  );
+  return { changes: r.rows[0]!, ids: new Map(ids.rows.map((x) => [x.dossier_code, x.id])) };
+}
+
+export interface FileReferenceData { periods: PeriodRowInput[]; accounts: AccountRowInput[]; journals: JournalRowInput[] }
+
+/**
+ * Replaces a file's periods, accounts and journals with what Quadra holds: one statement per
+ * table (upsert and mark-gone together). The file row is locked first so a concurrent sync or
+ * send of the same file waits instead of interleaving.
+ */
+export async function syncFileReference(
+  tx: Queryable, file: { id: string; firmId: string }, data: FileReferenceData, now: Date,
+): Promise<{ periods: Changes; accounts: Changes; journals: Changes }> {
+  await tx.query('select id from public.client_files where id = $1 for update', [file.id]);
+  const run = async (sql: string, rows: unknown[]) =>
+    (await tx.query<Changes>(sql, [file.firmId, file.id, JSON.stringify(rows), now])).rows[0]!;
+
+  const periods = await run(
+    `with src as (select * from jsonb_to_recordset($3::jsonb) as x(starts_on date, ends_on date, status public.period_status)),
+     up as (
+       insert into public.periods as p (firm_id, file_id, starts_on, ends_on, status, updated_at)
+       select $1, $2, src.starts_on, src.ends_on, src.status, $4 from src
+       on conflict (file_id, starts_on) do update set ends_on = excluded.ends_on, status = excluded.status, gone_at = null, updated_at = excluded.updated_at
+        where (p.ends_on, p.status, p.gone_at) is distinct from (excluded.ends_on, excluded.status, null::timestamptz)
+       returning (xmax = 0) as created
+     ),
+     gone as (
+       update public.periods p set gone_at = $4, updated_at = $4
+        where p.file_id = $2 and p.gone_at is null and not exists (select 1 from src where src.starts_on = p.starts_on)
+       returning 1
+     )
+     ${CHANGE_COUNTS}`,
+    data.periods,
+  );
+  const accounts = await run(
+    `with src as (select * from jsonb_to_recordset($3::jsonb) as x(number text, label text, kind public.account_kind, collective text)),
+     up as (
+       insert into public.accounts as a (firm_id, file_id, number, label, kind, collective, updated_at)
+       select $1, $2, src.number, src.label, src.kind, src.collective, $4 from src
+       on conflict (file_id, number) do update set label = excluded.label, kind = excluded.kind, collective = excluded.collective, gone_at = null, updated_at = excluded.updated_at
+        where (a.label, a.kind, a.collective, a.gone_at) is distinct from (excluded.label, excluded.kind, excluded.collective, null::timestamptz)
+       returning (xmax = 0) as created
+     ),
+     gone as (
+       update public.accounts a set gone_at = $4, updated_at = $4
+        where a.file_id = $2 and a.gone_at is null and not exists (select 1 from src where src.number = a.number)
+       returning 1
+     )
+     ${CHANGE_COUNTS}`,
+    data.accounts,
+  );
+  const journals = await run(
+    `with src as (select * from jsonb_to_recordset($3::jsonb) as x(code text, label text, is_open boolean)),
+     up as (
+       insert into public.journals as j (firm_id, file_id, code, label, is_open, updated_at)
+       select $1, $2, src.code, src.label, src.is_open, $4 from src
+       on conflict (file_id, code) do update set label = excluded.label, is_open = excluded.is_open, gone_at = null, updated_at = excluded.updated_at
+        where (j.label, j.is_open, j.gone_at) is distinct from (excluded.label, excluded.is_open, null::timestamptz)
+       returning (xmax = 0) as created
+     ),
+     gone as (
+       update public.journals j set gone_at = $4, updated_at = $4
+        where j.file_id = $2 and j.gone_at is null and not exists (select 1 from src where src.code = j.code)
+       returning 1
+     )
+     ${CHANGE_COUNTS}`,
+    data.journals,
+  );
+  await tx.query('update public.client_files set synced_at = $2 where id = $1', [file.id, now]);
+  return { periods, accounts, journals };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prerequisites
+
+/** Prerequisites of several files in three queries (runs under RLS for users, or as service). */
+export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: string): Promise<Map<string, PrerequisitesResult>> {
+  const inputs = new Map<string, PrerequisiteInput>(fileIds.map((id) => [id, { periods: [], accounts: [], journals: [], today }]));
+  if (fileIds.length === 0) return new Map();
+  const [periods, accounts, journals] = await Promise.all([
+    tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
+      'select file_id, starts_on, ends_on, status from public.periods where file_id = any($1::uuid[]) and gone_at is null', [fileIds]),
+    // The check only needs which classes each kind covers: one account per (kind, first digit).
+    tx.query<{ file_id: string; number: string; kind: 'general' | 'customer' | 'supplier' }>(
+      `select distinct on (file_id, kind, left(number, 1)) file_id, number, kind
+         from public.accounts where file_id = any($1::uuid[]) and gone_at is null
+        order by file_id, kind, left(number, 1), number`, [fileIds]),
+    tx.query<{ file_id: string; code: string; label: string; is_open: boolean }>(
+      'select file_id, code, label, is_open from public.journals where file_id = any($1::uuid[]) and gone_at is null', [fileIds]),
+  ]);
+  for (const p of periods.rows) inputs.get(p.file_id)!.periods = [...inputs.get(p.file_id)!.periods, { startsOn: p.starts_on, endsOn: p.ends_on, status: p.status }];
+  for (const a of accounts.rows) inputs.get(a.file_id)!.accounts = [...inputs.get(a.file_id)!.accounts, { number: a.number, kind: a.kind }];
+  for (const j of journals.rows) inputs.get(j.file_id)!.journals = [...inputs.get(j.file_id)!.journals, { code: j.code, label: j.label, isOpen: j.is_open }];
+  return new Map([...inputs].map(([id, input]) => [id, checkPrerequisites(input)]));
+}
+
+/**
+ * A file's prerequisites from its reference data still in Quadra. The entry pipeline calls this
+ * before every deposit; `today` is YYYY-MM-DD.
+ */
+export async function loadFilePrerequisites(tx: Queryable, fileId: string, today: string): Promise<PrerequisitesResult> {
+  return (await prerequisitesOf(tx, [fileId], today)).get(fileId)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads for the API (under RLS)
+
+export interface ClientFileRow { id: string; firm_id: string; dossier_code: string; name: string; waiting_open_since: Date | null; gone_at: Date | null; synced_at: Date | null }
+const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_at, synced_at';
+
+export async function listClientFiles(tx: Queryable, firmId: string): Promise<ClientFileRow[]> {
+  const r = await tx.query<ClientFileRow>(
+    `select ${FILE_COLUMNS} from public.client_files where firm_id = $1 order by (gone_at is not null), dossier_code, id`, [firmId]);
+  return r.rows;
+}
+
+export async function getClientFile(tx: Queryable, fileId: string): Promise<ClientFileRow | undefined> {
+  const r = await tx.query<ClientFileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [fileId]);
+  return r.rows[0];
+}
+
+export interface AccountRow { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective: string | null }
+
+/** Keyset page of a file's accounts (by number, unique per file), still in Quadra. */
+export async function listAccounts(
+  tx: Queryable, fileId: string, q: { kind?: AccountRow['kind'] | undefined; after?: string | undefined; limit: number },
+): Promise<AccountRow[]> {
+  const r = await tx.query<AccountRow>(
+    `select number, label, kind, collective from public.accounts
+      where file_id = $1 and gone_at is null and ($2::public.account_kind is null or kind = $2) and ($3::text is null or number collate "C" > $3)
+      order by number collate "C" limit $4`,
+    [fileId, q.kind ?? null, q.after ?? null, q.limit],
+  );
+  return r.rows;
+}
+
+export async function listJournals(tx: Queryable, fileId: string): Promise<Array<{ code: string; label: string; is_open: boolean }>> {
+  const r = await tx.query<{ code: string; label: string; is_open: boolean }>(
+    'select code, label, is_open from public.journals where file_id = $1 and gone_at is null order by code', [fileId]);
+  return r.rows;
+}
+
+export async function listPeriods(tx: Queryable, fileId: string): Promise<Array<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>> {
+  const r = await tx.query<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
+    'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null order by starts_on', [fileId]);
+  return r.rows;
+}
+
+/**
+ * The nightly runs: one queued run per connected firm, unless the firm already got one since
+ * `since` (the cron job ran twice or was retried). Returns every nightly run still queued since
+ * then, so a retry also re-enqueues runs whose job was lost between commit and enqueue.
+ */
+export async function createNightlyRuns(tx: Queryable, now: Date, since: Date): Promise<string[]> {
+  await tx.query(
+    `insert into public.reference_syncs (firm_id, trigger, status, created_at)
+     select c.firm_id, 'nightly', 'queued', $1 from public.connections c
+      where c.status = 'connected'
+        and not exists (select 1 from public.reference_syncs r where r.firm_id = c.firm_id and r.trigger = 'nightly' and r.created_at >= $2)`,
+    [now, since],
+  );
+  const r = await tx.query<{ id: string }>(
+    `select id from public.reference_syncs where trigger = 'nightly' and status = 'queued' and created_at >= $1 order by created_at, id`, [since]);
+  return r.rows.map((x) => x.id);
+}

@@ -1,0 +1,56 @@
+// The scheduled runs, each a loop over the files it concerns, calling the same functions the
+// routes and per-file jobs call. Time comes in as `now`: tests and the demo move it forward.
+import { asService } from '../db/scoped.ts';
+import type { Services } from '../services.ts';
+import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
+import { filesDueTonight, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
+
+/** Every file with entries due tonight gets its night's attempt; one file's trouble stops no other. */
+export async function runNightly(s: Services, now: Date = s.now()): Promise<NightReport[]> {
+  const reports: NightReport[] = [];
+  for (const fileId of await filesDueTonight(s, now)) {
+    try {
+      const r = await runNightForFile(s, fileId, now);
+      if (r) reports.push(r);
+    } catch (err) {
+      s.log.warn({ fileId, err: { name: (err as Error).name, message: (err as Error).message } }, 'night attempt failed for a file; it is tried again next run');
+    }
+  }
+  return reports;
+}
+
+/** Automatic sending: every file with entries ready to go. */
+export async function sendAllPending(s: Services, now: Date = s.now()): Promise<SendOutcome[]> {
+  const files = await asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
+    `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`)).rows);
+  const out: SendOutcome[] = [];
+  for (const { file_id } of files) {
+    try { out.push(await sendFile(s, file_id, now)); } catch (err) {
+      s.log.warn({ fileId: file_id, err: { name: (err as Error).name, message: (err as Error).message } }, 'automatic send failed for a file');
+    }
+  }
+  return out;
+}
+
+/**
+ * The safety net: verifications whose job was lost, and deposits left `preparing` by a crash
+ * (older than a few minutes, so an upload in flight is not mistaken for a crashed one).
+ */
+export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number }> {
+  const { due, stuck } = await asService(s.db, async (tx) => ({
+    due: (await tx.query<{ id: string }>(
+      `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1`, [now])).rows,
+    stuck: (await tx.query<{ id: string }>(
+      `select id from public.deposits where status = 'preparing' and created_at < $1`, [new Date(now.getTime() - 5 * 60_000)])).rows,
+  }));
+  // Night attempts put off by the grace period after an import come due between nights.
+  await runNightly(s, now);
+  let verified = 0;
+  for (const d of due) {
+    try { if (await verifyDeposit(s, d.id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
+  }
+  for (const d of stuck) {
+    try { await recoverDeposit(s, d.id, now); } catch { /* next sweep retries */ }
+  }
+  return { verified, recovered: stuck.length };
+}

@@ -1,0 +1,78 @@
+// The hub pushes validated entries: pre-flight each one, store the accepted ones in a handful of
+// set-based statements, answer per entry. Replays of the same Idempotency-Key get the first answer.
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { findByExternalIds, loadFileReference, lockFile, pendingAccounts, upsertEntries, type FileRow } from '../db/repos/entries.ts';
+import { checkBatch, type EntryInput, type Issue } from '../domain/entries/validate.ts';
+import { AppError, conflict, notFound } from '../lib/errors.ts';
+
+export type PushResult =
+  | { id: string; externalId: string; status: 'pending'; warnings: Issue[] }
+  | { externalId: string; errors: Issue[] };
+
+export interface PushAnswer { status: number; body: { fileId: string; accepted: number; refused: number; entries: PushResult[] } }
+
+export function requestHash(fileId: string, body: unknown): string {
+  return createHash('sha256').update(fileId).update('\n').update(JSON.stringify(body)).digest('hex');
+}
+
+/** Must run in a user-scoped transaction: RLS decides which file the caller can reach. */
+export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushAnswer> {
+  const file = await lockFile(tx, fileId);
+  if (!file) throw notFound('File');
+  if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
+
+  const hash = requestHash(fileId, rawBody);
+  // The file lock above serialises replays of one key, so this read is decisive.
+  const prior = await tx.query<{ request_hash: string; status_code: number; response: PushAnswer['body'] }>(
+    'select request_hash, status_code, response from public.idempotency_keys where firm_id = $1 and key = $2',
+    [file.firm_id, idempotencyKey]);
+  if (prior.rows[0]) {
+    if (prior.rows[0].request_hash !== hash) {
+      throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+    }
+    return { status: prior.rows[0].status_code, body: prior.rows[0].response };
+  }
+
+  const answer = await storeBatch(tx, file, entries);
+  await tx.query(
+    'insert into public.idempotency_keys (firm_id, key, file_id, request_hash, status_code, response) values ($1, $2, $3, $4, $5, $6)',
+    [file.firm_id, idempotencyKey, file.id, hash, answer.status, JSON.stringify(answer.body)]);
+  return answer;
+}
+
+async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): Promise<PushAnswer> {
+  const allDocs = [...new Set(entries.flatMap((e) => e.documentIds ?? []))];
+  const [ref, pending, existing] = await Promise.all([
+    loadFileReference(tx, file, allDocs),
+    pendingAccounts(tx, file.id),
+    findByExternalIds(tx, file.firm_id, entries.map((e) => e.externalId)),
+  ]);
+  const checks = checkBatch(entries, ref, pending);
+
+  const results: PushResult[] = [];
+  const accepted: Array<{ input: EntryInput; warnings: Issue[] }> = [];
+  entries.forEach((e, i) => {
+    const check = checks[i]!;
+    const known = existing.get(e.externalId);
+    if (known && known.file_id !== file.id) {
+      check.errors.push({ code: 'external_id_in_other_file', field: 'externalId', message: `externalId ${e.externalId} already belongs to another file of this firm` });
+    } else if (known && (known.status !== 'pending' || known.deposit_id !== null)) {
+      const code = known.status === 'posted' ? 'already_posted' : known.status === 'failed_check' ? 'entry_failed_check' : 'already_sent';
+      const message = known.status === 'failed_check'
+        ? `Entry ${e.externalId} failed its check: correct it with PUT /v1/entries/${known.id}, then revalidate it`
+        : `Entry ${e.externalId} was already ${known.status === 'posted' ? 'posted in Quadra' : 'sent to Quadra'}: it cannot be replaced`;
+      check.errors.push({ code, field: 'externalId', message, details: { entryId: known.id, status: known.status } });
+    }
+    if (check.errors.length) results.push({ externalId: e.externalId, errors: check.errors });
+    else {
+      accepted.push({ input: e, warnings: check.warnings });
+      results.push({ id: '', externalId: e.externalId, status: 'pending', warnings: check.warnings });
+    }
+  });
+
+  const ids = await upsertEntries(tx, file, accepted);
+  for (const r of results) if ('id' in r) r.id = ids.get(r.externalId)!;
+  const refused = results.filter((r) => 'errors' in r).length;
+  return { status: 202, body: { fileId: file.id, accepted: results.length - refused, refused, entries: results } };
+}

@@ -1,0 +1,289 @@
+// Verification: collect the file's entries from Quadra and compare them with what was sent.
+// `verifyDeposit` is the contractual check 12 hours after a send; `runNightForFile` is each
+// night's attempt: verify first, then withdraw and re-send only what is still missing, or decide.
+import type { Queryable } from '../db/database.ts';
+import { loadFirmCredentials } from '../db/repos/connections.ts';
+import type { FileRow } from '../db/repos/entries.ts';
+import { asService } from '../db/scoped.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
+import { truncateAccount } from '../quadra/ascii/index.ts';
+import { isCegidError } from '../quadra/errors.ts';
+import { cegidClients, type CegidClients } from '../quadra/gateway.ts';
+import type { Services } from '../services.ts';
+import { recordAttempts, uploadDeposit } from './send.ts';
+
+interface DueEntry { id: string; quadra_ref: string; journal_code: string; entry_date: string; nights_tried: number; deposit_id: string | null; batch_seq: number | null; status: string }
+
+const FILE_COLUMNS = 'id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at';
+
+async function clientsForFirm(s: Services, firmId: string): Promise<CegidClients> {
+  return cegidClients(s.cegid, await asService(s.db, (tx) => loadFirmCredentials(tx, firmId, s.secrets)));
+}
+
+/** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
+async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
+  const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
+    'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
+    [entries.map((e) => e.id)]));
+  const byEntry = new Map<string, SentEntry['lines']>();
+  for (const l of lines.rows) {
+    let list = byEntry.get(l.entry_id);
+    if (!list) byEntry.set(l.entry_id, (list = []));
+    list.push({ account8: truncateAccount(l.account, { accountPadding: file.account_padding }), sense: l.debit_cents > 0 ? 'D' : 'C', amountCents: l.debit_cents || l.credit_cents });
+  }
+  const dates = entries.map((e) => e.entry_date).sort();
+  const found = await clients.cpa.listEntries(file.dossier_code, { from: dates[0]!, to: dates[dates.length - 1]! });
+  return matchEntries(
+    entries.map((e) => ({ id: e.id, reference: e.quadra_ref, journalCode: e.journal_code, date: e.entry_date, lines: byEntry.get(e.id) ?? [] })),
+    found.map((f) => ({ reference: f.reference, journalCode: f.journalCode, date: f.date, account: f.account, sense: f.sense, amountCents: f.amountCents })),
+  );
+}
+
+/** Marks what verification found: posted (flagged when Quadra holds it more than once). */
+async function applyFound(tx: Queryable, file: FileRow, results: Map<string, MatchResult>, now: Date, night: number | null): Promise<string[]> {
+  const found = [...results].filter(([, r]) => r.state !== 'missing');
+  if (!found.length) return [];
+  const ids = found.map(([id]) => id);
+  const dupes = found.filter(([, r]) => r.state === 'duplicate').map(([id]) => id);
+  await tx.query(
+    `update public.entries set status = 'posted', posted_at = $2, updated_at = $2, next_attempt_at = null, status_message = null,
+            duplicate_in_quadra = id = any($3::uuid[])
+      where id = any($1::uuid[]) and status in ('pending', 'sent')`, [ids, now, dupes]);
+  const single = ids.filter((id) => !dupes.includes(id));
+  if (single.length) await recordAttempts(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: 'Found in Quadra' });
+  for (const [id, r] of found.filter(([, r]) => r.state === 'duplicate')) {
+    await recordAttempts(tx, { entryIds: [id] }, { kind: 'verify', outcome: 'duplicate', at: now, night, errorCode: 'found_twice', detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies` });
+  }
+  // A deposit with a posted entry was imported; the file was opened.
+  await tx.query(`update public.deposits set status = 'imported' where id in (select deposit_id from public.entries where id = any($1::uuid[])) and status = 'uploaded'`, [ids]);
+  await tx.query('update public.client_files set waiting_open_since = null, updated_at = $2 where id = $1 and waiting_open_since is not null', [file.id, now]);
+  return ids;
+}
+
+async function cegidFailure(s: Services, entryIds: string[], err: unknown, now: Date, night: number | null, kind: 'verify'): Promise<void> {
+  const e = isCegidError(err) ? err.toUserError() : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
+  if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
+  await asService(s.db, (tx) => recordAttempts(tx, { entryIds }, { kind, outcome: 'error', at: now, night, errorCode: e.code, detail: e.message }));
+}
+
+/** The check 12 hours after a send. Idempotent: a verified deposit is not verified again. */
+export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
+  const ctx = await asService(s.db, async (tx) => {
+    const dep = (await tx.query<{ id: string; file_id: string; firm_id: string; verify_at: Date | null; verified_at: Date | null; status: string }>(
+      'select id, file_id, firm_id, verify_at, verified_at, status from public.deposits where id = $1', [depositId])).rows[0];
+    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [dep.file_id])).rows[0]!;
+    const entries = (await tx.query<DueEntry>(
+      `select id, quadra_ref, journal_code, entry_date, nights_tried, deposit_id, null::bigint as batch_seq, status
+         from public.entries where deposit_id = $1 and status = 'sent'`, [depositId])).rows;
+    return { dep, file, entries };
+  });
+  if (!ctx) return undefined;
+  const { dep, file, entries } = ctx;
+  if (entries.length === 0) {
+    await asService(s.db, (tx) => tx.query('update public.deposits set verified_at = $2 where id = $1', [depositId, now]));
+    return { posted: 0, missing: 0 };
+  }
+  let results: Map<string, MatchResult>;
+  try {
+    results = await collect(s, await clientsForFirm(s, dep.firm_id), file, entries);
+  } catch (err) {
+    await cegidFailure(s, entries.map((e) => e.id), err, now, null, 'verify');
+    throw err; // pg-boss retries the job with backoff
+  }
+  return asService(s.db, async (tx) => {
+    const claimed = await tx.query('update public.deposits set verified_at = $2 where id = $1 and verified_at is null', [depositId, now]);
+    if (claimed.affectedRows === 0) return { posted: 0, missing: 0 }; // a concurrent run did it
+    const posted = await applyFound(tx, file, results, now, null);
+    const missing = entries.filter((e) => results.get(e.id)?.state === 'missing').map((e) => e.id);
+    if (missing.length) {
+      const night = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+      const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
+      await tx.query(
+        `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4
+          where id = any($1::uuid[]) and status = 'sent'`, [missing, night, message, now]);
+      await recordAttempts(tx, { entryIds: missing }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
+    }
+    return { posted: posted.length, missing: missing.length };
+  });
+}
+
+/** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
+export function nightHour(s: Services): number {
+  const hour = Number(s.config.NIGHTLY_CRON.trim().split(/\s+/)[1]);
+  return Number.isInteger(hour) ? hour : 2;
+}
+
+export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number }
+
+/**
+ * One night's attempt for one file, on every entry due (`next_attempt_at <= now`):
+ *  1. verify: what Quadra holds now is posted;
+ *  2. decide what is still missing: nights 1 and 2 re-send; night 3 (and later) decides
+ *     failed_check (an entry of the same or a later batch was posted) or file waiting;
+ *  3. withdraw the deposits of entries to re-send or fail: `remove` succeeds only if Quadra has
+ *     not taken the deposit, so nothing is ever in Quadra's hands twice;
+ *  4. re-send everything withdrawn that did not fail, in one new deposit that replaces the old.
+ */
+export async function runNightForFile(s: Services, fileId: string, now: Date = s.now()): Promise<NightReport | undefined> {
+  const ctx = await asService(s.db, async (tx) => {
+    const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [fileId])).rows[0];
+    if (!file) return undefined;
+    const due = (await tx.query<DueEntry>(
+      `select e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, d.seq as batch_seq, e.status
+         from public.entries e left join public.deposits d on d.id = e.batch_deposit_id
+        where e.file_id = $1 and e.status in ('pending', 'sent') and e.next_attempt_at <= $2`, [fileId, now])).rows;
+    return due.length ? { file, due } : undefined;
+  });
+  if (!ctx) return undefined;
+  if (!(await takeNightLease(s, fileId))) return undefined; // another run has this file
+  try {
+    return await nightWithLease(s, ctx.file, ctx.due, now);
+  } finally {
+    await asService(s.db, (tx) => tx.query('update public.client_files set night_lease_until = null where id = $1', [fileId]));
+  }
+}
+
+/** Wall-clock lease (not the injectable clock): it guards against real concurrent runs. */
+async function takeNightLease(s: Services, fileId: string): Promise<boolean> {
+  const r = await asService(s.db, (tx) => tx.query(
+    `update public.client_files set night_lease_until = now() + interval '10 minutes'
+      where id = $1 and (night_lease_until is null or night_lease_until < now())`, [fileId]));
+  return r.affectedRows === 1;
+}
+
+async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date): Promise<NightReport> {
+  const fileId = file.id;
+  const clients = await clientsForFirm(s, file.firm_id);
+  const nextRun = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+
+  let results: Map<string, MatchResult>;
+  try {
+    results = await collect(s, clients, file, due);
+  } catch (err) {
+    await cegidFailure(s, due.map((e) => e.id), err, now, null, 'verify');
+    throw err;
+  }
+
+  // 1 and 2: posted, then the decision for what is missing, in one transaction.
+  const plan = await asService(s.db, async (tx) => {
+    await applyFound(tx, file, results, now, null);
+    const missing = due.filter((e) => results.get(e.id)?.state === 'missing');
+    const postedSeqs = (await tx.query<{ seq: number }>(
+      `select distinct d.seq from public.entries e join public.deposits d on d.id = e.batch_deposit_id
+        where e.file_id = $1 and e.status = 'posted'`, [fileId])).rows.map((r) => r.seq);
+    const resend: DueEntry[] = [];
+    const fail: DueEntry[] = [];
+    const wait: DueEntry[] = [];
+    for (const e of missing) {
+      if (nightAction(e.nights_tried) === 'resend') resend.push(e);
+      else if (decideAfterNights(e.batch_seq ?? Number.MAX_SAFE_INTEGER, postedSeqs) === 'failed_check') fail.push(e);
+      else wait.push(e);
+    }
+    return { resend, fail, wait };
+  });
+
+  // 3: withdraw the deposits still in the container that hold an entry to re-send or fail.
+  const toWithdraw = new Set([...plan.resend, ...plan.fail].map((e) => e.deposit_id).filter((d): d is string => d !== null));
+  const deposits = toWithdraw.size
+    ? await asService(s.db, async (tx) => (await tx.query<{ id: string; status: string; blob_name: string }>(
+        `update public.deposits set status = case when status = 'uploaded' then 'replacing'::public.deposit_status else status end
+          where id = any($1::uuid[]) returning id, status, blob_name`, [[...toWithdraw]])).rows)
+    : [];
+  const withdrawn = new Set<string>();
+  for (const d of deposits) {
+    if (d.status !== 'replacing') continue; // imported, failed or replaced: nothing of it waits in the container
+    const outcome = await clients.cfe.remove(d.blob_name);
+    await asService(s.db, (tx) => tx.query(
+      `update public.deposits set status = $2::public.deposit_status, imported_seen_at = case when $2::text = 'imported' then $3 else imported_seen_at end
+        where id = $1 and status = 'replacing'`, [d.id, outcome === 'deleted' ? 'replaced' : 'imported', now]));
+    if (outcome === 'deleted') withdrawn.add(d.id);
+  }
+
+  // A deposit Quadra took less than the grace period ago may still be on its way in, unless one of
+  // its entries already shows (then the import is done). Its missing entries are neither re-sent
+  // nor judged yet: they are checked again once the grace period has passed, as the same night.
+  const grace = s.config.IMPORT_GRACE_MINUTES * 60_000;
+  const settling = new Set(await asService(s.db, async (tx) => (await tx.query<{ id: string }>(
+    `select d.id from public.deposits d
+      where d.id = any($1::uuid[]) and d.status = 'imported' and d.imported_seen_at > $2
+        and not exists (select 1 from public.entries e where e.deposit_id = d.id and e.status = 'posted')`,
+    [[...toWithdraw], new Date(now.getTime() - grace)])).rows.map((r) => r.id)));
+  const deferred = (e: DueEntry) => e.deposit_id !== null && settling.has(e.deposit_id);
+  const recheckAt = new Date(now.getTime() + grace);
+
+  const report = await asService(s.db, async (tx) => {
+    const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
+    const defer = [...plan.resend, ...plan.fail].filter(deferred);
+    if (defer.length) {
+      await tx.query('update public.entries set next_attempt_at = $2, updated_at = $3 where id = any($1::uuid[])', [defer.map((e) => e.id), recheckAt, now]);
+      await recordAttempts(tx, { entryIds: defer.map((e) => e.id) }, {
+        kind: 'verify', outcome: 'not_found', at: now,
+        detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${s.config.IMPORT_GRACE_MINUTES} minutes before anything is re-sent`,
+      });
+    }
+    const fail = plan.fail.filter((e) => !deferred(e));
+    if (fail.length) {
+      await tx.query(
+        `update public.entries set status = 'failed_check', nights_tried = $2, next_attempt_at = null, deposit_id = null,
+                status_message = $3, updated_at = $4 where id = any($1::uuid[])`, [fail.map((e) => e.id), NIGHTS, FAILED_CHECK_MESSAGE, now]);
+      await recordAttempts(tx, { entryIds: fail.map((e) => e.id) }, { kind: 'decide', outcome: 'failed_check', at: now, night: NIGHTS, detail: FAILED_CHECK_MESSAGE });
+    }
+    if (plan.wait.length) {
+      await tx.query(
+        `update public.entries set nights_tried = $2, next_attempt_at = $3, status_message = $4, updated_at = $5 where id = any($1::uuid[])`,
+        [plan.wait.map((e) => e.id), NIGHTS, nextRun, FILE_WAITING_MESSAGE, now]);
+      await recordAttempts(tx, { entryIds: plan.wait.map((e) => e.id) }, { kind: 'decide', outcome: 'file_waiting', at: now, night: NIGHTS, detail: FILE_WAITING_MESSAGE });
+      await tx.query('update public.client_files set waiting_open_since = coalesce(waiting_open_since, $2), updated_at = $2 where id = $1', [fileId, now]);
+    }
+    const resendDue = plan.resend.filter((e) => !deferred(e));
+    for (const e of resendDue) {
+      await tx.query('update public.entries set nights_tried = $2, next_attempt_at = $3, updated_at = $4 where id = $1', [e.id, nightOf(e), nextRun, now]);
+    }
+    if (resendDue.length) {
+      for (const n of new Set(resendDue.map(nightOf))) {
+        const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
+        await recordAttempts(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
+      }
+    }
+    // Everything withdrawn tonight that is not failed goes out again, with what was due.
+    const failedIds = fail.map((e) => e.id);
+    const resendIds = (await tx.query<{ id: string }>(
+      `select id from public.entries where file_id = $1 and status in ('pending', 'sent') and not (id = any($4::uuid[]))
+          and (deposit_id = any($2::uuid[]) or id = any($3::uuid[]))`,
+      // Waiting entries that are in no deposit (an upload failed) go out too: opening the file must find them.
+      [fileId, [...withdrawn], [...resendDue, ...plan.wait.filter((e) => e.deposit_id === null)].map((e) => e.id), failedIds])).rows.map((r) => r.id);
+    if (withdrawn.size) {
+      await tx.query(`insert into public.attempts (firm_id, entry_id, deposit_id, kind, outcome, at, detail)
+                      select firm_id, id, deposit_id, 'resend', 'replaced', $2, 'Earlier deposit withdrawn before Quadra took it' from public.entries
+                       where deposit_id = any($1::uuid[])`, [[...withdrawn], now]);
+    }
+    let depositId: string | undefined;
+    if (resendIds.length) {
+      const firstWithdrawn = [...withdrawn][0] ?? null;
+      depositId = (await tx.query<{ id: string }>(
+        `insert into public.deposits (firm_id, file_id, blob_name, status, replaces_id, created_at)
+         values ($1, $2, $3, 'preparing', $4, $5) returning id`, [file.firm_id, fileId, `pending-${crypto.randomUUID()}`, firstWithdrawn, now])).rows[0]!.id;
+      await tx.query('update public.deposits set blob_name = $2 where id = $1', [depositId, `${file.dossier_code}/${depositId}.zip`]);
+      await tx.query(
+        `update public.entries set deposit_id = $2, next_attempt_at = coalesce(next_attempt_at, $3), updated_at = $4 where id = any($1::uuid[])`,
+        [resendIds, depositId, nextRun, now]);
+    }
+    return { depositId, resent: resendIds.length, failedCheck: fail.length, deferred: defer.length };
+  });
+
+  // 4: the re-send (its own commit; a crash here leaves a `preparing` deposit for recovery).
+  if (report.depositId) {
+    const night = Math.max(...plan.resend.map((e) => Math.min(e.nights_tried + 1, NIGHTS)), 1);
+    await uploadDeposit(s, report.depositId, { kind: 'resend', now, night, clients });
+  }
+  const posted = [...results.values()].filter((r) => r.state !== 'missing').length;
+  return { fileId, posted, resent: report.resent, failedCheck: report.failedCheck, fileWaiting: plan.wait.length > 0, deferred: report.deferred };
+}
+
+/** Files with entries due tonight. */
+export async function filesDueTonight(s: Services, now: Date): Promise<string[]> {
+  return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
+    `select distinct file_id from public.entries where status in ('pending', 'sent') and next_attempt_at <= $1`, [now])).rows.map((r) => r.file_id));
+}

@@ -1,0 +1,87 @@
+import { createRoute } from '@hono/zod-openapi';
+import { getConnection, saveConnection, type ConnectionView } from '../db/repos/connections.ts';
+import { getMyFirm } from '../db/repos/firms.ts';
+import { createSyncRun } from '../db/repos/reference.ts';
+import { asUser } from '../db/scoped.ts';
+import { AppError, forbidden, notFound } from '../lib/errors.ts';
+import { enqueueReferenceSync } from '../pipeline/reference-sync.ts';
+import { checkCegidKeys } from '../quadra/connection-check.ts';
+import type { Services } from '../services.ts';
+import { Connection, ConnectionBody } from './schemas/connection.ts';
+import { ErrorSchema, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
+import { router } from './env.ts';
+
+export const CEGID_UNAVAILABLE_MESSAGE =
+  'Cegid did not answer in time or is temporarily unavailable, so your keys could not be checked. Nothing was changed: try again in a few minutes.';
+
+const toConnection = (v: ConnectionView) => ({
+  status: v.status, checks: v.checks, cpaKeyHint: v.cpaKeyHint, cfeKeyHint: v.cfeKeyHint, checkedAt: v.checkedAt.toISOString(),
+});
+
+export function connectionRoutes(s: Services) {
+  return router()
+    .openapi(
+      createRoute({
+        method: 'put', path: '/v1/firms/{firmId}/connection', tags: ['connection'],
+        summary: 'Save the firm\'s Cegid keys after checking them live (admins only)',
+        description: 'Checks the CPA key (a token and a read) and the CFE key (the firm\'s exchange container) in parallel, then stores '
+          + 'the keys encrypted with the outcome, so a failed check can be retried. A connected result queues a reference sync. '
+          + 'When Cegid is slow or unavailable the answer is 503 and the stored connection is left as it was.',
+        request: { params: FirmParams, body: jsonBody(ConnectionBody) },
+        responses: {
+          200: json(Connection, 'Checked and saved (status tells whether both checks passed)'),
+          ...errorResponses,
+          503: json(ErrorSchema, 'Cegid could not be reached in time; nothing was saved'),
+        },
+      }),
+      async (c) => {
+        const { firmId } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const user = c.get('user');
+        const firm = await asUser(s.db, user, (tx) => getMyFirm(tx, user.sub, firmId));
+        if (!firm) throw notFound('Firm');
+        if (firm.role !== 'admin') throw forbidden('Only an administrator of the firm can change its Cegid connection');
+
+        // Live checks outside any transaction: a slow Cegid must not hold a database connection.
+        const results = await checkCegidKeys(s.cegid, { sicCode: firm.sic_code, cpa: body.cpa, cfe: body.cfe });
+        const checks = results.map(({ transient: _t, ...check }) => check);
+        c.get('log').info({ firmId, checks: checks.map(({ name, ok, code }) => ({ name, ok, code })) }, 'cegid keys checked');
+        if (results.some((r) => r.transient)) {
+          throw new AppError(503, 'cegid_unavailable', CEGID_UNAVAILABLE_MESSAGE, { checks });
+        }
+
+        const status = checks.every((x) => x.ok) ? 'connected' : 'failed';
+        const now = s.now();
+        const saved = await asUser(s.db, user, async (tx) => {
+          const view = await saveConnection(tx, s.secrets, { firmId, cpa: body.cpa, cfe: body.cfe, status, checks, checkedAt: now });
+          const runId = status === 'connected' ? await createSyncRun(tx, firmId, 'connection', now) : undefined;
+          return { view, runId };
+        });
+        if (saved.runId) {
+          // The keys are saved either way; a refresh that could not be queued shows as a failed
+          // run and the nightly refresh catches up.
+          await enqueueReferenceSync(s, saved.runId).catch((err: Error) =>
+            c.get('log').error({ err: { name: err.name, message: err.message }, runId: saved.runId }, 'reference sync not queued'));
+        }
+        return c.json(toConnection(saved.view), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/v1/firms/{firmId}/connection', tags: ['connection'],
+        summary: 'The firm\'s connection as last checked (never the secrets)',
+        request: { params: FirmParams },
+        responses: { 200: json(Connection, 'The connection'), ...errorResponses },
+      }),
+      async (c) => {
+        const { firmId } = c.req.valid('param');
+        const user = c.get('user');
+        const view = await asUser(s.db, user, async (tx) => {
+          if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
+          return getConnection(tx, firmId);
+        });
+        if (!view) throw new AppError(404, 'not_found', 'This firm has no Cegid connection yet: enter its CPA and CFE keys first');
+        return c.json(toConnection(view), 200);
+      },
+    );
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { getFile } from '../db/repos/entries.ts';
+import { asUser } from '../db/scoped.ts';
+import { AppError, notFound, unprocessable } from '../lib/errors.ts';
+import type { Services } from '../services.ts';
+import { errorResponses, FileParams, json } from './schemas/common.ts';
+import { DocumentSchema } from './schemas/entries.ts';
+import { router } from './env.ts';
+
+// The type is read from the content, not from what the client claims.
+const SIGNATURES: Array<{ type: 'application/pdf' | 'image/jpeg' | 'image/png'; ext: string; magic: number[] }> = [
+  { type: 'application/pdf', ext: 'pdf', magic: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
+  { type: 'image/jpeg', ext: 'jpg', magic: [0xff, 0xd8, 0xff] },
+  { type: 'image/png', ext: 'png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+];
+
+export function sniffDocument(bytes: Uint8Array) {
+  return SIGNATURES.find((s) => s.magic.every((b, i) => bytes[i] === b));
+}
+
+const UploadForm = z.object({ file: z.any().openapi({ type: 'string', format: 'binary', description: 'A PDF, JPEG or PNG' }) });
+
+export function documentRoutes(s: Services) {
+  return router().openapi(
+    createRoute({
+      method: 'post', path: '/v1/files/{fileId}/documents', tags: ['documents'],
+      summary: 'Upload a supporting document (PDF, JPEG or PNG; type checked by content)',
+      description: 'Multipart form with one `file` field. The same content uploaded twice to a file returns the same document.',
+      request: { params: FileParams, body: { required: true, content: { 'multipart/form-data': { schema: UploadForm } } } },
+      responses: { 201: json(DocumentSchema, 'Stored'), 200: json(DocumentSchema, 'Already stored'), ...errorResponses },
+    }),
+    async (c) => {
+      const { fileId } = c.req.valid('param');
+      const form = await c.req.parseBody().catch(() => { throw new AppError(400, 'invalid_form', 'Send the document as multipart/form-data with a "file" field'); });
+      const file = form.file;
+      if (!(file instanceof File)) throw unprocessable('validation_error', 'The form has no "file" field holding a file', { issues: [{ path: 'file', message: 'required' }] });
+      if (file.size > s.config.DOCUMENT_MAX_BYTES) throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (bytes.length === 0) throw unprocessable('empty_document', 'The document is empty');
+      const kind = sniffDocument(bytes);
+      if (!kind) throw new AppError(415, 'unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const name = (file.name || `document.${kind.ext}`).slice(0, 255);
+
+      const out = await asUser(s.db, c.get('user'), async (tx) => {
+        const f = await getFile(tx, fileId);
+        if (!f) throw notFound('File');
+        const existing = await tx.query<{ id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }>(
+          'select id, file_name, content_type, size_bytes, attachment_name from public.documents where file_id = $1 and sha256 = $2 limit 1', [fileId, sha256]);
+        if (existing.rows[0]) return { created: false, row: existing.rows[0] };
+        // The 8.3 name the document will carry in the deposit zip and at position 182.
+        const row = await tx.query<{ id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }>(
+          `insert into public.documents (firm_id, file_id, file_name, content_type, size_bytes, sha256, content, attachment_name)
+           values ($1, $2, $3, $4, $5, $6, $7, lpad(nextval('public.document_seq')::text, 8, '0') || '.' || $8)
+           returning id, file_name, content_type, size_bytes, attachment_name`,
+          [f.firm_id, fileId, name, kind.type, bytes.length, sha256, bytes, kind.ext]);
+        return { created: true, row: row.rows[0]! };
+      });
+      const r = out.row;
+      return c.json({ documentId: r.id, fileName: r.file_name, contentType: r.content_type, sizeBytes: r.size_bytes, sha256, attachmentName: r.attachment_name }, out.created ? 201 : 200);
+    },
+  );
+}

@@ -1,0 +1,146 @@
+// The entry lifecycle of sync-rules.md §5, end to end: push → deposit through CFE → (user opens
+// the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
+// file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAILED_CHECK_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
+import { DEMO_FIRM } from '../../src/sim/index.ts';
+import { engine } from '../support/db.ts';
+import { depositsOf, entry, nextNightRun, purchase, push, send, twelveHoursLater } from '../support/entries.ts';
+import { createWorld, type World } from '../support/world.ts';
+
+const SIC = DEMO_FIRM.sic;
+const outcomes = (e: { attempts: Array<{ kind: string; outcome: string }> }) => e.attempts.map((a) => `${a.kind}:${a.outcome}`);
+
+describe(`entry lifecycle (${engine})`, () => {
+  let w: World;
+  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  afterAll(() => w?.close());
+
+  it('posted on the first check: sent, the dossier opened, found 12 hours later', async () => {
+    const pushed = await push(w, 'BOULANG', [purchase(), purchase({ journalCode: 'NF', kind: 'expense_report', label: 'Repas client' })]);
+    expect(pushed.accepted).toBe(2);
+    const ids = pushed.entries.map((e) => e.id!);
+
+    await send(w, 'BOULANG');
+    const [dep] = await depositsOf(w, 'BOULANG');
+    expect(dep).toMatchObject({ status: 'uploaded' });
+    expect(dep!.verify_at!.getTime() - w.now().getTime()).toBe(12 * 3_600_000);
+    expect((await entry(w, ids[0]!)).status).toBe('sent');
+    expect(await w.sim.control.listBlobs(SIC)).toHaveLength(1);
+
+    const report = await w.sim.control.openDossier(SIC, 'BOULANG');
+    expect(report.imported).toBeGreaterThan(0);
+    await twelveHoursLater(w);
+
+    for (const id of ids) {
+      const e = await entry(w, id);
+      expect(e.status).toBe('posted');
+      expect(e.duplicateInQuadra).toBe(false);
+      expect(outcomes(e)).toEqual(['send:sent', 'verify:posted']);
+    }
+  });
+
+  it('posted on night 2: not opened at first, re-sent on night 1 replacing the deposit, then opened', async () => {
+    const [p] = (await push(w, 'GARAGE', [purchase({ supplier: 'FEDF0001' })])).entries;
+    await send(w, 'GARAGE');
+    const [first] = await depositsOf(w, 'GARAGE');
+
+    await twelveHoursLater(w);
+    let e = await entry(w, p!.id!);
+    expect(e.status).toBe('pending');
+    expect(e.statusMessage).toMatch(/new attempt is made on each of the next 3 nights/);
+
+    await nextNightRun(w); // night 1: still missing → withdraw the old deposit, send a new one
+    const deps = await depositsOf(w, 'GARAGE');
+    expect(deps.map((d) => d.status)).toEqual(['replaced', 'uploaded']);
+    expect(deps[1]!.replaces_id).toBe(first!.id);
+    const blobs = await w.sim.control.listBlobs(SIC, 'GARAGE/');
+    expect(blobs.map((b) => b.name)).toEqual([deps[1]!.blob_name]); // the old one is gone: Quadra gets it once
+    e = await entry(w, p!.id!);
+    expect(e.status).toBe('sent');
+    expect(e.nightsTried).toBe(1);
+
+    await w.sim.control.openDossier(SIC, 'GARAGE');
+    await nextNightRun(w); // night 2: found
+    e = await entry(w, p!.id!);
+    expect(e.status).toBe('posted');
+    expect(outcomes(e)).toEqual(['send:sent', 'verify:not_found', 'verify:not_found', 'resend:replaced', 'resend:sent', 'verify:posted']);
+    expect(w.sim.control.entries(SIC, 'GARAGE').filter((l) => l.reference === e.quadraReference)).toHaveLength(3); // its 3 lines, once
+  });
+
+  it('failed check after night 3 while an entry of the same batch was posted', async () => {
+    const good = purchase();
+    const bad = purchase({ journalCode: 'OD', label: 'Écriture rejetée' });
+    const pushed = await push(w, 'CONSEIL', [good, bad]);
+    const [goodId, badId] = pushed.entries.map((e) => e.id!);
+    w.sim.control.setJournalOpen(SIC, 'CONSEIL', 'OD', false); // Quadra will refuse the OD entry on import
+    await send(w, 'CONSEIL');
+    await w.sim.control.openDossier(SIC, 'CONSEIL');
+    await twelveHoursLater(w);
+    expect((await entry(w, goodId!)).status).toBe('posted');
+    expect((await entry(w, badId!)).status).toBe('pending');
+
+    for (const night of [1, 2]) {
+      await nextNightRun(w);
+      expect((await entry(w, badId!)).nightsTried).toBe(night);
+      await w.sim.control.openDossier(SIC, 'CONSEIL'); // imported again, refused again
+    }
+    await nextNightRun(w); // night 3: decide
+    const e = await entry(w, badId!);
+    expect(e.status).toBe('failed_check');
+    expect(e.statusMessage).toBe(FAILED_CHECK_MESSAGE);
+    expect(outcomes(e).at(-1)).toBe('decide:failed_check');
+    // Nothing of it waits in the container: a late opening can never post it behind the user's back.
+    expect((await w.sim.control.listBlobs(SIC, 'CONSEIL/'))).toHaveLength(0);
+
+    // The user fixes it (another journal) and validates it again: pending, with a new reference.
+    w.sim.control.setJournalOpen(SIC, 'CONSEIL', 'OD', true);
+    const fixed = await w.t.call('PUT', `/v1/entries/${badId}`, { token: w.token, body: { ...bad, externalId: undefined, journalCode: 'AC' } });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.status).toBe('failed_check');
+    const again = await w.t.call('POST', `/v1/entries/${badId}/revalidate`, { token: w.token });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'pending', nightsTried: 0, statusMessage: null });
+    expect(again.body.quadraReference).not.toBe(e.quadraReference);
+    await send(w, 'CONSEIL');
+    await w.sim.control.openDossier(SIC, 'CONSEIL');
+    await twelveHoursLater(w);
+    const posted = await entry(w, badId!);
+    expect(posted.status).toBe('posted');
+    expect(outcomes(posted)).toContain('revalidate:revalidated');
+  });
+});
+
+describe(`a file never opened (${engine})`, () => {
+  let w: World;
+  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  afterAll(() => w?.close());
+
+  it('after three nights with nothing posted the file waits to be opened; its entries keep waiting and are posted once it is', async () => {
+    const pushed = await push(w, 'BOULANG', [purchase(), purchase()]);
+    const ids = pushed.entries.map((e) => e.id!);
+    await send(w, 'BOULANG');
+    await twelveHoursLater(w);
+    for (let night = 1; night <= 3; night++) await nextNightRun(w);
+
+    const files = await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token });
+    const file = files.body.files.find((f: { dossierCode: string }) => f.dossierCode === 'BOULANG');
+    expect(file.waitingOpenSince).not.toBeNull();
+    const tab = await w.t.call('GET', `/v1/files/${w.files.get('BOULANG')}/entries`, { token: w.token });
+    expect(tab.body.file.message).toMatch(/open the file in Quadra/);
+    for (const id of ids) {
+      const e = await entry(w, id);
+      expect(e.status).not.toBe('failed_check');
+      expect(outcomes(e).at(-1)).toBe('decide:file_waiting');
+    }
+    // The deposit still waits in the container, exactly once.
+    expect(await w.sim.control.listBlobs(SIC, 'BOULANG/')).toHaveLength(1);
+
+    await w.sim.control.openDossier(SIC, 'BOULANG');
+    await nextNightRun(w); // verification continues
+    for (const id of ids) expect((await entry(w, id)).status).toBe('posted');
+    const after = await w.t.call('GET', `/v1/files/${w.files.get('BOULANG')}/entries?status=posted`, { token: w.token });
+    expect(after.body.file.waitingOpenSince).toBeNull();
+    expect(after.body.items).toHaveLength(2);
+  });
+});
