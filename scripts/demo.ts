@@ -76,6 +76,7 @@ try {
     e('BQ-0001', 'bank', 'BQ', 'Prélèvement EDF novembre', [['FEDF0001', 8400, 0], ['51200000', 0, 8400]]),
     e('ACH-0002', 'purchase', 'AC', 'Nouveau fournisseur emballages éco-conçus 🌱', [['60640000', 2500, 0], ['FEMBALLAGES', 0, 2500]]),
     e('ACH-0003', 'purchase', 'AC', 'Erreur de saisie', [['60700000', 1000, 0], ['FMOULIN', 0, 900]]),
+    e('OD-0001', 'bank', 'OD', 'Régularisation caisse', [['53000000', 4200, 0], ['51200000', 0, 4200]]),
   ];
   const pushed = await api('POST', `/v1/files/${fileId('BOULANG')}/entries`, { entries: boulang }, { 'idempotency-key': 'demo-boulang-1' });
   for (const r of pushed.entries) {
@@ -103,8 +104,11 @@ try {
   for (const b of await sim.control.listBlobs(DEMO_FIRM.sic)) console.log(`  in the exchange container: ${b.name} (${b.size} bytes)`);
 
   step('The accountant opens BOULANG in Quadra (which imports its deposit); GARAGE is never opened');
+  sim.control.setJournalOpen(DEMO_FIRM.sic, 'BOULANG', 'OD', false); // closed in Quadra meanwhile: Quadra will refuse OD-0001
   const imported = await sim.control.openDossier(DEMO_FIRM.sic, 'BOULANG');
   console.log(`  Quadra imported ${imported.imported} lines; accounts created without a label: ${imported.createdAccounts.join(', ') || 'none'}`);
+  const refused = new Map(imported.rejected.map((r) => [r.reference, r.reason]));
+  for (const [ref, reason] of refused) console.log(`  Quadra refused the entry with reference ${ref}: ${reason}`);
 
   const deposits = async () => (await s.db.query<{ id: string }>('select id from public.deposits where verified_at is null and verify_at is not null')).rows;
   clock = new Date(clock.getTime() + 12 * 3_600_000 + 60_000);

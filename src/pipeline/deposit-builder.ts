@@ -36,12 +36,16 @@ export async function* selectionLines(tx: Queryable, sel: EntrySelection): Async
     let keyset = '';
     if (after) { params.push(after[0], after[1], after[2]); keyset = 'and (e.created_at, e.id, l.line_no) > ($3::timestamptz, $4::uuid, $5)'; }
     const page = await tx.query<LineRecord>(
-      `select e.id as entry_id, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_ts, l.line_no, l.account, l.label as line_label, l.debit_cents, l.credit_cents,
-              e.journal_code, e.entry_date, e.label, e.piece_ref, e.quadra_ref,
-              (select array_agg(d.attachment_name order by d.attachment_name) from public.entry_documents ed
-                 join public.documents d on d.id = ed.document_id where ed.entry_id = e.id) as attachments
+      `with docs as (
+         select ed.entry_id, array_agg(d.attachment_name order by d.attachment_name) as attachments
+           from public.entries e join public.entry_documents ed on ed.entry_id = e.id
+           join public.documents d on d.id = ed.document_id
+          where ${where} group by ed.entry_id)
+       select e.id as entry_id, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_ts, l.line_no, l.account, l.label as line_label, l.debit_cents, l.credit_cents,
+              e.journal_code, e.entry_date, e.label, e.piece_ref, e.quadra_ref, docs.attachments
          from public.entries e
          join public.entry_lines l on l.entry_id = e.id and l.firm_id = e.firm_id
+         left join docs on docs.entry_id = e.id
         where ${where} ${keyset}
         order by e.created_at, e.id, l.line_no
         limit $2`, params);

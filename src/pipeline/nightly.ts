@@ -1,35 +1,38 @@
 // The scheduled runs, each a loop over the files it concerns, calling the same functions the
 // routes and per-file jobs call. Time comes in as `now`: tests and the demo move it forward.
 import { asService } from '../db/scoped.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
 import { filesDueTonight, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
 
+// Files are independent: a few at a time overlap one file's Cegid round trips with another's SQL.
+const FILE_CONCURRENCY = 4;
+
 /** Every file with entries due tonight gets its night's attempt; one file's trouble stops no other. */
 export async function runNightly(s: Services, now: Date = s.now()): Promise<NightReport[]> {
-  const reports: NightReport[] = [];
-  for (const fileId of await filesDueTonight(s, now)) {
+  const reports = await mapLimit(await filesDueTonight(s, now), FILE_CONCURRENCY, async (fileId) => {
     try {
-      const r = await runNightForFile(s, fileId, now);
-      if (r) reports.push(r);
+      return await runNightForFile(s, fileId, now);
     } catch (err) {
       s.log.warn({ fileId, err: { name: (err as Error).name, message: (err as Error).message } }, 'night attempt failed for a file; it is tried again next run');
+      return undefined;
     }
-  }
-  return reports;
+  });
+  return reports.filter((r): r is NightReport => r !== undefined);
 }
 
 /** Automatic sending: every file with entries ready to go. */
 export async function sendAllPending(s: Services, now: Date = s.now()): Promise<SendOutcome[]> {
   const files = await asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
     `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`)).rows);
-  const out: SendOutcome[] = [];
-  for (const { file_id } of files) {
-    try { out.push(await sendFile(s, file_id, now)); } catch (err) {
+  const out = await mapLimit(files, FILE_CONCURRENCY, async ({ file_id }) => {
+    try { return await sendFile(s, file_id, now); } catch (err) {
       s.log.warn({ fileId: file_id, err: { name: (err as Error).name, message: (err as Error).message } }, 'automatic send failed for a file');
+      return undefined;
     }
-  }
-  return out;
+  });
+  return out.filter((o): o is SendOutcome => o !== undefined);
 }
 
 /**
@@ -46,9 +49,9 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);
   let verified = 0;
-  for (const d of due) {
+  await mapLimit(due, FILE_CONCURRENCY, async (d) => {
     try { if (await verifyDeposit(s, d.id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
-  }
+  });
   for (const d of stuck) {
     try { await recoverDeposit(s, d.id, now); } catch { /* next sweep retries */ }
   }

@@ -26,15 +26,14 @@ export async function getFile(tx: Queryable, fileId: string): Promise<FileRow | 
 
 /** The file's Quadra reference data as the pre-flight rules need it. */
 export async function loadFileReference(tx: Queryable, file: FileRow, documentIds: string[] = []): Promise<FileReference> {
-  const [periods, journals, accounts, docs] = await Promise.all([
-    tx.query<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
-      'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null', [file.id]),
-    tx.query<{ code: string; is_open: boolean }>('select code, is_open from public.journals where file_id = $1 and gone_at is null', [file.id]),
-    tx.query<{ number: string }>('select number from public.accounts where file_id = $1 and gone_at is null', [file.id]),
-    documentIds.length
-      ? tx.query<{ id: string }>('select id from public.documents where file_id = $1 and id = any($2::uuid[])', [file.id, documentIds])
-      : Promise.resolve({ rows: [] as Array<{ id: string }>, affectedRows: 0 }),
-  ]);
+  // One statement at a time: a transaction is one connection.
+  const periods = await tx.query<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
+    'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null', [file.id]);
+  const journals = await tx.query<{ code: string; is_open: boolean }>('select code, is_open from public.journals where file_id = $1 and gone_at is null', [file.id]);
+  const accounts = await tx.query<{ number: string }>('select number from public.accounts where file_id = $1 and gone_at is null', [file.id]);
+  const docs = documentIds.length
+    ? await tx.query<{ id: string }>('select id from public.documents where file_id = $1 and id = any($2::uuid[])', [file.id, documentIds])
+    : { rows: [] as Array<{ id: string }> };
   return {
     periods: periods.rows.map((p) => ({ startsOn: p.starts_on, endsOn: p.ends_on, status: p.status })),
     journals: journals.rows.map((j) => ({ code: j.code, isOpen: j.is_open })),
@@ -146,21 +145,17 @@ export interface AttemptRow { id: number; at: Date; kind: string; outcome: strin
 export interface EntryDocumentRow { id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }
 
 export async function getEntryDetail(tx: Queryable, entryId: string) {
-  const [lines, documents, attempts] = await Promise.all([
-    tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entryId]),
-    tx.query<EntryDocumentRow>(
-      `select d.id, d.file_name, d.content_type, d.size_bytes, d.attachment_name from public.entry_documents ed
-         join public.documents d on d.id = ed.document_id where ed.entry_id = $1 order by d.attachment_name`, [entryId]),
-    tx.query<AttemptRow>('select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id', [entryId]),
-  ]);
+  const lines = await tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entryId]);
+  const documents = await tx.query<EntryDocumentRow>(
+    `select d.id, d.file_name, d.content_type, d.size_bytes, d.attachment_name from public.entry_documents ed
+       join public.documents d on d.id = ed.document_id where ed.entry_id = $1 order by d.attachment_name`, [entryId]);
+  const attempts = await tx.query<AttemptRow>('select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id', [entryId]);
   return { lines: lines.rows, documents: documents.rows, attempts: attempts.rows };
 }
 
 export async function entryInput(tx: Queryable, entry: EntrySummary): Promise<EntryInput> {
-  const [lines, docs] = await Promise.all([
-    tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entry.id]),
-    tx.query<{ document_id: string }>('select document_id from public.entry_documents where entry_id = $1', [entry.id]),
-  ]);
+  const lines = await tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entry.id]);
+  const docs = await tx.query<{ document_id: string }>('select document_id from public.entry_documents where entry_id = $1', [entry.id]);
   return {
     externalId: entry.external_id, kind: entry.kind as EntryInput['kind'], journalCode: entry.journal_code, date: entry.entry_date,
     pieceRef: entry.piece_ref ?? undefined, label: entry.label, documentIds: docs.rows.map((d) => d.document_id),

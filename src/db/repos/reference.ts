@@ -2,11 +2,7 @@
 // it. Writes are set-based: one statement per table per file, whatever the number of rows.
 // Items that left Quadra keep their row with gone_at set (cleared if they come back), so entries
 // that reference them keep their history and a re-sync never duplicates anything.
-import {
-  checkPrerequisites,
-  type PrerequisiteInput,
-  type PrerequisitesResult,
-} from '../../domain/prerequisites.ts';
+import { checkPrerequisites, type PrerequisitesResult } from '../../domain/prerequisites.ts';
 import type {
   AccountRowInput,
   Changes,
@@ -192,23 +188,30 @@ export async function syncFileReference(
 
 /** Prerequisites of several files in three queries (runs under RLS for users, or as service). */
 export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: string): Promise<Map<string, PrerequisitesResult>> {
-  const inputs = new Map<string, PrerequisiteInput>(fileIds.map((id) => [id, { periods: [], accounts: [], journals: [], today }]));
   if (fileIds.length === 0) return new Map();
-  const [periods, accounts, journals] = await Promise.all([
-    tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
-      'select file_id, starts_on, ends_on, status from public.periods where file_id = any($1::uuid[]) and gone_at is null', [fileIds]),
-    // The check only needs which classes each kind covers: one account per (kind, first digit).
-    tx.query<{ file_id: string; number: string; kind: 'general' | 'customer' | 'supplier' }>(
-      `select distinct on (file_id, kind, left(number, 1)) file_id, number, kind
-         from public.accounts where file_id = any($1::uuid[]) and gone_at is null
-        order by file_id, kind, left(number, 1), number`, [fileIds]),
-    tx.query<{ file_id: string; code: string; label: string; is_open: boolean }>(
-      'select file_id, code, label, is_open from public.journals where file_id = any($1::uuid[]) and gone_at is null', [fileIds]),
-  ]);
-  for (const p of periods.rows) inputs.get(p.file_id)!.periods = [...inputs.get(p.file_id)!.periods, { startsOn: p.starts_on, endsOn: p.ends_on, status: p.status }];
-  for (const a of accounts.rows) inputs.get(a.file_id)!.accounts = [...inputs.get(a.file_id)!.accounts, { number: a.number, kind: a.kind }];
-  for (const j of journals.rows) inputs.get(j.file_id)!.journals = [...inputs.get(j.file_id)!.journals, { code: j.code, label: j.label, isOpen: j.is_open }];
-  return new Map([...inputs].map(([id, input]) => [id, checkPrerequisites(input)]));
+  // One after the other: a transaction is one connection, which runs one statement at a time anyway.
+  const periods = await tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
+    'select file_id, starts_on, ends_on, status from public.periods where file_id = any($1::uuid[]) and gone_at is null', [fileIds]);
+  // The check only needs which classes each kind covers: one account per (kind, first digit).
+  const accounts = await tx.query<{ file_id: string; number: string; kind: 'general' | 'customer' | 'supplier' }>(
+    `select distinct on (file_id, kind, left(number, 1)) file_id, number, kind
+       from public.accounts where file_id = any($1::uuid[]) and gone_at is null
+      order by file_id, kind, left(number, 1), number`, [fileIds]);
+  const journals = await tx.query<{ file_id: string; code: string; label: string; is_open: boolean }>(
+    'select file_id, code, label, is_open from public.journals where file_id = any($1::uuid[]) and gone_at is null', [fileIds]);
+  const group = <R extends { file_id: string }, T>(rows: R[], map: (r: R) => T) => {
+    const by = new Map<string, T[]>();
+    for (const r of rows) {
+      const list = by.get(r.file_id);
+      if (list) list.push(map(r));
+      else by.set(r.file_id, [map(r)]);
+    }
+    return by;
+  };
+  const p = group(periods.rows, (r) => ({ startsOn: r.starts_on, endsOn: r.ends_on, status: r.status }));
+  const a = group(accounts.rows, (r) => ({ number: r.number, kind: r.kind }));
+  const j = group(journals.rows, (r) => ({ code: r.code, label: r.label, isOpen: r.is_open }));
+  return new Map(fileIds.map((id) => [id, checkPrerequisites({ periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [], today })]));
 }
 
 /**

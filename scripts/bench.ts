@@ -1,0 +1,187 @@
+// `npm run bench`: figures for docs/benchmarks.md, on whatever machine runs it.
+//   1. push lines/s (the real route's domain code) beside a raw bulk insert of the same rows,
+//      into the same database, in the same run;
+//   2. ASCII writer lines/s;
+//   3. a full cycle of 100,000 lines across 50 files: push → deposit → import → verify → posted,
+//      in seconds, with peak memory.
+// Embedded PGlite by default; DATABASE_URL points it at a real Postgres (a fresh database is made).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { saveConnection } from '../src/db/repos/connections.ts';
+import { asService, asUser } from '../src/db/scoped.ts';
+import type { EntryInput } from '../src/domain/entries/validate.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { createSecretBox, randomKeySpec } from '../src/lib/secret-box.ts';
+import { pushEntries } from '../src/pipeline/push.ts';
+import { sendAllPending, sweep } from '../src/pipeline/nightly.ts';
+import { mapLimit } from '../src/lib/concurrency.ts';
+import { writeAscii, type MLineInput } from '../src/quadra/ascii/index.ts';
+import { createSyncRun } from '../src/db/repos/reference.ts';
+import { runReferenceSync } from '../src/pipeline/reference-sync.ts';
+import type { Services } from '../src/services.ts';
+import { defaultFixture, startSimulator } from '../src/sim/index.ts';
+
+const FILES = 50;
+const LINES = 100_000;
+const LINES_PER_ENTRY = 4;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+
+async function database(): Promise<{ db: Database; drop: () => Promise<void>; label: string }> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin) {
+    const dir = mkdtempSync(join(tmpdir(), 'quadra-sync-bench-'));
+    const db = await openDatabase({ dataDir: dir });
+    return { db, label: 'PGlite (embedded, on disk)', drop: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const name = `qs_bench_${Date.now()}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), poolMax: 8 });
+  return {
+    db, label: 'PostgreSQL',
+    drop: async () => {
+      await db.close();
+      const d = new pg.Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`drop database if exists ${name} with (force)`);
+      await d.end();
+    },
+  };
+}
+
+function entries(prefix: string, count: number, date: string): EntryInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const amount = 1_000 + (i % 9_000);
+    return {
+      externalId: `${prefix}-${i}`, kind: 'purchase', journalCode: 'AC', date, label: `Achat ${prefix} n°${i}`,
+      lines: [
+        { account: '60700000', debit: amount * 5, credit: 0 },
+        { account: '44566000', debit: amount, credit: 0 },
+        { account: '62510000', debit: amount * 2, credit: 0 },
+        { account: 'FEDF0001', debit: 0, credit: amount * 8 },
+      ],
+    };
+  });
+}
+
+const { db, drop, label } = await database();
+await migrate(db);
+const sim = await startSimulator({ fixture: (now) => {
+  const base = defaultFixture(now);
+  const demo = base.firms[0]!;
+  const template = demo.dossiers[0]!;
+  return { firms: [{ ...demo, sic: 'BENCH01', dossiers: Array.from({ length: FILES }, (_, i) => ({ ...template, code: `F${String(i).padStart(3, '0')}`, name: `Dossier ${i}` })) }] };
+} });
+sim.control.configure({ entriesPageSize: 1_000 });
+let clock = new Date();
+const s: Services = {
+  config: loadConfig({ LOG_LEVEL: 'silent' }),
+  db,
+  log: createLogger('silent'),
+  verifyToken: async () => { throw new Error('no HTTP in the bench'); },
+  secrets: await createSecretBox(randomKeySpec()),
+  jobs: { send: async () => null },
+  cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 30_000, maxAttempts: 3 },
+  now: () => clock,
+};
+const today = clock.toISOString().slice(0, 10);
+
+try {
+  // A connected firm with its 50 files, through the same code as the API and the reference job.
+  const user = { sub: crypto.randomUUID() };
+  const firmId = await asUser(db, user, async (tx) => (await tx.query<{ id: string }>("select private.create_firm('Bench', 'BENCH01') as id")).rows[0]!.id);
+  await asService(db, (tx) => saveConnection(tx, s.secrets, {
+    firmId, cpa: { apiKey: 'cpa-demo-key', secret: 'cpa-demo-secret' }, cfe: { apiKey: 'cfe-demo-key', secret: 'cfe-demo-secret' },
+    status: 'connected', checks: [], checkedAt: clock,
+  }));
+  const runId = await asService(db, (tx) => createSyncRun(tx, firmId, 'manual', clock));
+  await runReferenceSync(s, runId);
+  const files = (await db.query<{ id: string; dossier_code: string }>('select id, dossier_code from client_files where firm_id = $1 order by dossier_code', [firmId])).rows;
+
+  // 1. Push vs raw insert, same rows (10,000 lines), same database.
+  const sample = entries('push', 2_500, today);
+  const sampleLines = sample.length * LINES_PER_ENTRY;
+  let t0 = performance.now();
+  await asUser(db, user, (tx) => pushEntries(tx, files[0]!.id, 'bench-push', sample, { sample: 'push' }));
+  const pushSeconds = (performance.now() - t0) / 1000;
+  const raw = entries('raw', 2_500, today);
+  t0 = performance.now();
+  await asService(db, async (tx) => {
+    const ids = await tx.query<{ id: string; external_id: string }>(
+      `insert into entries (firm_id, file_id, external_id, kind, journal_code, entry_date, label)
+       select $1, $2, x.external_id, 'purchase', 'AC', x.entry_date, x.label from jsonb_to_recordset($3::jsonb) as x(external_id text, entry_date date, label text)
+       returning id, external_id`,
+      [firmId, files[1]!.id, JSON.stringify(raw.map((e) => ({ external_id: e.externalId, entry_date: e.date, label: e.label })))]);
+    const byExt = new Map(ids.rows.map((r) => [r.external_id, r.id]));
+    await tx.query(
+      `insert into entry_lines (entry_id, line_no, firm_id, account, debit_cents, credit_cents)
+       select x.entry_id, x.line_no, $1, x.account, x.debit, x.credit from jsonb_to_recordset($2::jsonb) as x(entry_id uuid, line_no int, account text, debit bigint, credit bigint)`,
+      [firmId, JSON.stringify(raw.flatMap((e) => e.lines.map((l, i) => ({ entry_id: byExt.get(e.externalId), line_no: i + 1, account: l.account, debit: l.debit, credit: l.credit }))))]);
+  });
+  const rawSeconds = (performance.now() - t0) / 1000;
+  await db.query('delete from entries where file_id = any($1::uuid[])', [[files[0]!.id, files[1]!.id]]);
+
+  // 2. The ASCII writer.
+  const line: MLineInput = { account: '60700000', journalCode: 'AC', date: today, sense: 'D', amountCents: 123_456, label: 'Achat de marchandises n°42', reference: 'Q000000042', pieceNumber: '1042' };
+  const asciiLines = 1_000_000;
+  t0 = performance.now();
+  let bytes = 0;
+  for (const w of writeAscii((function* () { for (let i = 0; i < asciiLines; i++) yield line; })())) bytes += w.bytes.length;
+  const asciiSeconds = (performance.now() - t0) / 1000;
+
+  // 3. The full cycle.
+  const perFile = LINES / FILES / LINES_PER_ENTRY;
+  const cycleStart = performance.now();
+  t0 = performance.now();
+  // The hub's pushes arrive as concurrent requests, a few at a time.
+  await mapLimit(files, 4, (f) => asUser(db, user, (tx) => pushEntries(tx, f.id, `cycle-${f.id}`, entries(`c-${f.dossier_code}`, perFile, today), { f: f.id })));
+  const tPush = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  // The automatic send and the sweep's verifications: the same functions their jobs run.
+  const sentLines = (await sendAllPending(s, clock)).reduce((n, o) => n + o.lines, 0);
+  const tSend = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  let imported = 0;
+  for (const f of files) imported += (await sim.control.openDossier('BENCH01', f.dossier_code)).imported;
+  const tImport = (performance.now() - t0) / 1000;
+  clock = new Date(clock.getTime() + 12 * 3_600_000 + 60_000);
+  t0 = performance.now();
+  await sweep(s, clock);
+  const tVerify = (performance.now() - t0) / 1000;
+  const cycleSeconds = (performance.now() - cycleStart) / 1000;
+  const posted = (await db.query<{ n: number }>(`select coalesce(sum(line_count), 0)::int as n from entries where status = 'posted'`)).rows[0]!.n;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const pushRate = sampleLines / pushSeconds;
+  const rawRate = sampleLines / rawSeconds;
+  const rows: Array<[string, string, string, string]> = [
+    ['Push (validation + set-based store)', `${fmt(pushRate)} lines/s`, `≥ 0.5 × raw (${fmt(rawRate * 0.5)})`, pushRate >= 0.5 * rawRate ? 'met' : 'MISSED'],
+    ['Raw bulk insert, same rows', `${fmt(rawRate)} lines/s`, '', ''],
+    ['Push ÷ raw', `${(pushRate / rawRate).toFixed(2)}`, '≥ 0.50', pushRate / rawRate >= 0.5 ? 'met' : 'MISSED'],
+    ['ASCII writer', `${fmt(asciiLines / asciiSeconds)} lines/s`, '≥ 650,000', asciiLines / asciiSeconds >= 650_000 ? 'met' : 'MISSED'],
+    [`Full cycle, ${fmt(LINES)} lines / ${FILES} files`, `${cycleSeconds.toFixed(1)} s`, '< 15 s', cycleSeconds < 15 ? 'met' : 'MISSED'],
+    ['  push / deposit / import / verify', `${tPush.toFixed(1)} / ${tSend.toFixed(1)} / ${tImport.toFixed(1)} / ${tVerify.toFixed(1)} s`, '', ''],
+    ['  lines posted at the end', fmt(posted), fmt(LINES), posted === LINES && sentLines === LINES && imported === LINES ? 'met' : 'MISSED'],
+    ['Peak RSS (this process)', `${fmt(peakRss / 1048576)} MB`, '< 512 MB', peakRss < 512 * 1048576 ? 'met' : 'MISSED'],
+  ];
+  console.log(`\nQuadra Sync benchmark — ${label}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('| measure | figure | target | |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  void bytes;
+} finally {
+  clearInterval(sampler);
+  await sim.stop();
+  await drop();
+}
