@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
+import { createFreshPostgres } from '../src/db/fresh.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { saveConnection } from '../src/db/repos/connections.ts';
 import { asService, asUser } from '../src/db/scoped.ts';
@@ -40,24 +40,9 @@ async function database(): Promise<{ db: Database; drop: () => Promise<void>; la
     const db = await openDatabase({ dataDir: dir });
     return { db, label: 'PGlite (embedded, on disk)', drop: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  const name = `qs_bench_${Date.now()}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolMax: 8 });
-  return {
-    db, label: 'PostgreSQL',
-    drop: async () => {
-      await db.close();
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    },
-  };
+  const fresh = await createFreshPostgres(admin, `qs_bench_${Date.now()}`);
+  const db = await openDatabase({ url: fresh.url, poolMax: 8 });
+  return { db, label: 'PostgreSQL', drop: async () => { await db.close(); await fresh.drop(); } };
 }
 
 function entries(prefix: string, count: number, date: string): EntryInput[] {

@@ -2,19 +2,13 @@
 // and prints its URL: CI points the Supabase CLI at it to prove the migrations deploy.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { createFreshPostgres } from '../src/db/fresh.ts';
 import { shimFile } from '../src/db/migrate.ts';
 
 const admin = process.env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = process.argv[2] ?? `qs_ci_${Date.now()}`;
-const c = new pg.Client({ connectionString: admin });
-await c.connect();
-await c.query(`drop database if exists ${name} with (force)`);
-await c.query(`create database ${name}`);
-await c.end();
-const url = new URL(admin);
-url.pathname = `/${name}`;
-const d = new pg.Client({ connectionString: url.toString() });
+const { url } = await createFreshPostgres(admin, process.argv[2] ?? `qs_ci_${Date.now()}`);
+const d = new pg.Client({ connectionString: url });
 await d.connect();
 await d.query(readFileSync(shimFile, 'utf8'));
 await d.end();
-console.log(url.toString());
+console.log(url);

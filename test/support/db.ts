@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.ts';
+import { createFreshPostgres } from '../../src/db/fresh.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /** The engine under test: real Postgres when DATABASE_URL is set, embedded PGlite otherwise. */
@@ -15,24 +15,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
     await migrate(db);
     return { db, drop: () => db.close() };
   }
-  const name = `qs_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolMax: 5 });
+  const fresh = await createFreshPostgres(admin, `qs_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`);
+  const db = await openDatabase({ url: fresh.url, poolMax: 5 });
   await migrate(db);
-  return {
-    db,
-    url: url.toString(),
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return { db, url: fresh.url, async drop() { await db.close(); await fresh.drop(); } };
 }
