@@ -65,14 +65,14 @@ isOneToOne: false
                   ]
                 },"client_files": {
                   Row: {
-                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
+                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_until": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Update: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Relationships: [
                     {
@@ -105,14 +105,14 @@ isOneToOne: true
                   ]
                 },"deposits": {
                   Row: {
-                    "blob_name": string,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
+                    "blob_name": string,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"imported_seen_at": string | null,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "blob_name": string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "blob_name": string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Update: {
-                    "blob_name"?: string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "blob_name"?: string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Relationships: [
                     {
@@ -167,7 +167,7 @@ isOneToOne: false
                   }
                   ComputedFields: never
                   Insert: {
-                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id"?: string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"quadra_ref": string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
+                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id"?: string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
                   }
                   Update: {
                     "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date"?: string,"external_id"?: string,"file_id"?: string,"firm_id"?: string,"id"?: string,"journal_code"?: string,"kind"?: Database["public"]['Enums']["entry_kind"],"label"?: string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
@@ -398,7 +398,7 @@ isOneToOne: false
             [_ in never]: never
           }
           Enums: {
-            "account_kind": "general"|"customer"|"supplier","attempt_kind": "send"|"resend"|"verify"|"decide","attempt_outcome": "sent"|"held"|"posted"|"not_found"|"duplicate"|"replaced"|"failed_check"|"file_waiting"|"error","connection_status": "connected"|"failed","deposit_status": "preparing"|"uploaded"|"replacing"|"replaced"|"imported"|"failed","entry_kind": "purchase"|"sale"|"expense_report"|"bank","entry_status": "pending"|"sent"|"posted"|"failed_check","member_role": "admin"|"member","period_status": "open"|"closed","sync_run_status": "queued"|"running"|"succeeded"|"failed","sync_trigger": "manual"|"nightly"|"connection"
+            "account_kind": "general"|"customer"|"supplier","attempt_kind": "send"|"resend"|"verify"|"decide"|"revalidate","attempt_outcome": "sent"|"held"|"posted"|"not_found"|"duplicate"|"replaced"|"failed_check"|"file_waiting"|"error"|"revalidated","connection_status": "connected"|"failed","deposit_status": "preparing"|"uploaded"|"replacing"|"replaced"|"imported"|"failed","entry_kind": "purchase"|"sale"|"expense_report"|"bank","entry_status": "pending"|"sent"|"posted"|"failed_check","member_role": "admin"|"member","period_status": "open"|"closed","sync_run_status": "queued"|"running"|"succeeded"|"failed","sync_trigger": "manual"|"nightly"|"connection"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -514,7 +514,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_kind": ["general", "customer", "supplier"],"attempt_kind": ["send", "resend", "verify", "decide"],"attempt_outcome": ["sent", "held", "posted", "not_found", "duplicate", "replaced", "failed_check", "file_waiting", "error"],"connection_status": ["connected", "failed"],"deposit_status": ["preparing", "uploaded", "replacing", "replaced", "imported", "failed"],"entry_kind": ["purchase", "sale", "expense_report", "bank"],"entry_status": ["pending", "sent", "posted", "failed_check"],"member_role": ["admin", "member"],"period_status": ["open", "closed"],"sync_run_status": ["queued", "running", "succeeded", "failed"],"sync_trigger": ["manual", "nightly", "connection"]
+            "account_kind": ["general", "customer", "supplier"],"attempt_kind": ["send", "resend", "verify", "decide", "revalidate"],"attempt_outcome": ["sent", "held", "posted", "not_found", "duplicate", "replaced", "failed_check", "file_waiting", "error", "revalidated"],"connection_status": ["connected", "failed"],"deposit_status": ["preparing", "uploaded", "replacing", "replaced", "imported", "failed"],"entry_kind": ["purchase", "sale", "expense_report", "bank"],"entry_status": ["pending", "sent", "posted", "failed_check"],"member_role": ["admin", "member"],"period_status": ["open", "closed"],"sync_run_status": ["queued", "running", "succeeded", "failed"],"sync_trigger": ["manual", "nightly", "connection"]
           }
         }
 } as const
