@@ -30,15 +30,15 @@ describe(`row-level security on every table (${engine})`, () => {
   for (const [table, column] of Object.entries(guardedTables)) {
     it(`${table}: a member of firm A cannot read, change or delete firm B's rows`, async () => {
       const fc = firmColumn(table);
-      await asUser(t.db, { sub: alice }, async (tx) => {
-        const seen = await tx.query<{ f: string }>(`select ${fc}::text as f from public.${table}`);
-        expect(seen.rows.length).toBeGreaterThan(0);
-        expect(seen.rows.every((r) => r.f === firmA)).toBe(true);
-        const upd = await tx.query(`update public.${table} set ${column} = ${column} where ${fc} = $1`, [firmB]);
-        expect(upd.affectedRows).toBe(0);
-        const del = await tx.query(`delete from public.${table} where ${fc} = $1`, [firmB]);
-        expect(del.affectedRows).toBe(0);
-      });
+      const seen = await asUser(t.db, { sub: alice }, (tx) => tx.query<{ f: string }>(`select ${fc}::text as f from public.${table}`));
+      expect(seen.rows.length).toBeGreaterThan(0);
+      expect(seen.rows.every((r) => r.f === firmA)).toBe(true);
+      // Either RLS hides B's rows (nothing changes) or users may not write this table at all.
+      for (const sql of [`update public.${table} set ${column} = ${column} where ${fc} = $1`, `delete from public.${table} where ${fc} = $1`]) {
+        const outcome = await asUser(t.db, { sub: alice }, (tx) => tx.query(sql, [firmB])).then(
+          (r) => r.affectedRows, (e: { code?: string }) => e.code);
+        expect([0, '42501'], sql).toContain(outcome);
+      }
       // Firm B's rows are all still there, unchanged.
       const still = await t.db.query<{ n: number }>(`select count(*)::int as n from public.${table} where ${fc} = $1`, [firmB]);
       expect(still.rows[0]!.n).toBeGreaterThan(0);
@@ -85,5 +85,30 @@ describe(`row-level security on every table (${engine})`, () => {
     expect(rows.every((x) => Number(x.total) === 1)).toBe(true);
     await expect(asAnalyst('select 1 from public.entries')).rejects.toThrow(/permission denied/);
     await expect(asAnalyst("update analytics.sync_status_by_firm set firm_name = 'x'")).rejects.toThrow();
+  });
+
+  describe('a firm\'s own members cannot rewrite the sync state (as through Supabase\'s REST API)', () => {
+    const asAlice = <T>(sql: string, params: unknown[] = []) => asUser(t.db, { sub: alice }, (tx) => tx.query<T>(sql, params));
+    const refused = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string }) => e.code);
+
+    it('cannot mark an entry posted or sent, nor attach it to a deposit', async () => {
+      expect(await refused(asAlice(`update entries set status = 'posted' where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(await refused(asAlice(`update entries set posted_at = now() where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(await refused(asAlice(`update entries set nights_tried = 3 where firm_id = $1`, [firmA]))).toBe('42501');
+    });
+    it('cannot erase or forge the attempt history', async () => {
+      expect(await refused(asAlice(`delete from attempts where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(await refused(asAlice(`update attempts set outcome = 'posted' where firm_id = $1`, [firmA]))).toBe('42501');
+      const entry = (await t.db.query<{ id: string }>('select id from entries where firm_id = $1', [firmA])).rows[0]!.id;
+      expect(await refused(asAlice(`insert into attempts (firm_id, entry_id, kind, outcome) values ($1, $2, 'verify', 'posted')`, [firmA, entry]))).toBe('42501');
+    });
+    it('cannot write deposits or Quadra\'s reference data', async () => {
+      expect(await refused(asAlice(`update deposits set status = 'imported' where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(await refused(asAlice(`insert into accounts (firm_id, file_id, number, kind) select firm_id, id, 'X1', 'general' from client_files where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(await refused(asAlice(`update journals set is_open = false where firm_id = $1`, [firmA]))).toBe('42501');
+    });
+    it('cannot change the lines of an entry already in a deposit', async () => {
+      expect(await refused(asAlice(`update entry_lines set label = 'x' where firm_id = $1`, [firmA]))).toBe('42501');
+    });
   });
 });
