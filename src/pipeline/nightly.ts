@@ -4,7 +4,7 @@ import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
-import { filesDueTonight, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
+import { earlyCheckDeposit, filesDueTonight, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
 
 // Files are independent: a few at a time overlap one file's Cegid round trips with another's SQL.
 const FILE_CONCURRENCY = 4;
@@ -36,11 +36,15 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
 }
 
 /**
- * The safety net: verifications whose job was lost, and deposits left `preparing` by a crash
+ * Every 15 minutes: night attempts put off by an import's grace period, verifications whose job
+ * was lost, early checks of deposits Quadra has taken, and deposits left `preparing` by a crash
  * (older than a few minutes, so an upload in flight is not mistaken for a crashed one).
  */
-export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number }> {
-  const { due, stuck } = await asService(s.db, async (tx) => ({
+export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; postedEarly: number }> {
+  const { due, stuck, waiting } = await asService(s.db, async (tx) => ({
+    waiting: (await tx.query<{ id: string }>(
+      `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at > $1
+          and uploaded_at < $2`, [now, new Date(now.getTime() - 10 * 60_000)])).rows,
     due: (await tx.query<{ id: string }>(
       `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1`, [now])).rows,
     stuck: (await tx.query<{ id: string }>(
@@ -52,8 +56,12 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   await mapLimit(due, FILE_CONCURRENCY, async (d) => {
     try { if (await verifyDeposit(s, d.id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
   });
+  let early = 0;
+  await mapLimit(waiting, FILE_CONCURRENCY, async (d) => {
+    try { early += await earlyCheckDeposit(s, d.id, now); } catch { /* a cheap extra; the 12-hour check stands */ }
+  });
   for (const d of stuck) {
     try { await recoverDeposit(s, d.id, now); } catch { /* next sweep retries */ }
   }
-  return { verified, recovered: stuck.length };
+  return { verified, recovered: stuck.length, postedEarly: early };
 }

@@ -109,6 +109,43 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
   });
 }
 
+/**
+ * Posted as soon as it is true (beyond the brief): between the send and the contractual check,
+ * a deposit whose blob has left the container was taken by Quadra. A few minutes later (its
+ * entries take that long to appear) what Quadra shows is posted. Nothing is marked missing here:
+ * that stays the 12-hour check's call.
+ */
+export async function earlyCheckDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<number> {
+  const ctx = await asService(s.db, async (tx) => {
+    const dep = (await tx.query<{ id: string; file_id: string; firm_id: string; blob_name: string; status: string; imported_seen_at: Date | null }>(
+      `select id, file_id, firm_id, blob_name, status, imported_seen_at from public.deposits
+        where id = $1 and verified_at is null and status in ('uploaded', 'imported')`, [depositId])).rows[0];
+    if (!dep) return undefined;
+    const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [dep.file_id])).rows[0]!;
+    return { dep, file };
+  });
+  if (!ctx) return 0;
+  const { dep, file } = ctx;
+  const clients = await clientsForFirm(s, dep.firm_id);
+  let seenAt = dep.imported_seen_at;
+  if (dep.status === 'uploaded') {
+    if (await clients.cfe.exists(dep.blob_name)) return 0; // not opened yet
+    seenAt = now;
+    await asService(s.db, (tx) => tx.query(
+      `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2) where id = $1 and status = 'uploaded'`, [dep.id, now]));
+  }
+  if (!seenAt || now.getTime() - seenAt.getTime() < EARLY_CHECK_DELAY_MS) return 0;
+  const entries = await asService(s.db, async (tx) => (await tx.query<DueEntry>(
+    `select id, quadra_ref, journal_code, entry_date, nights_tried, deposit_id, null::bigint as batch_seq, status
+       from public.entries where deposit_id = $1 and status = 'sent'`, [dep.id])).rows);
+  if (!entries.length) return 0;
+  const results = await collect(s, clients, file, entries);
+  return asService(s.db, async (tx) => (await applyFound(tx, file, results, now, null)).length);
+}
+
+/** Entries appear in Quadra a few minutes after the dossier is opened. */
+const EARLY_CHECK_DELAY_MS = 10 * 60_000;
+
 /** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
 export function nightHour(s: Services): number {
   const hour = Number(s.config.NIGHTLY_CRON.trim().split(/\s+/)[1]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILED_CHECK_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
-import { depositsOf, entry, nextNightRun, purchase, push, send, twelveHoursLater } from '../support/entries.ts';
+import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
 import { createWorld, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
@@ -108,6 +108,35 @@ describe(`entry lifecycle (${engine})`, () => {
     const posted = await entry(w, badId!);
     expect(posted.status).toBe('posted');
     expect(outcomes(posted)).toContain('revalidate:revalidated');
+  });
+
+  it('posted minutes after the dossier is opened (early check), and the 12-hour check adds nothing', async () => {
+    const [p] = (await push(w, 'PHARMA', [purchase()])).entries;
+    await send(w, 'PHARMA');
+    const sentAt = w.now().getTime();
+    w.at(new Date(sentAt + 20 * 60_000));
+    await runSweep(w); // not opened yet: still sent
+    expect((await entry(w, p!.id!)).status).toBe('sent');
+    await w.sim.control.openDossier(SIC, 'PHARMA');
+    w.at(new Date(sentAt + 35 * 60_000));
+    await runSweep(w); // the blob has left the container: Quadra took it
+    w.at(new Date(sentAt + 50 * 60_000));
+    await runSweep(w); // a few minutes later its entries show
+    let e = await entry(w, p!.id!);
+    expect(e.status).toBe('posted');
+    expect(new Date(e.postedAt).getTime() - sentAt).toBeLessThan(3_600_000);
+    w.at(new Date(sentAt + 12 * 3_600_000 + 60_000));
+    await runSweep(w);
+    e = await entry(w, p!.id!);
+    expect(outcomes(e)).toEqual(['send:sent', 'verify:posted']);
+  });
+
+  it('no key, secret or container signature appears in any log line of the whole flow', async () => {
+    const logs = w.t.logLines.join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [DEMO_FIRM.cpa.key, DEMO_FIRM.cpa.secret, DEMO_FIRM.cfe.key, DEMO_FIRM.cfe.secret, 'sig=', w.token]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });
 
