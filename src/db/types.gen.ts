@@ -65,14 +65,14 @@ isOneToOne: false
                   ]
                 },"client_files": {
                   Row: {
-                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_until": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
+                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_owner": string | null,"night_lease_until": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Update: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Relationships: [
                     {
@@ -105,14 +105,14 @@ isOneToOne: true
                   ]
                 },"deposits": {
                   Row: {
-                    "blob_name": string,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"imported_seen_at": string | null,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
+                    "blob_name": string,"claimed_until": string | null,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"imported_seen_at": string | null,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"upload_started_at": string | null,"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "blob_name": string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "blob_name": string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Update: {
-                    "blob_name"?: string,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "blob_name"?: string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Relationships: [
                     {

@@ -47,8 +47,9 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
           and uploaded_at < $2`, [now, new Date(now.getTime() - 10 * 60_000)])).rows,
     due: (await tx.query<{ id: string }>(
       `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1`, [now])).rows,
+    // Database time: a lease that ran out, whatever the injected clock says.
     stuck: (await tx.query<{ id: string }>(
-      `select id from public.deposits where status = 'preparing' and created_at < $1`, [new Date(now.getTime() - 5 * 60_000)])).rows,
+      `select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now())`)).rows,
   }));
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);

@@ -55,7 +55,8 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
     const known = existing.get(e.externalId);
     if (known && known.file_id !== file.id) {
       check.errors.push({ code: 'external_id_in_other_file', field: 'externalId', message: `externalId ${e.externalId} already belongs to another file of this firm` });
-    } else if (known && (known.status !== 'pending' || known.deposit_id !== null)) {
+    } else if (known && (known.status !== 'pending' || known.deposit_id !== null || known.batch_deposit_id !== null)) {
+      // Sent at least once: its first version may be in Quadra under its reference, so it is never rewritten.
       const code = known.status === 'posted' ? 'already_posted' : known.status === 'failed_check' ? 'entry_failed_check' : 'already_sent';
       const message = known.status === 'failed_check'
         ? `Entry ${e.externalId} failed its check: correct it with PUT /v1/entries/${known.id}, then revalidate it`

@@ -36,7 +36,8 @@ export async function recordAttempts(
   const byDeposit = 'depositId' in target;
   await tx.query(
     `insert into public.attempts (firm_id, entry_id, deposit_id, kind, outcome, night, error_code, detail, at)
-     select e.firm_id, e.id, $2::uuid, $3::public.attempt_kind, $4::public.attempt_outcome, $5, $6, $7, $8
+     select e.firm_id, e.id, $2::uuid, $3::public.attempt_kind, $4::public.attempt_outcome,
+            coalesce($5::smallint, case when $3::text = 'resend' then nullif(e.nights_tried, 0) end), $6, $7, $8
        from public.entries e where ${byDeposit ? 'e.deposit_id = $1::uuid' : 'e.id = any($1::uuid[])'}`,
     [byDeposit ? target.depositId : target.entryIds, a.depositId ?? (byDeposit ? target.depositId : null), a.kind, a.outcome,
       a.night ?? null, a.errorCode ?? null, a.detail ?? null, a.at]);
@@ -47,8 +48,11 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
   const claim = await asService(s.db, async (tx) => {
     const file = await lockFile(tx, fileId);
     if (!file || file.gone_at) return { kind: 'nothing' as const };
-    const stuck = await tx.query<{ id: string }>(`select id from public.deposits where file_id = $1 and status = 'preparing' order by seq limit 1`, [fileId]);
-    if (stuck.rows[0]) return { kind: 'stuck' as const, depositId: stuck.rows[0].id };
+    const preparing = await tx.query<{ id: string; expired: boolean }>(
+      `select id, claimed_until is null or claimed_until < now() as expired from public.deposits
+        where file_id = $1 and status = 'preparing' order by seq limit 1`, [fileId]);
+    if (preparing.rows[0]?.expired) return { kind: 'stuck' as const, depositId: preparing.rows[0].id };
+    if (preparing.rows[0]) return { kind: 'nothing' as const }; // another run is uploading this file's deposit
 
     const ready = await tx.query<{ n: number }>(`select count(*)::int as n from public.entries e where e.file_id = $1 and ${SENDABLE}`, [fileId]);
     if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
@@ -63,8 +67,8 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     await markHeldByReference(tx, fileId, now);
 
     const dep = await tx.query<{ id: string; seq: number }>(
-      `insert into public.deposits (firm_id, file_id, blob_name, status, created_at)
-       values ($1, $2, $3, 'preparing', $4) returning id, seq`,
+      `insert into public.deposits (firm_id, file_id, blob_name, status, created_at, claimed_until)
+       values ($1, $2, $3, 'preparing', $4, now() + interval '10 minutes') returning id, seq`,
       [file.firm_id, fileId, `pending-${crypto.randomUUID()}`, now]);
     const { id: depositId } = dep.rows[0]!;
     await tx.query('update public.deposits set blob_name = $2 where id = $1', [depositId, depositBlobName(file.dossier_code, depositId)]);
@@ -103,111 +107,144 @@ async function markHeldByReference(tx: Queryable, fileId: string, now: Date): Pr
   if (changed.rows.length) await recordAttempts(tx, { entryIds: changed.rows.map((r) => r.id) }, { kind: 'send', outcome: 'held', at: now, errorCode: 'reference_changed', detail: message });
 }
 
-interface DepositRow { id: string; firm_id: string; file_id: string; seq: number; status: string; blob_name: string; replaces_id: string | null }
+interface DepositRow { id: string; firm_id: string; file_id: string; seq: number; status: string; blob_name: string; replaces_id: string | null; upload_started_at: Date | null }
+const DEPOSIT_COLUMNS = 'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at';
 
 async function clientsFor(s: Services, firmId: string): Promise<CegidClients> {
   const creds = await asService(s.db, (tx) => loadFirmCredentials(tx, firmId, s.secrets));
   return cegidClients(s.cegid, creds);
 }
 
-/**
- * Steps 2 and 3 for a claimed deposit: build, upload, commit. On a Cegid error the entries are
- * released to `pending` (the error is an attempt, not a strike against the entries).
- */
-export async function uploadDeposit(s: Services, depositId: string, opts: { kind: 'send' | 'resend'; now: Date; night?: number; clients?: CegidClients }): Promise<SendOutcome> {
-  const { now } = opts;
-  const prepared = await asService(s.db, async (tx) => {
-    const dep = (await tx.query<DepositRow>('select id, firm_id, file_id, seq, status, blob_name, replaces_id from public.deposits where id = $1', [depositId])).rows[0];
-    if (!dep || dep.status !== 'preparing') return undefined;
-    const file = (await tx.query<FileRow>('select id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at from public.client_files where id = $1', [dep.file_id])).rows[0]!;
-    const built = await buildDepositZip(tx, depositId, dep.seq, file.account_padding);
-    return { dep, built };
+const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
+
+/** Deposit `uploaded`, its entries `sent`, one attempt each; a no-op if another run did it first. */
+async function commitUploaded(s: Services, dep: DepositRow, kind: 'send' | 'resend', now: Date, facts: {
+  etag: string | null; sizeBytes: number | null; errorCode?: string; detail: string;
+}): Promise<boolean> {
+  const committed = await asService(s.db, async (tx) => {
+    const done = await tx.query(
+      `update public.deposits set status = 'uploaded', uploaded_at = $2, etag = $3, size_bytes = coalesce($4, size_bytes), claimed_until = null,
+              entry_count = (select count(*) from public.entries where deposit_id = $1),
+              line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1),
+              verify_at = $5 where id = $1 and status = 'preparing'`,
+      [dep.id, now, facts.etag, facts.sizeBytes, kind === 'send' ? new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR) : null]);
+    if (done.affectedRows === 0) return false;
+    await tx.query(
+      `update public.entries set status = 'sent', sent_at = $2, updated_at = $2,
+              status_message = case when not $3::boolean then $4
+                when nights_tried >= 3 then 'Sent again, to wait in the exchange container until the file is opened in Quadra.'
+                else 'Sent again on night ' || nights_tried || ' of 3. Open the file in Quadra to trigger the retrieval of entries.' end,
+              next_attempt_at = case when $3::boolean then next_attempt_at else null end
+        where deposit_id = $1`, [dep.id, now, kind === 'resend', SENT_MESSAGE]);
+    await recordAttempts(tx, { depositId: dep.id }, { kind, outcome: 'sent', at: now, errorCode: facts.errorCode ?? null, detail: facts.detail });
+    return true;
   });
-  if (!prepared) return { fileId: '', depositId, entries: 0, lines: 0 };
-  const { dep, built } = prepared;
+  if (committed && kind === 'send') {
+    await s.jobs.send('verify-deposit', { depositId: dep.id }, { startAfter: new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR), singletonKey: dep.id });
+  }
+  return committed;
+}
 
-  const commit = async (etag: string | null) => {
-    await asService(s.db, async (tx) => {
-      const done = await tx.query(
-        `update public.deposits set status = 'uploaded', uploaded_at = $2, etag = $3, size_bytes = $4, entry_count = $5, line_count = $6,
-                verify_at = $7 where id = $1 and status = 'preparing'`,
-        [dep.id, now, etag, built.zip.length, built.ascii.entryIds.length, built.ascii.lineCount,
-          opts.kind === 'send' ? new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR) : null]);
-      if (done.affectedRows === 0) return; // another run committed it first
-      await tx.query(
-        `update public.entries set status = 'sent', sent_at = $2, updated_at = $2,
-                status_message = $3, next_attempt_at = case when $4::boolean then next_attempt_at else null end
-          where deposit_id = $1`,
-        [dep.id, now, opts.kind === 'send'
-          ? 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.'
-          : `Sent again on night ${opts.night} of 3. Open the file in Quadra to trigger the retrieval of entries.`, opts.kind === 'resend']);
-      await recordAttempts(tx, { depositId: dep.id }, {
-        kind: opts.kind, outcome: 'sent', at: now, night: opts.night ?? null,
-        detail: `Deposit ${dep.blob_name}: ${built.ascii.entryIds.length} entries, ${built.ascii.lineCount} lines${dep.replaces_id ? ', replacing the earlier deposit' : ''}`,
-      });
-    });
-    if (opts.kind === 'send') {
-      await s.jobs.send('verify-deposit', { depositId: dep.id }, { startAfter: new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR), singletonKey: dep.id });
-    }
-    return { fileId: dep.file_id, depositId: dep.id, entries: built.ascii.entryIds.length, lines: built.ascii.lineCount };
-  };
+/**
+ * Gives a deposit's entries back when it is certain nothing of it reached the container: they go
+ * back to `pending` (first sends to the next automatic send, re-sends to the next night). Only the
+ * run that turns the deposit `failed` releases them.
+ */
+async function releaseDeposit(s: Services, dep: DepositRow, kind: 'send' | 'resend', now: Date, e: { code: string; message: string }): Promise<void> {
+  await asService(s.db, async (tx) => {
+    const failed = await tx.query(`update public.deposits set status = 'failed', error_code = $2, claimed_until = null where id = $1 and status = 'preparing'`, [dep.id, e.code]);
+    if (failed.affectedRows === 0) return;
+    await recordAttempts(tx, { depositId: dep.id }, { kind, outcome: 'error', at: now, errorCode: e.code, detail: e.message });
+    await tx.query(
+      `update public.entries set deposit_id = null, status = 'pending', status_message = $2, updated_at = $3,
+              batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
+        where deposit_id = $1`, [dep.id, `Not sent: ${e.message}`, now]);
+  });
+}
 
-  let clients: CegidClients | undefined = opts.clients;
+const userError = (err: unknown) => (isCegidError(err)
+  ? err.toUserError()
+  : { code: 'deposit_failed', message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.' });
+
+/**
+ * Steps 2 and 3 for a claimed deposit: build, mark the upload as started, upload, commit.
+ * What happens on an error depends on what is certain: nothing uploaded (a build error, a refusal)
+ * releases the entries; an upload that may have landed is looked for in the container, and if
+ * that cannot be told either the deposit stays `preparing` for recovery once its lease runs out.
+ */
+export async function uploadDeposit(s: Services, depositId: string, opts: { kind: 'send' | 'resend'; now: Date; clients?: CegidClients }): Promise<SendOutcome> {
+  const { now, kind } = opts;
+  const dep = await asService(s.db, async (tx) =>
+    (await tx.query<DepositRow>(`select ${DEPOSIT_COLUMNS} from public.deposits where id = $1 and status = 'preparing'`, [depositId])).rows[0]);
+  if (!dep) return { fileId: '', depositId, entries: 0, lines: 0 };
+
+  let built: Awaited<ReturnType<typeof buildDepositZip>>;
+  let clients: CegidClients;
   try {
-    clients ??= await clientsFor(s, dep.firm_id);
-    const up = await clients.cfe.upload(dep.blob_name, built.zip, { depositid: dep.id, entries: String(built.ascii.entryIds.length) });
-    return await commit(up.etag);
-  } catch (err) {
-    // An upload whose answer was lost may have landed: if the blob is there, it was sent.
-    if (clients && (!isCegidError(err) || err.retryable)) {
-      const landed = await clients.cfe.exists(dep.blob_name).catch(() => false);
-      if (landed) return commit(null);
-    }
-    const e = isCegidError(err) ? err.toUserError() : { code: 'deposit_failed', message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.' };
-    if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit failed');
-    await asService(s.db, async (tx) => {
-      await recordAttempts(tx, { depositId: dep.id }, { kind: opts.kind, outcome: 'error', at: now, night: opts.night ?? null, errorCode: e.code, detail: e.message });
-      await tx.query(`update public.deposits set status = 'failed', error_code = $2 where id = $1 and status = 'preparing'`, [dep.id, e.code]);
-      // Released: first sends go back to the queue; re-sends wait for the next night.
-      await tx.query(
-        `update public.entries set deposit_id = null, status_message = $2, updated_at = $3,
-                batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end,
-                status = case when status = 'sent' then status else 'pending' end
-          where deposit_id = $1`, [dep.id, `Not sent: ${e.message}`, now]);
+    built = await asService(s.db, async (tx) => {
+      const padding = (await tx.query<{ account_padding: 'space' | 'zero' }>('select account_padding from public.client_files where id = $1', [dep.file_id])).rows[0]!.account_padding;
+      return buildDepositZip(tx, depositId, dep.seq, padding);
     });
-    return { fileId: dep.file_id, depositId: dep.id, entries: 0, lines: 0, error: e };
+    clients = opts.clients ?? (await clientsFor(s, dep.firm_id));
+    // Reaching the firm's container first: a failure here certainly uploaded nothing.
+    await clients.cfe.resolveContainer();
+    const started = await asService(s.db, (tx) => tx.query(
+      `update public.deposits set upload_started_at = $2, size_bytes = $3, claimed_until = now() + interval '10 minutes'
+        where id = $1 and status = 'preparing'`, [depositId, now, built.zip.length]));
+    if (started.affectedRows === 0) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
+  } catch (err) {
+    // Nothing left this process: the entries can go back safely.
+    if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
+    await releaseDeposit(s, dep, kind, now, userError(err));
+    return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
+  }
+
+  const detail = `Deposit ${dep.blob_name}: ${built.ascii.entryIds.length} entries, ${built.ascii.lineCount} lines${dep.replaces_id ? ', replacing the earlier deposit' : ''}`;
+  const done = { fileId: dep.file_id, depositId, entries: built.ascii.entryIds.length, lines: built.ascii.lineCount };
+  try {
+    const up = await clients.cfe.upload(dep.blob_name, built.zip, { depositid: dep.id, entries: String(built.ascii.entryIds.length) });
+    await commitUploaded(s, dep, kind, now, { etag: up.etag, sizeBytes: built.zip.length, detail });
+    return done;
+  } catch (err) {
+    const e = userError(err);
+    const refused = isCegidError(err) && !err.retryable && err.status !== undefined && err.status >= 400 && err.status < 500;
+    if (!refused) {
+      // The upload may have landed though its answer was lost: the container tells.
+      let landed: boolean | undefined;
+      try { landed = await clients.cfe.exists(dep.blob_name); } catch { landed = undefined; }
+      if (landed === undefined) return { ...done, entries: 0, lines: 0, error: e }; // left to recovery
+      if (landed) {
+        await commitUploaded(s, dep, kind, now, { etag: null, sizeBytes: built.zip.length, detail });
+        return done;
+      }
+    }
+    await releaseDeposit(s, dep, kind, now, e);
+    return { ...done, entries: 0, lines: 0, error: e };
   }
 }
 
 /**
- * A deposit left `preparing` (a crash between upload and commit). If its blob is in the container
- * the upload happened: commit it. If not, it may never have been uploaded — or Quadra may already
- * have taken it. Re-uploading could import it twice, so it is committed as sent and verification
- * decides, exactly as for any deposit.
+ * A deposit left `preparing` whose lease ran out (its run crashed). Never sent under a new name:
+ * if its upload never started it is uploaded now under its own name; if it started, the blob in
+ * the container says it landed; if the blob is not there it may never have landed — or Quadra may
+ * already have taken it — so it is recorded as sent and verification decides.
  */
 export async function recoverDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<void> {
-  const dep = await asService(s.db, async (tx) =>
-    (await tx.query<DepositRow & { created_at: Date }>('select id, firm_id, file_id, seq, status, blob_name, replaces_id, created_at from public.deposits where id = $1', [depositId])).rows[0]);
-  if (!dep || dep.status !== 'preparing') return;
+  const dep = await asService(s.db, async (tx) => (await tx.query<DepositRow>(
+    `update public.deposits set claimed_until = now() + interval '10 minutes'
+      where id = $1 and status = 'preparing' and (claimed_until is null or claimed_until < now())
+      returning ${DEPOSIT_COLUMNS}`, [depositId])).rows[0]);
+  if (!dep) return;
+  const isResend = await asService(s.db, async (tx) => dep.replaces_id !== null || (await tx.query<{ n: number }>(
+    'select count(*)::int as n from public.entries where deposit_id = $1 and batch_deposit_id <> $1', [depositId])).rows[0]!.n > 0);
+  const kind = isResend ? 'resend' : 'send';
+  if (!dep.upload_started_at) {
+    await uploadDeposit(s, depositId, { kind, now });
+    return;
+  }
   const clients = await clientsFor(s, dep.firm_id);
   const present = await clients.cfe.exists(dep.blob_name);
-  const isResend = dep.replaces_id !== null || (await asService(s.db, async (tx) =>
-    (await tx.query<{ n: number }>(`select count(*)::int as n from public.entries where deposit_id = $1 and batch_deposit_id <> $1`, [depositId])).rows[0]!.n > 0));
-  await asService(s.db, async (tx) => {
-    const done = await tx.query(
-      `update public.deposits set status = 'uploaded', uploaded_at = coalesce(uploaded_at, $2), verify_at = $3,
-              entry_count = (select count(*) from public.entries where deposit_id = $1),
-              line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-        where id = $1 and status = 'preparing'`,
-      [depositId, now, isResend ? null : new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR)]);
-    if (done.affectedRows === 0) return;
-    await tx.query(`update public.entries set status = 'sent', sent_at = coalesce(sent_at, $2), updated_at = $2 where deposit_id = $1`, [depositId, now]);
-    await recordAttempts(tx, { depositId }, {
-      kind: isResend ? 'resend' : 'send', outcome: 'sent', at: now, errorCode: present ? null : 'upload_unconfirmed',
-      detail: present
-        ? 'The deposit was uploaded before an interruption; its sending is now recorded.'
-        : 'An interruption hid whether the deposit was uploaded; it is not sent again, verification will tell.',
-    });
-  });
-  if (!isResend) await s.jobs.send('verify-deposit', { depositId }, { startAfter: new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR), singletonKey: depositId });
+  await commitUploaded(s, dep, kind, now, present
+    ? { etag: null, sizeBytes: null, detail: 'The deposit was uploaded before an interruption; its sending is now recorded.' }
+    : { etag: null, sizeBytes: null, errorCode: 'upload_unconfirmed', detail: 'An interruption hid whether the deposit was uploaded; it is not sent again, verification will tell.' });
 }

@@ -4,10 +4,12 @@
 import type { Queryable } from '../db/database.ts';
 import { loadFirmCredentials } from '../db/repos/connections.ts';
 import type { FileRow } from '../db/repos/entries.ts';
+import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
 import { truncateAccount } from '../quadra/ascii/index.ts';
+import { depositBlobName } from '../quadra/cfe-client.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import { cegidClients, type CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
@@ -46,13 +48,14 @@ async function applyFound(tx: Queryable, file: FileRow, results: Map<string, Mat
   if (!found.length) return [];
   const ids = found.map(([id]) => id);
   const dupes = found.filter(([, r]) => r.state === 'duplicate').map(([id]) => id);
-  await tx.query(
+  // Only the rows this run moves get a history line: a concurrent check records nothing twice.
+  const moved = new Set((await tx.query<{ id: string }>(
     `update public.entries set status = 'posted', posted_at = $2, updated_at = $2, next_attempt_at = null, status_message = null,
             duplicate_in_quadra = id = any($3::uuid[])
-      where id = any($1::uuid[]) and status in ('pending', 'sent')`, [ids, now, dupes]);
-  const single = ids.filter((id) => !dupes.includes(id));
+      where id = any($1::uuid[]) and status in ('pending', 'sent') returning id`, [ids, now, dupes])).rows.map((r) => r.id));
+  const single = ids.filter((id) => moved.has(id) && !dupes.includes(id));
   if (single.length) await recordAttempts(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: 'Found in Quadra' });
-  for (const [id, r] of found.filter(([, r]) => r.state === 'duplicate')) {
+  for (const [id, r] of found.filter(([id, r]) => r.state === 'duplicate' && moved.has(id))) {
     await recordAttempts(tx, { entryIds: [id] }, { kind: 'verify', outcome: 'duplicate', at: now, night, errorCode: 'found_twice', detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies` });
   }
   // A deposit with a posted entry was imported; the file was opened.
@@ -134,7 +137,9 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
     await asService(s.db, (tx) => tx.query(
       `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2) where id = $1 and status = 'uploaded'`, [dep.id, now]));
   }
-  if (!seenAt || now.getTime() - seenAt.getTime() < EARLY_CHECK_DELAY_MS) return 0;
+  const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
+  // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.
+  if (!seenAt || since < EARLY_CHECK_DELAY_MS || since > EARLY_CHECK_DELAY_MS + EARLY_CHECK_WINDOW_MS) return 0;
   const entries = await asService(s.db, async (tx) => (await tx.query<DueEntry>(
     `select id, quadra_ref, journal_code, entry_date, nights_tried, deposit_id, null::bigint as batch_seq, status
        from public.entries where deposit_id = $1 and status = 'sent'`, [dep.id])).rows);
@@ -145,6 +150,7 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
 
 /** Entries appear in Quadra a few minutes after the dossier is opened. */
 const EARLY_CHECK_DELAY_MS = 10 * 60_000;
+const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 
 /** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
 export function nightHour(s: Services): number {
@@ -152,7 +158,7 @@ export function nightHour(s: Services): number {
   return Number.isInteger(hour) ? hour : 2;
 }
 
-export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number }
+export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
 
 /**
  * One night's attempt for one file, on every entry due (`next_attempt_at <= now`):
@@ -160,33 +166,39 @@ export interface NightReport { fileId: string; posted: number; resent: number; f
  *  2. decide what is still missing: nights 1 and 2 re-send; night 3 (and later) decides
  *     failed_check (an entry of the same or a later batch was posted) or file waiting;
  *  3. withdraw the deposits of entries to re-send or fail: `remove` succeeds only if Quadra has
- *     not taken the deposit, so nothing is ever in Quadra's hands twice;
- *  4. re-send everything withdrawn that did not fail, in one new deposit that replaces the old.
+ *     not taken the deposit, so nothing is ever in Quadra's hands twice; a waiting entry's deposit
+ *     is only looked for (it must stay in the container for when the file is opened);
+ *  4. re-send, in one new deposit that records what it replaces, everything withdrawn that did not
+ *     fail and every waiting entry that no deposit in the container holds any more.
+ * A deposit Quadra took only moments ago may still be on its way in: its entries are neither
+ * re-sent nor judged until the grace period has passed, and the sweep then completes the night.
  */
 export async function runNightForFile(s: Services, fileId: string, now: Date = s.now()): Promise<NightReport | undefined> {
-  const ctx = await asService(s.db, async (tx) => {
-    const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [fileId])).rows[0];
-    if (!file) return undefined;
-    const due = (await tx.query<DueEntry>(
-      `select e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, d.seq as batch_seq, e.status
-         from public.entries e left join public.deposits d on d.id = e.batch_deposit_id
-        where e.file_id = $1 and e.status in ('pending', 'sent') and e.next_attempt_at <= $2`, [fileId, now])).rows;
-    return due.length ? { file, due } : undefined;
-  });
-  if (!ctx) return undefined;
-  if (!(await takeNightLease(s, fileId))) return undefined; // another run has this file
+  const owner = crypto.randomUUID();
+  if (!(await takeNightLease(s, fileId, owner))) return undefined; // another run has this file
   try {
-    return await nightWithLease(s, ctx.file, ctx.due, now);
+    // Read under the lease: what another run finished before is not done again.
+    const ctx = await asService(s.db, async (tx) => {
+      const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [fileId])).rows[0];
+      if (!file) return undefined;
+      const due = (await tx.query<DueEntry>(
+        `select e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, d.seq as batch_seq, e.status
+           from public.entries e left join public.deposits d on d.id = e.batch_deposit_id
+          where e.file_id = $1 and e.status in ('pending', 'sent') and e.next_attempt_at <= $2`, [fileId, now])).rows;
+      return due.length ? { file, due } : undefined;
+    });
+    return ctx ? await nightWithLease(s, ctx.file, ctx.due, now) : undefined;
   } finally {
-    await asService(s.db, (tx) => tx.query('update public.client_files set night_lease_until = null where id = $1', [fileId]));
+    await asService(s.db, (tx) => tx.query(
+      'update public.client_files set night_lease_until = null, night_lease_owner = null where id = $1 and night_lease_owner = $2', [fileId, owner]));
   }
 }
 
-/** Wall-clock lease (not the injectable clock): it guards against real concurrent runs. */
-async function takeNightLease(s: Services, fileId: string): Promise<boolean> {
+/** Database-time lease with an owner (not the injectable clock): it guards real concurrent runs. */
+async function takeNightLease(s: Services, fileId: string, owner: string): Promise<boolean> {
   const r = await asService(s.db, (tx) => tx.query(
-    `update public.client_files set night_lease_until = now() + interval '10 minutes'
-      where id = $1 and (night_lease_until is null or night_lease_until < now())`, [fileId]));
+    `update public.client_files set night_lease_until = now() + interval '30 minutes', night_lease_owner = $2
+      where id = $1 and (night_lease_until is null or night_lease_until < now())`, [fileId, owner]));
   return r.affectedRows === 1;
 }
 
@@ -218,47 +230,69 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       else if (decideAfterNights(e.batch_seq ?? Number.MAX_SAFE_INTEGER, postedSeqs) === 'failed_check') fail.push(e);
       else wait.push(e);
     }
-    return { resend, fail, wait };
+    // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
+    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, now.toISOString().slice(0, 10)) : { ok: true, checks: [] };
+    const heldReason = prereq.ok ? null : prereq.checks.filter((c) => !c.ok).map((c) => [c.message, c.remedy].filter(Boolean).join(' ')).join(' ');
+    const deposits = new Map((await tx.query<{ id: string; status: string; blob_name: string }>(
+      'select id, status, blob_name from public.deposits where id = any($1::uuid[])',
+      [[...new Set(missing.map((e) => e.deposit_id).filter((d): d is string => d !== null))]])).rows.map((d) => [d.id, d]));
+    return { resend: heldReason ? [] : resend, held: heldReason ? resend : [], heldReason, fail, wait, deposits };
   });
 
-  // 3: withdraw the deposits still in the container that hold an entry to re-send or fail.
+  // 3: withdraw what is to be re-sent or failed; look for what waits.
   const toWithdraw = new Set([...plan.resend, ...plan.fail].map((e) => e.deposit_id).filter((d): d is string => d !== null));
-  const deposits = toWithdraw.size
-    ? await asService(s.db, async (tx) => (await tx.query<{ id: string; status: string; blob_name: string }>(
-        `update public.deposits set status = case when status = 'uploaded' then 'replacing'::public.deposit_status else status end
-          where id = any($1::uuid[]) returning id, status, blob_name`, [[...toWithdraw]])).rows)
-    : [];
+  const toLookFor = new Set(plan.wait.map((e) => e.deposit_id).filter((d): d is string => d !== null && !toWithdraw.has(d)));
   const withdrawn = new Set<string>();
-  for (const d of deposits) {
-    if (d.status !== 'replacing') continue; // imported, failed or replaced: nothing of it waits in the container
-    const outcome = await clients.cfe.remove(d.blob_name);
+  const taken = new Map<string, boolean>(); // deposit -> Quadra has it (just now or before)
+  for (const id of new Set([...toWithdraw, ...toLookFor])) {
+    const d = plan.deposits.get(id);
+    if (!d) continue;
+    if (d.status !== 'uploaded' && d.status !== 'replacing') { taken.set(id, d.status === 'imported'); continue; }
+    if (toLookFor.has(id) && d.status === 'uploaded') {
+      if (await clients.cfe.exists(d.blob_name)) continue; // still waiting in the container for the file to be opened
+    } else {
+      await asService(s.db, (tx) => tx.query(`update public.deposits set status = 'replacing' where id = $1 and status = 'uploaded'`, [id]));
+      if ((await clients.cfe.remove(d.blob_name)) === 'deleted') {
+        await asService(s.db, (tx) => tx.query(`update public.deposits set status = 'replaced' where id = $1 and status = 'replacing'`, [id]));
+        withdrawn.add(id);
+        continue;
+      }
+    }
+    // Gone from the container without us: Quadra took it.
     await asService(s.db, (tx) => tx.query(
-      `update public.deposits set status = $2::public.deposit_status, imported_seen_at = case when $2::text = 'imported' then $3 else imported_seen_at end
-        where id = $1 and status = 'replacing'`, [d.id, outcome === 'deleted' ? 'replaced' : 'imported', now]));
-    if (outcome === 'deleted') withdrawn.add(d.id);
+      `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
+        where id = $1 and status in ('uploaded', 'replacing')`, [id, now]));
+    taken.set(id, true);
   }
 
   // A deposit Quadra took less than the grace period ago may still be on its way in, unless one of
-  // its entries already shows (then the import is done). Its missing entries are neither re-sent
-  // nor judged yet: they are checked again once the grace period has passed, as the same night.
+  // its entries already shows (then the import is done).
   const grace = s.config.IMPORT_GRACE_MINUTES * 60_000;
   const settling = new Set(await asService(s.db, async (tx) => (await tx.query<{ id: string }>(
     `select d.id from public.deposits d
       where d.id = any($1::uuid[]) and d.status = 'imported' and d.imported_seen_at > $2
         and not exists (select 1 from public.entries e where e.deposit_id = d.id and e.status = 'posted')`,
-    [[...toWithdraw], new Date(now.getTime() - grace)])).rows.map((r) => r.id)));
+    [[...taken.keys()], new Date(now.getTime() - grace)])).rows.map((r) => r.id)));
   const deferred = (e: DueEntry) => e.deposit_id !== null && settling.has(e.deposit_id);
+  // A waiting entry no deposit in the container holds any more must be deposited again.
+  const outOfContainer = (e: DueEntry) => e.deposit_id === null || withdrawn.has(e.deposit_id) || taken.has(e.deposit_id)
+    || ['failed', 'replaced'].includes(plan.deposits.get(e.deposit_id)?.status ?? '');
   const recheckAt = new Date(now.getTime() + grace);
 
   const report = await asService(s.db, async (tx) => {
     const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
-    const defer = [...plan.resend, ...plan.fail].filter(deferred);
+    const defer = [...plan.resend, ...plan.fail, ...plan.wait].filter(deferred);
     if (defer.length) {
       await tx.query('update public.entries set next_attempt_at = $2, updated_at = $3 where id = any($1::uuid[])', [defer.map((e) => e.id), recheckAt, now]);
       await recordAttempts(tx, { entryIds: defer.map((e) => e.id) }, {
         kind: 'verify', outcome: 'not_found', at: now,
         detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${s.config.IMPORT_GRACE_MINUTES} minutes before anything is re-sent`,
       });
+    }
+    if (plan.held.length) {
+      const message = `The re-send is held: ${plan.heldReason}`;
+      await tx.query('update public.entries set next_attempt_at = $2, status_message = $3, updated_at = $4 where id = any($1::uuid[])', [plan.held.map((e) => e.id), nextRun, message, now]);
+      await recordAttempts(tx, { entryIds: plan.held.map((e) => e.id) }, { kind: 'resend', outcome: 'held', at: now, errorCode: 'prerequisite_failed', detail: message });
     }
     const fail = plan.fail.filter((e) => !deferred(e));
     if (fail.length) {
@@ -267,42 +301,40 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
                 status_message = $3, updated_at = $4 where id = any($1::uuid[])`, [fail.map((e) => e.id), NIGHTS, FAILED_CHECK_MESSAGE, now]);
       await recordAttempts(tx, { entryIds: fail.map((e) => e.id) }, { kind: 'decide', outcome: 'failed_check', at: now, night: NIGHTS, detail: FAILED_CHECK_MESSAGE });
     }
-    if (plan.wait.length) {
+    const wait = plan.wait.filter((e) => !deferred(e));
+    if (wait.length) {
       await tx.query(
         `update public.entries set nights_tried = $2, next_attempt_at = $3, status_message = $4, updated_at = $5 where id = any($1::uuid[])`,
-        [plan.wait.map((e) => e.id), NIGHTS, nextRun, FILE_WAITING_MESSAGE, now]);
-      await recordAttempts(tx, { entryIds: plan.wait.map((e) => e.id) }, { kind: 'decide', outcome: 'file_waiting', at: now, night: NIGHTS, detail: FILE_WAITING_MESSAGE });
+        [wait.map((e) => e.id), NIGHTS, nextRun, FILE_WAITING_MESSAGE, now]);
+      await recordAttempts(tx, { entryIds: wait.map((e) => e.id) }, { kind: 'decide', outcome: 'file_waiting', at: now, night: NIGHTS, detail: FILE_WAITING_MESSAGE });
       await tx.query('update public.client_files set waiting_open_since = coalesce(waiting_open_since, $2), updated_at = $2 where id = $1', [fileId, now]);
     }
     const resendDue = plan.resend.filter((e) => !deferred(e));
-    for (const e of resendDue) {
-      await tx.query('update public.entries set nights_tried = $2, next_attempt_at = $3, updated_at = $4 where id = $1', [e.id, nightOf(e), nextRun, now]);
+    for (const n of new Set(resendDue.map(nightOf))) {
+      const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
+      await tx.query('update public.entries set nights_tried = $2, next_attempt_at = $3, updated_at = $4 where id = any($1::uuid[])', [ids, n, nextRun, now]);
+      await recordAttempts(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
     }
-    if (resendDue.length) {
-      for (const n of new Set(resendDue.map(nightOf))) {
-        const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
-        await recordAttempts(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
-      }
-    }
-    // Everything withdrawn tonight that is not failed goes out again, with what was due.
-    const failedIds = fail.map((e) => e.id);
-    const resendIds = (await tx.query<{ id: string }>(
-      `select id from public.entries where file_id = $1 and status in ('pending', 'sent') and not (id = any($4::uuid[]))
-          and (deposit_id = any($2::uuid[]) or id = any($3::uuid[]))`,
-      // Waiting entries that are in no deposit (an upload failed) go out too: opening the file must find them.
-      [fileId, [...withdrawn], [...resendDue, ...plan.wait.filter((e) => e.deposit_id === null)].map((e) => e.id), failedIds])).rows.map((r) => r.id);
     if (withdrawn.size) {
       await tx.query(`insert into public.attempts (firm_id, entry_id, deposit_id, kind, outcome, at, detail)
                       select firm_id, id, deposit_id, 'resend', 'replaced', $2, 'Earlier deposit withdrawn before Quadra took it' from public.entries
-                       where deposit_id = any($1::uuid[])`, [[...withdrawn], now]);
+                       where deposit_id = any($1::uuid[]) and status in ('pending', 'sent')`, [[...withdrawn], now]);
     }
+    // Out again: what was due for a re-send, what waits outside the container, and every other
+    // unposted entry of a deposit withdrawn tonight (it left the container with the others).
+    const candidates = [...resendDue, ...wait.filter(outOfContainer)].map((e) => e.id);
+    const resendIds = (await tx.query<{ id: string }>(
+      `select id from public.entries where file_id = $1 and status in ('pending', 'sent') and not (id = any($4::uuid[]))
+          and (deposit_id = any($2::uuid[]) or id = any($3::uuid[]))
+        for update`,
+      [fileId, [...withdrawn], candidates, fail.map((e) => e.id)])).rows.map((r) => r.id);
     let depositId: string | undefined;
     if (resendIds.length) {
-      const firstWithdrawn = [...withdrawn][0] ?? null;
       depositId = (await tx.query<{ id: string }>(
-        `insert into public.deposits (firm_id, file_id, blob_name, status, replaces_id, created_at)
-         values ($1, $2, $3, 'preparing', $4, $5) returning id`, [file.firm_id, fileId, `pending-${crypto.randomUUID()}`, firstWithdrawn, now])).rows[0]!.id;
-      await tx.query('update public.deposits set blob_name = $2 where id = $1', [depositId, `${file.dossier_code}/${depositId}.zip`]);
+        `insert into public.deposits (firm_id, file_id, blob_name, status, replaces_id, created_at, claimed_until)
+         values ($1, $2, $3, 'preparing', $4, $5, now() + interval '10 minutes') returning id`,
+        [file.firm_id, fileId, `pending-${crypto.randomUUID()}`, [...withdrawn][0] ?? null, now])).rows[0]!.id;
+      await tx.query('update public.deposits set blob_name = $2 where id = $1', [depositId, depositBlobName(file.dossier_code, depositId)]);
       await tx.query(
         `update public.entries set deposit_id = $2, next_attempt_at = coalesce(next_attempt_at, $3), updated_at = $4 where id = any($1::uuid[])`,
         [resendIds, depositId, nextRun, now]);
@@ -311,12 +343,9 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   });
 
   // 4: the re-send (its own commit; a crash here leaves a `preparing` deposit for recovery).
-  if (report.depositId) {
-    const night = Math.max(...plan.resend.map((e) => Math.min(e.nights_tried + 1, NIGHTS)), 1);
-    await uploadDeposit(s, report.depositId, { kind: 'resend', now, night, clients });
-  }
+  if (report.depositId) await uploadDeposit(s, report.depositId, { kind: 'resend', now, clients });
   const posted = [...results.values()].filter((r) => r.state !== 'missing').length;
-  return { fileId, posted, resent: report.resent, failedCheck: report.failedCheck, fileWaiting: plan.wait.length > 0, deferred: report.deferred };
+  return { fileId, posted, resent: report.resent, failedCheck: report.failedCheck, fileWaiting: plan.wait.length > 0, deferred: report.deferred, held: plan.held.length };
 }
 
 /** Files with entries due tonight. */

@@ -171,7 +171,8 @@ export function entryRoutes(s: Services) {
     );
 }
 
+/** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
 async function inDeposit(tx: Queryable, entryId: string): Promise<boolean> {
-  const r = await tx.query<{ deposit_id: string | null }>('select deposit_id from public.entries where id = $1', [entryId]);
-  return r.rows[0]?.deposit_id != null;
+  const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);
+  return r.rows[0]?.deposit_id != null || r.rows[0]?.batch_deposit_id != null;
 }

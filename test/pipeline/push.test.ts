@@ -72,6 +72,22 @@ describe(`pushing entries (${engine})`, () => {
     expect(codes(res, 'warnings')).toContain('label_folded');
   });
 
+  it('a long account sent once, created truncated by Quadra, is not a collision afterwards', async () => {
+    const longLine = (amount: number) => ({ ...purchase(), lines: [{ account: '62600000', debit: amount, credit: 0 }, { account: 'FTELECOM123', debit: 0, credit: amount }] });
+    const [first] = (await push(w, 'GARAGE', [longLine(300)])).entries;
+    expect(codes(first!, 'warnings')).toEqual(['account_truncated', 'account_unknown']);
+    await send(w, 'GARAGE');
+    await w.sim.control.openDossier('100200', 'GARAGE'); // Quadra creates FTELECOM without a label
+    await syncReference(w.t, w.token, w.firmId);
+    const [second] = (await push(w, 'GARAGE', [longLine(400)])).entries;
+    expect(second!.errors).toBeUndefined();
+    expect(codes(second!, 'warnings')).toEqual(['account_truncated']);
+    // A different long account landing on the same 8 characters would merge two ledgers: refused.
+    const other = { ...purchase(), lines: [{ account: '62600000', debit: 100, credit: 0 }, { account: 'FTELECOM999', debit: 0, credit: 100 }] };
+    const [third] = (await push(w, 'GARAGE', [other])).entries;
+    expect(codes(third!, 'errors')).toEqual(['account_collision']);
+  });
+
   it('is idempotent: the same key and body give the first answer, a different body is a 409', async () => {
     const key = uniq('idem');
     const body = [purchase({ externalId: uniq('idem-e') })];

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/scoped.ts';
 import { sendFile } from '../../src/pipeline/send.ts';
+import { cegidClients } from '../../src/quadra/gateway.ts';
 import { verifyDeposit } from '../../src/pipeline/verify.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
@@ -10,6 +11,9 @@ import { depositsOf, entry, purchase, push, runSweep, send, twelveHoursLater } f
 import { createWorld, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
+const cfeClient = (w: World) => cegidClients(w.t.services.cegid, {
+  sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+}).cfe;
 
 describe(`never lost, never twice (${engine})`, () => {
   let w: World;
@@ -61,8 +65,8 @@ describe(`never lost, never twice (${engine})`, () => {
     const [e] = (await push(w, 'CONSEIL', [purchase()])).entries;
     await send(w, 'CONSEIL');
     const [dep] = await depositsOf(w, 'CONSEIL');
-    // The state a crash leaves: claim committed, blob uploaded, commit lost.
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null where id = $1`, [dep!.id]);
+    // The state a crash leaves: claim committed, upload started and done, commit lost, lease run out.
+    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep!.id]);
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
     await w.t.services.db.query(`delete from attempts where entry_id = $1`, [e!.id]);
     w.at(new Date(w.now().getTime() + 10 * 60_000));
@@ -77,24 +81,52 @@ describe(`never lost, never twice (${engine})`, () => {
     expect(got.attempts[0]).toMatchObject({ kind: 'send', outcome: 'sent', errorCode: null });
   });
 
-  it('a crash before the upload: the entry is not sent under a new name; verification decides', async () => {
+  it('a crash before the upload started: uploaded now under its own name, once', async () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     await send(w, 'PHARMA');
     const [dep] = await depositsOf(w, 'PHARMA');
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null where id = $1`, [dep!.id]);
+    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, upload_started_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep!.id]);
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
-    const cfe = (await import('../../src/quadra/gateway.ts')).cegidClients(w.t.services.cegid, {
-      sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
-    }).cfe;
-    await cfe.remove(dep!.blob_name);
-    // A send for the file settles the stuck deposit before anything else.
-    await send(w, 'PHARMA');
+    await w.t.services.db.query(`delete from attempts where entry_id = $1`, [e!.id]);
+    await cfeClient(w).remove(dep!.blob_name);
+    await send(w, 'PHARMA'); // a send for the file settles the stuck deposit before anything else
     const deps = await depositsOf(w, 'PHARMA');
     expect(deps).toHaveLength(1);
-    expect(await w.sim.control.listBlobs(SIC, 'PHARMA/')).toHaveLength(0);
+    expect((await w.sim.control.listBlobs(SIC, 'PHARMA/')).map((b) => b.name)).toEqual([dep!.blob_name]);
+    const got = await entry(w, e!.id!);
+    expect(got.status).toBe('sent');
+    expect(got.attempts).toEqual([expect.objectContaining({ kind: 'send', outcome: 'sent', errorCode: null })]);
+  });
+
+  it('a crash after the upload started, blob not in the container: not sent again; verification decides', async () => {
+    const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
+    await send(w, 'PHARMA');
+    const dep = (await depositsOf(w, 'PHARMA')).at(-1)!;
+    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep.id]);
+    await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
+    await cfeClient(w).remove(dep.blob_name); // taken by Quadra meanwhile, or never landed: nobody can tell
+    await runSweep(w);
+    expect((await depositsOf(w, 'PHARMA')).at(-1)).toMatchObject({ id: dep.id, status: 'uploaded' });
+    expect(await w.sim.control.listBlobs(SIC, 'PHARMA/')).toHaveLength(1); // only the previous test's
     const got = await entry(w, e!.id!);
     expect(got.status).toBe('sent');
     expect(got.attempts.at(-1)).toMatchObject({ outcome: 'sent', errorCode: 'upload_unconfirmed' });
+  });
+
+  it('a deposit being uploaded by another run is left alone, not taken for a crashed one', async () => {
+    const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
+    // Another run's claim: a live lease, upload under way.
+    const file = w.files.get('PHARMA')!;
+    const dep = (await w.t.services.db.query<{ id: string }>(
+      `insert into deposits (firm_id, file_id, blob_name, status, claimed_until, upload_started_at)
+       select firm_id, id, 'PHARMA/in-flight.zip', 'preparing', now() + interval '5 minutes', now() from client_files where id = $1 returning id`, [file])).rows[0]!;
+    await w.t.services.db.query('update entries set deposit_id = $2, batch_deposit_id = $2 where id = $1', [e!.id, dep.id]);
+    await runSweep(w);
+    await send(w, 'PHARMA');
+    expect((await w.t.services.db.query<{ status: string }>('select status from deposits where id = $1', [dep.id])).rows[0]!.status).toBe('preparing');
+    expect((await entry(w, e!.id!)).status).toBe('pending');
+    await w.t.services.db.query('update entries set deposit_id = null, batch_deposit_id = null where id = $1', [e!.id]);
+    await w.t.services.db.query(`delete from deposits where id = $1`, [dep.id]);
   });
 
   it('Cegid failing during a send: the entries stay pending with the reason; the next send succeeds', async () => {

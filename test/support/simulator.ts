@@ -21,14 +21,15 @@ export interface SimRef {
   readonly cpaBaseUrl: string;
   readonly cfeBaseUrl: string;
   readonly control: SimControl;
-  /** CPA client for the demo firm (or `overrides`), fast retries: 10 ms base, 2 s timeout. */
+  /** CPA client for the demo firm (or `overrides`), fast retries: 10 ms base, 10 s timeout. */
   cpa(overrides?: Partial<CpaClientOptions>): CpaClient;
   /** CFE client for the demo firm (or `overrides`), fast retries. */
   cfe(overrides?: Partial<CfeClientOptions>): CfeClient;
 }
 
 /** Timings that keep retry tests fast; a test can override any of them. */
-export const FAST_RETRY = { timeoutMs: 2_000, maxAttempts: 4, retryBaseMs: 10, retryMaxMs: 50 } as const;
+// Generous per-request timeout: a loaded CI machine must not turn a slow answer into a retry.
+export const FAST_RETRY = { timeoutMs: 10_000, maxAttempts: 4, retryBaseMs: 10, retryMaxMs: 50 } as const;
 
 export function useSimulator(opts: UseSimulatorOptions = {}): SimRef {
   const { resetBeforeEach = true, ...startOpts } = opts;

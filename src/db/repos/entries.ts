@@ -31,6 +31,9 @@ export async function loadFileReference(tx: Queryable, file: FileRow, documentId
     'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null', [file.id]);
   const journals = await tx.query<{ code: string; is_open: boolean }>('select code, is_open from public.journals where file_id = $1 and gone_at is null', [file.id]);
   const accounts = await tx.query<{ number: string }>('select number from public.accounts where file_id = $1 and gone_at is null', [file.id]);
+  const sent = await tx.query<{ account: string }>(
+    `select distinct l.account from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
+      where e.file_id = $1 and e.batch_deposit_id is not null and length(l.account) > 8`, [file.id]);
   const docs = documentIds.length
     ? await tx.query<{ id: string }>('select id from public.documents where file_id = $1 and id = any($2::uuid[])', [file.id, documentIds])
     : { rows: [] as Array<{ id: string }> };
@@ -39,6 +42,7 @@ export async function loadFileReference(tx: Queryable, file: FileRow, documentId
     journals: journals.rows.map((j) => ({ code: j.code, isOpen: j.is_open })),
     quadraAccounts: new Set(accounts.rows.map((a) => a.number)),
     documentIds: new Set(docs.rows.map((d) => d.id)),
+    sentAccounts: new Set(sent.rows.map((r) => r.account)),
     accountPadding: file.account_padding,
   };
 }
@@ -51,11 +55,11 @@ export async function pendingAccounts(tx: Queryable, fileId: string): Promise<st
   return r.rows.map((x) => x.account);
 }
 
-export interface ExistingEntry { id: string; external_id: string; file_id: string; status: EntryStatus; deposit_id: string | null }
+export interface ExistingEntry { id: string; external_id: string; file_id: string; status: EntryStatus; deposit_id: string | null; batch_deposit_id: string | null }
 
 export async function findByExternalIds(tx: Queryable, firmId: string, externalIds: string[]): Promise<Map<string, ExistingEntry>> {
   const r = await tx.query<ExistingEntry>(
-    'select id, external_id, file_id, status, deposit_id from public.entries where firm_id = $1 and external_id = any($2::text[])',
+    'select id, external_id, file_id, status, deposit_id, batch_deposit_id from public.entries where firm_id = $1 and external_id = any($2::text[])',
     [firmId, externalIds]);
   return new Map(r.rows.map((x) => [x.external_id, x]));
 }
@@ -82,7 +86,7 @@ export async function upsertEntries(tx: Queryable, file: FileRow, entries: Store
        label = excluded.label, warnings = excluded.warnings, total_cents = excluded.total_cents, line_count = excluded.line_count,
        status_message = case when e.status = 'failed_check' then 'Corrected: revalidate it to send it again.' end, updated_at = now()
        where e.file_id = excluded.file_id
-         and ((e.status = 'pending' and e.deposit_id is null) or (e.status = 'failed_check' and $4::boolean))
+         and ((e.status = 'pending' and e.deposit_id is null and e.batch_deposit_id is null) or (e.status = 'failed_check' and $4::boolean))
      returning e.id, e.external_id`,
     [file.firm_id, file.id, JSON.stringify(rows), opts.allowFailedCheck ?? false]);
   const ids = new Map(upserted.rows.map((r) => [r.external_id, r.id]));

@@ -2,17 +2,18 @@
 
 export const NIGHTS = 3;
 export const FAILED_CHECK_MESSAGE = 'A problem seems to have occurred during the synchronization of this entry. Please verify.';
-export const FILE_WAITING_MESSAGE = 'Nothing sent to this file has reached Quadra yet: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
+export const FILE_WAITING_MESSAGE = 'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /**
  * The next nightly run strictly after `now`: `hour`:00 wall-clock time in `timeZone`
  * (Europe/Paris by default), correct across daylight-saving changes.
  */
 export function nextNight(now: Date, hour = 2, timeZone = 'Europe/Paris'): Date {
-  for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
-    const day = new Date(now.getTime() + dayOffset * 86_400_000);
-    const [y, m, d] = ymdIn(day, timeZone);
-    const candidate = zonedTime(y, m, d, hour, timeZone);
+  // Walk local calendar days (not 24-hour steps: a day can last 23 or 25 hours).
+  const [y, m, d] = ymdIn(now, timeZone);
+  for (let k = 0; k <= 2; k++) {
+    const day = new Date(Date.UTC(y, m - 1, d + k));
+    const candidate = zonedTime(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), hour, timeZone);
     if (candidate.getTime() > now.getTime()) return candidate;
   }
   throw new Error('unreachable: a night always comes within two days');
@@ -31,11 +32,28 @@ function offsetMinutes(date: Date, timeZone: string): number {
   return Math.round((asUtc - date.getTime()) / 60_000);
 }
 
-/** The instant when the wall clock in `timeZone` shows y-m-d hour:00. */
+/**
+ * The instant when the wall clock in `timeZone` shows y-m-d hour:00. When the clocks skip that
+ * hour, the first instant after the jump; when it happens twice, the second.
+ */
 export function zonedTime(y: number, m: number, d: number, hour: number, timeZone: string): Date {
   const guess = Date.UTC(y, m - 1, d, hour);
-  const first = guess - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess - offsetMinutes(new Date(first), timeZone) * 60_000);
+  // The offsets a day either side bracket any change on that day.
+  const candidates = [guess - offsetMinutes(new Date(guess - 86_400_000), timeZone) * 60_000,
+    guess - offsetMinutes(new Date(guess + 86_400_000), timeZone) * 60_000];
+  const shows = (t: number) => {
+    const [yy, mm, dd] = ymdIn(new Date(t), timeZone);
+    return yy === y && mm === m && dd === d && hourIn(new Date(t), timeZone) === hour;
+  };
+  const valid = candidates.filter(shows);
+  return new Date(valid.length === 1 ? valid[0]! : Math.max(...candidates));
+}
+
+function hourIn(date: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).formatToParts(date);
+  const h = Number(parts.find((p) => p.type === 'hour')!.value);
+  const min = Number(parts.find((p) => p.type === 'minute')!.value);
+  return min === 0 ? h : -1;
 }
 
 /**

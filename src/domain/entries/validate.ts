@@ -28,6 +28,8 @@ export interface FileReference {
   quadraAccounts: ReadonlySet<string>;
   /** Documents of this file (another file's or firm's documents are absent). */
   documentIds: ReadonlySet<string>;
+  /** Long accounts (over 8 characters) this file already sent: Quadra holds them truncated. */
+  sentAccounts?: ReadonlySet<string>;
   accountPadding?: 'space' | 'zero';
 }
 
@@ -45,16 +47,27 @@ export function inOpenPeriod(date: string, periods: FileReference['periods']): b
  * Accounts that truncation would merge: 8-character forms reached by more than one distinct
  * account, among Quadra's accounts and every account the checked entries use.
  */
-export function truncationCollisions(accounts: Iterable<string>, ref: Pick<FileReference, 'quadraAccounts' | 'accountPadding'>): Map<string, string[]> {
+export function truncationCollisions(accounts: Iterable<string>, ref: Pick<FileReference, 'quadraAccounts' | 'accountPadding' | 'sentAccounts'>): Map<string, string[]> {
   const opts = { accountPadding: ref.accountPadding ?? 'space' } as const;
   const byShort = new Map<string, Set<string>>();
+  const own = new Map<string, Set<string>>(); // short form -> our accounts that Quadra identifies with it
   const add = (full: string, short: string) => {
     let set = byShort.get(short);
     if (!set) byShort.set(short, (set = new Set()));
     set.add(full);
   };
-  for (const q of ref.quadraAccounts) add(q, q);
-  for (const a of accounts) add(a, truncateAccount(a, opts));
+  for (const a of [...accounts, ...(ref.sentAccounts ?? [])]) {
+    const short = truncateAccount(a, opts);
+    add(a, short);
+    // An account of 8 characters or fewer is Quadra's account of the same (padded) number; a long
+    // one we already sent is the account Quadra created from it.
+    if (foldText(a).text.trim().length <= ACCOUNT_LIMIT || ref.sentAccounts?.has(a)) {
+      let set = own.get(short);
+      if (!set) own.set(short, (set = new Set()));
+      set.add(a);
+    }
+  }
+  for (const q of ref.quadraAccounts) if (!own.has(q)) add(q, q);
   const out = new Map<string, string[]>();
   for (const [short, fulls] of byShort) if (fulls.size > 1) out.set(short, [...fulls].sort());
   return out;
@@ -99,6 +112,11 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
   (e.documentIds ?? []).forEach((id, i) => {
     if (!ref.documentIds.has(id)) errors.push({ code: 'document_not_found', field: `documentIds.${i}`, message: `Document ${id} does not belong to this file` });
   });
+  const docCount = new Set(e.documentIds ?? []).size;
+  if (docCount > e.lines.length && e.lines.length > 0) {
+    // Each line names one attachment (position 182): documents beyond the line count travel in the zip unnamed.
+    warnings.push({ code: 'documents_not_attached', field: 'documentIds', message: `Quadra can name one document per line: ${docCount - e.lines.length} of the ${docCount} documents will not be attached to the entry in Quadra` });
+  }
 
   const seen = new Set<string>();
   e.lines.forEach((l, i) => {
