@@ -34,7 +34,7 @@ export async function createWorld(opts: { start: string; sic?: string } = { star
   const sim = await startSimulator();
   sim.control.setNow(() => clock);
   const t = await createTestContext({
-    cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10 },
+    cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 15_000, maxAttempts: 2, retryBaseMs: 10 },
     now: () => clock,
   });
   const boss = await startTestJobs(t);
