@@ -1,10 +1,10 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError, fromDatabaseError } from './lib/errors.ts';
 import { connectionRoutes } from './routes/connection.ts';
 import { router } from './routes/env.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { fileSyncRoutes } from './routes/file-sync.ts';
@@ -60,7 +60,7 @@ export function createApp(s: Services) {
     info: { title: 'Quadra Sync API', version: '1.0.0', description: 'Connects an accounting firm to Cegid Quadra: reference data, entries, deposits, verification.' },
     security: [{ bearer: [] }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Quadra Sync API' }));
+  app.route('/', docsRoutes());
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

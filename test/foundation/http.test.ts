@@ -26,7 +26,12 @@ describe(`HTTP skeleton (${engine})`, () => {
     expect(Object.keys(doc.body.paths)).toContain('/v1/firms');
     const docs = await t.call('GET', '/docs');
     expect(docs.status).toBe(200);
-    expect(docs.text).toContain('/openapi.json');
+    expect(docs.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect((await t.call('GET', '/docs/init.js')).text).toContain('/openapi.json');
+    const bundle = await t.app.request('/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    expect((await t.call('GET', '/docs/assets/..%2Fpackage.json')).status).toBe(404);
   });
 
   describe('auth', () => {

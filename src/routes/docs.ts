@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+
+// Interactive API docs served from the installed swagger-ui-dist: no CDN, so they work on a
+// machine without internet access and under a strict content security policy.
+const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const ASSETS: Record<string, string> = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+const cache = new Map<string, Uint8Array>();
+
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Quadra Sync API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+</head>
+<body>
+  <div id="docs"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>`;
+
+const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', deepLinking: true, persistAuthorization: true });`;
+
+export function docsRoutes() {
+  return new Hono<AppEnv>()
+    .get('/docs', (c) => c.html(page))
+    .get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+    .get('/docs/assets/:name', (c) => {
+      const name = c.req.param('name');
+      const type = ASSETS[name];
+      if (!type) return c.json({ error: { code: 'not_found', message: `No asset ${name}` } }, 404);
+      let bytes = cache.get(name);
+      if (!bytes) cache.set(name, (bytes = new Uint8Array(readFileSync(join(dist, name)))));
+      return c.body(bytes as unknown as ArrayBuffer, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    });
+}
