@@ -11,7 +11,7 @@
  */
 import { AnonymousCredential, ContainerClient, RestError } from '@azure/storage-blob';
 import { CegidError } from './errors.ts';
-import { authorizedRequest, createHttpClient, createTokenSource, type TokenSource } from './http.ts';
+import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
 import { ContainerResponseSchema } from './types.ts';
 
 export interface CfePaths {
@@ -25,19 +25,12 @@ export const DEFAULT_CFE_PATHS: CfePaths = {
   container: '/sic/{sic}/container',
 };
 
-export interface CfeClientOptions {
+export interface CfeClientOptions extends ClientTuning {
   baseUrl: string;
   sicCode: string;
   apiKey: string;
   secret: string;
-  timeoutMs?: number;
-  maxAttempts?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  retryAfterCapMs?: number;
-  now?: () => number;
   paths?: Partial<CfePaths>;
-  fetch?: typeof fetch;
 }
 
 export interface ResolvedContainer {

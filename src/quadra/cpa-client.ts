@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { CegidError } from './errors.ts';
-import { authorizedRequest, createHttpClient, createTokenSource, type TokenSource } from './http.ts';
+import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
 import {
   AccountSchema,
   DossierSchema,
@@ -38,21 +38,13 @@ export const DEFAULT_CPA_PATHS: CpaPaths = {
   entries: '/dossiers/{code}/entries',
 };
 
-export interface CpaClientOptions {
+export interface CpaClientOptions extends ClientTuning {
   baseUrl: string;
   apiKey: string;
   secret: string;
-  timeoutMs?: number;
-  maxAttempts?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  retryAfterCapMs?: number;
-  /** Clock for token expiry (ms since epoch). */
-  now?: () => number;
   paths?: Partial<CpaPaths>;
   /** Safety net against a server that never stops paging. Default 10 000. */
   maxPages?: number;
-  fetch?: typeof fetch;
 }
 
 export interface EntriesQuery {

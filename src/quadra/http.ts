@@ -25,6 +25,18 @@ export interface HttpOptions {
   random?: () => number;
 }
 
+/** What both Cegid clients accept to tune their requests (tests use short delays). */
+export interface ClientTuning {
+  timeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  retryAfterCapMs?: number;
+  /** Clock for token expiry (ms since epoch). */
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
