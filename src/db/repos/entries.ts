@@ -126,7 +126,11 @@ const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code,
   e.total_cents, e.line_count, e.created_at, e.updated_at,
   to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts`;
 
-/** One page of a file's entries in a tab, by (created_at, id) keyset: stable while entries arrive. */
+/**
+ * One page of a file's entries in a tab, by (created_at, id) keyset: no entry is seen twice and
+ * none is skipped among those committed when the page is read (a push still committing keeps the
+ * time its transaction started, so it may land behind a cursor already handed out).
+ */
 export async function listEntries(tx: Queryable, fileId: string, opts: { status?: EntryStatus; limit: number; after?: { createdAt: string; id: string } }): Promise<EntrySummary[]> {
   const params: unknown[] = [fileId, opts.limit];
   let where = 'e.file_id = $1';
