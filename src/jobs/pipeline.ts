@@ -1,4 +1,4 @@
-import { runNightly, sendAllPending, sweep } from '../pipeline/nightly.ts';
+import { runNightly, runNightlyAudit, sendAllPending, sweep } from '../pipeline/nightly.ts';
 import { sendFile } from '../pipeline/send.ts';
 import { verifyDeposit } from '../pipeline/verify.ts';
 import { defineJob } from './registry.ts';
@@ -21,11 +21,11 @@ export const autoSendJob = defineJob({
   handler: async (_data, s) => { await sendAllPending(s); },
 });
 
-/** Each night (Europe/Paris): verify, re-send what is missing, decide after the third night. */
+/** Each night (Europe/Paris): verify, re-send what is missing, decide after the third night; then audit the week's posted entries. */
 export const nightlyJob = defineJob({
   name: 'nightly-verification',
   cron: (s) => s.config.NIGHTLY_CRON,
-  handler: async (_data, s) => { await runNightly(s); },
+  handler: async (_data, s) => { const now = s.now(); await runNightly(s, now); await runNightlyAudit(s, now); },
 });
 
 export const sweepJob = defineJob({

@@ -4,7 +4,7 @@ import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
-import { earlyCheckDeposit, filesDueTonight, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
+import { auditPosted, earlyCheckDeposit, filesDueTonight, filesRecentlyPosted, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
 
 // Files are independent: a few at a time overlap one file's Cegid round trips with another's SQL.
 const FILE_CONCURRENCY = 4;
@@ -20,6 +20,17 @@ export async function runNightly(s: Services, now: Date = s.now()): Promise<Nigh
     }
   });
   return reports.filter((r): r is NightReport => r !== undefined);
+}
+
+/** Each night, after the attempts: the week's posted entries looked at again for copies. */
+export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise<number> {
+  const flagged = await mapLimit(await filesRecentlyPosted(s, now), FILE_CONCURRENCY, async (fileId) => {
+    try { return await auditPosted(s, fileId, now); } catch (err) {
+      s.log.warn({ fileId, err: { name: (err as Error).name, message: (err as Error).message } }, 'posted-entries audit failed for a file; tried again next night');
+      return 0;
+    }
+  });
+  return flagged.reduce((a, b) => a + b, 0);
 }
 
 /** Automatic sending: every file with entries ready to go. */

@@ -25,6 +25,10 @@ async function clientsForFirm(s: Services, firmId: string): Promise<CegidClients
 
 /** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
 async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
+  return (await collectWithLines(s, clients, file, entries)).results;
+}
+
+async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
   const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
     'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
     [entries.map((e) => e.id)]));
@@ -36,10 +40,54 @@ async function collect(s: Services, clients: CegidClients, file: FileRow, entrie
   }
   const dates = entries.map((e) => e.entry_date).sort();
   const found = await clients.cpa.listEntries(file.dossier_code, { from: dates[0]!, to: dates[dates.length - 1]! });
-  return matchEntries(
+  const results = matchEntries(
     entries.map((e) => ({ id: e.id, reference: e.quadra_ref, journalCode: e.journal_code, date: e.entry_date, lines: byEntry.get(e.id) ?? [] })),
     found.map((f) => ({ reference: f.reference, journalCode: f.journalCode, date: f.date, account: f.account, sense: f.sense, amountCents: f.amountCents })),
   );
+  return { results, references: new Set(found.map((f) => f.reference.trim())) };
+}
+
+const AUDIT_DAYS = 7;
+
+/**
+ * Beyond the brief: for a week after posting, each night looks again at what Quadra holds of the
+ * file's posted entries. A copy that arrived after the entry was posted, or an earlier version of
+ * an entry that was corrected and validated again, is flagged on the entry and in its history.
+ */
+export async function auditPosted(s: Services, fileId: string, now: Date = s.now()): Promise<number> {
+  const ctx = await asService(s.db, async (tx) => {
+    const file = (await tx.query<FileRow>(`select ${FILE_COLUMNS} from public.client_files where id = $1`, [fileId])).rows[0];
+    const entries = (await tx.query<DueEntry & { previous_refs: string[] }>(
+      `select id, quadra_ref, journal_code, entry_date, nights_tried, deposit_id, null::bigint as batch_seq, status, previous_refs
+         from public.entries where file_id = $1 and status = 'posted' and not duplicate_in_quadra and posted_at > $2`,
+      [fileId, new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows;
+    return file && entries.length ? { file, entries } : undefined;
+  });
+  if (!ctx) return 0;
+  const { results, references } = await collectWithLines(s, await clientsForFirm(s, ctx.file.firm_id), ctx.file, ctx.entries);
+  const twice = ctx.entries.filter((e) => results.get(e.id)?.state === 'duplicate');
+  const earlier = ctx.entries.filter((e) => e.previous_refs.some((r) => references.has(r)) && !twice.includes(e));
+  if (!twice.length && !earlier.length) return 0;
+  return asService(s.db, async (tx) => {
+    const flag = async (list: DueEntry[], code: string, detail: (e: DueEntry) => string) => {
+      const flagged = (await tx.query<{ id: string }>(
+        'update public.entries set duplicate_in_quadra = true, updated_at = $2 where id = any($1::uuid[]) and not duplicate_in_quadra returning id',
+        [list.map((e) => e.id), now])).rows.map((r) => r.id);
+      for (const e of list.filter((x) => flagged.includes(x.id))) {
+        await recordAttempts(tx, { entryIds: [e.id] }, { kind: 'verify', outcome: 'duplicate', at: now, errorCode: code, detail: detail(e) });
+      }
+      return flagged.length;
+    };
+    return (await flag(twice, 'found_twice', (e) => `Found ${(results.get(e.id) as { copies: number }).copies} times in Quadra after it was posted: check the file there and delete the extra copies`))
+      + (await flag(earlier, 'earlier_version_in_quadra', () => 'An earlier version of this entry is in Quadra too: check the file there and delete the one that is wrong'));
+  });
+}
+
+/** Files with entries posted in the last week (for the audit). */
+export async function filesRecentlyPosted(s: Services, now: Date): Promise<string[]> {
+  return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
+    `select distinct file_id from public.entries where status = 'posted' and not duplicate_in_quadra and posted_at > $1`,
+    [new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows.map((r) => r.file_id));
 }
 
 /** Marks what verification found: posted (flagged when Quadra holds it more than once). */

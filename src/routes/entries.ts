@@ -159,6 +159,7 @@ export function entryRoutes(s: Services) {
           await tx.query(
             `update public.entries set status = 'pending', nights_tried = 0, next_attempt_at = null, deposit_id = null, batch_deposit_id = null,
                     duplicate_in_quadra = false, status_message = null, warnings = $2, sent_at = null, posted_at = null, updated_at = $3,
+                    previous_refs = previous_refs || quadra_ref,
                     quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
               where id = $1`, [entryId, JSON.stringify(warnings), now]);
           await tx.query(

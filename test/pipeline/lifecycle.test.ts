@@ -108,6 +108,22 @@ describe(`entry lifecycle (${engine})`, () => {
     const posted = await entry(w, badId!);
     expect(posted.status).toBe('posted');
     expect(outcomes(posted)).toContain('revalidate:revalidated');
+
+    // Later, the failed version reaches Quadra after all (deposited by hand): the nightly audit flags it.
+    const { packDeposit, writeAsciiFile } = await import('../../src/quadra/ascii/index.ts');
+    const old = writeAsciiFile(bad.lines.map((l) => ({
+      account: l.account, journalCode: 'OD', date: bad.date, sense: l.debit > 0 ? 'D' as const : 'C' as const,
+      amountCents: l.debit || l.credit, label: bad.label, reference: e.quadraReference,
+    })));
+    const { cegidClients } = await import('../../src/quadra/gateway.ts');
+    await cegidClients(w.t.services.cegid, { sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } })
+      .cfe.upload('CONSEIL/by-hand.zip', packDeposit({ asciiName: 'old.txt', ascii: old.bytes, documents: [] }));
+    await w.sim.control.openDossier(SIC, 'CONSEIL');
+    await nextNightRun(w);
+    const flagged = await entry(w, badId!);
+    expect(flagged.status).toBe('posted');
+    expect(flagged.duplicateInQuadra).toBe(true);
+    expect(flagged.attempts.at(-1)).toMatchObject({ kind: 'verify', outcome: 'duplicate', errorCode: 'earlier_version_in_quadra' });
   });
 
   it('posted minutes after the dossier is opened (early check), and the 12-hour check adds nothing', async () => {

@@ -7,7 +7,7 @@ import { cegidClients } from '../../src/quadra/gateway.ts';
 import { verifyDeposit } from '../../src/pipeline/verify.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
-import { depositsOf, entry, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
+import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
 import { createWorld, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
@@ -164,5 +164,24 @@ describe(`never lost, never twice (${engine})`, () => {
     expect(boulang.posted).toBe(1);
     expect(boulang.duplicates).toBe(1);
     expect(boulang.sent).toBe(1);
+  });
+
+  it('a copy that reaches Quadra after the entry was posted is flagged by the nightly audit', async () => {
+    const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
+    await send(w, 'PHARMA');
+    const dep = (await depositsOf(w, 'PHARMA')).at(-1)!;
+    const { buildDepositZip } = await import('../../src/pipeline/deposit-builder.ts');
+    const zip = await asService(w.t.services.db, (tx) => buildDepositZip(tx, dep.id, dep.seq, 'space'));
+    await w.sim.control.openDossier(SIC, 'PHARMA');
+    await twelveHoursLater(w);
+    expect((await entry(w, e!.id!))).toMatchObject({ status: 'posted', duplicateInQuadra: false });
+    await cfeClient(w).upload('PHARMA/late-copy.zip', zip.zip); // deposited again by hand, days later
+    await w.sim.control.openDossier(SIC, 'PHARMA');
+    await nextNightRun(w);
+    const got = await entry(w, e!.id!);
+    expect(got.duplicateInQuadra).toBe(true);
+    expect(got.attempts.at(-1)).toMatchObject({ kind: 'verify', outcome: 'duplicate', errorCode: 'found_twice' });
+    await nextNightRun(w); // flagged once, not every night
+    expect((await entry(w, e!.id!)).attempts.filter((a: { outcome: string }) => a.outcome === 'duplicate')).toHaveLength(1);
   });
 });
