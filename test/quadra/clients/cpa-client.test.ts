@@ -42,7 +42,10 @@ describe('CPA client: tokens', () => {
   });
 
   it('refreshes only once: a second 401 is final', async () => {
-    sim.control.configure({ tokenTtlSec: 0.001 }); // every token is dead on arrival
+    // Tokens live 1 ms and every request waits 5 ms before it is checked: each token is dead on
+    // arrival, whatever the machine's speed.
+    sim.control.configure({ tokenTtlSec: 0.001 });
+    sim.control.setFaults({ latencyMs: 5 });
     const cpa = sim.cpa();
     const err = await cegidFailure(cpa.listDossiers());
     expect(err).toMatchObject({ service: 'cpa', status: 401, code: 'Unauthorized', retryable: false });
