@@ -6,7 +6,7 @@
 // A deposit left `preparing` by a crash is settled by `recoverDeposit`, never sent under a new name.
 import type { Queryable } from '../db/database.ts';
 import { loadFirmCredentials } from '../db/repos/connections.ts';
-import { lockFile, type FileRow } from '../db/repos/entries.ts';
+import { lockFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
