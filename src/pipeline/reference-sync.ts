@@ -1,7 +1,7 @@
 // Reference sync: every dossier of the firm becomes a client file, and each file gets Quadra's
 // periods, accounts and journals. Network reads happen outside transactions; each file's data is
 // then written in one short service transaction. Safe to run twice: the writes converge.
-import { loadFirmCredentials } from '../db/repos/connections.ts';
+import { clientsForFirm } from './firm-clients.ts';
 import {
   claimSyncRun,
   createNightlyRuns,
@@ -21,7 +21,6 @@ import {
   runError,
   type SyncCounts,
 } from '../domain/reference-sync.ts';
-import { cegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
@@ -50,8 +49,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
   let counts: SyncCounts = emptyCounts();
 
   try {
-    const creds = await asService(s.db, (tx) => loadFirmCredentials(tx, firmId, s.secrets));
-    const { cpa, cfe } = cegidClients(s.cegid, creds);
+    const { cpa, cfe } = await clientsForFirm(s, firmId);
     // The exchange container is checked too: entries cannot be sent without it, and the brief's
     // ContainerNotFoundInSicSettings surfaces "during the first synchronization".
     const [dossiers] = await Promise.all([cpa.listDossiers(), cfe.resolveContainer()]);

@@ -5,15 +5,15 @@
 //   3. commit (one transaction): deposit `uploaded`, entries `sent`, one attempt row per entry.
 // A deposit left `preparing` by a crash is settled by `recoverDeposit`, never sent under a new name.
 import type { Queryable } from '../db/database.ts';
-import { loadFirmCredentials } from '../db/repos/connections.ts';
 import { lockFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import { isCegidError } from '../quadra/errors.ts';
-import { cegidClients, type CegidClients } from '../quadra/gateway.ts';
+import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
+import { clientsForFirm } from './firm-clients.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -110,11 +110,6 @@ async function markHeldByReference(tx: Queryable, fileId: string, now: Date): Pr
 interface DepositRow { id: string; firm_id: string; file_id: string; seq: number; status: string; blob_name: string; replaces_id: string | null; upload_started_at: Date | null }
 const DEPOSIT_COLUMNS = 'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at';
 
-async function clientsFor(s: Services, firmId: string): Promise<CegidClients> {
-  const creds = await asService(s.db, (tx) => loadFirmCredentials(tx, firmId, s.secrets));
-  return cegidClients(s.cegid, creds);
-}
-
 const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /** Deposit `uploaded`, its entries `sent`, one attempt each; a no-op if another run did it first. */
@@ -185,7 +180,7 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
       const padding = (await tx.query<{ account_padding: 'space' | 'zero' }>('select account_padding from public.client_files where id = $1', [dep.file_id])).rows[0]!.account_padding;
       return buildDepositZip(tx, depositId, dep.seq, padding);
     });
-    clients = opts.clients ?? (await clientsFor(s, dep.firm_id));
+    clients = opts.clients ?? (await clientsForFirm(s, dep.firm_id));
     // Reaching the firm's container first: a failure here certainly uploaded nothing.
     await clients.cfe.resolveContainer();
     const started = await asService(s.db, (tx) => tx.query(
@@ -242,7 +237,7 @@ export async function recoverDeposit(s: Services, depositId: string, now: Date =
     await uploadDeposit(s, depositId, { kind, now });
     return;
   }
-  const clients = await clientsFor(s, dep.firm_id);
+  const clients = await clientsForFirm(s, dep.firm_id);
   const present = await clients.cfe.exists(dep.blob_name);
   await commitUploaded(s, dep, kind, now, present
     ? { etag: null, sizeBytes: null, detail: 'The deposit was uploaded before an interruption; its sending is now recorded.' }

@@ -2,7 +2,6 @@
 // `verifyDeposit` is the contractual check 12 hours after a send; `runNightForFile` is each
 // night's attempt: verify first, then withdraw and re-send only what is still missing, or decide.
 import type { Queryable } from '../db/database.ts';
-import { loadFirmCredentials } from '../db/repos/connections.ts';
 import type { FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
@@ -11,17 +10,14 @@ import { matchEntries, type MatchResult, type SentEntry } from '../domain/entrie
 import { truncateAccount } from '../quadra/ascii/index.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import { isCegidError } from '../quadra/errors.ts';
-import { cegidClients, type CegidClients } from '../quadra/gateway.ts';
+import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
+import { clientsForFirm } from './firm-clients.ts';
 import { recordAttempts, uploadDeposit } from './send.ts';
 
 interface DueEntry { id: string; quadra_ref: string; journal_code: string; entry_date: string; nights_tried: number; deposit_id: string | null; batch_seq: number | null; status: string }
 
 const FILE_COLUMNS = 'id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at';
-
-async function clientsForFirm(s: Services, firmId: string): Promise<CegidClients> {
-  return cegidClients(s.cegid, await asService(s.db, (tx) => loadFirmCredentials(tx, firmId, s.secrets)));
-}
 
 /** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
 async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
