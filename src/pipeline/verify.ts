@@ -108,10 +108,11 @@ async function applyFound(tx: Queryable, file: FileRow, results: Map<string, Mat
   return ids;
 }
 
-async function cegidFailure(s: Services, entryIds: string[], err: unknown, now: Date, night: number | null, kind: 'verify'): Promise<void> {
+/** A verification that could not reach Quadra: an attempt on each entry, not a strike against it. */
+async function verificationFailed(s: Services, entryIds: string[], err: unknown, now: Date): Promise<void> {
   const e = isCegidError(err) ? err.toUserError() : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
   if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
-  await asService(s.db, (tx) => recordAttempts(tx, { entryIds }, { kind, outcome: 'error', at: now, night, errorCode: e.code, detail: e.message }));
+  await asService(s.db, (tx) => recordAttempts(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 
 /** The check 12 hours after a send. Idempotent: a verified deposit is not verified again. */
@@ -136,7 +137,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
   try {
     results = await collect(s, await clientsForFirm(s, dep.firm_id), file, entries);
   } catch (err) {
-    await cegidFailure(s, entries.map((e) => e.id), err, now, null, 'verify');
+    await verificationFailed(s, entries.map((e) => e.id), err, now);
     throw err; // pg-boss retries the job with backoff
   }
   return asService(s.db, async (tx) => {
@@ -255,7 +256,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   try {
     results = await collect(s, clients, file, due);
   } catch (err) {
-    await cegidFailure(s, due.map((e) => e.id), err, now, null, 'verify');
+    await verificationFailed(s, due.map((e) => e.id), err, now);
     throw err;
   }
 
