@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/scoped.ts';
 import { sendFile } from '../../src/pipeline/send.ts';
 import { cegidClients } from '../../src/quadra/gateway.ts';
-import { verifyDeposit } from '../../src/pipeline/verify.ts';
+import { verifyDeposit } from '../../src/pipeline/check.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
 import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
