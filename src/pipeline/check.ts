@@ -16,7 +16,7 @@ const sentEntriesOf = (depositId: string): [string, unknown[]] => [
 /**
  * The check 12 hours after a deposit was sent. Idempotent: a verified deposit is not verified
  * again. What is missing of a first send goes back to `pending`, due at the next night; what is
- * missing of a night's re-send stays with that night's count, and the next night decides.
+ * missing of a night's re-send is left to the next night, which records its own verification.
  */
 export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
   const ctx = await asService(s.db, async (tx) => {
@@ -44,7 +44,6 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const posted = await applyFound(s, tx, file, results, now, null);
     const missing = entries.filter((e) => results.get(e.id)?.state === 'missing');
     const first = missing.filter((e) => e.nights_tried === 0).map((e) => e.id);
-    const resent = missing.filter((e) => e.nights_tried > 0).map((e) => e.id);
     if (first.length) {
       const night = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
       const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
@@ -53,11 +52,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
           where id = any($1::uuid[]) and status = 'sent'`, [first, night, message, now]);
       await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
     }
-    if (resent.length) {
-      await attempts.record(tx, { entryIds: resent }, {
-        kind: 'verify', outcome: 'not_found', at: now, night: null,
-        detail: `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after it was sent again: the next night tries again` });
-    }
+    // A re-sent entry still missing is the night's to judge: it records its own verification.
     return { posted: posted.length, missing: missing.length };
   });
   s.log.info({ depositId, fileId: file.id, ...out }, 'deposit verified');

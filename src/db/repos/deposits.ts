@@ -79,7 +79,7 @@ export async function claim(tx: Queryable, c: ClaimInput): Promise<{ id: string;
           e as (update public.entries x set deposit_id = d.id, batch_deposit_id = coalesce(x.batch_deposit_id, d.id), status_message = null, updated_at = $6
                   from d where x.id in (select id from picked) returning x.id)
      select d.id, d.seq, (select count(*)::int from e) as entries from d`,
-    [c.id, c.firmId, c.fileId, c.blobName, c.replacesId ?? null, c.now, c.leaseSeconds, 'ids' in c.entries ? c.entries.ids : null]);
+    [c.id, c.firmId, c.fileId, c.blobName, c.replacesId ?? null, c.now, c.leaseSeconds, ...('ids' in c.entries ? [c.entries.ids] : [])]);
   return r.rows[0];
 }
 
