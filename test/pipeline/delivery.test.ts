@@ -25,12 +25,12 @@ describe(`exactly once into Quadra (${engine})`, () => {
   afterAll(() => w?.close());
 
   it('a 503 before the body was taken is retried at once: one deposit, one import', async () => {
-    const ids = await pushTwo(w, 'MAISON');
+    const ids = await pushTwo(w, 'PHARMA');
     w.sim.control.queueUploads('refuse503');
-    await send(w, 'MAISON');
-    expect((await depositsOf(w, 'MAISON')).at(-1)!.status).toBe('uploaded');
-    await bringHome(w, 'MAISON', ids);
-    await expectExactlyOnce(w, 'MAISON', ids);
+    await send(w, 'PHARMA');
+    expect((await depositsOf(w, 'PHARMA')).at(-1)!.status).toBe('uploaded');
+    await bringHome(w, 'PHARMA', ids);
+    await expectExactlyOnce(w, 'PHARMA', ids);
   });
 
   it('answer lost after the blob landed, dossier opened before anyone looked: settled from Quadra after the grace period', async () => {
@@ -79,38 +79,41 @@ describe(`exactly once into Quadra (${engine})`, () => {
     await expectExactlyOnce(w, 'CONSEIL', ids);
   });
 
-  it('an import slower than the grace period is the one window left: documented, and the audit flags it', async () => {
+  it('an import slower than the grace period is the one window left (docs/delivery.md): imported twice, and flagged', async () => {
     // See docs/delivery.md: not a promise we can keep, so the test pins what happens.
-    const ids = await pushTwo(w, 'PHARMA');
+    const ids = await pushTwo(w, 'BOULANG');
     w.sim.control.configure({ importDelayMinutes: w.t.services.config.IMPORT_GRACE_MINUTES * 3 });
     w.sim.control.queueUploads('dropAnswerAndOpen');
-    await send(w, 'PHARMA');
+    await send(w, 'BOULANG');
     await afterGrace(w); // not visible yet: re-deposited
     w.sim.control.configure({ importDelayMinutes: 0 });
-    await bringHome(w, 'PHARMA', ids);
-    const counts = w.sim.control.importCounts(SIC, 'PHARMA');
-    for (const id of ids) expect(counts[(await entry(w, id)).quadraReference]).toBe(2);
+    await bringHome(w, 'BOULANG', ids);
+    const counts = w.sim.control.importCounts(SIC, 'BOULANG');
+    for (const id of ids) {
+      const e = await entry(w, id);
+      expect({ imports: counts[e.quadraReference], flagged: e.duplicateInQuadra }).toEqual({ imports: 2, flagged: true });
+    }
   });
 
   for (const step of ['claimed', 'upload started', 'blob landed', 'blob landed and taken by Quadra'] as const) {
     it(`a crash after "${step}": recovered once`, async () => {
-      const ids = await pushTwo(w, 'MAISON');
+      const ids = await pushTwo(w, 'CONSEIL');
       const s = w.t.services;
-      const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [w.files.get('MAISON')]))).rows[0]!;
+      const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [w.files.get('CONSEIL')]))).rows[0]!;
       const id = crypto.randomUUID();
-      const blobName = `MAISON/${id}.zip`;
-      await asService(s.db, (tx) => deposits.claim(tx, { id, firmId: file.firm_id, fileId: w.files.get('MAISON')!, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }));
+      const blobName = `CONSEIL/${id}.zip`;
+      await asService(s.db, (tx) => deposits.claim(tx, { id, firmId: file.firm_id, fileId: w.files.get('CONSEIL')!, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }));
       if (step !== 'claimed') {
         const zip = await asService(s.db, async (tx) => buildDepositZip(tx, id, (await deposits.get(tx, id))!.seq, 'space'));
         await asService(s.db, (tx) => deposits.uploadStarted(tx, id, { now: w.now(), sizeBytes: zip.zip.length, leaseSeconds: 60 }));
         if (step !== 'upload started') await clientsOf(w).cfe.upload(blobName, zip.zip);
-        if (step === 'blob landed and taken by Quadra') await w.sim.control.openDossier(SIC, 'MAISON');
+        if (step === 'blob landed and taken by Quadra') await w.sim.control.openDossier(SIC, 'CONSEIL');
       }
       await expireLeases(w);
       await runSweep(w);
       await afterGrace(w);
-      await bringHome(w, 'MAISON', ids);
-      await expectExactlyOnce(w, 'MAISON', ids);
+      await bringHome(w, 'CONSEIL', ids);
+      await expectExactlyOnce(w, 'CONSEIL', ids);
     });
   }
 
