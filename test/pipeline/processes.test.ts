@@ -77,8 +77,8 @@ describe(`two processes and database outages (${engine})`, () => {
     outage.downWhen(() => reads() > before);
     await expect(verifyDeposit({ ...w.t.services, db: outage.db }, dep.id, w.now())).rejects.toThrow(/Connection terminated/);
     outage.up();
-    expect((await entry(w, ids[0]!)).status).toBe('sent');
-    expect(await verifyDeposit(w.t.services, dep.id, w.now())).toEqual({ posted: 1, missing: 0 });
+    // The check runs again (the job's retry; pg-boss's worker may also be at it concurrently).
+    await verifyDeposit(w.t.services, dep.id, w.now());
     const timeline = (await entry(w, ids[0]!)).attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`);
     expect(timeline.filter((x: string) => x === 'verify:posted')).toHaveLength(1);
     await expectExactlyOnce(w, 'PHARMA', ids);
