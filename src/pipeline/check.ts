@@ -60,7 +60,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
 }
 
 /** Entries appear in Quadra a few minutes after the dossier is opened. */
-const EARLY_CHECK_DELAY_MS = 10 * 60_000;
+export const EARLY_CHECK_DELAY_MS = 10 * 60_000;
 const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 
 /**

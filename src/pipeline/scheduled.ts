@@ -6,7 +6,7 @@ import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { auditPosted, filesRecentlyPosted } from './audit.ts';
-import { earlyCheckDeposit, verifyDeposit } from './check.ts';
+import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit, verifyDeposit } from './check.ts';
 import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
 import { settleUnconfirmed } from './unconfirmed.ts';
@@ -57,7 +57,7 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
  * job was lost, and early checks of deposits Quadra has taken.
  */
 export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
-  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - 10 * 60_000)));
+  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
   const quiet = (what: string) => (err: unknown) => {
     s.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, `${what} failed; the next sweep tries again`);
   };
@@ -69,7 +69,7 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);
   let verified = 0;
-  const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - 10 * 60_000)));
+  const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
   await mapLimit(due.due, FILE_CONCURRENCY, async (id) => {
     try { if (await verifyDeposit(s, id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
   });
