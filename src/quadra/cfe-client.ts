@@ -67,16 +67,19 @@ export interface CfeClient {
 
 /**
  * An upload failure that proves the blob was not stored: the service refused the request before
- * taking the body (429, 503 busy, a 4xx refusal such as auth or bad metadata) or the connection
- * was refused outright. A timeout, a dropped connection, another 5xx or a lost answer prove
- * nothing: the blob may be in the container, or already in Quadra's hands.
+ * taking the body (429, 503 with Azure's own `ServerBusy` code, a 4xx refusal such as auth or bad
+ * metadata) or the connection was refused outright. A bare 503 proves nothing: a gateway or load
+ * balancer in front of storage answers it too, after the body may have reached storage. A
+ * timeout, a dropped connection, another 5xx or a lost answer prove nothing either: the blob may
+ * be in the container, or already in Quadra's hands.
  */
 export function provesNothingStored(err: unknown): boolean {
   if (!(err instanceof CegidError)) return false;
   if (err.code === 'ConnectionRefused') return true;
   const status = err.status;
   if (status === undefined) return false;
-  return status === 429 || status === 503 || (status >= 400 && status < 500 && status !== 408);
+  if (status === 503) return err.code === 'RateLimited'; // blobError: 503 + x-ms-error-code ServerBusy
+  return status === 429 || (status >= 400 && status < 500 && status !== 408);
 }
 
 /** The modeled deposit name: one folder per dossier, one zip per send. */

@@ -13,6 +13,7 @@ export type UploadAction =
   | 'refuse503' // answered 503 ServerBusy, nothing stored (a retry is safe)
   | 'refuse429' // answered 429, nothing stored
   | 'fail500AfterLanding' // stored, then answered 500
+  | 'fail503AfterLanding' // stored, then a gateway in front answers a bare 503 (no Azure error code)
   | 'dropAnswer' // stored, then the connection drops without an answer
   | 'dropAnswerAndOpen' // stored, the dossier is opened (Quadra takes it), then the answer is lost
   | 'hold' // held before it is forwarded, until released
@@ -89,6 +90,7 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
           if (isUpload(req) && answer.status < 300) landed.push(path);
           if (action === 'dropAnswer') return drop(res);
           if (action === 'dropAnswerAndOpen') { await opts.onLanded?.(path); return drop(res); }
+          if (action === 'fail503AfterLanding') return send(res, { status: 503, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Service Unavailable') });
           if (action === 'fail500AfterLanding') return send(res, { status: 500, headers: { 'content-type': 'application/xml' }, body: Buffer.from('<Error><Code>InternalError</Code></Error>') });
           if (action === 'holdAnswer') {
             if (await hold().done) return drop(res);

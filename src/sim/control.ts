@@ -24,7 +24,7 @@ export interface SimSettings {
   importDelayMinutes?: number;
 }
 
-export const UPLOAD_ACTIONS = ['refuse503', 'refuse429', 'fail500AfterLanding', 'dropAnswer', 'dropAnswerAndOpen', 'hold', 'holdAnswer'] as const satisfies readonly UploadAction[];
+export const UPLOAD_ACTIONS = ['refuse503', 'refuse429', 'fail500AfterLanding', 'fail503AfterLanding', 'dropAnswer', 'dropAnswerAndOpen', 'hold', 'holdAnswer'] as const satisfies readonly UploadAction[];
 
 export interface SimFirmSummary {
   sic: string;

@@ -120,7 +120,7 @@ describe('CFE client: one PUT per upload', () => {
     expect(sim.running.blobs.landed().slice(before)).toHaveLength(1);
   });
 
-  for (const fault of ['dropAnswer', 'fail500AfterLanding'] as const) {
+  for (const fault of ['dropAnswer', 'fail500AfterLanding', 'fail503AfterLanding'] as const) {
     it(`${fault}: not repeated, and the error does not claim nothing was stored`, async () => {
       sim.control.queueUploads(fault);
       const before = sim.running.blobs.landed().length;
