@@ -65,14 +65,19 @@ export interface ClaimInput {
   replacesId?: string | null;
 }
 
+/** Deposits that are, or may be, in the container: their entries belong to them alone. */
+const LIVE = `('preparing', 'uploaded', 'unconfirmed', 'replacing')`;
+
 /**
  * claim: a new `preparing` deposit owning the entries, under a lease in database time. Creates
- * nothing when no entry is left to claim (returns undefined). One statement.
+ * nothing when no entry is left to claim (returns undefined). One statement. An entry a live
+ * deposit still holds is never taken (a run whose plan went stale would deposit it twice).
  */
 export async function claim(tx: Queryable, c: ClaimInput): Promise<{ id: string; seq: number; entries: number } | undefined> {
   const pick = 'ids' in c.entries ? 'e.id = any($8::uuid[])' : `e.file_id = $3 and ${c.entries.where}`;
   const r = await tx.query<{ id: string; seq: number; entries: number }>(
-    `with picked as (select e.id from public.entries e where ${pick} for update),
+    `with picked as (select e.id from public.entries e where ${pick}
+                       and not exists (select 1 from public.deposits h where h.id = e.deposit_id and h.status in ${LIVE}) for update of e),
           d as (insert into public.deposits (id, firm_id, file_id, blob_name, status, replaces_id, created_at, claimed_until)
                 select $1, $2, $3, $4, 'preparing', $5, $6, now() + make_interval(secs => $7) where exists (select 1 from picked)
                 returning id, seq),

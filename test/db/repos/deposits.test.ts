@@ -117,6 +117,23 @@ describe(`deposit state machine (${engine})`, () => {
     expect((await asService(t.db, (tx) => attempts.timeline(tx, entryId))).at(-1)).toMatchObject({ kind: 'resend', outcome: 'sent', deposit_id: second });
   });
 
+  it('claim never takes an entry a live deposit still holds (a night or a settle whose lease ran out claiming again)', async () => {
+    await t.db.query(`update entries set deposit_id = null, status = 'pending' where id = $1`, [entryId]);
+    const first = crypto.randomUUID();
+    await asService(t.db, (tx) => deposits.claim(tx, { id: first, firmId, fileId, blobName: `D1/${first}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] } }));
+    for (const live of ['preparing', 'uploaded', 'unconfirmed', 'replacing'] as const) {
+      await t.db.query('update deposits set status = $2 where id = $1', [first, live]);
+      const second = crypto.randomUUID();
+      expect(await asService(t.db, (tx) => deposits.claim(tx, { id: second, firmId, fileId, blobName: `D1/${second}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] } }))).toBeUndefined();
+      expect((await t.db.query('select deposit_id from entries where id = $1', [entryId])).rows[0]).toEqual({ deposit_id: first });
+    }
+    // Once it can no longer be in the container (replaced, failed) or Quadra took it, the entry may go again.
+    await t.db.query(`update deposits set status = 'replaced' where id = $1`, [first]);
+    const third = crypto.randomUUID();
+    expect(await asService(t.db, (tx) => deposits.claim(tx, { id: third, firmId, fileId, blobName: `D1/${third}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] }, replacesId: first }))).toMatchObject({ id: third, entries: 1 });
+    await asService(t.db, (tx) => deposits.released(tx, third, { now, errorCode: 'x', message: 'm' }));
+  });
+
   it('released gives the entries back; a claim with nothing to claim creates nothing', async () => {
     await t.db.query(`update entries set deposit_id = null, status = 'pending' where id = $1`, [entryId]);
     const id = crypto.randomUUID();
