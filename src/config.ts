@@ -63,6 +63,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.DEPOSIT_LEASE_SECONDS < uploadWorstSeconds * 2) {
     throw new Error(`Invalid configuration:\n  DEPOSIT_LEASE_SECONDS: must be at least twice CEGID_TIMEOUT_MS × CEGID_MAX_ATTEMPTS (${uploadWorstSeconds * 2} s)`);
   }
+  // An upload taken over while still in flight (it outran its lease) must not be judged "never
+  // arrived" and deposited again before it could still land: the grace covers the lease.
+  if (cfg.IMPORT_GRACE_MINUTES * 60 < cfg.DEPOSIT_LEASE_SECONDS) {
+    throw new Error(`Invalid configuration:\n  IMPORT_GRACE_MINUTES: must be at least DEPOSIT_LEASE_SECONDS (${cfg.DEPOSIT_LEASE_SECONDS} s)`);
+  }
   if (cfg.NODE_ENV === 'production') {
     if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL) throw new Error('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
