@@ -2,7 +2,7 @@
 // (posted / re-send / decide), the withdrawals, the re-send and the decisions.
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
-import { getFile, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
+import { getFile, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
@@ -46,13 +46,13 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
         .map(({ batch_deposit_id, ...e }) => ({ ...e, batch_seq: batch_deposit_id ? deps.get(batch_deposit_id)?.seq ?? null : null }));
       return due.length ? { file, due } : undefined;
     });
-    return ctx ? await nightWithLease(s, ctx.file, ctx.due, now) : undefined;
+    return ctx ? await nightWithLease(s, ctx.file, ctx.due, now, owner) : undefined;
   } finally {
     await asService(s.db, (tx) => releaseNightLease(tx, fileId, owner));
   }
 }
 
-async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date): Promise<NightReport> {
+async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date, owner: string): Promise<NightReport> {
   const fileId = file.id;
   const clients = await clientsForFirm(s, file.firm_id);
   const nextRun = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
@@ -121,6 +121,9 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   const recheckAt = new Date(now.getTime() + grace);
 
   const report = await asService(s.db, async (tx) => {
+    // Decided from rows read under the lease: if another run took the night over since, its plan
+    // is the one that counts (ours would record and re-send everything a second time).
+    if (!(await holdsNightLease(tx, fileId, owner))) throw new Error('the night lease ran out and another run took the file over; this run decides nothing');
     const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
     const defer = [...plan.resend, ...plan.fail, ...plan.wait].filter(deferred);
     if (defer.length) {

@@ -132,6 +132,31 @@ describe(`exactly once into Quadra (${engine})`, () => {
     await expectExactlyOnce(w, 'GARAGE', ids);
   });
 
+  it('a night whose lease ran out while it worked decides nothing; the night that took the file over decides once', async () => {
+    const ids = await pushTwo(w, 'GARAGE');
+    await send(w, 'GARAGE');
+    await twelveHoursLater(w); // not opened: missing, due tonight
+    w.at(nextNight(w.now()));
+    const s = w.t.services;
+    const fileId = w.files.get('GARAGE')!;
+    const at = w.now();
+    w.sim.control.setFaults({ latencyMs: 1000 }); // the first night is slow at Cegid...
+    const first = runNightForFile(s, fileId, at);
+    await waitUntil(async () => (await s.db.query('select 1 from client_files where id = $1 and night_lease_owner is not null', [fileId])).rows.length === 1);
+    // ...so slow that its lease runs out, and another run takes the file over while it still works.
+    await s.db.query(`update client_files set night_lease_until = now() - interval '1 second' where id = $1`, [fileId]);
+    const second = runNightForFile(s, fileId, at);
+    await Promise.allSettled([first, second]);
+    w.sim.control.clearFaults();
+    for (const id of ids) {
+      const decided = (await s.db.query<{ n: number }>(`select count(*)::int as n from attempts where entry_id = $1 and kind = 'verify' and outcome = 'not_found' and at = $2`, [id, at])).rows[0]!.n;
+      expect(decided).toBe(1);
+    }
+    await afterGrace(w);
+    await bringHome(w, 'GARAGE', ids);
+    await expectExactlyOnce(w, 'GARAGE', ids);
+  });
+
   it('the night and the sweep at once, with the file opened in between', async () => {
     const ids = await pushTwo(w, 'BOULANG');
     await send(w, 'BOULANG');

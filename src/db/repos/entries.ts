@@ -33,6 +33,14 @@ export async function takeNightLease(tx: Queryable, fileId: string, owner: strin
   return r.affectedRows === 1;
 }
 
+/**
+ * Whether this run still holds the file's night (no other run took it over after it ran out).
+ * Locks the file row, so no run can take the night over until the caller's transaction ends.
+ */
+export async function holdsNightLease(tx: Queryable, fileId: string, owner: string): Promise<boolean> {
+  return (await tx.query('select 1 from public.client_files where id = $1 and night_lease_owner = $2 for update', [fileId, owner])).rows.length === 1;
+}
+
 /** A run releases only its own lease. */
 export async function releaseNightLease(tx: Queryable, fileId: string, owner: string): Promise<void> {
   await tx.query('update public.client_files set night_lease_until = null, night_lease_owner = null where id = $1 and night_lease_owner = $2', [fileId, owner]);
