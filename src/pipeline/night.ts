@@ -121,9 +121,6 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   const recheckAt = new Date(now.getTime() + grace);
 
   const report = await asService(s.db, async (tx) => {
-    // Decided from rows read under the lease: if another run took the night over since, its plan
-    // is the one that counts (ours would record and re-send everything a second time).
-    if (!(await holdsNightLease(tx, fileId, owner))) throw new Error('the night lease ran out and another run took the file over; this run decides nothing');
     const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
     const defer = [...plan.resend, ...plan.fail, ...plan.wait].filter(deferred);
     if (defer.length) {
@@ -182,6 +179,10 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       depositId = claimed?.id;
       await tx.query('update public.entries set next_attempt_at = coalesce(next_attempt_at, $2), updated_at = $3 where id = any($1::uuid[])', [resendIds, nextRun, now]);
     }
+    // Decided from rows read under the lease: if another run took the night over since, its plan
+    // is the one that counts (ours would record and re-send everything a second time). Checked
+    // last, after the entries, in the order the checks lock rows (entries, then the file).
+    if (!(await holdsNightLease(tx, fileId, owner))) throw new Error('the night lease ran out and another run took the file over; this run decides nothing');
     return { depositId, resent: resendIds.length, failedCheck: fail.length, deferred: defer.length };
   });
 
