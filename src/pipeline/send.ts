@@ -131,11 +131,11 @@ async function markUnconfirmed(s: Services, dep: Pick<deposits.DepositRow, 'id'>
  * Gives a deposit's entries back when it is certain nothing of it reached the container: they go
  * back to `pending` (first sends to the next automatic send, re-sends to the next night).
  */
-async function release(s: Services, depositId: string, kind: SendKind, now: Date, e: { code: string; message: string }): Promise<void> {
+async function release(s: Services, depositId: string, kind: SendKind, now: Date, e: { code: string; message: string }, beforeUpload = false): Promise<void> {
   await asService(s.db, async (tx) => {
     // Attempts first, while the entries still point at the deposit.
     const n = await attempts.record(tx, { depositId }, { kind, outcome: 'error', at: now, errorCode: e.code, detail: e.message });
-    if ((await deposits.tryTransition(deposits.released(tx, depositId, { now, errorCode: e.code, message: `Not sent: ${e.message}` }))) === false) {
+    if ((await deposits.tryTransition(deposits.released(tx, depositId, { now, errorCode: e.code, message: `Not sent: ${e.message}`, beforeUpload }))) === false) {
       throw new deposits.DepositTransitionRefused('released', depositId, 'condition'); // roll the attempts back
     }
     s.log.info({ depositId, kind, entries: n, code: e.code }, 'deposit released');
@@ -171,9 +171,9 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
       deposits.uploadStarted(tx, depositId, { now, sizeBytes: built.zip.length, leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS })));
     if (started === false) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
   } catch (err) {
-    // Nothing left this process: the entries can go back safely.
+    // Nothing left this process: the entries go back, unless another run has started the upload.
     if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
-    await release(s, depositId, kind, now, userError(err));
+    await release(s, depositId, kind, now, userError(err), true);
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }
 

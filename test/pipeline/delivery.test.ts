@@ -9,6 +9,7 @@ import { nextNight } from '../../src/domain/entries/lifecycle.ts';
 import { nightlyJob, sweepJob } from '../../src/jobs/pipeline.ts';
 import { buildDepositZip } from '../../src/pipeline/deposit-builder.ts';
 import { runNightForFile } from '../../src/pipeline/night.ts';
+import { uploadDeposit } from '../../src/pipeline/send.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
 import { afterGrace, bringHome, clientsOf, expectExactlyOnce, expireLeases, waitUntil } from '../support/delivery.ts';
@@ -116,6 +117,33 @@ describe(`exactly once into Quadra (${engine})`, () => {
       await expectExactlyOnce(w, 'CONSEIL', ids);
     });
   }
+
+  it('a run that took a deposit over and fails before its own upload does not give back entries another run is uploading', async () => {
+    const ids = await pushTwo(w, 'BOULANG');
+    const s = w.t.services;
+    const fileId = w.files.get('BOULANG')!;
+    const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [fileId]))).rows[0]!;
+    const id = crypto.randomUUID();
+    const blobName = `BOULANG/${id}.zip`;
+    await asService(s.db, (tx) => deposits.claim(tx, { id, firmId: file.firm_id, fileId, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }));
+    // Run A outran its lease before starting its upload; run B took the deposit over...
+    await expireLeases(w);
+    await asService(s.db, (tx) => deposits.takeOver(tx, id, 60));
+    // ...then A marked its upload started and its blob landed...
+    const zip = await asService(s.db, async (tx) => buildDepositZip(tx, id, (await deposits.get(tx, id))!.seq, 'space'));
+    await asService(s.db, (tx) => deposits.uploadStarted(tx, id, { now: w.now(), sizeBytes: zip.zip.length, leaseSeconds: 60 }));
+    await clientsOf(w).cfe.upload(blobName, zip.zip);
+    // ...while B cannot reach the firm's container before its own upload.
+    w.sim.control.setFaults({ failNext: { count: 50, status: 503, service: 'cfe', pathContains: '/container', retryAfterSec: 0 } });
+    await uploadDeposit(s, id, { kind: 'send', now: w.now() });
+    w.sim.control.clearFaults();
+    expect((await asService(s.db, (tx) => deposits.get(tx, id)))!.status).toBe('preparing'); // not released: A's copy is in the container
+    await send(w, 'BOULANG');
+    await expireLeases(w);
+    await runSweep(w);
+    await bringHome(w, 'BOULANG', ids);
+    await expectExactlyOnce(w, 'BOULANG', ids);
+  });
 
   it('a crash in a night between the withdrawal and the re-send: the next run settles it, once', async () => {
     const ids = await pushTwo(w, 'GARAGE');

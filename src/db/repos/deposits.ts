@@ -138,15 +138,17 @@ function sentEntries(now: string, message: string, resend: string): string {
 /**
  * released: nothing of the deposit can have reached the container (not built, refused, or an
  * answer that proves nothing was stored). It ends `failed`; its entries go back to `pending`.
+ * `beforeUpload`: the caller never started an upload, so it is refused once any run has (a run
+ * that took the deposit over must not give back entries the first run is uploading).
  */
-export function released(tx: Queryable, id: string, p: { now: Date; errorCode: string; message: string }): Promise<void> {
+export function released(tx: Queryable, id: string, p: { now: Date; errorCode: string; message: string; beforeUpload?: boolean }): Promise<void> {
   return guarded(tx, 'released', id,
     `with d as (update public.deposits set status = 'failed', error_code = $2, claimed_until = null
-                 where id = $1 and status = 'preparing' returning id),
+                 where id = $1 and status = 'preparing' and not ($5::boolean and upload_started_at is not null) returning id),
           e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $4,
                        batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
                  where deposit_id in (select id from d) returning id)
-     select id from d`, [id, p.errorCode, p.message, p.now]);
+     select id from d`, [id, p.errorCode, p.message, p.now, p.beforeUpload ?? false]);
 }
 
 /** withdrawing: a night is about to remove the blob so it can be re-sent (`replacing`). */

@@ -81,6 +81,9 @@ describe(`deposit state machine (${engine})`, () => {
     const c = await depositIn('preparing', 'uploadStarted'); // never started: cannot be unconfirmed
     await expect(asService(t.db, (tx) => deposits.unconfirmed(tx, c, { now, verifyAt, absentSeen: false, message: 'm', resendMessage: false }))).rejects.toMatchObject({ found: 'condition' });
     await expect(asService(t.db, (tx) => deposits.withdrawing(tx, crypto.randomUUID()))).rejects.toMatchObject({ found: 'missing' });
+    const d = await depositIn('preparing', 'released'); // its upload started (by another run)
+    await expect(asService(t.db, (tx) => deposits.released(tx, d, { now, errorCode: 'x', message: 'm', beforeUpload: true }))).rejects.toMatchObject({ found: 'condition' });
+    expect(await statusOf(d)).toBe('preparing');
   });
 
   it('imported (set-based) moves only uploaded, replacing and unconfirmed deposits', async () => {
