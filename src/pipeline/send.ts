@@ -6,7 +6,7 @@
 // A deposit left `preparing` by a crash is settled by `recoverDeposit`, never sent under a new name.
 import type { Queryable } from '../db/database.ts';
 import { lockFile } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import { isCegidError } from '../quadra/errors.ts';

@@ -3,7 +3,7 @@
 // night's attempt: verify first, then withdraw and re-send only what is still missing, or decide.
 import type { Queryable } from '../db/database.ts';
 import type { FileRow } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
@@ -26,7 +26,7 @@ async function collect(s: Services, clients: CegidClients, file: FileRow, entrie
 
 async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
   const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
-    'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
+    'select entry_id, coalesce(quadra_account, account) as account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
     [entries.map((e) => e.id)]));
   const byEntry = new Map<string, SentEntry['lines']>();
   for (const l of lines.rows) {

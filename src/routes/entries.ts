@@ -47,7 +47,7 @@ async function detail(tx: Queryable, entry: EntrySummary) {
 async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInput) {
   const file = (await getFile(tx, entry.file_id))!;
   const ref = await loadFileReference(tx, file, input.documentIds ?? []);
-  const others = (await pendingAccounts(tx, file.id));
+  const others = await pendingAccounts(tx, file.id, { entryId: entry.id });
   const [check] = checkBatch([input], ref, others);
   if (check!.errors.length) throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
   return { file, warnings: check!.warnings };

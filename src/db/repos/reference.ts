@@ -2,7 +2,7 @@
 // it. Writes are set-based: one statement per table per file, whatever the number of rows.
 // Items that left Quadra keep their row with gone_at set (cleared if they come back), so entries
 // that reference them keep their history and a re-sync never duplicates anything.
-import { checkPrerequisites, type PrerequisitesResult } from '../../domain/prerequisites.ts';
+import type { PrerequisiteInput } from '../../domain/prerequisites.ts';
 import type {
   AccountRowInput,
   Changes,
@@ -186,8 +186,8 @@ export async function syncFileReference(
 // ---------------------------------------------------------------------------------------------
 // Prerequisites
 
-/** Prerequisites of several files in three queries (runs under RLS for users, or as service). */
-export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: string): Promise<Map<string, PrerequisitesResult>> {
+/** What the prerequisites of several files are judged on, in three queries (under RLS for users, or as service). */
+export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promise<Map<string, Omit<PrerequisiteInput, 'today'>>> {
   if (fileIds.length === 0) return new Map();
   // One after the other: a transaction is one connection, which runs one statement at a time anyway.
   const periods = await tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
@@ -211,15 +211,7 @@ export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: s
   const p = group(periods.rows, (r) => ({ startsOn: r.starts_on, endsOn: r.ends_on, status: r.status }));
   const a = group(accounts.rows, (r) => ({ number: r.number, kind: r.kind }));
   const j = group(journals.rows, (r) => ({ code: r.code, label: r.label, isOpen: r.is_open }));
-  return new Map(fileIds.map((id) => [id, checkPrerequisites({ periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [], today })]));
-}
-
-/**
- * A file's prerequisites from its reference data still in Quadra. The entry pipeline calls this
- * before every deposit; `today` is YYYY-MM-DD.
- */
-export async function loadFilePrerequisites(tx: Queryable, fileId: string, today: string): Promise<PrerequisitesResult> {
-  return (await prerequisitesOf(tx, [fileId], today)).get(fileId)!;
+  return new Map(fileIds.map((id) => [id, { periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [] }]));
 }
 
 // ---------------------------------------------------------------------------------------------
