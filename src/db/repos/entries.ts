@@ -97,6 +97,28 @@ export async function heldEntries(tx: Queryable, fileId: string): Promise<Array<
     `select e.id, e.external_id from public.entries e where e.file_id = $1 and ${SENDABLE} and ${HELD_BY_REFERENCE}`, [fileId])).rows;
 }
 
+/** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
+export async function isInDeposit(tx: Queryable, entryId: string): Promise<boolean> {
+  const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);
+  return r.rows[0]?.deposit_id != null || r.rows[0]?.batch_deposit_id != null;
+}
+
+/**
+ * A corrected failed_check entry back to pending, with a new reference (verification must never
+ * mistake the old, failed version for this one) and the user's revalidation in its history.
+ */
+export async function revalidateEntry(tx: Queryable, entryId: string, warnings: Issue[], now: Date): Promise<void> {
+  await tx.query(
+    `update public.entries set status = 'pending', nights_tried = 0, next_attempt_at = null, deposit_id = null, batch_deposit_id = null,
+            duplicate_in_quadra = false, status_message = null, warnings = $2, sent_at = null, posted_at = null, updated_at = $3,
+            previous_refs = previous_refs || quadra_ref,
+            quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
+      where id = $1`, [entryId, JSON.stringify(warnings), now]);
+  await tx.query(
+    `insert into public.attempts (firm_id, entry_id, kind, outcome, at, detail) select firm_id, id, 'revalidate', 'revalidated', $2, 'Corrected and validated again by the user' from public.entries where id = $1`,
+    [entryId, now]);
+}
+
 export interface ExistingEntry { id: string; external_id: string; file_id: string; status: EntryStatus; deposit_id: string | null; batch_deposit_id: string | null }
 
 export async function findByExternalIds(tx: Queryable, firmId: string, externalIds: string[]): Promise<Map<string, ExistingEntry>> {
