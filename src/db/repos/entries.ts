@@ -2,6 +2,8 @@
 // round trip per line) and keyset-paginated reads. Runs inside asUser or asService transactions.
 import type { AccountUse, EntryInput, FileReference, Issue } from '../../domain/entries/validate.ts';
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row } from '../rows.ts';
+import type { DocumentRow } from './documents.ts';
 
 /** The condition for "pending, not in a deposit, not waiting for a night, and sendable as of now". */
 export const SENDABLE = `e.status = 'pending' and e.deposit_id is null and e.next_attempt_at is null`;
@@ -10,9 +12,12 @@ export const SENDABLE = `e.status = 'pending' and e.deposit_id is null and e.nex
 export const HELD_BY_REFERENCE = `(not exists (select 1 from public.journals j where j.file_id = e.file_id and j.code = e.journal_code and j.is_open and j.gone_at is null)
    or not exists (select 1 from public.periods p where p.file_id = e.file_id and p.status = 'open' and p.gone_at is null and e.entry_date between p.starts_on and p.ends_on))`;
 
-export type EntryStatus = 'pending' | 'sent' | 'posted' | 'failed_check';
+export type EntryStatus = DbEnum<'entry_status'>;
 
-export interface FileRow { id: string; firm_id: string; dossier_code: string; name: string; account_padding: 'space' | 'zero'; waiting_open_since: Date | null; gone_at: Date | null }
+export type FileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at'> & {
+  /** A check constraint keeps it to these two. */
+  account_padding: 'space' | 'zero';
+};
 
 /** The file, locked against concurrent pushes and sends (push and claim serialise per file). */
 export async function lockFile(tx: Queryable, fileId: string): Promise<FileRow | undefined> {
@@ -119,7 +124,7 @@ export async function revalidateEntry(tx: Queryable, entryId: string, warnings: 
     [entryId, now]);
 }
 
-export interface ExistingEntry { id: string; external_id: string; file_id: string; status: EntryStatus; deposit_id: string | null; batch_deposit_id: string | null }
+export type ExistingEntry = Pick<Row<'entries'>, 'id' | 'external_id' | 'file_id' | 'status' | 'deposit_id' | 'batch_deposit_id'>;
 
 export async function findByExternalIds(tx: Queryable, firmId: string, externalIds: string[]): Promise<Map<string, ExistingEntry>> {
   const r = await tx.query<ExistingEntry>(
@@ -176,14 +181,14 @@ export async function upsertEntries(tx: Queryable, file: FileRow, entries: Store
   return ids;
 }
 
-export interface EntrySummary {
-  id: string; external_id: string; file_id: string; kind: string; journal_code: string; entry_date: string; piece_ref: string | null;
-  label: string; status: EntryStatus; status_message: string | null; warnings: Issue[]; duplicate_in_quadra: boolean;
-  nights_tried: number; next_attempt_at: Date | null; sent_at: Date | null; posted_at: Date | null; quadra_ref: string;
-  total_cents: number; line_count: number; created_at: Date; updated_at: Date;
+export type EntrySummary = Pick<Row<'entries'>,
+  | 'id' | 'external_id' | 'file_id' | 'kind' | 'journal_code' | 'entry_date' | 'piece_ref' | 'label' | 'status' | 'status_message'
+  | 'duplicate_in_quadra' | 'nights_tried' | 'next_attempt_at' | 'sent_at' | 'posted_at' | 'quadra_ref' | 'total_cents' | 'line_count'
+  | 'created_at' | 'updated_at'> & {
+  warnings: Issue[];
   /** created_at to the microsecond (a JS Date keeps milliseconds): the exact keyset position. */
   cursor_ts: string;
-}
+};
 
 const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code, e.entry_date, e.piece_ref, e.label, e.status,
   e.status_message, e.warnings, e.duplicate_in_quadra, e.nights_tried, e.next_attempt_at, e.sent_at, e.posted_at, e.quadra_ref,
@@ -212,9 +217,9 @@ export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySum
   return r.rows[0];
 }
 
-export interface LineRow { line_no: number; account: string; label: string | null; debit_cents: number; credit_cents: number }
-export interface AttemptRow { id: number; at: Date; kind: string; outcome: string; night: number | null; error_code: string | null; detail: string | null; deposit_id: string | null }
-export interface EntryDocumentRow { id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }
+export type LineRow = Pick<Row<'entry_lines'>, 'line_no' | 'account' | 'label' | 'debit_cents' | 'credit_cents'>;
+export type AttemptRow = Pick<Row<'attempts'>, 'id' | 'at' | 'kind' | 'outcome' | 'night' | 'error_code' | 'detail' | 'deposit_id'>;
+export type EntryDocumentRow = DocumentRow;
 
 export async function getEntryDetail(tx: Queryable, entryId: string) {
   const lines = await tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entryId]);

@@ -13,17 +13,16 @@ import type {
   SyncCounts,
 } from '../../domain/reference-sync.ts';
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row } from '../rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Sync runs
 
-export type SyncTrigger = 'manual' | 'nightly' | 'connection';
-export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type SyncTrigger = DbEnum<'sync_trigger'>;
+export type SyncStatus = DbEnum<'sync_run_status'>;
 
-export interface SyncRunRow {
-  id: string; firm_id: string; trigger: SyncTrigger; status: SyncStatus; counts: Partial<SyncCounts>;
-  error_code: string | null; error_message: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
-}
+export type SyncRunRow = Pick<Row<'reference_syncs'>,
+  'id' | 'firm_id' | 'trigger' | 'status' | 'error_code' | 'error_message' | 'created_at' | 'started_at' | 'finished_at'> & { counts: Partial<SyncCounts> };
 
 const RUN_COLUMNS = 'id, firm_id, trigger, status, counts, error_code, error_message, created_at, started_at, finished_at';
 
@@ -217,7 +216,7 @@ export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promi
 // ---------------------------------------------------------------------------------------------
 // Reads for the API (under RLS)
 
-export interface ClientFileRow { id: string; firm_id: string; dossier_code: string; name: string; waiting_open_since: Date | null; gone_at: Date | null; synced_at: Date | null }
+export type ClientFileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at' | 'synced_at'>;
 const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_at, synced_at';
 
 export async function listClientFiles(tx: Queryable, firmId: string): Promise<ClientFileRow[]> {
@@ -231,7 +230,7 @@ export async function getClientFile(tx: Queryable, fileId: string): Promise<Clie
   return r.rows[0];
 }
 
-export interface AccountRow { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective: string | null }
+export type AccountRow = Pick<Row<'accounts'>, 'number' | 'label' | 'kind' | 'collective'>;
 
 /** Keyset page of a file's accounts (by number, unique per file), still in Quadra. */
 export async function listAccounts(
