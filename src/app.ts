@@ -2,6 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError, fromDatabaseError } from './lib/errors.ts';
+import { accountMapRoutes } from './routes/account-map.ts';
 import { connectionRoutes } from './routes/connection.ts';
 import { router } from './routes/env.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -53,6 +54,7 @@ export function createApp(s: Services) {
   app.route('/', entryRoutes(s));
   app.route('/', documentRoutes(s));
   app.route('/', fileSyncRoutes(s));
+  app.route('/', accountMapRoutes(s));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {

@@ -3,7 +3,7 @@
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { getFile, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';

@@ -44,7 +44,7 @@ export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey:
 async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): Promise<PushAnswer> {
   const allDocs = [...new Set(entries.flatMap((e) => e.documentIds ?? []))];
   const ref = await loadFileReference(tx, file, allDocs);
-  const pending = await pendingAccounts(tx, file.id);
+  const pending = await pendingAccounts(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
   const existing = await findByExternalIds(tx, file.firm_id, entries.map((e) => e.externalId));
   const checks = checkBatch(entries, ref, pending);
 

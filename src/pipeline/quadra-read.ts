@@ -24,7 +24,7 @@ export async function collect(s: Services, clients: CegidClients, file: FileRow,
 
 export async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
   const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
-    'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
+    'select entry_id, coalesce(quadra_account, account) as account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
     [entries.map((e) => e.id)]));
   const byEntry = new Map<string, SentEntry['lines']>();
   for (const l of lines.rows) {

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { lockFile } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
 import { isCegidError } from '../quadra/errors.ts';

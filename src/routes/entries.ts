@@ -1,11 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
-import * as attemptsRepo from '../db/repos/attempts.ts';
+import { getEntry, getEntryDetail, getFile, listEntries, type EntrySummary } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
-import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
-import { AppError, conflict, notFound, unprocessable } from '../lib/errors.ts';
+import { AppError, notFound, unprocessable } from '../lib/errors.ts';
+import { correctEntry, revalidate } from '../pipeline/entry-fix.ts';
 import { pushEntries } from '../pipeline/push.ts';
 import type { Services } from '../services.ts';
 import { EntryParams, errorResponses, FileParams, json, jsonBody } from './schemas/common.ts';
@@ -42,16 +41,6 @@ async function detail(tx: Queryable, entry: EntrySummary) {
     documents: d.documents.map((x) => ({ id: x.id, fileName: x.file_name, contentType: x.content_type, sizeBytes: x.size_bytes, attachmentName: x.attachment_name })),
     attempts: d.attempts.map((a) => ({ at: a.at.toISOString(), kind: a.kind, outcome: a.outcome, night: a.night, errorCode: a.error_code, detail: a.detail, depositId: a.deposit_id })),
   };
-}
-
-/** Re-runs the pre-flight rules on one entry against the file as it is now; errors refuse with 422. */
-async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInput) {
-  const file = (await getFile(tx, entry.file_id))!;
-  const ref = await loadFileReference(tx, file, input.documentIds ?? []);
-  const others = (await pendingAccounts(tx, file.id));
-  const [check] = checkBatch([input], ref, others);
-  if (check!.errors.length) throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
-  return { file, warnings: check!.warnings };
 }
 
 export function entryRoutes(s: Services) {
@@ -124,18 +113,7 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const entry = await getEntry(tx, entryId);
-          if (!entry) throw notFound('Entry');
-          await tx.query('select id from public.client_files where id = $1 for update', [entry.file_id]);
-          const current = (await getEntry(tx, entryId))!;
-          const editable = current.status === 'failed_check' || (current.status === 'pending' && !(await inDeposit(tx, entryId)));
-          if (!editable) throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
-          const input: EntryInput = { ...body, externalId: current.external_id };
-          const { file, warnings } = await preflightOne(tx, current, input);
-          await upsertEntries(tx, file, [{ input, warnings }], { allowFailedCheck: true });
-          return detail(tx, (await getEntry(tx, entryId))!);
-        });
+        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await correctEntry(tx, entryId, body)));
         return c.json(out, 200);
       },
     )
@@ -149,30 +127,8 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const now = s.now();
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const entry = await getEntry(tx, entryId);
-          if (!entry) throw notFound('Entry');
-          await tx.query('select id from public.client_files where id = $1 for update', [entry.file_id]);
-          const current = (await getEntry(tx, entryId))!;
-          if (current.status !== 'failed_check') throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
-          const { warnings } = await preflightOne(tx, current, await entryInput(tx, current));
-          // A new reference: verification must never mistake the old, failed version for this one.
-          await tx.query(
-            `update public.entries set status = 'pending', nights_tried = 0, next_attempt_at = null, deposit_id = null, batch_deposit_id = null,
-                    duplicate_in_quadra = false, status_message = null, warnings = $2, sent_at = null, posted_at = null, updated_at = $3,
-                    previous_refs = previous_refs || quadra_ref,
-                    quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
-              where id = $1`, [entryId, JSON.stringify(warnings), now]);
-          await attemptsRepo.revalidated(tx, entryId, now);
-          return detail(tx, (await getEntry(tx, entryId))!);
-        });
+        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await revalidate(tx, entryId, now)));
         return c.json(out, 200);
       },
     );
-}
-
-/** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
-async function inDeposit(tx: Queryable, entryId: string): Promise<boolean> {
-  const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);
-  return r.rows[0]?.deposit_id != null || r.rows[0]?.batch_deposit_id != null;
 }

@@ -2,11 +2,12 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
 import { getMyFirm } from '../db/repos/firms.ts';
 import {
-  getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, loadFilePrerequisites, prerequisitesOf, type ClientFileRow,
+  getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, type ClientFileRow,
 } from '../db/repos/reference.ts';
 import { asUser } from '../db/scoped.ts';
 import { todayIn, type PrerequisitesResult } from '../domain/prerequisites.ts';
 import { notFound, unprocessable } from '../lib/errors.ts';
+import { loadFilePrerequisites, prerequisitesOf } from '../pipeline/prerequisites.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FileParams, FirmParams, json } from './schemas/common.ts';
 import { AccountListQuery, AccountPage, ClientFileList, JournalList, PeriodList, Prerequisites } from './schemas/files.ts';

@@ -1,6 +1,7 @@
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row } from '../rows.ts';
 
-export interface FirmRow { id: string; name: string; sic_code: string; role: 'admin' | 'member'; created_at: Date }
+export type FirmRow = Pick<Row<'firms'>, 'id' | 'name' | 'sic_code' | 'created_at'> & { role: DbEnum<'member_role'> };
 
 export async function createFirm(tx: Queryable, name: string, sicCode: string): Promise<string> {
   const r = await tx.query<{ id: string }>('select private.create_firm($1, $2) as id', [name, sicCode]);

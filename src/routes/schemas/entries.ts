@@ -64,7 +64,12 @@ export const PreviewSchema = z.object({
   prerequisites: z.object({ ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string().optional(), remedy: z.string().optional() })) }),
   entryCount: z.number(), lineCount: z.number(),
   ascii: z.string().openapi({ description: 'The exact file Quadra would receive (Windows-1252 decoded; lines end with CRLF)' }),
-  warnings: z.array(IssueSchema.extend({ entryId: z.uuid(), externalId: z.string() })),
+  warnings: z.array(IssueSchema.extend({ entryId: z.uuid(), externalId: z.string() })).openapi({ description: 'What to know about each entry, each fact once' }),
+  mappedAccounts: z.array(z.object({
+    hubAccount: z.string(), quadraAccount: z.string().openapi({ description: 'The account Quadra receives (the file\'s account map applied, 8 characters at most)' }),
+    quadraLabel: z.string().nullable().openapi({ description: 'Quadra\'s label for that account; null when Quadra does not have it yet' }),
+    entries: z.number(),
+  })).openapi({ description: 'Each hub account the account map sends under another number' }),
   held: z.array(z.object({ entryId: z.uuid(), externalId: z.string(), reason: z.string() })),
 }).openapi('Preview');
 
