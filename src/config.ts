@@ -38,6 +38,14 @@ const schema = z.object({
   // How long after Quadra took a deposit its entries may still be on their way in (modeled).
   IMPORT_GRACE_MINUTES: z.coerce.number().min(0).default(60),
   JOBS: bool.default(true),
+  // Ticks (POST /v1/jobs/tick, driven by Postgres cron on Supabase): the dedicated secret, the
+  // time a tick may spend on jobs (well under the Edge Function's 150 s), how far back missed slots are caught up.
+  CRON_SECRET: z.string().min(32).optional(),
+  TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
+  SCHEDULE_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(26),
+  // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked with supabase-js.
+  SUPABASE_URL: z.string().url().optional(),
+  SUPABASE_ANON_KEY: z.string().optional(),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });

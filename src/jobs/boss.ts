@@ -14,14 +14,18 @@ export async function startBoss(db: Database, opts: { url?: string; log: Logger;
   return boss;
 }
 
+/** Sends by definition: the payload checked against its schema, the definition's send policy applied. */
 export function queueOf(boss: PgBoss): JobQueue {
   return {
-    send: (name, data, opts) =>
-      boss.send(name, data, {
+    send: (job, payload, opts) => {
+      const data = job.payload.parse(payload) as object;
+      const { singletonKey, ...policy } = job.send;
+      return boss.send(job.name, data, {
+        ...policy,
+        ...(singletonKey ? { singletonKey: singletonKey(data as never) } : {}),
         ...(opts?.startAfter ? { startAfter: opts.startAfter } : {}),
-        ...(opts?.singletonKey ? { singletonKey: opts.singletonKey } : {}),
-        retryLimit: 5,
-        retryBackoff: true,
-      }),
+        ...(opts?.db ? { db: { executeSql: (text: string, values?: unknown[]) => opts.db!.query(text, values) } } : {}),
+      });
+    },
   };
 }

@@ -22,6 +22,7 @@ import {
   type SyncCounts,
 } from '../domain/reference-sync.ts';
 import type { Services } from '../services.ts';
+import { referenceSyncJob } from '../jobs/definitions.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
 
@@ -88,7 +89,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
  */
 export async function enqueueReferenceSync(s: Services, runId: string): Promise<void> {
   try {
-    await s.jobs.send(REFERENCE_SYNC_JOB, { runId });
+    await s.jobs.send(referenceSyncJob, { runId });
   } catch (err) {
     await asService(s.db, (tx) => finishSyncRun(tx, runId, {
       counts: emptyCounts(),

@@ -14,6 +14,7 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
 import { clientsForFirm } from './firm-clients.ts';
+import { verifyDepositJob } from '../jobs/definitions.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -135,7 +136,7 @@ async function commitUploaded(s: Services, dep: DepositRow, kind: 'send' | 'rese
     return true;
   });
   if (committed && kind === 'send') {
-    await s.jobs.send('verify-deposit', { depositId: dep.id }, { startAfter: new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR), singletonKey: dep.id });
+    await s.jobs.send(verifyDepositJob, { depositId: dep.id }, { startAfter: new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR) });
   }
   return committed;
 }
