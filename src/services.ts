@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import type { Database, Queryable } from './db/database.ts';
+import type { Database } from './db/database.ts';
 import type { JobDefinition } from './jobs/registry.ts';
 import type { TickReport } from './jobs/tick.ts';
 import type { TokenVerifier } from './lib/auth.ts';
@@ -9,10 +9,11 @@ import type { CegidSettings } from './quadra/gateway.ts';
 
 /**
  * Enqueues background work by its definition (src/jobs/definitions.ts); pg-boss in every
- * environment. Payloads carry ids, never data. `db` sends inside the caller's transaction.
+ * environment. Payloads carry ids, never data. A given `id` makes the send idempotent: a second
+ * send with the same id is a no-op (answers null).
  */
 export interface JobQueue {
-  send<P>(job: JobDefinition<P>, payload: P, opts?: { startAfter?: Date; db?: Queryable }): Promise<string | null>;
+  send<P>(job: JobDefinition<P>, payload: P, opts?: { startAfter?: Date; id?: string }): Promise<string | null>;
 }
 
 /** Everything routes and jobs share: built once by the server (or a test) and passed down. */

@@ -17,14 +17,14 @@ export async function startBoss(db: Database, opts: { url?: string; log: Logger;
 /** Sends by definition: the payload checked against its schema, the definition's send policy applied. */
 export function queueOf(boss: PgBoss): JobQueue {
   return {
-    send: (job, payload, opts) => {
+    send: async (job, payload, opts) => {
       const data = job.payload.parse(payload) as object;
       const { singletonKey, ...policy } = job.send;
       return boss.send(job.name, data, {
         ...policy,
         ...(singletonKey ? { singletonKey: singletonKey(data as never) } : {}),
         ...(opts?.startAfter ? { startAfter: opts.startAfter } : {}),
-        ...(opts?.db ? { db: { executeSql: (text: string, values?: unknown[]) => opts.db!.query(text, values) } } : {}),
+        ...(opts?.id ? { id: opts.id } : {}),
       });
     },
   };

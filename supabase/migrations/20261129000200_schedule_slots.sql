@@ -1,7 +1,8 @@
--- The clock of ticks (Supabase: no long-lived process, pg_cron calls the function's tick every
--- minute). Each slot of each schedule is recorded once: the primary key makes two overlapping
--- ticks agree on who fires it, and the job is sent in the same transaction as the row, so a slot
--- is fired exactly once. Written by the service's own connection only; no user role may read it.
+-- The clock of ticks (on Supabase no process lives on; Postgres cron calls the function's tick
+-- every minute). Each slot of each schedule is recorded once: the primary key makes two
+-- overlapping ticks agree on who fires it; job_id is the job it fired (an id derived from the
+-- slot, so a send repeated after a crash is a no-op). Written by the service's own connection;
+-- no user role may read it.
 create table private.schedule_slots (
   schedule text not null,
   slot timestamptz not null,
