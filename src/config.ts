@@ -60,7 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const cfg = parsed.data;
   if (cfg.NODE_ENV === 'production') {
-    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL) throw new Error('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required in production');
+    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL && !(cfg.SUPABASE_URL && cfg.SUPABASE_ANON_KEY)) throw new Error('Invalid configuration: JWT_SECRET, JWT_JWKS_URL or SUPABASE_URL with SUPABASE_ANON_KEY is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
   }
   return cfg;
