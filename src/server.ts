@@ -6,7 +6,7 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { queueOf, startBoss } from './jobs/boss.ts';
-import { startWorkers } from './jobs/index.ts';
+import { createQueues, startWorkers } from './jobs/index.ts';
 import { runTick } from './jobs/tick.ts';
 import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
@@ -50,6 +50,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     now: opts.now ?? (() => new Date()),
   };
   services.tick = () => runTick(boss, services);
+  await createQueues(boss); // routes enqueue even where this process runs no worker (JOBS=false: ticks)
   if (config.JOBS) await startWorkers(boss, services, { schedules });
 
   const app = createApp(services);
