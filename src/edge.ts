@@ -16,6 +16,18 @@ import type { Services } from './services.ts';
 /** Supabase routes https://<ref>.supabase.co/functions/v1/quadra-sync/... to the function as /quadra-sync/... */
 export const FUNCTION_BASE = '/quadra-sync';
 
+/** The app's fetch under the function's base path: /quadra-sync/v1/... is the app's /v1/... */
+export function underFunctionBase(app: App): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const u = new URL(req.url);
+    if (u.pathname !== FUNCTION_BASE && !u.pathname.startsWith(`${FUNCTION_BASE}/`)) {
+      return Response.json({ error: { code: 'not_found', message: `This function serves ${FUNCTION_BASE}/...` } }, { status: 404 });
+    }
+    u.pathname = u.pathname.slice(FUNCTION_BASE.length) || '/';
+    return app.fetch(new Request(u, req));
+  };
+}
+
 export interface EdgeFunction { fetch(req: Request): Promise<Response>; app: App; services: Services; close(): Promise<void> }
 
 export async function createEdgeFunction(env: Record<string, string | undefined>, opts: { now?: () => Date } = {}): Promise<EdgeFunction> {
@@ -42,14 +54,7 @@ export async function createEdgeFunction(env: Record<string, string | undefined>
   return {
     app,
     services,
-    fetch(req) {
-      const u = new URL(req.url);
-      if (u.pathname !== FUNCTION_BASE && !u.pathname.startsWith(`${FUNCTION_BASE}/`)) {
-        return Promise.resolve(Response.json({ error: { code: 'not_found', message: `This function serves ${FUNCTION_BASE}/...` } }, { status: 404 }));
-      }
-      u.pathname = u.pathname.slice(FUNCTION_BASE.length) || '/';
-      return Promise.resolve(app.fetch(new Request(u, req)));
-    },
+    fetch: underFunctionBase(app),
     async close() {
       await boss.stop({ graceful: true, timeout: 10_000 } as Parameters<typeof boss.stop>[0]);
       await db.close();
