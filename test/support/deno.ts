@@ -15,7 +15,7 @@ export function denoUnavailable(): string | undefined {
   return v.status === 0 ? undefined : `deno does not run on this platform: ${v.error?.message ?? v.stderr}`;
 }
 
-export interface RunningFunction { url: string; output: string[]; stop(): Promise<void> }
+export interface RunningFunction { url: string; pid: number; output: string[]; stop(): Promise<void> }
 
 export async function startFunction(env: Record<string, string>): Promise<RunningFunction> {
   const child: ChildProcess = spawn(bin, ['run', '-A', '--config', resolve(functionDir, 'deno.json'), resolve(functionDir, 'index.ts')], {
@@ -37,6 +37,7 @@ export async function startFunction(env: Record<string, string>): Promise<Runnin
   });
   return {
     url,
+    pid: child.pid!,
     output,
     stop: () => new Promise<void>((r) => {
       if (child.exitCode !== null) return r();
