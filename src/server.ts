@@ -50,8 +50,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     now: opts.now ?? (() => new Date()),
   };
   services.tick = () => runTick(boss, services);
-  await createQueues(boss); // routes enqueue even where this process runs no worker (JOBS=false: ticks)
+  // Routes enqueue even where this process runs no worker (JOBS=false: jobs run in ticks).
   if (config.JOBS) await startWorkers(boss, services, { schedules });
+  else await createQueues(boss);
 
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
