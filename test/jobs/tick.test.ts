@@ -108,6 +108,19 @@ describe(`the tick (${engine})`, () => {
     expect(t.logLines.some((l) => l.includes('invalid payload'))).toBe(true);
   });
 
+  it('stops when its time budget is spent, leaving the work to the next tick', async () => {
+    await t.services.db.query('delete from pgboss.job');
+    await t.services.jobs.send(sendFileJob, { fileId: crypto.randomUUID() });
+    const report = await runTick(boss, t.services, { budgetMs: 0 });
+    expect([report.stoppedBy, report.queues['send-file']]).toEqual(['budget', { completed: 0, failed: 0 }]);
+    const left = await t.services.db.query<{ state: string }>(`select state from pgboss.job where name = 'send-file'`);
+    expect(left.rows).toEqual([{ state: 'created' }]);
+  });
+
+  it('the cron migration did nothing on this database (no pg_cron here): no cron schema, no job', async () => {
+    expect((await t.services.db.query<{ ns: string | null }>(`select to_regnamespace('cron')::text as ns`)).rows).toEqual([{ ns: null }]);
+  });
+
   it('accepts only the cron secret: none, a wrong one, a user token are 401; unconfigured is 503', async () => {
     expect((await t.call('POST', '/v1/jobs/tick')).body.error.code).toBe('invalid_cron_secret');
     expect((await t.call('POST', '/v1/jobs/tick', { headers: { 'x-cron-secret': CRON_SECRET.slice(0, -1) } })).status).toBe(401);
