@@ -12,6 +12,7 @@ import { fileSyncRoutes } from './routes/file-sync.ts';
 import { fileRoutes } from './routes/files.ts';
 import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import type { Services } from './services.ts';
 
@@ -39,6 +40,7 @@ export function createApp(s: Services) {
   });
   app.use('/v1/*', (c, next) => (c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
   app.use('/v1/*', async (c, next) => {
+    if (c.req.path === '/v1/jobs/tick') return next(); // its own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw new AppError(401, 'unauthorized', 'A bearer access token is required');
@@ -55,6 +57,7 @@ export function createApp(s: Services) {
   app.route('/', documentRoutes(s));
   app.route('/', fileSyncRoutes(s));
   app.route('/', accountMapRoutes(s));
+  app.route('/', jobRoutes(s));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {

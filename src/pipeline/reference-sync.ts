@@ -23,6 +23,7 @@ import {
 import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { Services } from '../services.ts';
+import { referenceSyncJob } from '../jobs/definitions.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
 
@@ -104,7 +105,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
  */
 export async function enqueueReferenceSync(s: Services, runId: string): Promise<void> {
   try {
-    await s.jobs.send(REFERENCE_SYNC_JOB, { runId });
+    await s.jobs.send(referenceSyncJob, { runId });
   } catch (err) {
     await asService(s.db, (tx) => finishSyncRun(tx, runId, {
       counts: emptyCounts(),

@@ -19,6 +19,7 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
 import { clientsForFirm } from './firm-clients.ts';
+import { verifyDepositJob } from '../jobs/definitions.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -94,7 +95,7 @@ export type SendKind = 'send' | 'resend';
 const verifyAtFor = (s: Services, now: Date) => new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR);
 
 async function enqueueCheck(s: Services, depositId: string, now: Date): Promise<void> {
-  await s.jobs.send('verify-deposit', { depositId }, { startAfter: verifyAtFor(s, now), singletonKey: depositId });
+  await s.jobs.send(verifyDepositJob, { depositId }, { startAfter: verifyAtFor(s, now) });
 }
 
 /** The blob is in the container: deposit `uploaded`, entries `sent`, one attempt each. False if another run did it. */

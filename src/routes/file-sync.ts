@@ -4,6 +4,7 @@ import { asUser } from '../db/scoped.ts';
 import { notFound } from '../lib/errors.ts';
 import { previewFile } from '../pipeline/preview.ts';
 import type { Services } from '../services.ts';
+import { sendFileJob } from '../jobs/definitions.ts';
 import { errorResponses, FileParams, json } from './schemas/common.ts';
 import { PreviewSchema, SyncAnswerSchema } from './schemas/entries.ts';
 import { router } from './env.ts';
@@ -34,7 +35,7 @@ export function fileSyncRoutes(s: Services) {
       async (c) => {
         const { fileId } = c.req.valid('param');
         await asUser(s.db, c.get('user'), async (tx) => { if (!(await getFile(tx, fileId))) throw notFound('File'); });
-        const jobId = await s.jobs.send('send-file', { fileId }, { singletonKey: fileId });
+        const jobId = await s.jobs.send(sendFileJob, { fileId });
         return c.json({ queued: true, jobId }, 202);
       },
     );
