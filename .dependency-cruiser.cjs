@@ -66,7 +66,14 @@ module.exports = {
       comment: 'The pipeline is called by routes and jobs, never the other way round.',
       severity: 'error',
       from: { path: '^src/pipeline/' },
-      to: { path: '^src/(routes|jobs)/' },
+      to: { path: '^src/(routes|jobs)/', pathNot: '^src/jobs/(contract|definitions)\\.ts$' },
+    },
+    {
+      name: 'job-contract-is-a-leaf',
+      comment: 'The job declarations the pipeline enqueues by import nothing of the service but each other.',
+      severity: 'error',
+      from: { path: '^src/jobs/(contract|definitions)\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/jobs/(contract|definitions)\\.ts$' },
     },
     {
       name: 'no-circular',

@@ -1,7 +1,6 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import type { JobDefinition } from './jobs/registry.ts';
-import type { TickReport } from './jobs/tick.ts';
+import type { JobDefinition, TickReport } from './jobs/contract.ts';
 import type { TokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import type { SecretBox } from './lib/secret-box.ts';

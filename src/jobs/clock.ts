@@ -8,9 +8,11 @@
 //   one run: every scheduled handler works on whatever is due when it runs.
 import { createHash } from 'node:crypto';
 import type { Services } from '../services.ts';
+import type { FiredSlots } from './contract.ts';
+
+export type { FiredSlots } from './contract.ts';
 import { schedules, slotsBetween, type Schedule } from './schedules.ts';
 
-export interface FiredSlots { schedule: string; job: string; slots: string[]; jobId: string | null }
 
 const HOUR = 3_600_000;
 /** How long a won slot may wait for its job before another tick sends it. */

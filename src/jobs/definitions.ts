@@ -2,7 +2,7 @@
 // pipeline) import these to enqueue; src/jobs/index.ts binds each to its handler. Kept free of
 // pipeline imports so the pipeline can enqueue without an import cycle.
 import { z } from 'zod';
-import { defineJob } from './registry.ts';
+import { defineJob } from './contract.ts';
 
 const id = z.guid();
 /** Scheduled runs carry the slot they fire for (ISO time), for the logs; the handler reads the clock. */

@@ -4,18 +4,12 @@
 // handlers are the Node workers' own (src/jobs/index.ts).
 import type { PgBoss } from 'pg-boss';
 import type { Services } from '../services.ts';
-import { fireDueSlots, type FiredSlots } from './clock.ts';
+import { fireDueSlots } from './clock.ts';
+import type { QueueReport, TickReport } from './contract.ts';
 import { createQueues, jobs } from './index.ts';
 import { runJob } from './registry.ts';
 
-export interface QueueReport { completed: number; failed: number }
-export interface TickReport {
-  slots: FiredSlots[];
-  queues: Record<string, QueueReport>;
-  /** `idle`: every queue was empty; `budget`: time ran out with work perhaps left for the next tick. */
-  stoppedBy: 'idle' | 'budget';
-  ms: number;
-}
+export type { QueueReport, TickReport } from './contract.ts';
 
 const prepared = new WeakSet<PgBoss>();
 
