@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
+import { countByStatus, entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
@@ -9,7 +9,7 @@ import { pushEntries } from '../pipeline/push.ts';
 import type { Services } from '../services.ts';
 import { EntryParams, errorResponses, FileParams, json, jsonBody } from './schemas/common.ts';
 import {
-  EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
+  EntryCountsSchema, EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
 } from './schemas/entries.ts';
 import { router } from './env.ts';
 
@@ -95,6 +95,22 @@ export function entryRoutes(s: Services) {
           items: page.map(toSummary),
           nextCursor: out.rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
         }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/v1/files/{fileId}/entries/counts', tags: ['entries'],
+        summary: 'How many entries each tab of the file holds (for the tab badges), in one request',
+        request: { params: FileParams },
+        responses: { 200: json(EntryCountsSchema, 'Entries per status'), ...errorResponses },
+      }),
+      async (c) => {
+        const { fileId } = c.req.valid('param');
+        const counts = await asUser(s.db, c.get('user'), async (tx) => {
+          if (!(await getFile(tx, fileId))) throw notFound('File');
+          return countByStatus(tx, fileId);
+        });
+        return c.json({ counts, total: counts.pending + counts.sent + counts.posted + counts.failed_check }, 200);
       },
     )
     .openapi(

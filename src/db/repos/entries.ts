@@ -143,6 +143,15 @@ export async function listEntries(tx: Queryable, fileId: string, opts: { status?
   return r.rows;
 }
 
+/** How many of the file's entries each tab holds: one grouped scan of the (file_id, status, …) index. */
+export async function countByStatus(tx: Queryable, fileId: string): Promise<Record<EntryStatus, number>> {
+  const r = await tx.query<{ status: EntryStatus; n: number }>(
+    'select e.status, count(*)::int as n from public.entries e where e.file_id = $1 group by e.status', [fileId]);
+  const counts: Record<EntryStatus, number> = { pending: 0, sent: 0, posted: 0, failed_check: 0 };
+  for (const row of r.rows) counts[row.status] = row.n;
+  return counts;
+}
+
 export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySummary | undefined> {
   const r = await tx.query<EntrySummary>(`select ${SUMMARY_COLUMNS} from public.entries e where e.id = $1`, [entryId]);
   return r.rows[0];
