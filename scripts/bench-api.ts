@@ -7,6 +7,7 @@
 // baseline route that runs the same SQL for the same page without auth, RLS or framework.
 //   BENCH_ENGINES=pglite,postgres (default both)   BENCH_ADMIN_URL / DATABASE_URL: Postgres server
 //   BENCH_SECONDS=10 (per measurement)             BENCH_CPU_PROF=<dir>: profile the service process
+//   BENCH_VACUUM=0: skip the VACUUM ANALYZE after loading (what autovacuum would do on its own)
 import { fork } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -22,7 +23,7 @@ const adminUrl = process.env.BENCH_ADMIN_URL ?? process.env.DATABASE_URL ?? 'pos
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((e) => e.trim()).filter(Boolean);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-interface Ready { url: string; baseUrl: string; jwtSecret: string; engine: string }
+interface Ready { url: string; baseUrl: string; jwtSecret: string; engine: string; databaseUrl?: string }
 interface Figures { p50: number; p99: number; rps: number; errors: number }
 interface RouteResult { route: string; fixed: Figures; full: Figures; baseFixed: Figures; baseFull: Figures }
 
@@ -83,6 +84,10 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: 2_500 }, (_, i) => entry(`E-${k}-${i}`, k * 2_500 + i)) }, { 'idempotency-key': `bench-${k}` });
     }
     const setup = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    if (process.env.BENCH_VACUUM !== '0') {
+      child.send('vacuum');
+      await new Promise((resolve) => child.once('message', resolve));
+    }
     const sent = (await api('GET', `/v1/files/${fileId}/entries?status=sent&limit=1`)).items[0];
     const timeline = await api('GET', `/v1/entries/${sent.id}`);
     if (!timeline.attempts.length) throw new Error('the sent entry has no timeline');
@@ -111,6 +116,7 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       results.push({ route, fixed, full, baseFixed, baseFull });
       process.stderr.write(`  ${engine}: ${route} done\n`);
     }
+    if (process.env.BENCH_KEEP_DB) process.stderr.write(`  kept: ${ready.databaseUrl} file ${fileId} firm ${firm.id} entry ${sent.id}\n`);
     return { engine, results, setup };
   } finally {
     child.send('stop');

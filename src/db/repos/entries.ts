@@ -134,7 +134,10 @@ const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code,
 export async function listEntries(tx: Queryable, fileId: string, opts: { status?: EntryStatus; limit: number; after?: { createdAt: string; id: string } }): Promise<EntrySummary[]> {
   const params: unknown[] = [fileId, opts.limit];
   let where = 'e.file_id = $1';
-  if (opts.status) { params.push(opts.status); where += ` and e.status = $${params.length}`; }
+  // The status is written into the statement (from a closed list, never the caller's text) so
+  // the planner proves that tab's partial index even for a prepared, generic plan: under RLS a
+  // status comparison cannot be an index condition (see migration entry_tab_indexes).
+  if (opts.status) where += ` and e.status = ${STATUS_LITERAL[opts.status]}`;
   if (opts.after) {
     params.push(opts.after.createdAt, opts.after.id);
     where += ` and (e.created_at, e.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
@@ -144,12 +147,15 @@ export async function listEntries(tx: Queryable, fileId: string, opts: { status?
 }
 
 /** How many of the file's entries each tab holds: one grouped scan of the (file_id, status, …) index. */
+const STATUS_LITERAL: Record<EntryStatus, string> = { pending: "'pending'", sent: "'sent'", posted: "'posted'", failed_check: "'failed_check'" };
+const STATUSES = Object.keys(STATUS_LITERAL) as EntryStatus[];
+
+/** How many of the file's entries each tab holds: one count per tab, each from that tab's partial index. */
 export async function countByStatus(tx: Queryable, fileId: string): Promise<Record<EntryStatus, number>> {
-  const r = await tx.query<{ status: EntryStatus; n: number }>(
-    'select e.status, count(*)::int as n from public.entries e where e.file_id = $1 group by e.status', [fileId]);
-  const counts: Record<EntryStatus, number> = { pending: 0, sent: 0, posted: 0, failed_check: 0 };
-  for (const row of r.rows) counts[row.status] = row.n;
-  return counts;
+  const r = await tx.query<Record<EntryStatus, number>>(
+    `select ${STATUSES.map((st) => `(select count(*)::int from public.entries e where e.file_id = $1 and e.status = ${STATUS_LITERAL[st]}) as ${st}`).join(', ')}`,
+    [fileId]);
+  return r.rows[0]!;
 }
 
 export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySummary | undefined> {
