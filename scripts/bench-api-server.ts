@@ -4,7 +4,8 @@
 // for the same pages, with no auth, no RLS (table owner, outside any user transaction), no
 // framework, no validation and no logging. Reports its URLs to the parent over IPC; stops on
 // 'stop' (so `node --cpu-prof` can write its profile on a clean exit).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,8 @@ const config = loadConfig({
 });
 const service = await startService(config, { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, schedules: false });
 const { db } = service.services;
+const inspector = new Session();
+inspector.connect();
 
 function decodeCursor(c: string | null): { createdAt: string; id: string } | undefined {
   if (!c) return undefined;
@@ -73,6 +76,24 @@ process.send!({
   jwtSecret: devSecret(dataDir, 'jwt.secret'), engine, databaseUrl: fresh?.url,
 });
 process.on('message', async (m) => {
+  if (typeof m === 'object' && m && 'profile' in m) {
+    // A CPU profile of one window (a route's full-speed run), in the format `node --cpu-prof` writes.
+    const { profile, file } = m as { profile: 'start' | 'stop'; file?: string };
+    if (profile === 'start') { await inspector.post('Profiler.enable'); await inspector.post('Profiler.start'); }
+    else {
+      const { profile: p } = await inspector.post('Profiler.stop');
+      mkdirSync(join(file!, '..'), { recursive: true });
+      writeFileSync(file!, JSON.stringify(p));
+    }
+    process.send!('profiled');
+    return;
+  }
+  if (m === 'cpu') {
+    // This process's CPU time so far (µs), so the parent can divide a run's share by its requests.
+    const u = process.cpuUsage();
+    process.send!({ cpu: u.user + u.system });
+    return;
+  }
   if (m === 'vacuum') {
     // What autovacuum does on its own within a minute of a bulk load on a default server
     // (statistics, visibility map); PGlite has no autovacuum, and a test server may run without.

@@ -6,9 +6,11 @@
 // autocannon measures each read route at a fixed 200 req/s and at full speed, beside the bare
 // baseline route that runs the same SQL for the same page without auth, RLS or framework.
 //   BENCH_ENGINES=pglite,postgres (default both)   BENCH_ADMIN_URL / DATABASE_URL: Postgres server
-//   BENCH_SECONDS=10 (per measurement)             BENCH_CPU_PROF=<dir>: profile the service process
+//   BENCH_SECONDS=10 (per measurement)             BENCH_CPU_PROF=<dir>: CPU profiles of the service
+//   process during each route's full-speed run (open in Chrome DevTools or speedscope)
 //   BENCH_VACUUM=0: skip the VACUUM ANALYZE after loading (what autovacuum would do on its own)
 import { fork } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -24,7 +26,7 @@ const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map(
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Ready { url: string; baseUrl: string; jwtSecret: string; engine: string; databaseUrl?: string }
-interface Figures { p50: number; p99: number; rps: number; errors: number }
+interface Figures { p50: number; p99: number; rps: number; errors: number; cpuMs?: number }
 interface RouteResult { route: string; fixed: Figures; full: Figures; baseFixed: Figures; baseFull: Figures }
 
 async function load(url: string, headers: Record<string, string>, rate?: number): Promise<Figures> {
@@ -37,7 +39,7 @@ async function load(url: string, headers: Record<string, string>, rate?: number)
 
 async function runEngine(engine: string): Promise<{ engine: string; results: RouteResult[]; setup: string }> {
   const child = fork(new URL('./bench-api-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_ENGINE: engine, BENCH_ADMIN_URL: adminUrl },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -110,9 +112,19 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       if (a.status !== 200 || b.status !== 200) throw new Error(`${route}: ${a.status} / ${b.status}`);
       await load(ready.url + path, auth, 50); // warm-up (JIT, plans, caches)
       const fixed = await load(ready.url + path, auth, RATE);
-      const full = await load(ready.url + path, auth);
+      const cpu = () => new Promise<number>((resolve) => { child.once('message', (m: any) => resolve(m.cpu)); child.send('cpu'); });
+      const measured = async (url: string, headers: Record<string, string>) => {
+        const before = await cpu();
+        const f = await load(url, headers);
+        return { ...f, cpuMs: (await cpu() - before) / 1000 / (f.rps * SECONDS) };
+      };
+      const profDir = process.env.BENCH_CPU_PROF;
+      const ask = (m: unknown) => new Promise((resolve) => { child.once('message', resolve); child.send(m as any); });
+      if (profDir) await ask({ profile: 'start' });
+      const full = await measured(ready.url + path, auth);
+      if (profDir) await ask({ profile: 'stop', file: join(resolve(profDir), `${engine}-${route.replace(/\W+/g, '-')}.cpuprofile`) });
       const baseFixed = await load(ready.baseUrl + bare, {}, RATE);
-      const baseFull = await load(ready.baseUrl + bare, {});
+      const baseFull = await measured(ready.baseUrl + bare, {});
       results.push({ route, fixed, full, baseFixed, baseFull });
       process.stderr.write(`  ${engine}: ${route} done\n`);
     }
@@ -137,10 +149,10 @@ for (const engine of engines) {
   if (engine === 'postgres' && !(await postgresReachable())) { console.log(`\nPostgres at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is not reachable: skipped`); continue; }
   const { results, setup } = await runEngine(engine);
   console.log(`\n### ${engine === 'postgres' ? 'PostgreSQL' : 'Embedded PGlite'} (setup through the API: ${setup})\n`);
-  console.log('| route | 200 req/s p50 / p99 | full speed | baseline 200 req/s p50 / p99 | baseline full speed | service ÷ baseline |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| route | 200 req/s p50 / p99 | full speed | baseline 200 req/s p50 / p99 | baseline full speed | service ÷ baseline | service process CPU per request (service / baseline) |');
+  console.log('|---|---|---|---|---|---|---|');
   const ms = (f: Figures) => `${f.p50} / ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ''}`;
   for (const r of results) {
-    console.log(`| ${r.route} | ${ms(r.fixed)} | ${fmt(r.full.rps)} req/s | ${ms(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} |`);
+    console.log(`| ${r.route} | ${ms(r.fixed)} | ${fmt(r.full.rps)} req/s | ${ms(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} | ${r.full.cpuMs!.toFixed(2)} / ${r.baseFull.cpuMs!.toFixed(2)} ms |`);
   }
 }

@@ -7,8 +7,35 @@ export type TokenVerifier = (token: string) => Promise<UserClaims>;
 
 const unauthorized = (code: string, message: string) => new AppError(401, code, message);
 
-/** Verifies Supabase-issued access tokens: HS256 with the project's secret, or keys from its JWKS. */
-export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
+/** How many verified tokens are remembered; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** How long a verified token is taken on trust before it is verified again (never past its exp). */
+const VERIFIED_CACHE_MS = 60_000;
+
+/**
+ * Verifies Supabase-issued access tokens: HS256 with the project's secret, or keys from its JWKS.
+ * A frontend polls with the same token for up to an hour, and a signature check (WebCrypto, async)
+ * was a large share of a read's CPU time: a token that verified is remembered — exactly that token
+ * string, at most a minute and never past its expiry — so repeated requests skip the check. Only
+ * successes are remembered; a token that fails is checked (and refused) every time.
+ */
+export function createTokenVerifier(cfg: AuthConfig, now: () => number = Date.now): TokenVerifier {
+  const verify = createUncachedVerifier(cfg, now);
+  const verified = new Map<string, { claims: UserClaims; until: number }>();
+  return async (token) => {
+    const t = now();
+    const hit = verified.get(token);
+    if (hit && t < hit.until) return hit.claims;
+    if (hit) verified.delete(token);
+    const claims = Object.freeze(await verify(token)) as UserClaims;
+    const until = Math.min(t + VERIFIED_CACHE_MS, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, until });
+    return claims;
+  };
+}
+
+function createUncachedVerifier(cfg: AuthConfig, now: () => number): TokenVerifier {
   const key = cfg.jwksUrl
     ? createRemoteJWKSet(new URL(cfg.jwksUrl))
     : new TextEncoder().encode(cfg.secret ?? '');
@@ -17,6 +44,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
     try {
       const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
         audience: cfg.audience,
+        currentDate: new Date(now()),
         ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
         algorithms: cfg.jwksUrl ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'],
       });
