@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
-import { countByStatus, getEntry, getEntryDetail, listEntries, type EntryStatus } from '../src/db/repos/entries.ts';
+import { countByStatus, fileTab, getEntry, getEntryDetail, type EntryStatus } from '../src/db/repos/entries.ts';
 import { listClientFiles, prerequisitesOf } from '../src/db/repos/reference.ts';
 import { todayIn } from '../src/domain/prerequisites.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
@@ -47,10 +47,10 @@ const baseline = createServer(async (req, res) => {
     let body: unknown;
     if (kind === 'files' && sub === 'entries') {
       const limit = Number(u.searchParams.get('limit') ?? 50);
-      const rows = await listEntries(db, id!, {
+      const tab = await fileTab(db, id!, {
         status: (u.searchParams.get('status') ?? undefined) as EntryStatus | undefined, limit: limit + 1, after: decodeCursor(u.searchParams.get('cursor')),
       });
-      body = { items: rows.slice(0, limit) };
+      body = { file: tab && { waitingOpenSince: tab.waitingOpenSince }, items: tab?.rows.slice(0, limit) };
     } else if (kind === 'files' && sub === 'counts') {
       body = { counts: await countByStatus(db, id!) };
     } else if (kind === 'entries') {

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { countByStatus, entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
+import { countByStatus, entryInput, fileTab, getEntry, getEntryDetail, getFile, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
@@ -83,15 +83,11 @@ export function entryRoutes(s: Services) {
         const { fileId } = c.req.valid('param');
         const q = c.req.valid('query');
         const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const file = await getFile(tx, fileId);
-          if (!file) throw notFound('File');
-          const rows = await listEntries(tx, fileId, { status: q.status, limit: q.limit + 1, after });
-          return { file, rows };
-        });
+        const out = await asUser(s.db, c.get('user'), (tx) => fileTab(tx, fileId, { status: q.status, limit: q.limit + 1, after }));
+        if (!out) throw notFound('File');
         const page = out.rows.slice(0, q.limit);
         return c.json({
-          file: { waitingOpenSince: iso(out.file.waiting_open_since), message: out.file.waiting_open_since ? FILE_WAITING_MESSAGE : null },
+          file: { waitingOpenSince: iso(out.waitingOpenSince), message: out.waitingOpenSince ? FILE_WAITING_MESSAGE : null },
           items: page.map(toSummary),
           nextCursor: out.rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
         }, 200);
@@ -106,10 +102,8 @@ export function entryRoutes(s: Services) {
       }),
       async (c) => {
         const { fileId } = c.req.valid('param');
-        const counts = await asUser(s.db, c.get('user'), async (tx) => {
-          if (!(await getFile(tx, fileId))) throw notFound('File');
-          return countByStatus(tx, fileId);
-        });
+        const counts = await asUser(s.db, c.get('user'), (tx) => countByStatus(tx, fileId));
+        if (!counts) throw notFound('File');
         return c.json({ counts, total: counts.pending + counts.sent + counts.posted + counts.failed_check }, 200);
       },
     )
