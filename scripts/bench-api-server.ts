@@ -17,14 +17,15 @@ import { listClientFiles, prerequisitesOf } from '../src/db/repos/reference.ts';
 import { todayIn } from '../src/domain/prerequisites.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
 import { startService } from '../src/server.ts';
-import { startSimulator } from '../src/sim/index.ts';
+import { startAzurite, startSimulator } from '../src/sim/index.ts';
 
 const engine = process.env.BENCH_ENGINE === 'postgres' ? 'postgres' : 'pglite';
 const dataDir = mkdtempSync(join(tmpdir(), 'quadra-sync-bench-api-'));
+// A generous start-up wait: the machine may be busy with other work.
+const sim = await startSimulator({ azurite: await startAzurite({ startTimeoutMs: 180_000 }) });
 const fresh = engine === 'postgres'
   ? await createFreshPostgres(process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', `qs_bench_api_${process.pid}`)
   : undefined;
-const sim = await startSimulator();
 const config = loadConfig({
   NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   ...(fresh ? { DATABASE_URL: fresh.url } : {}),
@@ -105,6 +106,7 @@ process.on('message', async (m) => {
   await new Promise<void>((resolve) => baseline.close(() => resolve()));
   await service.stop();
   await sim.stop();
+  await sim.azurite.stop();
   if (!process.env.BENCH_KEEP_DB) await fresh?.drop();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
