@@ -38,7 +38,9 @@ export function createApp(s: Services) {
     maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
     onError: () => { throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
   });
-  app.use('/v1/*', (c, next) => (c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
+  // Reads carry no body: skipping them spares building the full web Request for every GET.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next()
+    : c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/jobs/tick') return next(); // its own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');

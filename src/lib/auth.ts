@@ -17,13 +17,39 @@ const unauthorized = (code: string, message: string) => new AppError(401, code, 
 /** Supabase signs with these asymmetric algorithms (supabase-js verifies RS256 and ES256). */
 const ASYMMETRIC = ['RS256', 'ES256'];
 
+/** How many verified tokens are remembered; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** How long a verified token is taken on trust before it is verified again (never past its exp). */
+const VERIFIED_CACHE_MS = 60_000;
+
 /**
  * Verifies Supabase-issued access tokens: HS256 with the project's shared secret; asymmetric keys
  * with supabase-js `auth.getClaims()` (the project's JWKS, cached) or, outside Supabase, a JWKS URL.
  * Every token must carry `exp`; `alg: none`, other keys, another audience or issuer, a future `nbf`
  * are refused the same way whichever path checked the signature.
+ *
+ * A frontend polls with the same token for up to an hour, and a signature check (WebCrypto, async)
+ * was a large share of a read's CPU time: a token that verified is remembered — exactly that token
+ * string, at most a minute and never past its expiry — so repeated requests skip the check. Only
+ * successes are remembered; a token that fails is checked (and refused) every time.
  */
-export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
+export function createTokenVerifier(cfg: AuthConfig, now: () => number = Date.now): TokenVerifier {
+  const verify = createUncachedVerifier(cfg, now);
+  const verified = new Map<string, { claims: UserClaims; until: number }>();
+  return async (token) => {
+    const t = now();
+    const hit = verified.get(token);
+    if (hit && t < hit.until) return hit.claims;
+    if (hit) verified.delete(token);
+    const claims = Object.freeze(await verify(token)) as UserClaims;
+    const until = Math.min(t + VERIFIED_CACHE_MS, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, until });
+    return claims;
+  };
+}
+
+function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVerifier {
   if (!cfg.jwksUrl && !cfg.secret && !cfg.supabase) throw new Error('auth: a JWT secret, a JWKS URL or a Supabase project is required');
   const secret = cfg.secret ? new TextEncoder().encode(cfg.secret) : undefined;
   const jwks = cfg.jwksUrl ? createRemoteJWKSet(new URL(cfg.jwksUrl)) : undefined;
@@ -32,7 +58,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
     : undefined;
 
   const checkClaims = (payload: JWTPayload): UserClaims => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(clock() / 1000);
     if (typeof payload.exp !== 'number') throw unauthorized('invalid_token', 'The access token has no expiry (exp)');
     if (payload.exp <= now) throw unauthorized('token_expired', 'The access token has expired');
     if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + 5)) throw unauthorized('invalid_token', 'The access token is not valid here (nbf)');
@@ -47,7 +73,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
     try {
       const alg = decodeProtectedHeader(token).alg;
       if (alg === 'HS256' && secret) {
-        return checkClaims((await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'] })).payload);
+        return checkClaims((await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
       }
       if (alg && ASYMMETRIC.includes(alg) && supabase) {
         checkClaims(decodeJwt(token)); // claims first (cheap, and a clear "expired"); the signature next
@@ -56,7 +82,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
         return checkClaims(data.claims as JWTPayload);
       }
       if (alg && [...ASYMMETRIC, 'EdDSA'].includes(alg) && jwks) {
-        return checkClaims((await jwtVerify(token, jwks, { algorithms: [...ASYMMETRIC, 'EdDSA'], requiredClaims: ['exp'] })).payload);
+        return checkClaims((await jwtVerify(token, jwks, { algorithms: [...ASYMMETRIC, 'EdDSA'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
       }
       throw unauthorized('invalid_token', 'The access token is invalid');
     } catch (err) {

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { getEntry, getEntryDetail, getFile, listEntries, type EntrySummary } from '../db/repos/entries.ts';
+import { countByStatus, fileTab, getEntry, getEntryDetail, type EntrySummary } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError, notFound, unprocessable } from '../lib/errors.ts';
@@ -9,7 +9,7 @@ import { pushEntries } from '../pipeline/push.ts';
 import type { Services } from '../services.ts';
 import { EntryParams, errorResponses, FileParams, json, jsonBody } from './schemas/common.ts';
 import {
-  EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
+  EntryCountsSchema, EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
 } from './schemas/entries.ts';
 import { router } from './env.ts';
 
@@ -73,18 +73,28 @@ export function entryRoutes(s: Services) {
         const { fileId } = c.req.valid('param');
         const q = c.req.valid('query');
         const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const file = await getFile(tx, fileId);
-          if (!file) throw notFound('File');
-          const rows = await listEntries(tx, fileId, { status: q.status, limit: q.limit + 1, after });
-          return { file, rows };
-        });
+        const out = await asUser(s.db, c.get('user'), (tx) => fileTab(tx, fileId, { status: q.status, limit: q.limit + 1, after }));
+        if (!out) throw notFound('File');
         const page = out.rows.slice(0, q.limit);
         return c.json({
-          file: { waitingOpenSince: iso(out.file.waiting_open_since), message: out.file.waiting_open_since ? FILE_WAITING_MESSAGE : null },
+          file: { waitingOpenSince: iso(out.waitingOpenSince), message: out.waitingOpenSince ? FILE_WAITING_MESSAGE : null },
           items: page.map(toSummary),
           nextCursor: out.rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
         }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/v1/files/{fileId}/entries/counts', tags: ['entries'],
+        summary: 'How many entries each tab of the file holds (for the tab badges), in one request',
+        request: { params: FileParams },
+        responses: { 200: json(EntryCountsSchema, 'Entries per status'), ...errorResponses },
+      }),
+      async (c) => {
+        const { fileId } = c.req.valid('param');
+        const counts = await asUser(s.db, c.get('user'), (tx) => countByStatus(tx, fileId));
+        if (!counts) throw notFound('File');
+        return c.json({ counts, total: counts.pending + counts.sent + counts.posted + counts.failed_check }, 200);
       },
     )
     .openapi(

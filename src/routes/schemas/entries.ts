@@ -78,3 +78,9 @@ export const SyncAnswerSchema = z.object({ queued: z.boolean(), jobId: z.string(
 export const DocumentSchema = z.object({
   documentId: z.uuid(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string(), attachmentName: z.string(),
 }).openapi('Document');
+
+export const EntryCountsSchema = z.object({
+  counts: z.object({ pending: z.number(), sent: z.number(), posted: z.number(), failed_check: z.number() })
+    .openapi({ description: 'Entries per status (one per tab of the file)' }),
+  total: z.number(),
+}).openapi('EntryCounts');
