@@ -25,9 +25,15 @@ export const toSummary = (e: EntrySummary) => ({
 });
 
 const encodeCursor = (e: EntrySummary) => Buffer.from(`${e.cursor_ts}|${e.id}`).toString('base64url');
+const CURSOR_TS = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Leniently parsed dates (February 31st) do not survive the round trip; Postgres would refuse them.
+const sameInstant = (ts: string) => { const d = new Date(ts); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === ts.slice(0, 19); };
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  // Exactly the form encodeCursor writes (a four-digit year, microseconds, UTC): an extreme or
+  // foreign date would otherwise reach Postgres and fail there.
+  if (!createdAt || !id || !CURSOR_TS.test(createdAt) || !sameInstant(createdAt) || !UUID.test(id)) {
     throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
   }
   return { createdAt, id };
