@@ -293,14 +293,14 @@ isOneToOne: false
                   ]
                 },"idempotency_keys": {
                   Row: {
-                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   Update: {
-                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: NonNullable<Json>,"status_code"?: number
+                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: string,"status_code"?: number
                   }
                   Relationships: [
                     {
