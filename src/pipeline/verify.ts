@@ -5,6 +5,7 @@ import type { Queryable } from '../db/database.ts';
 import type { FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
+import { today } from '../domain/calendar.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
 import { truncateAccount } from '../quadra/ascii/index.ts';
@@ -276,7 +277,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       else wait.push(e);
     }
     // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
-    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, now.toISOString().slice(0, 10)) : { ok: true, checks: [] };
+    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now)) : { ok: true, checks: [] };
     const heldReason = prereq.ok ? null : prereq.checks.filter((c) => !c.ok).map((c) => [c.message, c.remedy].filter(Boolean).join(' ')).join(' ');
     const deposits = new Map((await tx.query<{ id: string; status: string; blob_name: string }>(
       'select id, status, blob_name from public.deposits where id = any($1::uuid[])',

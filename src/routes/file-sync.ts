@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { getFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asUser } from '../db/scoped.ts';
+import { today as firmToday } from '../domain/calendar.ts';
 import { notFound } from '../lib/errors.ts';
 import { buildAscii, HELD_BY_REFERENCE, SENDABLE } from '../pipeline/deposit-builder.ts';
 import type { Services } from '../services.ts';
@@ -27,7 +28,7 @@ export function fileSyncRoutes(s: Services) {
       }),
       async (c) => {
         const { fileId } = c.req.valid('param');
-        const today = s.now().toISOString().slice(0, 10);
+        const today = firmToday(s.config.SCHEDULE_TZ, s.now());
         const out = await asUser(s.db, c.get('user'), async (tx) => {
           const file = await getFile(tx, fileId);
           if (!file) throw notFound('File');

@@ -5,7 +5,8 @@ import {
   getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, loadFilePrerequisites, prerequisitesOf, type ClientFileRow,
 } from '../db/repos/reference.ts';
 import { asUser } from '../db/scoped.ts';
-import { todayIn, type PrerequisitesResult } from '../domain/prerequisites.ts';
+import { today as firmToday } from '../domain/calendar.ts';
+import type { PrerequisitesResult } from '../domain/prerequisites.ts';
 import { notFound, unprocessable } from '../lib/errors.ts';
 import { CONTROL_CHARACTERS } from '../lib/text.ts';
 import type { Services } from '../services.ts';
@@ -36,7 +37,7 @@ async function visibleFile(tx: Queryable, fileId: string): Promise<ClientFileRow
 }
 
 export function fileRoutes(s: Services) {
-  const today = () => todayIn(s.config.SCHEDULE_TZ, s.now());
+  const today = () => firmToday(s.config.SCHEDULE_TZ, s.now());
   return router()
     .openapi(
       createRoute({
