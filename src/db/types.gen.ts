@@ -279,14 +279,14 @@ isOneToOne: false
                   ]
                 },"firms": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"sic_code": string
+                    "created_at": string,"id": string,"name": string,"sic_code": string,"sic_verified_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string
+                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string,"sic_verified_at"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string,"sic_verified_at"?: string | null
                   }
                   Relationships: [
                     
