@@ -37,4 +37,15 @@ describe(`one today, at 00:30 Paris on 1 January (${engine})`, () => {
     expect(e.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['sent']);
     expect(await depositsOf(w, 'NOUVELAN')).toHaveLength(1);
   });
+
+  it('POST /sync?wait=true answers once the send job has finished: the entry is already sent', async () => {
+    const fileId = w.files.get('NOUVELAN')!;
+    const pushed = await push(w, 'NOUVELAN', [purchase({ date: '2027-01-01' })]);
+    const r = await w.t.call('POST', `/v1/files/${fileId}/sync?wait=true`, { token: w.token });
+    expect(r.status, r.text).toBe(202);
+    expect(r.body).toMatchObject({ queued: true, finished: true });
+    expect((await entry(w, pushed.entries[0]!.id!)).status).toBe('sent');
+    const bad = await w.t.call('POST', `/v1/files/${fileId}/sync?wait=soon`, { token: w.token });
+    expect(bad.status).toBe(422);
+  });
 });

@@ -73,7 +73,14 @@ export const PreviewSchema = z.object({
   held: z.array(z.object({ entryId: z.uuid(), externalId: z.string(), reason: z.string() })),
 }).openapi('Preview');
 
-export const SyncAnswerSchema = z.object({ queued: z.boolean(), jobId: z.string().nullable() }).openapi('SyncQueued');
+export const SyncQuery = z.object({
+  wait: z.enum(['true', 'false']).optional().openapi({ param: { name: 'wait', in: 'query' }, description: 'true: answer once the send has finished (at most 30 seconds)' }),
+});
+export const SyncAnswerSchema = z.object({
+  queued: z.boolean(),
+  jobId: z.string().nullable(),
+  finished: z.boolean().optional().openapi({ description: 'With wait=true: whether the send finished before the answer; the entries\' status tells what it did' }),
+}).openapi('SyncQueued');
 
 export const DocumentSchema = z.object({
   documentId: z.uuid(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string(), attachmentName: z.string(),
