@@ -86,6 +86,8 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Azur
     '--skipApiVersionCheck',
     '--loose',
     '--silent',
+    // Never phone home (and leave no telemetry files in the temp folder).
+    '--disableTelemetry',
     ...(opts.location ? ['--location', opts.location] : ['--inMemoryPersistence']),
   ];
   // process.execPath: the project's Node 24, whatever `node` is first on PATH.

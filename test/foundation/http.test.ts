@@ -27,6 +27,7 @@ describe(`HTTP skeleton (${engine})`, () => {
     const docs = await t.call('GET', '/docs');
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect((await t.call('GET', '/docs/')).text).toBe(docs.text);
     expect((await t.call('GET', '/docs/init.js')).text).toContain('/openapi.json');
     const bundle = await t.app.request('/docs/assets/swagger-ui-bundle.js');
     expect(bundle.status).toBe(200);
