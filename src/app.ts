@@ -14,6 +14,7 @@ import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { refuseNul } from './routes/text-guard.ts';
 import type { Services } from './services.ts';
 
 export function createApp(s: Services) {
@@ -49,6 +50,7 @@ export function createApp(s: Services) {
     c.set('user', await s.verifyToken(token));
     await next();
   });
+  app.use('/v1/*', refuseNul);
 
   app.route('/', healthRoutes(s));
   app.route('/', firmRoutes(s));

@@ -305,28 +305,28 @@ isOneToOne: false
                   ]
                 },"firms": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"sic_code": string
+                    "created_at": string,"id": string,"name": string,"sic_code": string,"sic_verified_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string
+                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string,"sic_verified_at"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string,"sic_verified_at"?: string | null
                   }
                   Relationships: [
                     
                   ]
                 },"idempotency_keys": {
                   Row: {
-                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   Update: {
-                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: NonNullable<Json>,"status_code"?: number
+                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: string,"status_code"?: number
                   }
                   Relationships: [
                     {

@@ -4,6 +4,7 @@ import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { getFile, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
+import { today } from '../domain/calendar.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
@@ -79,7 +80,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       else wait.push(e);
     }
     // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
-    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, now.toISOString().slice(0, 10)) : { ok: true, checks: [] };
+    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now)) : { ok: true, checks: [] };
     const heldReason = prereq.ok ? null : prereq.checks.filter((c) => !c.ok).map((c) => [c.message, c.remedy].filter(Boolean).join(' ')).join(' ');
     const deps = await deposits.byIds(tx, [...new Set(missing.map((e) => e.deposit_id).filter((d): d is string => d !== null))]);
     return { resend: heldReason ? [] : resend, held: heldReason ? resend : [], heldReason, fail, wait, deposits: deps };

@@ -14,6 +14,7 @@ import { lockFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
+import { today } from '../domain/calendar.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
@@ -31,7 +32,6 @@ export interface SendOutcome {
 }
 
 const HOUR = 3_600_000;
-const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Sends what a file has ready. Safe to run twice or concurrently: the file lock decides who claims. */
 export async function sendFile(s: Services, fileId: string, now: Date = s.now()): Promise<SendOutcome> {
@@ -46,7 +46,7 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
 
     // The file's prerequisites are re-checked before each deposit; a failing one holds it.
-    const prereq = await loadFilePrerequisites(tx, fileId, today(now));
+    const prereq = await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now));
     if (!prereq.ok) {
       const held = prereq.checks.filter((c) => !c.ok).map((c) => ({ code: c.name, message: [c.message, c.remedy].filter(Boolean).join(' ') }));
       await holdEntries(tx, fileId, `The deposit is held: ${held.map((h) => h.message).join(' ')}`, held[0]!.code, now);

@@ -37,6 +37,7 @@ const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs
 export function docsRoutes() {
   return new Hono<AppEnv>()
     .get('/docs', (c) => c.html(page))
+    .get('/docs/', (c) => c.html(page))
     .get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get('/docs/assets/:name', (c) => {
       const name = c.req.param('name');

@@ -4,6 +4,7 @@ import { findDocumentByContent, insertDocument } from '../db/repos/documents.ts'
 import { getFile } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { AppError, notFound, unprocessable } from '../lib/errors.ts';
+import { foldControls } from '../lib/text.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FileParams, json } from './schemas/common.ts';
 import { DocumentSchema } from './schemas/entries.ts';
@@ -42,7 +43,9 @@ export function documentRoutes(s: Services) {
       const kind = sniffDocument(bytes);
       if (!kind) throw new AppError(415, 'unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const name = (file.name || `document.${kind.ext}`).slice(0, 255);
+      // Shown back as is and never written to Quadra (which gets the 8.3 attachment name): control
+      // characters are replaced rather than refused, so an odd name never stops an upload.
+      const name = foldControls(file.name || `document.${kind.ext}`).slice(0, 255);
 
       const out = await asUser(s.db, c.get('user'), async (tx) => {
         const f = await getFile(tx, fileId);

@@ -25,9 +25,15 @@ export const toSummary = (e: EntrySummary) => ({
 });
 
 const encodeCursor = (e: EntrySummary) => Buffer.from(`${e.cursor_ts}|${e.id}`).toString('base64url');
+const CURSOR_TS = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Leniently parsed dates (February 31st) do not survive the round trip; Postgres would refuse them.
+const sameInstant = (ts: string) => { const d = new Date(ts); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === ts.slice(0, 19); };
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  // Exactly the form encodeCursor writes (a four-digit year, microseconds, UTC): an extreme or
+  // foreign date would otherwise reach Postgres and fail there.
+  if (!createdAt || !id || !CURSOR_TS.test(createdAt) || !sameInstant(createdAt) || !UUID.test(id)) {
     throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
   }
   return { createdAt, id };
@@ -60,7 +66,9 @@ export function entryRoutes(s: Services) {
         const lines = body.entries.reduce((n, e) => n + e.lines.length, 0);
         if (lines > MAX_LINES_PER_PUSH) throw new AppError(413, 'too_many_lines', `A push carries at most ${MAX_LINES_PER_PUSH} lines; split it`);
         const answer = await asUser(s.db, c.get('user'), (tx) => pushEntries(tx, fileId, key, body.entries, body));
-        return c.json(answer.body, 202);
+        // The stored text itself, so a replay is byte for byte the first answer.
+        // (Cast: the route's schema documents this JSON; the handler's typing only knows c.json.)
+        return c.body(answer.text, answer.status as 202, { 'content-type': 'application/json' }) as never;
       },
     )
     .openapi(

@@ -28,3 +28,17 @@ export async function getMyFirm(tx: Queryable, userId: string, firmId: string): 
   );
   return r.rows[0];
 }
+
+/**
+ * Claims the firm's SIC code once Cegid has accepted its keys for it (service role: users cannot
+ * set the claim). Fails with 23505 on firms_verified_sic_code_key when another firm already
+ * proved the same code.
+ */
+export async function claimSicCode(tx: Queryable, firmId: string, at: Date): Promise<void> {
+  await tx.query('update public.firms set sic_verified_at = coalesce(sic_verified_at, $2) where id = $1', [firmId, at]);
+}
+
+/** Cegid refused the firm's keys: the firm no longer proves its SIC code, another may. */
+export async function releaseSicCode(tx: Queryable, firmId: string): Promise<void> {
+  await tx.query('update public.firms set sic_verified_at = null where id = $1 and sic_verified_at is not null', [firmId]);
+}
