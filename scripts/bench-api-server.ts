@@ -15,7 +15,7 @@ import { createFreshPostgres } from '../src/db/fresh.ts';
 import { countByStatus, fileTab, getEntry, getEntryDetail, type EntryStatus } from '../src/db/repos/entries.ts';
 import { listClientFiles } from '../src/db/repos/reference.ts';
 import { prerequisitesOf } from '../src/pipeline/prerequisites.ts';
-import { todayIn } from '../src/domain/prerequisites.ts';
+import { today } from '../src/domain/calendar.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
 import { startService } from '../src/server.ts';
 import { startAzurite, startSimulator } from '../src/sim/index.ts';
@@ -60,7 +60,7 @@ const baseline = createServer(async (req, res) => {
       body = { ...entry, ...(await getEntryDetail(db, id!)) };
     } else if (kind === 'firms') {
       const rows = await listClientFiles(db, id!);
-      const pre = await prerequisitesOf(db, rows.map((f) => f.id), todayIn(config.SCHEDULE_TZ, new Date()));
+      const pre = await prerequisitesOf(db, rows.map((f) => f.id), today(config.SCHEDULE_TZ, new Date()));
       body = { files: rows.map((f) => ({ ...f, prerequisites: pre.get(f.id) })) };
     } else {
       res.writeHead(404).end();
