@@ -5,7 +5,8 @@ import type { Queryable } from '../db/database.ts';
 import type { FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
-import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { nextNightlyRun } from '../domain/entries/night-schedule.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
 import { truncateAccount } from '../quadra/ascii/index.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
@@ -146,7 +147,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const posted = await applyFound(tx, file, results, now, null);
     const missing = entries.filter((e) => results.get(e.id)?.state === 'missing').map((e) => e.id);
     if (missing.length) {
-      const night = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+      const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
       const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
       await tx.query(
         `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4
@@ -197,12 +198,6 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
 const EARLY_CHECK_DELAY_MS = 10 * 60_000;
 const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 
-/** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
-export function nightHour(s: Services): number {
-  const hour = Number(s.config.NIGHTLY_CRON.trim().split(/\s+/)[1]);
-  return Number.isInteger(hour) ? hour : 2;
-}
-
 export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
 
 /**
@@ -250,7 +245,7 @@ async function takeNightLease(s: Services, fileId: string, owner: string): Promi
 async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date): Promise<NightReport> {
   const fileId = file.id;
   const clients = await clientsForFirm(s, file.firm_id);
-  const nextRun = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+  const nextRun = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
 
   let results: Map<string, MatchResult>;
   try {
