@@ -134,7 +134,7 @@ export async function pushAll(api: Api, files: Map<string, string>, plan: EntryP
     }
     log.batches += 1;
     log.lastPushAt = Date.now();
-    if (random() < 0.3) await api.call('POST', `/v1/files/${fileId}/sync`);
+    if (random() < 0.7) await api.call('POST', `/v1/files/${fileId}/sync`);
     await sleep(pause * (0.5 + random()));
   }
 }
@@ -146,7 +146,7 @@ export async function openDossiersAtRandom(simUrl: string, weights: Record<strin
   const codes = Object.keys(weights);
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
   while (!stop()) {
-    await sleep(2000 + random() * 8000);
+    await sleep(1000 + random() * 5000);
     if (stop()) break;
     let r = random() * total;
     const dossier = codes.find((c) => (r -= weights[c]!) < 0) ?? codes[0]!;

@@ -16,7 +16,7 @@ import { addSoakDossier, apiClient, connectFirm, openDossiersAtRandom, planEntri
 import { answers200, managedProcess } from './processes.ts';
 import { startFaultProxy } from './proxy.ts';
 import { printFigures } from './print.ts';
-import { query, tally, timeline } from './report.ts';
+import { loadEntries, query, tally, timeline } from './report.ts';
 
 const env = process.env;
 const num = (k: string, d: number) => (env[k] !== undefined && env[k] !== '' ? Number(env[k]) : d);
@@ -142,7 +142,10 @@ try {
   const afterOpen = await tally(dbUrl, simUrl, firmId, DOSSIERS, new Set(pushLog.accepted.values()));
 
   const stories: string[] = [];
-  const pick = [...new Set([...afterOpen.lostIds, ...afterOpen.twiceIds, ...afterOpen.failedIds])].slice(0, 8).concat(afterOpen.unfinishedIds.slice(0, 3));
+  // One story per deposit is enough: entries of one deposit share it.
+  const byDeposit = new Map((await loadEntries(dbUrl, firmId)).map((e) => [e.id, e.deposit_id ?? e.id]));
+  const onePerDeposit = (ids: string[], n: number) => [...new Map(ids.map((id) => [byDeposit.get(id) ?? id, id])).values()].slice(0, n);
+  const pick = [...new Set([...onePerDeposit(afterOpen.lostIds, 4), ...onePerDeposit(afterOpen.twiceIds, 4), ...onePerDeposit(afterOpen.failedIds, 4), ...onePerDeposit(afterOpen.unfinishedIds, 3)])];
   for (const id of pick) stories.push(...(await timeline(dbUrl, id, t0, blobProxy.events, blobProxy.startedAt, opens)));
   const result = {
     runId, seed, machine, commit, entriesPlanned: N, faultRate: FAULT_RATE, pushed: pushLog.accepted.size, refused: pushLog.refused,
