@@ -49,9 +49,11 @@ let exitCode = 0;
 try {
   const cluster = await createCluster({ name: env.SOAK_CLUSTER ?? 'qs_soak', port: num('SOAK_PG_PORT', 5545) });
   cleanups.push(() => cluster.drop());
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ startTimeoutMs: 120_000 });
   cleanups.push(() => azurite.stop());
-  const azuriteOrigin = new URL(azurite.blobEndpoint).origin;
+  // Where the simulator's container URLs point (Azurite, or a blob endpoint of the simulator's own):
+  // learned from its CFE answers, which are rewritten to point at the blob proxy instead.
+  let blobOrigin = new URL(azurite.blobEndpoint).origin;
 
   const simPort = await freePort();
   const simUrl = `http://127.0.0.1:${simPort}`;
@@ -65,7 +67,7 @@ try {
 
   let c: Chaos | undefined;
   const blobProxy = await startFaultProxy({
-    name: 'blob', target: azuriteOrigin, faultRate: FAULT_RATE, lateMs: TIMEOUT_MS + 2000, hangMaxMs: 30_000, random,
+    name: 'blob', target: () => blobOrigin, faultRate: FAULT_RATE, lateMs: TIMEOUT_MS + 2000, hangMaxMs: 30_000, random,
     intercept: (method, path) => (method === 'PUT' && path.endsWith('.zip') ? c?.takeArmed() : undefined),
     onKill: (when) => c!.killNow(when === 'killAfterLanding' ? 'in the middle of an upload, after its blob landed, before the answer' : 'in the middle of an upload, before its blob landed'),
   });
@@ -73,7 +75,13 @@ try {
   const cegidProxy = await startFaultProxy({
     name: 'cegid', target: simUrl, faultRate: FAULT_RATE, lateMs: TIMEOUT_MS + 2000, hangMaxMs: 30_000, random,
     // The container answer points at the blob store: point it at the blob proxy instead.
-    rewrite: (path, body) => (/\/cfe\/sic\/[^/]+\/container$/.test(path) ? body.replaceAll(azuriteOrigin, blobProxy.url) : undefined),
+    rewrite: (path, body) => {
+      if (!/\/cfe\/sic\/[^/]+\/container$/.test(path)) return undefined;
+      const answer = JSON.parse(body) as { containerUrl: string };
+      const u = new URL(answer.containerUrl);
+      if (u.origin !== blobProxy.url) blobOrigin = u.origin;
+      return JSON.stringify({ ...answer, containerUrl: blobProxy.url + u.pathname + u.search });
+    },
   });
   cleanups.push(() => cegidProxy.stop());
 

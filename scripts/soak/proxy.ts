@@ -27,8 +27,8 @@ export interface ProxyEvent {
 
 export interface ProxyOptions {
   name: string;
-  /** e.g. http://127.0.0.1:4010 */
-  target: string;
+  /** e.g. http://127.0.0.1:4010; a function when it is learned on the way (the blob endpoint). */
+  target: string | (() => string);
   faultRate: number;
   /** How long a "late" answer is held (longer than the client's timeout). */
   lateMs: number;
@@ -56,7 +56,7 @@ const MAX_EVENTS = 100_000;
 
 export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
   const random = o.random ?? Math.random;
-  const target = new URL(o.target);
+  const targetOf = () => new URL(typeof o.target === 'string' ? o.target : o.target());
   const started = Date.now();
   const faults = Object.fromEntries([...FAULT_KINDS, 'none', 'upstreamError', 'killed'].map((k) => [k, 0])) as RunningProxy['faults'];
   const events: ProxyEvent[] = [];
@@ -80,6 +80,7 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   /** Forwards the request and resolves with the whole answer (or undefined on an upstream error). */
   const forward = (req: http.IncomingMessage, path: string) => new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | undefined>((resolve) => {
+    const target = targetOf();
     const up = http.request({
       host: target.hostname, port: target.port, method: req.method, path: req.url,
       headers: { ...req.headers, host: target.host }, timeout: 60_000,
