@@ -18,7 +18,7 @@ import type { EntryInput } from '../src/domain/entries/validate.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createSecretBox, randomKeySpec } from '../src/lib/secret-box.ts';
 import { pushEntries } from '../src/pipeline/push.ts';
-import { sendAllPending, sweep } from '../src/pipeline/nightly.ts';
+import { sendAllPending, sweep } from '../src/pipeline/scheduled.ts';
 import { mapLimit } from '../src/lib/concurrency.ts';
 import { writeAscii, type MLineInput } from '../src/quadra/ascii/index.ts';
 import { createSyncRun } from '../src/db/repos/reference.ts';

@@ -36,7 +36,14 @@ const schema = z.object({
   SWEEP_CRON: z.string().default('*/15 * * * *'),
   VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
   // How long after Quadra took a deposit its entries may still be on their way in (modeled).
+  // Honest by default: a dossier with many deposits can take several minutes to import, and the
+  // rule re-deposits what is still not visible once this has passed (docs/delivery.md).
   IMPORT_GRACE_MINUTES: z.coerce.number().min(0).default(60),
+  // Leases, in database time, as short as the work they guard: a crash delays a file by this.
+  // A deposit's lease covers build + one upload (its timeout times its proof-of-nothing retries).
+  DEPOSIT_LEASE_SECONDS: z.coerce.number().int().min(1).default(180),
+  // A file's night: one read from Quadra, withdrawals and one re-send.
+  NIGHT_LEASE_SECONDS: z.coerce.number().int().min(1).default(600),
   JOBS: bool.default(true),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
@@ -51,6 +58,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data;
+  // A lease shorter than the upload it guards would let recovery act while the upload still runs.
+  const uploadWorstSeconds = (cfg.CEGID_TIMEOUT_MS * cfg.CEGID_MAX_ATTEMPTS) / 1000;
+  if (cfg.DEPOSIT_LEASE_SECONDS < uploadWorstSeconds * 2) {
+    throw new Error(`Invalid configuration:\n  DEPOSIT_LEASE_SECONDS: must be at least twice CEGID_TIMEOUT_MS × CEGID_MAX_ATTEMPTS (${uploadWorstSeconds * 2} s)`);
+  }
   if (cfg.NODE_ENV === 'production') {
     if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL) throw new Error('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');

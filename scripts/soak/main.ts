@@ -100,6 +100,8 @@ try {
       // 3 minutes, a "night" every 3 minutes, a 1-minute import grace period, a sweep every minute.
       SEND_CRON: '* * * * *', SWEEP_CRON: '* * * * *', NIGHTLY_CRON: env.SOAK_NIGHTLY_CRON ?? '*/3 * * * *',
       VERIFY_AFTER_HOURS: env.SOAK_VERIFY_AFTER_HOURS ?? '0.05', IMPORT_GRACE_MINUTES: env.SOAK_IMPORT_GRACE_MINUTES ?? '1',
+      // Leases as short as the work they guard with a 4 s timeout (the service refuses shorter ones).
+      DEPOSIT_LEASE_SECONDS: env.SOAK_DEPOSIT_LEASE_SECONDS ?? '60', NIGHT_LEASE_SECONDS: env.SOAK_NIGHT_LEASE_SECONDS ?? '120',
       ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('SOAK_SERVICE_')).map(([k, v]) => [k.slice('SOAK_SERVICE_'.length), v!])),
     },
   });

@@ -105,14 +105,14 @@ isOneToOne: true
                   ]
                 },"deposits": {
                   Row: {
-                    "blob_name": string,"claimed_until": string | null,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"imported_seen_at": string | null,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"upload_started_at": string | null,"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
+                    "absent_since": string | null,"blob_name": string,"claimed_until": string | null,"created_at": string,"entry_count": number,"error_code": string | null,"etag": string | null,"file_id": string,"firm_id": string,"id": string,"imported_seen_at": string | null,"line_count": number,"replaces_id": string | null,"seq": number,"size_bytes": number | null,"status": Database["public"]['Enums']["deposit_status"],"unconfirmed_at": string | null,"upload_started_at": string | null,"uploaded_at": string | null,"verified_at": string | null,"verify_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "blob_name": string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "absent_since"?: string | null,"blob_name": string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id": string,"firm_id": string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"unconfirmed_at"?: string | null,"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Update: {
-                    "blob_name"?: string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
+                    "absent_since"?: string | null,"blob_name"?: string,"claimed_until"?: string | null,"created_at"?: string,"entry_count"?: number,"error_code"?: string | null,"etag"?: string | null,"file_id"?: string,"firm_id"?: string,"id"?: string,"imported_seen_at"?: string | null,"line_count"?: number,"replaces_id"?: string | null,"seq"?: never,"size_bytes"?: number | null,"status"?: Database["public"]['Enums']["deposit_status"],"unconfirmed_at"?: string | null,"upload_started_at"?: string | null,"uploaded_at"?: string | null,"verified_at"?: string | null,"verify_at"?: string | null
                   }
                   Relationships: [
                     {
@@ -398,7 +398,7 @@ isOneToOne: false
             [_ in never]: never
           }
           Enums: {
-            "account_kind": "general"|"customer"|"supplier","attempt_kind": "send"|"resend"|"verify"|"decide"|"revalidate","attempt_outcome": "sent"|"held"|"posted"|"not_found"|"duplicate"|"replaced"|"failed_check"|"file_waiting"|"error"|"revalidated","connection_status": "connected"|"failed","deposit_status": "preparing"|"uploaded"|"replacing"|"replaced"|"imported"|"failed","entry_kind": "purchase"|"sale"|"expense_report"|"bank","entry_status": "pending"|"sent"|"posted"|"failed_check","member_role": "admin"|"member","period_status": "open"|"closed","sync_run_status": "queued"|"running"|"succeeded"|"failed","sync_trigger": "manual"|"nightly"|"connection"
+            "account_kind": "general"|"customer"|"supplier","attempt_kind": "send"|"resend"|"verify"|"decide"|"revalidate","attempt_outcome": "sent"|"held"|"posted"|"not_found"|"duplicate"|"replaced"|"failed_check"|"file_waiting"|"error"|"revalidated","connection_status": "connected"|"failed","deposit_status": "preparing"|"uploaded"|"replacing"|"replaced"|"imported"|"failed"|"unconfirmed","entry_kind": "purchase"|"sale"|"expense_report"|"bank","entry_status": "pending"|"sent"|"posted"|"failed_check","member_role": "admin"|"member","period_status": "open"|"closed","sync_run_status": "queued"|"running"|"succeeded"|"failed","sync_trigger": "manual"|"nightly"|"connection"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -514,7 +514,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_kind": ["general", "customer", "supplier"],"attempt_kind": ["send", "resend", "verify", "decide", "revalidate"],"attempt_outcome": ["sent", "held", "posted", "not_found", "duplicate", "replaced", "failed_check", "file_waiting", "error", "revalidated"],"connection_status": ["connected", "failed"],"deposit_status": ["preparing", "uploaded", "replacing", "replaced", "imported", "failed"],"entry_kind": ["purchase", "sale", "expense_report", "bank"],"entry_status": ["pending", "sent", "posted", "failed_check"],"member_role": ["admin", "member"],"period_status": ["open", "closed"],"sync_run_status": ["queued", "running", "succeeded", "failed"],"sync_trigger": ["manual", "nightly", "connection"]
+            "account_kind": ["general", "customer", "supplier"],"attempt_kind": ["send", "resend", "verify", "decide", "revalidate"],"attempt_outcome": ["sent", "held", "posted", "not_found", "duplicate", "replaced", "failed_check", "file_waiting", "error", "revalidated"],"connection_status": ["connected", "failed"],"deposit_status": ["preparing", "uploaded", "replacing", "replaced", "imported", "failed", "unconfirmed"],"entry_kind": ["purchase", "sale", "expense_report", "bank"],"entry_status": ["pending", "sent", "posted", "failed_check"],"member_role": ["admin", "member"],"period_status": ["open", "closed"],"sync_run_status": ["queued", "running", "succeeded", "failed"],"sync_trigger": ["manual", "nightly", "connection"]
           }
         }
 } as const

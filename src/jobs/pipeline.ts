@@ -1,6 +1,6 @@
-import { runNightly, runNightlyAudit, sendAllPending, sweep } from '../pipeline/nightly.ts';
+import { runNightly, runNightlyAudit, sendAllPending, sweep } from '../pipeline/scheduled.ts';
 import { sendFile } from '../pipeline/send.ts';
-import { verifyDeposit } from '../pipeline/verify.ts';
+import { verifyDeposit } from '../pipeline/check.ts';
 import { defineJob } from './registry.ts';
 
 /** "Synchronize" and the automatic sends: one file's pending entries become one deposit. */

@@ -51,13 +51,32 @@ export interface DepositBlob {
 export interface CfeClient {
   /** Exchanges the CFE key for the firm's container. Used live as the connection check. */
   resolveContainer(): Promise<ResolvedContainer>;
-  /** Creates or overwrites a blob. Metadata keys must be C#-identifier-like, values ASCII. */
+  /**
+   * Creates or overwrites a blob with ONE request at a time: the SDK never repeats the PUT, since
+   * a repeat can re-create a blob Quadra has already taken. Only answers that prove nothing was
+   * stored are tried again (see provesNothingStored); any other failure is thrown as it is and
+   * leaves the upload unconfirmed for the caller to settle.
+   */
   upload(blobName: string, bytes: Uint8Array, metadata?: Record<string, string>): Promise<{ blobName: string; etag: string }>;
   exists(blobName: string): Promise<boolean>;
   /** 'absent' = already gone, i.e. Quadra has taken it for import (or it never existed). */
   remove(blobName: string): Promise<'deleted' | 'absent'>;
   /** Deposits still waiting in the container, optionally under a prefix (e.g. `BOULANG/`). */
   list(prefix?: string): Promise<DepositBlob[]>;
+}
+
+/**
+ * An upload failure that proves the blob was not stored: the service refused the request before
+ * taking the body (429, 503 busy, a 4xx refusal such as auth or bad metadata) or the connection
+ * was refused outright. A timeout, a dropped connection, another 5xx or a lost answer prove
+ * nothing: the blob may be in the container, or already in Quadra's hands.
+ */
+export function provesNothingStored(err: unknown): boolean {
+  if (!(err instanceof CegidError)) return false;
+  if (err.code === 'ConnectionRefused') return true;
+  const status = err.status;
+  if (status === undefined) return false;
+  return status === 429 || status === 503 || (status >= 400 && status < 500 && status !== 408);
 }
 
 /** The modeled deposit name: one folder per dossier, one zip per send. */
@@ -96,7 +115,7 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     now: opts.now,
   }));
 
-  let cached: { client: ContainerClient; info: ResolvedContainer; refreshAt: number } | undefined;
+  let cached: { client: ContainerClient; uploads: ContainerClient; info: ResolvedContainer; refreshAt: number } | undefined;
 
   async function fetchContainer(): Promise<NonNullable<typeof cached>> {
     const url = base + paths.container.replaceAll('{sic}', encodeURIComponent(opts.sicCode));
@@ -119,12 +138,15 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
         maxRetryDelayInMs: Math.max(retryBaseMs, opts.retryMaxMs ?? 10_000),
       },
     });
+    // Uploads: one try per call, never repeated by the SDK (its retry re-created blobs Quadra had
+    // already imported); upload() repeats only what provesNothingStored allows.
+    const uploads = new ContainerClient(sasUrl, new AnonymousCredential(), { retryOptions: { maxTries: 1, tryTimeoutInMs: timeoutMs } });
     const t = now();
     // Re-resolve well before the SAS expires (5 min, or half its life if shorter); unknown expiry -> 50 min.
     const life = expiresOn && !Number.isNaN(expiresOn.getTime()) ? expiresOn.getTime() - t : 3_600_000;
     const info: ResolvedContainer = { containerName, endpoint };
     if (expiresOn && !Number.isNaN(expiresOn.getTime())) info.expiresOn = expiresOn;
-    return { client, info, refreshAt: t + life - Math.min(300_000, life / 2) };
+    return { client, uploads, info, refreshAt: t + life - Math.min(300_000, life / 2) };
   }
 
   async function container(): Promise<NonNullable<typeof cached>> {
@@ -136,15 +158,15 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
    * Runs a blob operation; an auth failure (SAS expired or revoked) re-resolves the container
    * once, like a 401 refreshes a token. Azure errors become CegidError without the SAS URL.
    */
-  async function withContainer<T>(what: string, op: (c: ContainerClient) => Promise<T>): Promise<T> {
+  async function withContainer<T>(what: string, op: (c: ContainerClient) => Promise<T>, which: 'client' | 'uploads' = 'client'): Promise<T> {
     const first = await container();
     try {
-      return await op(first.client);
+      return await op(first[which]);
     } catch (e) {
       if (isAuthFailure(e)) {
         cached = undefined;
         try {
-          return await op((await container()).client);
+          return await op((await container())[which]);
         } catch (e2) {
           throw blobError(what, e2);
         }
@@ -159,6 +181,9 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     const name = e instanceof Error ? e.name : '';
     if (name === 'AbortError' || name === 'TimeoutError') {
       return new CegidError({ service: 'cfe', code: 'Timeout', message: `CFE ${what} timed out`, secrets });
+    }
+    if (e instanceof RestError && e.statusCode === undefined && /ECONNREFUSED/.test(`${e.code ?? ''} ${e.message}`)) {
+      return new CegidError({ service: 'cfe', code: 'ConnectionRefused', message: `CFE ${what} failed: connection refused`, retryable: true, secrets });
     }
     if (e instanceof RestError) {
       const status = e.statusCode;
@@ -188,14 +213,25 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
       return cached.info;
     },
 
-    upload(blobName, bytes, metadata) {
-      return withContainer(`upload of ${blobName}`, async (c) => {
-        const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
-          blobHTTPHeaders: { blobContentType: 'application/zip' },
-          ...(metadata ? { metadata } : {}),
-        });
-        return { blobName, etag: res.etag ?? '' };
-      });
+    async upload(blobName, bytes, metadata) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await withContainer(`upload of ${blobName}`, async (c) => {
+            // One Put Blob (the deposit is far below the single-shot size), cut off at the timeout.
+            const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
+              blobHTTPHeaders: { blobContentType: 'application/zip' },
+              abortSignal: AbortSignal.timeout(timeoutMs),
+              ...(metadata ? { metadata } : {}),
+            });
+            return { blobName, etag: res.etag ?? '' };
+          }, 'uploads');
+        } catch (e) {
+          const err = e instanceof CegidError ? e : blobError(`upload of ${blobName}`, e);
+          const again = provesNothingStored(err) && err.retryable && attempt < maxAttempts;
+          if (!again) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(retryBaseMs * 2 ** (attempt - 1), opts.retryMaxMs ?? 10_000)));
+        }
+      }
     },
 
     exists(blobName) {

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
 import { entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
+import * as attemptsRepo from '../db/repos/attempts.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
@@ -162,9 +163,7 @@ export function entryRoutes(s: Services) {
                     previous_refs = previous_refs || quadra_ref,
                     quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
               where id = $1`, [entryId, JSON.stringify(warnings), now]);
-          await tx.query(
-            `insert into public.attempts (firm_id, entry_id, kind, outcome, at, detail) select firm_id, id, 'revalidate', 'revalidated', $2, 'Corrected and validated again by the user' from public.entries where id = $1`,
-            [entryId, now]);
+          await attemptsRepo.revalidated(tx, entryId, now);
           return detail(tx, (await getEntry(tx, entryId))!);
         });
         return c.json(out, 200);

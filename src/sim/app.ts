@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { publicLine, SimError, type SimService, type SimState, type SimFirm } from './state.ts';
-import type { SimControl } from './control.ts';
+import { UPLOAD_ACTIONS, type SimControl } from './control.ts';
 
 export interface SimAppOptions {
   state: SimState;
@@ -125,8 +125,9 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
     const to = isoDate.parse(c.req.query('to'));
     const journal = c.req.query('journal');
     const now = Date.now();
+    const businessNow = state.now().getTime();
     const items = d.lines
-      .filter((l) => l.visibleFrom <= now && l.date >= from && l.date <= to && (!journal || l.journalCode === journal))
+      .filter((l) => l.visibleFrom <= now && l.visibleAt <= businessNow && l.date >= from && l.date <= to && (!journal || l.journalCode === journal))
       .sort((a, b) => a.date.localeCompare(b.date) || a.lineId.localeCompare(b.lineId))
       .map(publicLine);
     return paged(c, items, state.pageSize.entries);
@@ -160,7 +161,7 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   });
   ctl.post('/settings', async (c) => {
     const s = z
-      .object({ tokenTtlSec: z.number().positive().optional(), pageSize: z.number().int().positive().optional(), entriesPageSize: z.number().int().positive().optional(), importDelayMs: z.number().nonnegative().optional() })
+      .object({ tokenTtlSec: z.number().positive().optional(), pageSize: z.number().int().positive().optional(), entriesPageSize: z.number().int().positive().optional(), importDelayMs: z.number().nonnegative().optional(), importDelayMinutes: z.number().nonnegative().optional() })
       .parse(await c.req.json());
     control.configure(s);
     return c.json({ ok: true });
@@ -194,6 +195,18 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   ctl.get('/dossiers/:sic/:code/rejected', (c) => c.json(control.rejected(c.req.param('sic'), c.req.param('code'))));
   ctl.get('/dossiers/:sic/:code/imports', (c) => c.json(control.imports(c.req.param('sic'), c.req.param('code'))));
   ctl.get('/dossiers/:sic/:code/accounts', (c) => c.json(control.accounts(c.req.param('sic'), c.req.param('code'))));
+  ctl.get('/dossiers/:sic/:code/import-counts', (c) => c.json(control.importCounts(c.req.param('sic'), c.req.param('code'))));
+  ctl.post('/uploads', async (c) => {
+    const b = z.object({ actions: z.array(z.enum(UPLOAD_ACTIONS)) }).parse(await c.req.json());
+    control.queueUploads(...b.actions);
+    return c.json({ ok: true });
+  });
+  ctl.post('/uploads/release', async (c) => {
+    const b = z.object({ drop: z.boolean().optional() }).parse(await c.req.json().catch(() => ({})));
+    await control.releaseUploads(b);
+    return c.json({ ok: true });
+  });
+  ctl.get('/uploads', (c) => c.json({ held: control.heldUploads() }));
   ctl.get('/requests', (c) => c.json(control.requests()));
   app.route('/_control', ctl);
 

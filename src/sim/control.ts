@@ -3,6 +3,7 @@
  * are exposed over HTTP under /_control by app.ts).
  */
 import type { Account, Journal, Period, QuadraEntryLine } from '../quadra/types.ts';
+import type { BlobProxy, UploadAction } from './blob-proxy.ts';
 import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
 import { publicLine, type ImportReport, type RejectedLine, type RequestLogEntry, type SimFaults, type SimService, type SimState } from './state.ts';
 
@@ -19,7 +20,11 @@ export interface SimSettings {
   pageSize?: number;
   entriesPageSize?: number;
   importDelayMs?: number;
+  /** Business minutes an import takes before its lines show through CPA. */
+  importDelayMinutes?: number;
 }
+
+export const UPLOAD_ACTIONS = ['refuse503', 'refuse429', 'fail500AfterLanding', 'dropAnswer', 'dropAnswerAndOpen', 'hold', 'holdAnswer'] as const satisfies readonly UploadAction[];
 
 export interface SimFirmSummary {
   sic: string;
@@ -60,12 +65,24 @@ export interface SimControl {
   imports(sic: string, code: string): ImportReport[];
   /** CPA/CFE requests seen (method, path+query, status, duration): no headers or bodies. */
   requests(filter?: { service?: SimService; pathContains?: string }): RequestLogEntry[];
+  /** Imports per reference (position 149) in a dossier: exactly once is 1. */
+  importCounts(sic: string, code: string): Record<string, number>;
+  /** What happens to the next uploads (Put Blob), in order (see blob-proxy.ts). */
+  queueUploads(...actions: UploadAction[]): void;
+  /** Held uploads or answers go on (or lose their answer with `drop`). */
+  releaseUploads(opts?: { drop?: boolean }): Promise<void>;
+  heldUploads(): number;
   clearRequests(): void;
   firms(): SimFirmSummary[];
 }
 
-export function createSimControl(state: SimState): SimControl {
+export function createSimControl(state: SimState, blobs?: BlobProxy): SimControl {
+  const proxy = () => { if (!blobs) throw new Error('this simulator has no blob proxy'); return blobs; };
   return {
+    importCounts: (sic, code) => Object.fromEntries(state.dossier(sic, code).importCounts),
+    queueUploads: (...a) => proxy().queue(...a),
+    releaseUploads: (o) => proxy().release(o),
+    heldUploads: () => proxy().held(),
     reset: () => state.reset(),
     setFaults: (f) => state.setFaults(f),
     clearFaults: () => {
@@ -78,6 +95,7 @@ export function createSimControl(state: SimState): SimControl {
       if (s.pageSize !== undefined) state.pageSize.default = s.pageSize;
       if (s.entriesPageSize !== undefined) state.pageSize.entries = s.entriesPageSize;
       if (s.importDelayMs !== undefined) state.importDelayMs = s.importDelayMs;
+      if (s.importDelayMinutes !== undefined) state.importDelayMinutes = s.importDelayMinutes;
     },
     addFirm: (spec) => state.addFirm(spec),
     addDossier: (sic, spec) => state.addDossier(sic, spec),

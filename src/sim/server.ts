@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { startAzurite, type AzuriteHandle } from './azurite.ts';
 import { createSimApp } from './app.ts';
+import { startBlobProxy, type BlobProxy } from './blob-proxy.ts';
 import { createSimControl, type SimControl } from './control.ts';
 import { defaultFixture, type SimFixture } from './fixture.ts';
 import { SimState } from './state.ts';
@@ -35,6 +36,8 @@ export interface RunningSimulator {
   cfeBaseUrl: string;
   azurite: AzuriteHandle;
   control: SimControl;
+  /** The blob endpoint the SAS URLs point to (faults on uploads). */
+  blobs: BlobProxy;
   stop(): Promise<void>;
 }
 
@@ -49,8 +52,20 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       containerPrefix: opts.containerPrefix ?? '',
       tokenTtlSec: opts.tokenTtlSec ?? 36_000,
     });
+    // Uploads go through a proxy that can lose their answers; "open on landing" opens the dossier
+    // the blob was put under (`{container}/{dossier}/{deposit}.zip`).
+    const blobs = await startBlobProxy({
+      target: azurite.blobEndpoint,
+      onLanded: async (path) => {
+        const [, , container, dossier] = path.split('/');
+        const firm = [...state.firms.values()].find((f) => f.container === container);
+        if (firm && dossier) await state.openDossier(firm.sic, dossier);
+      },
+    });
+    state.blobEndpoint = blobs.url;
+    state.onReset = async () => { blobs.clear(); await blobs.release({ drop: true }); };
     await state.reset();
-    const control = createSimControl(state);
+    const control = createSimControl(state, blobs);
     const app = createSimApp({ state, control, log: opts.log ?? false });
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -66,7 +81,9 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       cfeBaseUrl: `${url}/cfe`,
       azurite,
       control,
+      blobs,
       async stop() {
+        await blobs.stop();
         // Requests parked by a latency fault would otherwise hold close() open.
         const s = server as unknown as { closeAllConnections?: () => void };
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

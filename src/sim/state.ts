@@ -69,6 +69,8 @@ export interface ImportReport {
 export interface StoredLine extends QuadraEntryLine {
   /** Real-clock ms from which the CPA API shows the line (importDelayMs). */
   visibleFrom: number;
+  /** Business-clock ms from which the CPA API shows the line (importDelayMinutes: an import that takes time). */
+  visibleAt: number;
   blobName: string | null;
 }
 
@@ -82,6 +84,8 @@ export interface SimDossier {
   rejected: RejectedLine[];
   imports: ImportReport[];
   documents: Map<string, number>;
+  /** How many times Quadra imported each reference (position 149): 2 is money in the ledger twice. */
+  importCounts: Map<string, number>;
 }
 
 export interface SimFirm {
@@ -121,6 +125,12 @@ export class SimState {
   firms = new Map<string, SimFirm>();
   faults: Omit<SimFaults, 'expireTokens'> = {};
   importDelayMs: number;
+  /** Business time an import takes before its lines show (0: at once). */
+  importDelayMinutes = 0;
+  /** Where the SAS URLs point (the blob proxy); Azurite itself when unset. */
+  blobEndpoint: string | null = null;
+  /** Called by reset(): the blob proxy's queued faults and held requests go too. */
+  onReset: (() => Promise<void>) | null = null;
   tokenTtlSec: number;
   pageSize = { default: 500, entries: 200 };
   requests: RequestLogEntry[] = [];
@@ -163,6 +173,8 @@ export class SimState {
     this.pageSize = { default: 500, entries: 200 };
     this.tokenTtlSec = this.opts.tokenTtlSec;
     this.importDelayMs = this.opts.importDelayMs;
+    this.importDelayMinutes = 0;
+    await this.onReset?.();
     // Empty the containers of the firms we are about to drop, then rebuild from the fixture.
     await Promise.all([...this.firms.values()].map((f) => (f.container ? this.emptyContainer(f.container) : undefined)));
     this.firms.clear();
@@ -200,6 +212,7 @@ export class SimState {
       rejected: [],
       imports: [],
       documents: new Map(),
+      importCounts: new Map(),
     };
     for (const a of spec.accounts) d.accounts.set(a.number, toAccount(a));
     for (const e of spec.entries ?? []) {
@@ -216,6 +229,7 @@ export class SimState {
         attachment: '',
         importedAt: new Date(`${e.date}T18:00:00.000Z`).toISOString(),
         visibleFrom: 0,
+        visibleAt: 0,
         blobName: null,
       });
     }
@@ -330,7 +344,7 @@ export class SimState {
       { containerName: firm.container, permissions: ContainerSASPermissions.parse('racwdl'), startsOn, expiresOn },
       this.credential,
     ).toString();
-    return `${this.opts.azurite.blobEndpoint}/${firm.container}?${sas}`;
+    return `${this.blobEndpoint ?? this.opts.azurite.blobEndpoint}/${firm.container}?${sas}`;
   }
 
   containerClient(sic: string): ContainerClient | null {
@@ -468,6 +482,9 @@ export class SimState {
       }
 
       const visibleFrom = Date.now() + this.importDelayMs;
+      const visibleAt = this.now().getTime() + this.importDelayMinutes * 60_000;
+      const ref = lines[0]!.reference.trim() || lines[0]!.pieceNumber8.trim();
+      d.importCounts.set(ref, (d.importCounts.get(ref) ?? 0) + 1);
       for (const l of lines) {
         const account = l.account.trim();
         if (!d.accounts.has(account)) {
@@ -488,6 +505,7 @@ export class SimState {
           attachment: l.attachment.trim(),
           importedAt: at,
           visibleFrom,
+          visibleAt,
           blobName,
         });
         report.imported += 1;
@@ -532,6 +550,6 @@ function toAccount(a: SimAccountSpec): Account {
 
 /** Public shape of a stored line (without simulator bookkeeping). */
 export function publicLine(l: StoredLine): QuadraEntryLine {
-  const { visibleFrom: _v, blobName: _b, ...rest } = l;
+  const { visibleFrom: _v, visibleAt: _a, blobName: _b, ...rest } = l;
   return rest;
 }

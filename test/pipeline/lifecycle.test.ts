@@ -65,6 +65,8 @@ describe(`entry lifecycle (${engine})`, () => {
     e = await entry(w, p!.id!);
     expect(e.status).toBe('posted');
     expect(outcomes(e)).toEqual(['send:sent', 'verify:not_found', 'verify:not_found', 'resend:replaced', 'resend:sent', 'verify:posted']);
+    // The withdrawal carries its night, like the night's verification and re-send beside it.
+    expect(e.attempts.filter((a: { kind: string }) => a.kind === 'resend').map((a: { night: number | null }) => a.night)).toEqual([1, 1]);
     expect(w.sim.control.entries(SIC, 'GARAGE').filter((l) => l.reference === e.quadraReference)).toHaveLength(3); // its 3 lines, once
   });
 

@@ -3,7 +3,7 @@
 // entries whose deposit left the container.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextNight } from '../../src/domain/entries/lifecycle.ts';
-import { runNightForFile } from '../../src/pipeline/verify.ts';
+import { runNightForFile } from '../../src/pipeline/night.ts';
 import { uploadDeposit } from '../../src/pipeline/send.ts';
 import { asService } from '../../src/db/scoped.ts';
 import { CegidError } from '../../src/quadra/errors.ts';

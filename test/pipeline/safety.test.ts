@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/scoped.ts';
 import { sendFile } from '../../src/pipeline/send.ts';
 import { cegidClients } from '../../src/quadra/gateway.ts';
-import { verifyDeposit } from '../../src/pipeline/verify.ts';
+import { verifyDeposit } from '../../src/pipeline/check.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
 import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
@@ -98,7 +98,7 @@ describe(`never lost, never twice (${engine})`, () => {
     expect(got.attempts).toEqual([expect.objectContaining({ kind: 'send', outcome: 'sent', errorCode: null })]);
   });
 
-  it('a crash after the upload started, blob not in the container: not sent again; verification decides', async () => {
+  it('a crash after the upload started, blob not in the container: unconfirmed, not sent again until Quadra settles it', async () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     await send(w, 'PHARMA');
     const dep = (await depositsOf(w, 'PHARMA')).at(-1)!;
@@ -106,7 +106,7 @@ describe(`never lost, never twice (${engine})`, () => {
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
     await cfeClient(w).remove(dep.blob_name); // taken by Quadra meanwhile, or never landed: nobody can tell
     await runSweep(w);
-    expect((await depositsOf(w, 'PHARMA')).at(-1)).toMatchObject({ id: dep.id, status: 'uploaded' });
+    expect((await depositsOf(w, 'PHARMA')).at(-1)).toMatchObject({ id: dep.id, status: 'unconfirmed' });
     expect(await w.sim.control.listBlobs(SIC, 'PHARMA/')).toHaveLength(1); // only the previous test's
     const got = await entry(w, e!.id!);
     expect(got.status).toBe('sent');

@@ -2,6 +2,7 @@
 // round trip per line) and keyset-paginated reads. Runs inside asUser or asService transactions.
 import type { EntryInput, FileReference, Issue } from '../../domain/entries/validate.ts';
 import type { Queryable } from '../database.ts';
+import { timeline } from './attempts.ts';
 
 export type EntryStatus = 'pending' | 'sent' | 'posted' | 'failed_check';
 
@@ -22,6 +23,19 @@ export async function getFile(tx: Queryable, fileId: string): Promise<FileRow | 
     [fileId],
   );
   return r.rows[0];
+}
+
+/** A file's night lease, in database time, with an owner: it guards real concurrent runs. */
+export async function takeNightLease(tx: Queryable, fileId: string, owner: string, seconds: number): Promise<boolean> {
+  const r = await tx.query(
+    `update public.client_files set night_lease_until = now() + make_interval(secs => $3), night_lease_owner = $2
+      where id = $1 and (night_lease_until is null or night_lease_until < now())`, [fileId, owner, seconds]);
+  return r.affectedRows === 1;
+}
+
+/** A run releases only its own lease. */
+export async function releaseNightLease(tx: Queryable, fileId: string, owner: string): Promise<void> {
+  await tx.query('update public.client_files set night_lease_until = null, night_lease_owner = null where id = $1 and night_lease_owner = $2', [fileId, owner]);
 }
 
 /** The file's Quadra reference data as the pre-flight rules need it. */
@@ -149,7 +163,6 @@ export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySum
 }
 
 export interface LineRow { line_no: number; account: string; label: string | null; debit_cents: number; credit_cents: number }
-export interface AttemptRow { id: number; at: Date; kind: string; outcome: string; night: number | null; error_code: string | null; detail: string | null; deposit_id: string | null }
 export interface EntryDocumentRow { id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }
 
 export async function getEntryDetail(tx: Queryable, entryId: string) {
@@ -157,8 +170,7 @@ export async function getEntryDetail(tx: Queryable, entryId: string) {
   const documents = await tx.query<EntryDocumentRow>(
     `select d.id, d.file_name, d.content_type, d.size_bytes, d.attachment_name from public.entry_documents ed
        join public.documents d on d.id = ed.document_id where ed.entry_id = $1 order by d.attachment_name`, [entryId]);
-  const attempts = await tx.query<AttemptRow>('select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id', [entryId]);
-  return { lines: lines.rows, documents: documents.rows, attempts: attempts.rows };
+  return { lines: lines.rows, documents: documents.rows, attempts: await timeline(tx, entryId) };
 }
 
 export async function entryInput(tx: Queryable, entry: EntrySummary): Promise<EntryInput> {

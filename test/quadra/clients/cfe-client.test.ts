@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depositBlobName } from '../../../src/quadra/cfe-client.ts';
+import { depositBlobName, provesNothingStored } from '../../../src/quadra/cfe-client.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM } from '../../../src/sim/index.ts';
 import { useSimulator } from '../../support/simulator.ts';
 import { cegidFailure } from './helpers.ts';
@@ -109,5 +109,30 @@ describe('CFE client: deposits', () => {
   it('refuses blob names that would escape the dossier folder', () => {
     expect(() => depositBlobName('A/B', 'x')).toThrow();
     expect(() => depositBlobName('BOULANG', '../x')).toThrow();
+  });
+});
+
+describe('CFE client: one PUT per upload', () => {
+  it('a 503 or 429 before the body was taken is retried; the blob lands once', async () => {
+    sim.control.queueUploads('refuse503', 'refuse429');
+    const before = sim.running.blobs.landed().length;
+    await sim.cfe().upload('BOULANG/busy.zip', bytes('zip'));
+    expect(sim.running.blobs.landed().slice(before)).toHaveLength(1);
+  });
+
+  for (const fault of ['dropAnswer', 'fail500AfterLanding'] as const) {
+    it(`${fault}: not repeated, and the error does not claim nothing was stored`, async () => {
+      sim.control.queueUploads(fault);
+      const before = sim.running.blobs.landed().length;
+      const err = await cegidFailure(sim.cfe().upload(`BOULANG/${fault}.zip`, bytes('zip')));
+      expect(provesNothingStored(err)).toBe(false);
+      expect(sim.running.blobs.landed().slice(before)).toHaveLength(1); // the SDK did not PUT it again
+      expect((await sim.control.listBlobs(SIC, 'BOULANG/')).map((b) => b.name)).toContain(`BOULANG/${fault}.zip`);
+    });
+  }
+
+  it('a refusal proves nothing was stored', async () => {
+    const err = await cegidFailure(sim.cfe().upload('BOULANG/m2.zip', bytes('x'), { 'bad-key': 'v' }));
+    expect(provesNothingStored(err)).toBe(true);
   });
 });

@@ -1,10 +1,15 @@
-// The scheduled runs, each a loop over the files it concerns, calling the same functions the
-// routes and per-file jobs call. Time comes in as `now`: tests and the demo move it forward.
+// The scheduled runs (automatic send, night, audit, sweep), each a loop over the files or deposits
+// it concerns, calling the same functions the routes and per-file jobs call. Time comes in as
+// `now`: tests and the demo move it forward.
+import * as deposits from '../db/repos/deposits.ts';
 import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
+import { auditPosted, filesRecentlyPosted } from './audit.ts';
+import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit, verifyDeposit } from './check.ts';
+import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
-import { auditPosted, earlyCheckDeposit, filesDueTonight, filesRecentlyPosted, runNightForFile, verifyDeposit, type NightReport } from './verify.ts';
+import { settleUnconfirmed } from './unconfirmed.ts';
 
 // Files are independent: a few at a time overlap one file's Cegid round trips with another's SQL.
 const FILE_CONCURRENCY = 4;
@@ -47,33 +52,30 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
 }
 
 /**
- * Every 15 minutes: night attempts put off by an import's grace period, verifications whose job
- * was lost, early checks of deposits Quadra has taken, and deposits left `preparing` by a crash
- * (older than a few minutes, so an upload in flight is not mistaken for a crashed one).
+ * Every 15 minutes: deposits left `preparing` by a crash (their lease ran out) and unconfirmed
+ * uploads are settled first; then night attempts put off by an import's grace period, checks whose
+ * job was lost, and early checks of deposits Quadra has taken.
  */
-export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; postedEarly: number }> {
-  const { due, stuck, waiting } = await asService(s.db, async (tx) => ({
-    waiting: (await tx.query<{ id: string }>(
-      `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at > $1
-          and uploaded_at < $2`, [now, new Date(now.getTime() - 10 * 60_000)])).rows,
-    due: (await tx.query<{ id: string }>(
-      `select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1`, [now])).rows,
-    // Database time: a lease that ran out, whatever the injected clock says.
-    stuck: (await tx.query<{ id: string }>(
-      `select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now())`)).rows,
-  }));
+export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
+  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
+  const quiet = (what: string) => (err: unknown) => {
+    s.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, `${what} failed; the next sweep tries again`);
+  };
+  for (const id of found.stuck) await recoverDeposit(s, id, now).catch(quiet('recovery of a crashed deposit'));
+  let settled = 0;
+  await mapLimit(found.unconfirmed, FILE_CONCURRENCY, async (id) => {
+    try { if (['landed', 'imported', 'redeposited'].includes(await settleUnconfirmed(s, id, now))) settled++; } catch (err) { quiet('settling an unconfirmed upload')(err); }
+  });
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);
   let verified = 0;
-  await mapLimit(due, FILE_CONCURRENCY, async (d) => {
-    try { if (await verifyDeposit(s, d.id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
+  const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
+  await mapLimit(due.due, FILE_CONCURRENCY, async (id) => {
+    try { if (await verifyDeposit(s, id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
   });
   let early = 0;
-  await mapLimit(waiting, FILE_CONCURRENCY, async (d) => {
-    try { early += await earlyCheckDeposit(s, d.id, now); } catch { /* a cheap extra; the 12-hour check stands */ }
+  await mapLimit(found.waiting, FILE_CONCURRENCY, async (id) => {
+    try { early += await earlyCheckDeposit(s, id, now); } catch { /* a cheap extra; the 12-hour check stands */ }
   });
-  for (const d of stuck) {
-    try { await recoverDeposit(s, d.id, now); } catch { /* next sweep retries */ }
-  }
-  return { verified, recovered: stuck.length, postedEarly: early };
+  return { verified, recovered: found.stuck.length, settled, postedEarly: early };
 }

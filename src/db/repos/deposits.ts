@@ -1,0 +1,233 @@
+// The deposit state machine, in one place. Each transition is ONE guarded statement: it moves a
+// deposit only from the states the diagram allows (docs/state-machine.md) and refuses otherwise
+// (DepositTransitionRefused, naming the transition and the state found). Where a transition moves
+// the deposit's entries with it (claim, uploaded, unconfirmed, released), they move in the same
+// statement. Set-based transitions (imported) return what moved. No rule lives here: callers pass
+// times, messages and leases; the pipeline decides which transition to fire.
+import type { Queryable } from '../database.ts';
+import type { Database as Schema } from '../types.gen.ts';
+
+export type DepositStatus = Schema['public']['Enums']['deposit_status'];
+type DepositTable = Schema['public']['Tables']['deposits']['Row'];
+
+/** A deposit as the pipeline reads it (timestamps as the drivers return them). */
+export interface DepositRow extends Pick<DepositTable, 'id' | 'firm_id' | 'file_id' | 'seq' | 'status' | 'blob_name' | 'replaces_id'> {
+  upload_started_at: Date | null; unconfirmed_at: Date | null; absent_since: Date | null; imported_seen_at: Date | null;
+  verify_at: Date | null; verified_at: Date | null;
+}
+const COLUMNS = 'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at, unconfirmed_at, absent_since, imported_seen_at, verify_at, verified_at';
+
+export type Transition = 'uploadStarted' | 'uploaded' | 'unconfirmed' | 'released' | 'withdrawing' | 'replaced' | 'verified' | 'seenAbsent' | 'takeOver';
+
+/** The transitions and the states each may leave (the diagram, as data: the test walks it). */
+export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
+  uploadStarted: ['preparing'],
+  uploaded: ['preparing', 'unconfirmed'],
+  unconfirmed: ['preparing'],
+  released: ['preparing'],
+  withdrawing: ['uploaded'],
+  replaced: ['replacing', 'unconfirmed'],
+  verified: ['uploaded', 'imported'],
+  seenAbsent: ['unconfirmed'],
+  takeOver: ['preparing'],
+};
+/** `imported` is set-based: these states may become `imported`; others are left as they are. */
+export const IMPORTABLE: readonly DepositStatus[] = ['uploaded', 'replacing', 'unconfirmed'];
+
+export class DepositTransitionRefused extends Error {
+  override readonly name = 'DepositTransitionRefused';
+  constructor(readonly transition: Transition, readonly depositId: string, readonly found: DepositStatus | 'missing' | 'condition') {
+    super(`deposit ${depositId}: ${transition} refused from ${found}`);
+  }
+}
+
+export const isRefusal = (e: unknown): e is DepositTransitionRefused => e instanceof DepositTransitionRefused;
+
+/** Runs a transition; a refusal (another run got there first) becomes `false`. */
+export async function tryTransition<T>(p: Promise<T>): Promise<T | false> {
+  try { return await p; } catch (e) { if (isRefusal(e)) return false; throw e; }
+}
+
+async function guarded<T>(tx: Queryable, t: Transition, id: string, sql: string, params: unknown[]): Promise<T> {
+  const r = await tx.query<T>(sql, params);
+  if (r.rows[0] !== undefined) return r.rows[0];
+  if (r.affectedRows > 0) return undefined as T;
+  const now = (await tx.query<{ status: DepositStatus }>('select status from public.deposits where id = $1', [id])).rows[0];
+  throw new DepositTransitionRefused(t, id, now ? (ALLOWED[t].includes(now.status) ? 'condition' : now.status) : 'missing');
+}
+
+// --- transitions ---------------------------------------------------------------------------------
+
+export interface ClaimInput {
+  id: string; firmId: string; fileId: string; blobName: string; now: Date; leaseSeconds: number;
+  /** The entries to claim: a SQL condition on `e` (the file's sendable ones), or these ids. */
+  entries: { where: string } | { ids: string[] };
+  replacesId?: string | null;
+}
+
+/**
+ * claim: a new `preparing` deposit owning the entries, under a lease in database time. Creates
+ * nothing when no entry is left to claim (returns undefined). One statement.
+ */
+export async function claim(tx: Queryable, c: ClaimInput): Promise<{ id: string; seq: number; entries: number } | undefined> {
+  const pick = 'ids' in c.entries ? 'e.id = any($8::uuid[])' : `e.file_id = $3 and ${c.entries.where}`;
+  const r = await tx.query<{ id: string; seq: number; entries: number }>(
+    `with picked as (select e.id from public.entries e where ${pick} for update),
+          d as (insert into public.deposits (id, firm_id, file_id, blob_name, status, replaces_id, created_at, claimed_until)
+                select $1, $2, $3, $4, 'preparing', $5, $6, now() + make_interval(secs => $7) where exists (select 1 from picked)
+                returning id, seq),
+          e as (update public.entries x set deposit_id = d.id, batch_deposit_id = coalesce(x.batch_deposit_id, d.id), status_message = null, updated_at = $6
+                  from d where x.id in (select id from picked) returning x.id)
+     select d.id, d.seq, (select count(*)::int from e) as entries from d`,
+    [c.id, c.firmId, c.fileId, c.blobName, c.replacesId ?? null, c.now, c.leaseSeconds, ...('ids' in c.entries ? [c.entries.ids] : [])]);
+  return r.rows[0];
+}
+
+/** uploadStarted: committed just before the PUT; from here the upload may have landed. */
+export function uploadStarted(tx: Queryable, id: string, p: { now: Date; sizeBytes: number; leaseSeconds: number }): Promise<void> {
+  return guarded(tx, 'uploadStarted', id,
+    `update public.deposits set upload_started_at = $2, size_bytes = $3, claimed_until = now() + make_interval(secs => $4)
+      where id = $1 and status = 'preparing' and upload_started_at is null`, [id, p.now, p.sizeBytes, p.leaseSeconds]);
+}
+
+/**
+ * uploaded: the blob reached the container (its answer, or seen there). The deposit gets its own
+ * check (`verifyAt`); its entries become `sent` with the message given.
+ */
+export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resendMessage: boolean }): Promise<void> {
+  return guarded(tx, 'uploaded', id,
+    `with d as (update public.deposits set status = 'uploaded', uploaded_at = coalesce(uploaded_at, $2), etag = coalesce($3, etag),
+                       size_bytes = coalesce($4, size_bytes), claimed_until = null, verify_at = coalesce(verify_at, $5),
+                       entry_count = (select count(*) from public.entries where deposit_id = $1),
+                       line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
+                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7')}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resendMessage]);
+}
+
+/**
+ * unconfirmed: the upload started but nothing says whether it landed (answer lost, interrupted).
+ * Its entries are `sent` (they may be in Quadra's hands); `absentSeen` records that the container
+ * was looked at and the blob was not there.
+ */
+export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resendMessage: boolean }): Promise<void> {
+  return guarded(tx, 'unconfirmed', id,
+    `with d as (update public.deposits set status = 'unconfirmed', unconfirmed_at = $2, absent_since = case when $6::boolean then $2::timestamptz end,
+                       claimed_until = null, verify_at = coalesce(verify_at, $3),
+                       entry_count = (select count(*) from public.entries where deposit_id = $1),
+                       line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
+                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5')}`, [id, p.now, p.verifyAt, p.message, p.resendMessage, p.absentSeen]);
+}
+
+// Entries of the deposit `d` become `sent`. A first send says "open the file"; a night's re-send
+// says which night it is.
+function sentEntries(now: string, message: string, resend: string): string {
+  return `,
+     e as (update public.entries set status = 'sent', sent_at = ${now}, updated_at = ${now},
+            status_message = case when not ${resend}::boolean or nights_tried = 0 then ${message}
+              when nights_tried >= 3 then 'Sent again, to wait in the exchange container until the file is opened in Quadra.'
+              else 'Sent again on night ' || nights_tried || ' of 3. Open the file in Quadra to trigger the retrieval of entries.' end,
+            next_attempt_at = case when ${resend}::boolean then next_attempt_at else null end
+      where deposit_id in (select id from d) returning id)
+     select id from d`;
+}
+
+/**
+ * released: nothing of the deposit can have reached the container (not built, refused, or an
+ * answer that proves nothing was stored). It ends `failed`; its entries go back to `pending`.
+ */
+export function released(tx: Queryable, id: string, p: { now: Date; errorCode: string; message: string }): Promise<void> {
+  return guarded(tx, 'released', id,
+    `with d as (update public.deposits set status = 'failed', error_code = $2, claimed_until = null
+                 where id = $1 and status = 'preparing' returning id),
+          e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $4,
+                       batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
+                 where deposit_id in (select id from d) returning id)
+     select id from d`, [id, p.errorCode, p.message, p.now]);
+}
+
+/** withdrawing: a night is about to remove the blob so it can be re-sent (`replacing`). */
+export function withdrawing(tx: Queryable, id: string): Promise<void> {
+  return guarded(tx, 'withdrawing', id, `update public.deposits set status = 'replacing' where id = $1 and status = 'uploaded' returning id`, [id]);
+}
+
+/** replaced: withdrawn from the container, or an unconfirmed upload Quadra shows never arrived. */
+export function replaced(tx: Queryable, id: string): Promise<void> {
+  return guarded(tx, 'replaced', id, `update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status in ('replacing', 'unconfirmed') returning id`, [id]);
+}
+
+/** imported: Quadra took these deposits (blob gone, or one of their entries found). The one place. */
+export async function imported(tx: Queryable, ids: string[], now: Date): Promise<string[]> {
+  if (!ids.length) return [];
+  return (await tx.query<{ id: string }>(
+    `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
+      where id = any($1::uuid[]) and status in ('uploaded', 'replacing', 'unconfirmed') returning id`, [ids, now])).rows.map((r) => r.id);
+}
+
+/** verified: the deposit's own check ran (once). */
+export function verified(tx: Queryable, id: string, now: Date): Promise<void> {
+  return guarded(tx, 'verified', id,
+    `update public.deposits set verified_at = $2 where id = $1 and status in ('uploaded', 'imported') and verified_at is null returning id`, [id, now]);
+}
+
+/** seenAbsent: an unconfirmed deposit's blob is not in the container; the grace period runs from the first time. */
+export function seenAbsent(tx: Queryable, id: string, now: Date): Promise<DepositRow> {
+  return guarded(tx, 'seenAbsent', id,
+    `update public.deposits set absent_since = coalesce(absent_since, $2) where id = $1 and status = 'unconfirmed' returning ${COLUMNS}`, [id, now]);
+}
+
+/** takeOver: a `preparing` deposit whose lease ran out (its run crashed) gets a new holder. */
+export function takeOver(tx: Queryable, id: string, leaseSeconds: number): Promise<DepositRow> {
+  return guarded(tx, 'takeOver', id,
+    `update public.deposits set claimed_until = now() + make_interval(secs => $2)
+      where id = $1 and status = 'preparing' and (claimed_until is null or claimed_until < now()) returning ${COLUMNS}`, [id, leaseSeconds]);
+}
+
+// --- reads ---------------------------------------------------------------------------------------
+
+export async function get(tx: Queryable, id: string): Promise<DepositRow | undefined> {
+  return (await tx.query<DepositRow>(`select ${COLUMNS} from public.deposits where id = $1`, [id])).rows[0];
+}
+
+export async function byIds(tx: Queryable, ids: string[]): Promise<Map<string, DepositRow>> {
+  const r = await tx.query<DepositRow>(`select ${COLUMNS} from public.deposits where id = any($1::uuid[])`, [ids]);
+  return new Map(r.rows.map((d) => [d.id, d]));
+}
+
+/** The file's deposit being prepared, if any, and whether its lease ran out (database time). */
+export async function preparingOf(tx: Queryable, fileId: string): Promise<{ id: string; expired: boolean } | undefined> {
+  return (await tx.query<{ id: string; expired: boolean }>(
+    `select id, claimed_until is null or claimed_until < now() as expired from public.deposits
+      where file_id = $1 and status = 'preparing' order by seq limit 1`, [fileId])).rows[0];
+}
+
+/** Was this deposit a re-send (it replaces one, or holds entries of an earlier batch)? */
+export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id' | 'replaces_id'>): Promise<boolean> {
+  if (dep.replaces_id) return true;
+  return (await tx.query<{ n: number }>('select count(*)::int as n from public.entries where deposit_id = $1 and batch_deposit_id <> $1', [dep.id])).rows[0]!.n > 0;
+}
+
+/** What the sweep looks at: checks due, deposits waiting for an early look, crashed and unconfirmed ones. */
+export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[] }> {
+  const ids = async (sql: string, params: unknown[] = []) => (await tx.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
+  return {
+    due: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1 order by seq`, [now]),
+    waiting: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
+    // Database time: a lease that ran out, whatever the injected clock says.
+    stuck: await ids(`select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`),
+    unconfirmed: await ids(`select id from public.deposits where status = 'unconfirmed' order by seq`),
+  };
+}
+
+/** Sequence numbers of the file's batches that have a posted entry ("a later batch was posted"). */
+export async function postedBatchSeqs(tx: Queryable, fileId: string): Promise<number[]> {
+  return (await tx.query<{ seq: number }>(
+    `select distinct d.seq from public.entries e join public.deposits d on d.id = e.batch_deposit_id
+      where e.file_id = $1 and e.status = 'posted'`, [fileId])).rows.map((r) => r.seq);
+}
+
+/** Deposits Quadra took less than `since` ago none of whose entries shows yet. */
+export async function stillSettling(tx: Queryable, ids: string[], since: Date): Promise<string[]> {
+  return (await tx.query<{ id: string }>(
+    `select d.id from public.deposits d
+      where d.id = any($1::uuid[]) and d.status = 'imported' and d.imported_seen_at > $2
+        and not exists (select 1 from public.entries e where e.deposit_id = d.id and e.status = 'posted')`, [ids, since])).rows.map((r) => r.id);
+}

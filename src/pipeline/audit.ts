@@ -1,0 +1,50 @@
+// The audit (beyond the brief): for a week after posting, each night looks again at what Quadra
+// holds of the file's posted entries. A copy that arrived after the entry was posted, or an earlier
+// version of an entry that was corrected and validated again, is flagged on the entry and in its
+// history.
+import * as attempts from '../db/repos/attempts.ts';
+import { getFile } from '../db/repos/entries.ts';
+import { asService } from '../db/scoped.ts';
+import type { Services } from '../services.ts';
+import { clientsForFirm } from './firm-clients.ts';
+import { collectWithLines, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
+
+const AUDIT_DAYS = 7;
+
+export async function auditPosted(s: Services, fileId: string, now: Date = s.now()): Promise<number> {
+  const ctx = await asService(s.db, async (tx) => {
+    const file = await getFile(tx, fileId);
+    const entries = (await tx.query<DueEntry & { previous_refs: string[] }>(
+      `select ${DUE_COLUMNS}, null::bigint as batch_seq, e.previous_refs
+         from public.entries e where e.file_id = $1 and e.status = 'posted' and not e.duplicate_in_quadra and e.posted_at > $2`,
+      [fileId, new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows;
+    return file && entries.length ? { file, entries } : undefined;
+  });
+  if (!ctx) return 0;
+  const { results, references } = await collectWithLines(s, await clientsForFirm(s, ctx.file.firm_id), ctx.file, ctx.entries);
+  const twice = ctx.entries.filter((e) => results.get(e.id)?.state === 'duplicate');
+  const earlier = ctx.entries.filter((e) => e.previous_refs.some((r) => references.has(r)) && !twice.includes(e));
+  if (!twice.length && !earlier.length) return 0;
+  const flaggedCount = await asService(s.db, async (tx) => {
+    const flag = async (list: DueEntry[], code: string, detail: (e: DueEntry) => string) => {
+      const flagged = (await tx.query<{ id: string }>(
+        'update public.entries set duplicate_in_quadra = true, updated_at = $2 where id = any($1::uuid[]) and not duplicate_in_quadra returning id',
+        [list.map((e) => e.id), now])).rows.map((r) => r.id);
+      for (const e of list.filter((x) => flagged.includes(x.id))) {
+        await attempts.record(tx, { entryIds: [e.id] }, { kind: 'verify', outcome: 'duplicate', at: now, errorCode: code, detail: detail(e) });
+      }
+      return flagged.length;
+    };
+    return (await flag(twice, 'found_twice', (e) => `Found ${(results.get(e.id) as { copies: number }).copies} times in Quadra after it was posted: check the file there and delete the extra copies`))
+      + (await flag(earlier, 'earlier_version_in_quadra', () => 'An earlier version of this entry is in Quadra too: check the file there and delete the one that is wrong'));
+  });
+  if (flaggedCount) s.log.info({ fileId, flagged: flaggedCount }, 'posted entries flagged by the audit');
+  return flaggedCount;
+}
+
+/** Files with entries posted in the last week (for the audit). */
+export async function filesRecentlyPosted(s: Services, now: Date): Promise<string[]> {
+  return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
+    `select distinct file_id from public.entries where status = 'posted' and not duplicate_in_quadra and posted_at > $1`,
+    [new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows.map((r) => r.file_id));
+}

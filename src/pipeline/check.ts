@@ -1,0 +1,96 @@
+// The check of one deposit: the contractual one 12 hours after it was sent (every deposit gets
+// its own, re-sends included), and the early one, minutes after Quadra took it.
+import * as attempts from '../db/repos/attempts.ts';
+import * as deposits from '../db/repos/deposits.ts';
+import { getFile } from '../db/repos/entries.ts';
+import { asService } from '../db/scoped.ts';
+import { NIGHTS } from '../domain/entries/lifecycle.ts';
+import { nextNightlyRun } from '../domain/entries/night-schedule.ts';
+import type { MatchResult } from '../domain/entries/matching.ts';
+import type { Services } from '../services.ts';
+import { clientsForFirm } from './firm-clients.ts';
+import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
+
+const sentEntriesOf = (depositId: string): [string, unknown[]] => [
+  `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status = 'sent'`, [depositId]];
+
+/**
+ * The check 12 hours after a deposit was sent. Idempotent: a verified deposit is not verified
+ * again. What is missing of a first send goes back to `pending`, due at the next night; what is
+ * missing of a night's re-send is left to the next night, which records its own verification.
+ */
+export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
+  const ctx = await asService(s.db, async (tx) => {
+    const dep = await deposits.get(tx, depositId);
+    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    const file = (await getFile(tx, dep.file_id))!;
+    const entries = (await tx.query<DueEntry>(...sentEntriesOf(depositId))).rows;
+    return { dep, file, entries };
+  });
+  if (!ctx) return undefined;
+  const { dep, file, entries } = ctx;
+  if (entries.length === 0) {
+    await asService(s.db, (tx) => deposits.tryTransition(deposits.verified(tx, depositId, now)));
+    return { posted: 0, missing: 0 };
+  }
+  let results: Map<string, MatchResult>;
+  try {
+    results = await collect(s, await clientsForFirm(s, dep.firm_id), file, entries);
+  } catch (err) {
+    await verificationFailed(s, entries.map((e) => e.id), err, now);
+    throw err; // pg-boss retries the job with backoff
+  }
+  const out = await asService(s.db, async (tx) => {
+    if ((await deposits.tryTransition(deposits.verified(tx, depositId, now))) === false) return { posted: 0, missing: 0 }; // a concurrent run did it
+    const posted = await applyFound(s, tx, file, results, now, null);
+    const missing = entries.filter((e) => results.get(e.id)?.state === 'missing');
+    const first = missing.filter((e) => e.nights_tried === 0).map((e) => e.id);
+    if (first.length) {
+      const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
+      const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
+      await tx.query(
+        `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4
+          where id = any($1::uuid[]) and status = 'sent'`, [first, night, message, now]);
+      await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
+    }
+    // A re-sent entry still missing is the night's to judge: it records its own verification.
+    return { posted: posted.length, missing: missing.length };
+  });
+  s.log.info({ depositId, fileId: file.id, ...out }, 'deposit verified');
+  return out;
+}
+
+/** Entries appear in Quadra a few minutes after the dossier is opened. */
+export const EARLY_CHECK_DELAY_MS = 10 * 60_000;
+const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
+
+/**
+ * Posted as soon as it is true (beyond the brief): between the send and the contractual check,
+ * a deposit whose blob has left the container was taken by Quadra. A few minutes later (its
+ * entries take that long to appear) what Quadra shows is posted. Nothing is marked missing here:
+ * that stays the 12-hour check's call.
+ */
+export async function earlyCheckDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<number> {
+  const ctx = await asService(s.db, async (tx) => {
+    const dep = await deposits.get(tx, depositId);
+    if (!dep || dep.verified_at || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    return { dep, file: (await getFile(tx, dep.file_id))! };
+  });
+  if (!ctx) return 0;
+  const { dep, file } = ctx;
+  const clients = await clientsForFirm(s, dep.firm_id);
+  let seenAt = dep.imported_seen_at;
+  if (dep.status === 'uploaded') {
+    if (await clients.cfe.exists(dep.blob_name)) return 0; // not opened yet
+    seenAt = now;
+    // An uploaded deposit's blob gone from the container: Quadra took it.
+    await asService(s.db, (tx) => deposits.imported(tx, [dep.id], now));
+  }
+  const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
+  // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.
+  if (!seenAt || since < EARLY_CHECK_DELAY_MS || since > EARLY_CHECK_DELAY_MS + EARLY_CHECK_WINDOW_MS) return 0;
+  const entries = await asService(s.db, async (tx) => (await tx.query<DueEntry>(...sentEntriesOf(dep.id))).rows);
+  if (!entries.length) return 0;
+  const results = await collect(s, clients, file, entries);
+  return asService(s.db, async (tx) => (await applyFound(s, tx, file, results, now, null)).length);
+}

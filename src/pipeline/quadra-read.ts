@@ -1,0 +1,76 @@
+// Reading a file's entries back from Quadra, and what every check does with what it finds. Shared
+// by the check (check.ts), the night (night.ts), the audit (audit.ts) and the settling of
+// unconfirmed uploads (unconfirmed.ts).
+import type { Queryable } from '../db/database.ts';
+import * as attempts from '../db/repos/attempts.ts';
+import * as deposits from '../db/repos/deposits.ts';
+import type { FileRow } from '../db/repos/entries.ts';
+import { asService } from '../db/scoped.ts';
+import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
+import { truncateAccount } from '../quadra/ascii/index.ts';
+import { isCegidError } from '../quadra/errors.ts';
+import type { CegidClients } from '../quadra/gateway.ts';
+import type { Services } from '../services.ts';
+
+export interface DueEntry { id: string; quadra_ref: string; journal_code: string; entry_date: string; nights_tried: number; deposit_id: string | null; batch_seq: number | null; status: string }
+
+/** The columns of DueEntry, for `from public.entries e` (batch_seq given by the caller). */
+export const DUE_COLUMNS = 'e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, e.status';
+
+/** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
+export async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
+  return (await collectWithLines(s, clients, file, entries)).results;
+}
+
+export async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
+  const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
+    'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
+    [entries.map((e) => e.id)]));
+  const byEntry = new Map<string, SentEntry['lines']>();
+  for (const l of lines.rows) {
+    let list = byEntry.get(l.entry_id);
+    if (!list) byEntry.set(l.entry_id, (list = []));
+    list.push({ account8: truncateAccount(l.account, { accountPadding: file.account_padding }), sense: l.debit_cents > 0 ? 'D' : 'C', amountCents: l.debit_cents || l.credit_cents });
+  }
+  const dates = entries.map((e) => e.entry_date).sort();
+  const found = await clients.cpa.listEntries(file.dossier_code, { from: dates[0]!, to: dates[dates.length - 1]! });
+  const results = matchEntries(
+    entries.map((e) => ({ id: e.id, reference: e.quadra_ref, journalCode: e.journal_code, date: e.entry_date, lines: byEntry.get(e.id) ?? [] })),
+    found.map((f) => ({ reference: f.reference, journalCode: f.journalCode, date: f.date, account: f.account, sense: f.sense, amountCents: f.amountCents })),
+  );
+  return { results, references: new Set(found.map((f) => f.reference.trim())) };
+}
+
+/**
+ * Marks what verification found: posted (flagged when Quadra holds it more than once); their
+ * deposits were imported, and the file was opened. Returns the ids found.
+ */
+export async function applyFound(s: Services, tx: Queryable, file: FileRow, results: Map<string, MatchResult>, now: Date, night: number | null): Promise<string[]> {
+  const found = [...results].filter(([, r]) => r.state !== 'missing');
+  if (!found.length) return [];
+  const ids = found.map(([id]) => id);
+  const dupes = found.filter(([, r]) => r.state === 'duplicate').map(([id]) => id);
+  // Only the rows this run moves get a history line: a concurrent check records nothing twice.
+  const moved = (await tx.query<{ id: string; deposit_id: string | null }>(
+    `update public.entries set status = 'posted', posted_at = $2, updated_at = $2, next_attempt_at = null, status_message = null,
+            duplicate_in_quadra = id = any($3::uuid[])
+      where id = any($1::uuid[]) and status in ('pending', 'sent') returning id, deposit_id`, [ids, now, dupes])).rows;
+  const movedIds = new Set(moved.map((r) => r.id));
+  const single = ids.filter((id) => movedIds.has(id) && !dupes.includes(id));
+  if (single.length) await attempts.record(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: 'Found in Quadra' });
+  for (const [id, r] of found.filter(([id, r]) => r.state === 'duplicate' && movedIds.has(id))) {
+    await attempts.record(tx, { entryIds: [id] }, { kind: 'verify', outcome: 'duplicate', at: now, night, errorCode: 'found_twice', detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies` });
+  }
+  await deposits.imported(tx, [...new Set(moved.map((r) => r.deposit_id).filter((d): d is string => d !== null))], now);
+  await tx.query('update public.client_files set waiting_open_since = null, updated_at = $2 where id = $1 and waiting_open_since is not null', [file.id, now]);
+  if (moved.length) s.log.info({ fileId: file.id, posted: moved.length, duplicates: dupes.filter((d) => movedIds.has(d)).length, night }, 'entries posted');
+  return ids;
+}
+
+/** A verification that could not reach Quadra: an attempt on each entry, not a strike against it. */
+export async function verificationFailed(s: Services, entryIds: string[], err: unknown, now: Date): Promise<void> {
+  const e = isCegidError(err) ? err.toUserError() : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
+  if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
+  await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
+}
+

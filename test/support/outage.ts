@@ -1,0 +1,42 @@
+// A database outage for the pipeline under test: while down, every statement and transaction
+// fails as a lost connection does; on Postgres the service's own connections are also terminated
+// for real (pg_terminate_backend), so the pool must reconnect afterwards. On PGlite (in memory,
+// nothing to restart without losing it) only the wrapper fails.
+import pg from 'pg';
+import type { Database } from '../../src/db/database.ts';
+
+export interface Outage {
+  db: Database;
+  /** Goes down at the first transaction that starts once `when()` is true. */
+  downWhen(when: () => boolean): void;
+  up(): void;
+  readonly failures: number;
+}
+
+export function withOutage(real: Database, url?: string): Outage {
+  let down = false;
+  let trigger: (() => boolean) | null = null;
+  let failures = 0;
+  const check = async () => {
+    if (!down && trigger?.()) {
+      trigger = null;
+      down = true;
+      if (url) {
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = 'quadra-sync'`);
+        await admin.end();
+      }
+    }
+    if (down) { failures++; throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }); }
+  };
+  const db: Database = {
+    kind: real.kind,
+    ...(real.pglite ? { pglite: real.pglite } : {}),
+    async query(sql, params) { await check(); return real.query(sql, params); },
+    async transaction(fn) { await check(); return real.transaction(fn); },
+    async exec(sql) { await check(); return real.exec(sql); },
+    close: () => real.close(),
+  };
+  return { db, downWhen: (w) => { trigger = w; }, up: () => { down = false; trigger = null; }, get failures() { return failures; } };
+}
