@@ -12,7 +12,8 @@ import { mintToken } from '../../src/lib/auth.ts';
 import { freePort, startAzurite } from '../../src/sim/azurite.ts';
 import { createCluster } from './cluster.ts';
 import { chaos, type Chaos } from './chaos.ts';
-import { addSoakDossier, apiClient, connectFirm, openDossiersAtRandom, planEntries, pushAll, type OpenLog, type PushLog } from './load.ts';
+import { DEMO_FIRM } from '../../src/sim/fixture.ts';
+import { addSoakDossier, apiClient, connectFirm, openDossiersAtRandom, planEntries, pushAll, simControl, type OpenLog, type PushLog } from './load.ts';
 import { answers200, managedProcess } from './processes.ts';
 import { startFaultProxy } from './proxy.ts';
 import { printFigures } from './print.ts';
@@ -66,9 +67,17 @@ try {
   cleanups.push(() => sim.stop());
 
   let c: Chaos | undefined;
+  const opens: OpenLog[] = [];
   const blobProxy = await startFaultProxy({
     name: 'blob', target: () => blobOrigin, faultRate: FAULT_RATE, lateMs: TIMEOUT_MS + 2000, hangMaxMs: 30_000, random,
     intercept: (method, path) => (method === 'PUT' && path.endsWith('.zip') ? c?.takeArmed() : undefined),
+    isUpload: (method, path) => method === 'PUT' && path.endsWith('.zip'),
+    // …/{container}/{dossier}/{deposit}.zip: the accountant opens that dossier right then.
+    openDossierOf: async (path) => {
+      const dossier = path.split('/').at(-2)!;
+      const rep = await simControl(simUrl, 'POST', `/dossiers/${DEMO_FIRM.sic}/${dossier}/open`);
+      opens.push({ at: Date.now(), dossier, deposits: (rep.deposits ?? []).map((d: any) => ({ blobName: d.blobName, imported: d.imported })) });
+    },
     onKill: (when) => c!.killNow(when === 'killAfterLanding' ? 'in the middle of an upload, after its blob landed, before the answer' : 'in the middle of an upload, before its blob landed'),
   });
   cleanups.push(() => blobProxy.stop());
@@ -117,7 +126,6 @@ try {
   const t0 = Date.now();
   c = chaos({ service, cluster, random, t0, pushMs: PUSH_MS, log: (m) => console.log(`  ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${m}`) });
   const pushLog: PushLog = { accepted: new Map(), refused: [], batches: 0 };
-  const opens: OpenLog[] = [];
   let finished = false;
   const plan = planEntries(N, DOSSIERS, runId, random);
   const pushing = pushAll(api, files, plan, PUSH_MS, random, pushLog).catch((e) => { console.log(`  push stopped: ${(e as Error).message}`); });
@@ -145,7 +153,7 @@ try {
   const endFigures = await tally(dbUrl, simUrl, firmId, DOSSIERS, new Set(pushLog.accepted.values()));
   // What is still in the container will be imported the next time each dossier is opened.
   for (const d of DOSSIERS) {
-    const rep = await fetch(`${simUrl}/_control/dossiers/100200/${d}/open`, { method: 'POST' }).then((r) => r.json()) as { deposits?: Array<{ blobName: string; imported: number }> };
+    const rep = await fetch(`${simUrl}/_control/dossiers/${DEMO_FIRM.sic}/${d}/open`, { method: 'POST' }).then((r) => r.json()) as { deposits?: Array<{ blobName: string; imported: number }> };
     opens.push({ at: Date.now(), dossier: d, deposits: rep.deposits ?? [] });
   }
   await sleep(Number(env.SOAK_IMPORT_DELAY_MS ?? 2000) + 500);

@@ -29,6 +29,7 @@ entries / posted / lost / imported twice / failed_check
   unfinished (pending/sent)  ${a.unfinished}
   not in Quadra at all       ${a.notInQuadra}
   imported twice             ${r.endFigures.twice} when the run ended, ${a.twice} after every dossier was opened once more (${r.endFigures.blobsLeft} deposit(s) were still in the container)
+  twice, simulator's count   ${a.simTwice ?? 'not kept by this simulator'}
   flagged duplicateInQuadra  ${a.flaggedDuplicate}
   attempts recorded          ${a.attempts}  ${JSON.stringify(a.attemptKinds)}
   deposits                   ${JSON.stringify(a.depositStatus)}

@@ -6,14 +6,16 @@
 //   drop        the connection is closed at once, nothing forwarded
 //   lostAnswer  forwarded (a blob lands), then the client's connection is destroyed
 //   lateAnswer  forwarded (a blob lands), the answer held past the client's timeout
+//   lostAnswerOpened  (uploads only) forwarded, the blob lands, the dossier is opened in Quadra
+//               (which takes it), then the answer is lost: the interleaving that imports a retry twice
 // Every held socket and timer is bounded and released by stop().
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export const FAULT_KINDS = ['status5xx', 'status429', 'hang', 'drop', 'lostAnswer', 'lateAnswer'] as const;
+export const FAULT_KINDS = ['status5xx', 'status429', 'hang', 'drop', 'lostAnswer', 'lateAnswer', 'lostAnswerOpened'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Relative weights of the kinds among faulted requests. */
-const WEIGHTS: Record<FaultKind, number> = { status5xx: 0.2, status429: 0.15, hang: 0.15, drop: 0.15, lostAnswer: 0.2, lateAnswer: 0.15 };
+const WEIGHTS: Record<FaultKind, number> = { status5xx: 0.2, status429: 0.15, hang: 0.15, drop: 0.15, lostAnswer: 0.2, lateAnswer: 0.15, lostAnswerOpened: 0.15 };
 
 export interface ProxyEvent {
   /** ms since the proxy started */
@@ -41,6 +43,9 @@ export interface ProxyOptions {
   intercept?: (method: string, path: string) => FaultKind | 'none' | 'killAfterLanding' | 'killBeforeLanding' | undefined;
   /** Called by the kill interceptions (the service is killed in the middle of this request). */
   onKill?: (when: 'killAfterLanding' | 'killBeforeLanding') => Promise<void>;
+  /** For `lostAnswerOpened`: which requests are uploads, and what opens the dossier of one. */
+  isUpload?: (method: string, path: string) => boolean;
+  openDossierOf?: (path: string) => Promise<void>;
 }
 
 export interface RunningProxy {
@@ -71,10 +76,11 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
     if (events.length < MAX_EVENTS) events.push({ t: Date.now() - started, ...e });
   };
 
-  const pick = (): FaultKind | 'none' => {
+  const pick = (upload: boolean): FaultKind | 'none' => {
     if (random() >= o.faultRate) return 'none';
-    let r = random() * Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
-    for (const k of FAULT_KINDS) { r -= WEIGHTS[k]; if (r < 0) return k; }
+    const kinds = FAULT_KINDS.filter((k) => k !== 'lostAnswerOpened' || (upload && o.openDossierOf));
+    let r = random() * kinds.reduce((a, k) => a + WEIGHTS[k], 0);
+    for (const k of kinds) { r -= WEIGHTS[k]; if (r < 0) return k; }
     return 'status5xx';
   };
 
@@ -116,7 +122,7 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
     const forced = o.intercept?.(method, path);
-    const fault = forced ?? pick();
+    const fault = forced ?? pick(o.isUpload?.(method, path) ?? false);
 
     if (fault === 'killBeforeLanding' || fault === 'killAfterLanding') {
       // The service dies in the middle of this request: before or after the blob lands.
@@ -145,7 +151,8 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
     const up = await forward(req, path);
     if (!up) { record({ method, path, fault: 'upstreamError' }); answer(res, 502, { code: 'BadGateway', message: 'upstream failed' }); return; }
     record({ method, path, fault, status: up.status });
-    if (fault === 'lostAnswer') { req.socket.destroy(); return; }
+    if (fault === 'lostAnswerOpened') await o.openDossierOf?.(path).catch(() => undefined);
+    if (fault === 'lostAnswer' || fault === 'lostAnswerOpened') { req.socket.destroy(); return; }
     const send = () => { if (!res.destroyed && !res.headersSent) { res.writeHead(up.status, up.headers); res.end(up.body); } };
     if (fault === 'lateAnswer') later(o.lateMs, send); else send();
   });

@@ -34,7 +34,7 @@ export async function importsByReference(simUrl: string, dossiers: string[], ent
 
 export interface Tally {
   entries: number; posted: number; failedCheck: number; unfinished: number; lost: number; twice: number;
-  flaggedDuplicate: number; notInQuadra: number; attempts: number; byStatus: Record<string, number>;
+  flaggedDuplicate: number; notInQuadra: number; simTwice: number | null; attempts: number; byStatus: Record<string, number>;
   attemptKinds: Record<string, number>; depositStatus: Record<string, number>; blobsLeft: number;
   lostIds: string[]; twiceIds: string[]; failedIds: string[]; unfinishedIds: string[];
 }
@@ -54,10 +54,17 @@ export async function tally(dbUrl: string, simUrl: string, firmId: string, dossi
   const depositRows = await query<{ status: string; n: number }>(dbUrl,
     'select status::text, count(*)::int as n from public.deposits where firm_id = $1 group by 1 order by 1', [firmId]);
   const blobs = (await simControl(simUrl, 'GET', `/firms/${DEMO_FIRM.sic}/blobs`)) as unknown[];
+  // The simulator's own per-reference import count, where it keeps one: a second opinion.
+  let simTwice: number | null = 0;
+  for (const d of dossiers) {
+    const counts = (await simControl(simUrl, 'GET', `/dossiers/${DEMO_FIRM.sic}/${d}/import-counts`).catch(() => null)) as Record<string, number> | null;
+    if (!counts) { simTwice = null; break; }
+    simTwice += entries.filter((e) => e.dossier === d && (counts[e.quadra_ref] ?? 0) >= 2).length;
+  }
   return {
     entries: entries.length, posted: byStatus.posted ?? 0, failedCheck: byStatus.failed_check ?? 0,
     unfinished: (byStatus.pending ?? 0) + (byStatus.sent ?? 0), lost: lostIds.length, twice: twiceIds.length,
-    flaggedDuplicate: entries.filter((e) => e.duplicate_in_quadra).length,
+    flaggedDuplicate: entries.filter((e) => e.duplicate_in_quadra).length, simTwice,
     notInQuadra: entries.filter((e) => (imports.get(e.id) ?? 0) === 0).length,
     attempts: attemptRows.reduce((a, r) => a + r.n, 0), byStatus,
     attemptKinds: Object.fromEntries(attemptRows.map((r) => [`${r.kind}/${r.outcome}`, r.n])),
