@@ -15,7 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export const FAULT_KINDS = ['status5xx', 'status429', 'hang', 'drop', 'lostAnswer', 'lateAnswer', 'lostAnswerOpened'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Relative weights of the kinds among faulted requests. */
-const WEIGHTS: Record<FaultKind, number> = { status5xx: 0.2, status429: 0.15, hang: 0.15, drop: 0.15, lostAnswer: 0.2, lateAnswer: 0.15, lostAnswerOpened: 0.15 };
+const WEIGHTS: Record<FaultKind, number> = { status5xx: 0.2, status429: 0.15, hang: 0.15, drop: 0.15, lostAnswer: 0.2, lateAnswer: 0.15, lostAnswerOpened: Number(process.env.SOAK_LOST_OPENED_WEIGHT ?? 0.4) };
 
 export interface ProxyEvent {
   /** ms since the proxy started */
