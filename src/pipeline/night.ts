@@ -6,12 +6,13 @@ import { getFile, releaseNightLease, takeNightLease, type FileRow } from '../db/
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
 import { asService } from '../db/scoped.ts';
-import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { nextNightlyRun } from '../domain/entries/night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, nightHour, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
 
 export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
@@ -56,7 +57,7 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
 async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date): Promise<NightReport> {
   const fileId = file.id;
   const clients = await clientsForFirm(s, file.firm_id);
-  const nextRun = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+  const nextRun = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
 
   let results: Map<string, MatchResult>;
   try {

@@ -74,8 +74,3 @@ export async function verificationFailed(s: Services, entryIds: string[], err: u
   await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 
-/** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
-export function nightHour(s: Services): number {
-  const hour = Number(s.config.NIGHTLY_CRON.trim().split(/\s+/)[1]);
-  return Number.isInteger(hour) ? hour : 2;
-}
