@@ -5,7 +5,7 @@ import * as deposits from '../db/repos/deposits.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import { NIGHTS } from '../domain/entries/lifecycle.ts';
-import { nextNightlyRun } from '../domain/entries/night-schedule.ts';
+import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';

@@ -7,7 +7,7 @@ import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
-import { nextNightlyRun } from '../domain/entries/night-schedule.ts';
+import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';

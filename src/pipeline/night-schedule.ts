@@ -1,7 +1,7 @@
 // When "the next night" is: the next run of the nightly schedule (NIGHTLY_CRON in SCHEDULE_TZ).
-// Pure: given the schedule and `now`.
+// Pure: given the schedule and `now` (beside the pipeline, not in the domain, for it leans on a cron parser).
 import { CronExpressionParser } from 'cron-parser';
-import { nextNight } from './lifecycle.ts';
+import { nextNight } from '../domain/entries/lifecycle.ts';
 
 /**
  * The next run of `cron` strictly after `now`, in `timeZone`. A daily schedule at the top of an

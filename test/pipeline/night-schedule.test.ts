@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextNight } from '../../src/domain/entries/lifecycle.ts';
-import { nextNightlyRun } from '../../src/domain/entries/night-schedule.ts';
+import { nextNightlyRun } from '../../src/pipeline/night-schedule.ts';
 
 describe('nextNightlyRun', () => {
   it('a daily schedule at the top of an hour is the next night at that hour', () => {
