@@ -32,11 +32,13 @@ export function jobRoutes(s: Services) {
       description: 'Needs the `x-cron-secret` header (CRON_SECRET). Does pg-boss maintenance, fires the due schedule slots (each exactly once), then runs due jobs of every queue until none is left or TICK_BUDGET_MS has passed.',
       security: [],
       request: { headers: z.object({ 'x-cron-secret': z.string().optional() }) },
-      responses: { 200: json(TickSchema, 'What the tick did, per schedule and per queue'), 401: errorResponses[401], 503: json(TickSchema.pick({}).passthrough(), 'Ticks are not configured here') },
+      responses: { 200: json(TickSchema, 'What the tick did, per schedule and per queue'), 401: errorResponses[401], 404: errorResponses[404] },
     }),
     async (c) => {
       const expected = s.config.CRON_SECRET;
-      if (!expected || !s.tick) throw new AppError(503, 'tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
+      // A deployment without ticks has no such route: 404, like any path it does not serve (a 5xx
+      // would read as a fault of the service, and page an operator for a setting).
+      if (!expected || !s.tick) throw new AppError(404, 'tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
       if (!secretMatches(c.req.header('x-cron-secret'), expected)) throw new AppError(401, 'invalid_cron_secret', 'A valid x-cron-secret header is required');
       return c.json(await s.tick(), 200);
     },

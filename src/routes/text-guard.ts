@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../lib/errors.ts';
-import { findNul, NUL, type TextIssue } from '../lib/text.ts';
+import { findNul, LONE_SURROGATE, NUL, type TextIssue } from '../lib/text.ts';
 import type { AppEnv } from './env.ts';
 
 /**
@@ -13,6 +13,8 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
   for (const [name, values] of Object.entries(c.req.queries())) {
     if (name.includes(NUL) || values.some((v) => v.includes(NUL))) {
       issues.push({ path: name.replaceAll(NUL, '\\u0000'), code: 'nul_character', message: 'Text cannot contain the NUL character (\\u0000)' });
+    } else if (LONE_SURROGATE.test(name) || values.some((v) => LONE_SURROGATE.test(v))) {
+      issues.push({ path: name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?'), code: 'unpaired_surrogate', message: 'Text cannot contain half of a surrogate pair' });
     }
   }
   const target = issues.length ? 'query' : 'json';

@@ -121,7 +121,7 @@ describe(`the tick (${engine})`, () => {
     expect((await t.services.db.query<{ ns: string | null }>(`select to_regnamespace('cron')::text as ns`)).rows).toEqual([{ ns: null }]);
   });
 
-  it('accepts only the cron secret: none, a wrong one, a user token are 401; unconfigured is 503', async () => {
+  it('accepts only the cron secret: none, a wrong one, a user token are 401; unconfigured is 404', async () => {
     expect((await t.call('POST', '/v1/jobs/tick')).body.error.code).toBe('invalid_cron_secret');
     expect((await t.call('POST', '/v1/jobs/tick', { headers: { 'x-cron-secret': CRON_SECRET.slice(0, -1) } })).status).toBe(401);
     expect((await t.call('POST', '/v1/jobs/tick', { token: await t.token(crypto.randomUUID()) })).status).toBe(401);
@@ -131,7 +131,7 @@ describe(`the tick (${engine})`, () => {
     t.services.config.CRON_SECRET = undefined;
     try {
       const res = await t.call('POST', '/v1/jobs/tick', { headers: { 'x-cron-secret': CRON_SECRET } });
-      expect([res.status, res.body.error.code]).toEqual([503, 'tick_not_configured']);
+      expect([res.status, res.body.error.code]).toEqual([404, 'tick_not_configured']);
     } finally { t.services.config.CRON_SECRET = saved; }
     expect(t.logLines.join('\n')).not.toContain(CRON_SECRET);
   });

@@ -43,6 +43,26 @@ describe(`hostile input (${engine})`, () => {
     expect(issuePaths(r)).toContain(path);
   });
 
+  it.each([
+    ['externalId', (e: any) => { e.externalId = 'a\ud800'; }, 'entries.0.externalId'],
+    ['label', (e: any) => { e.label = 'Farine\udc00'; }, 'entries.0.label'],
+    ['account (beside a 10-digit account)', (e: any) => { e.lines[0].account = '60700000\ud800'; e.lines[1].account = '4010000000'; }, 'entries.0.lines.0.account'],
+  ])('a push with half a surrogate pair in %s is refused with 422 naming the field, nothing stored', async (_what, mutate, path) => {
+    const key = uniq('k');
+    const r = await pushWith(mutate, key);
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('validation_error');
+    expect(issuePaths(r)).toContain(path);
+    expect(r.body.error.details.issues[0].code).toBe('unpaired_surrogate');
+    const again = await w.t.call('POST', `/v1/files/${fileId}/entries`, { token: w.token, body: { entries: [purchase()] }, headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(202); // the key was not spent on the refused body
+  });
+
+  it('a well-formed pair (an emoji) is still accepted in a label', async () => {
+    const r = await pushWith((e) => { e.label = 'Farine 🍞'; });
+    expect(r.status).toBe(202);
+  });
+
   it('PUT /v1/entries/{id}, POST /v1/firms and the connection refuse NUL, naming the field, and change nothing', async () => {
     const before = (await w.t.call('GET', `/v1/entries/${entryId}`, { token: w.token })).body;
     const { externalId: _x, ...update } = purchase({ label: `L${NUL}` });
