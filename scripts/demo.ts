@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { nextNight } from '../src/domain/entries/lifecycle.ts';
-import { nightlyJob, verifyDepositJob } from '../src/jobs/pipeline.ts';
+import { nightlyJob, verifyDepositJob } from '../src/jobs/definitions.ts';
+import { runNow } from '../src/jobs/index.ts';
 import { mintToken } from '../src/lib/auth.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
 import { startService } from '../src/server.ts';
@@ -113,13 +114,13 @@ try {
   const deposits = async () => (await s.db.query<{ id: string }>('select id from public.deposits where verified_at is null and verify_at is not null')).rows;
   clock = new Date(clock.getTime() + 12 * 3_600_000 + 60_000);
   step('12 hours later: verification collects the entries from Quadra and compares');
-  for (const d of await deposits()) await verifyDepositJob.handler({ depositId: d.id }, s);
+  for (const d of await deposits()) await runNow(verifyDepositJob, { depositId: d.id }, s);
   await printStates();
 
   for (let night = 1; night <= 3; night++) {
     clock = nextNight(clock);
     step(`Night ${night} (02:00 Europe/Paris): verify first, re-send only what is missing${night === 3 ? ', then decide' : ''}`);
-    await nightlyJob.handler({}, s);
+    await runNow(nightlyJob, {}, s);
     await printStates();
   }
 

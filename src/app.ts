@@ -2,6 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError, fromDatabaseError } from './lib/errors.ts';
+import { accountMapRoutes } from './routes/account-map.ts';
 import { connectionRoutes } from './routes/connection.ts';
 import { router } from './routes/env.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -11,7 +12,9 @@ import { fileSyncRoutes } from './routes/file-sync.ts';
 import { fileRoutes } from './routes/files.ts';
 import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { refuseNul } from './routes/text-guard.ts';
 import type { Services } from './services.ts';
 
 export function createApp(s: Services) {
@@ -36,14 +39,18 @@ export function createApp(s: Services) {
     maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
     onError: () => { throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
   });
-  app.use('/v1/*', (c, next) => (c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
+  // Reads carry no body: skipping them spares building the full web Request for every GET.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next()
+    : c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
   app.use('/v1/*', async (c, next) => {
+    if (c.req.path === '/v1/jobs/tick') return next(); // its own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw new AppError(401, 'unauthorized', 'A bearer access token is required');
     c.set('user', await s.verifyToken(token));
     await next();
   });
+  app.use('/v1/*', refuseNul);
 
   app.route('/', healthRoutes(s));
   app.route('/', firmRoutes(s));
@@ -53,6 +60,8 @@ export function createApp(s: Services) {
   app.route('/', entryRoutes(s));
   app.route('/', documentRoutes(s));
   app.route('/', fileSyncRoutes(s));
+  app.route('/', accountMapRoutes(s));
+  app.route('/', jobRoutes(s));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {

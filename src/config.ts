@@ -45,6 +45,14 @@ const schema = z.object({
   // A file's night: one read from Quadra, withdrawals and one re-send.
   NIGHT_LEASE_SECONDS: z.coerce.number().int().min(1).default(600),
   JOBS: bool.default(true),
+  // Ticks (POST /v1/jobs/tick, driven by Postgres cron on Supabase): the dedicated secret, the
+  // time a tick may spend on jobs (well under the Edge Function's 150 s), how far back missed slots are caught up.
+  CRON_SECRET: z.string().min(32).optional(),
+  TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
+  SCHEDULE_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(26),
+  // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked with supabase-js.
+  SUPABASE_URL: z.string().url().optional(),
+  SUPABASE_ANON_KEY: z.string().optional(),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
@@ -69,7 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n  IMPORT_GRACE_MINUTES: must be at least DEPOSIT_LEASE_SECONDS (${cfg.DEPOSIT_LEASE_SECONDS} s)`);
   }
   if (cfg.NODE_ENV === 'production') {
-    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL) throw new Error('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required in production');
+    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL && !(cfg.SUPABASE_URL && cfg.SUPABASE_ANON_KEY)) throw new Error('Invalid configuration: JWT_SECRET, JWT_JWKS_URL or SUPABASE_URL with SUPABASE_ANON_KEY is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
   }
   return cfg;

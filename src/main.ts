@@ -1,5 +1,6 @@
 // `npm start`: the whole product on one machine — the API and its jobs on the embedded database,
 // talking to the Quadra simulator (its own Azurite blob store) over real HTTP.
+import { join } from 'node:path';
 import { loadConfig } from './config.ts';
 import { mintToken } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
@@ -7,7 +8,7 @@ import { onShutdown, startService } from './server.ts';
 import { DEMO_FIRM, startSimulator } from './sim/index.ts';
 
 const config = loadConfig({ QUADRA_SIMULATOR: 'embedded', ...process.env });
-const sim = config.QUADRA_SIMULATOR === 'embedded' ? await startSimulator({ port: config.SIM_PORT }) : undefined;
+const sim = config.QUADRA_SIMULATOR === 'embedded' ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') }) : undefined;
 const service = await startService(config, sim ? { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl } : {});
 onShutdown(async () => { await service.stop(); await sim?.stop(); });
 

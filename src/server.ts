@@ -6,8 +6,9 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { queueOf, startBoss } from './jobs/boss.ts';
-import { startWorkers } from './jobs/index.ts';
-import { createTokenVerifier } from './lib/auth.ts';
+import { createQueues, startWorkers } from './jobs/index.ts';
+import { runTick } from './jobs/tick.ts';
+import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
 import { createLogger } from './lib/logger.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -31,7 +32,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const applied = await migrate(db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
 
-  const jwtSecret = config.JWT_SECRET ?? (config.JWT_JWKS_URL ? undefined : devSecret(config.DATA_DIR, 'jwt.secret'));
+  const jwtSecret = config.JWT_SECRET ?? (config.JWT_JWKS_URL || config.SUPABASE_URL ? undefined : devSecret(config.DATA_DIR, 'jwt.secret'));
   const cpaBaseUrl = opts.cpaBaseUrl ?? config.CPA_BASE_URL;
   const cfeBaseUrl = opts.cfeBaseUrl ?? config.CFE_BASE_URL;
   if (!cpaBaseUrl || !cfeBaseUrl) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL, or QUADRA_SIMULATOR=embedded');
@@ -42,13 +43,16 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     config,
     db,
     log,
-    verifyToken: createTokenVerifier({ secret: jwtSecret, jwksUrl: config.JWT_JWKS_URL, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER }),
+    verifyToken: createTokenVerifier(authConfig(config, jwtSecret)),
     secrets: await createSecretBox(config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys')),
     jobs: queueOf(boss),
     cegid: { cpaBaseUrl, cfeBaseUrl, timeoutMs: config.CEGID_TIMEOUT_MS, maxAttempts: config.CEGID_MAX_ATTEMPTS },
     now: opts.now ?? (() => new Date()),
   };
+  services.tick = () => runTick(boss, services);
+  // Routes enqueue even where this process runs no worker (JOBS=false: jobs run in ticks).
   if (config.JOBS) await startWorkers(boss, services, { schedules });
+  else await createQueues(boss);
 
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {

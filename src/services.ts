@@ -1,13 +1,18 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { JobDefinition, TickReport } from './jobs/contract.ts';
 import type { TokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import type { SecretBox } from './lib/secret-box.ts';
 import type { CegidSettings } from './quadra/gateway.ts';
 
-/** Enqueues background work; pg-boss in every environment. Payloads carry ids, never data. */
+/**
+ * Enqueues background work by its definition (src/jobs/definitions.ts); pg-boss in every
+ * environment. Payloads carry ids, never data. A given `id` makes the send idempotent: a second
+ * send with the same id is a no-op (answers null).
+ */
 export interface JobQueue {
-  send(name: string, data: Record<string, string | number | boolean | null>, opts?: { startAfter?: Date; singletonKey?: string }): Promise<string | null>;
+  send<P>(job: JobDefinition<P>, payload: P, opts?: { startAfter?: Date; id?: string }): Promise<string | null>;
 }
 
 /** Everything routes and jobs share: built once by the server (or a test) and passed down. */
@@ -21,4 +26,6 @@ export interface Services {
   cegid: CegidSettings;
   /** The clock every rule reads; tests and the demo move it forward. */
   now: () => Date;
+  /** One bounded run of due schedules and jobs (POST /v1/jobs/tick); absent where no queue runs. */
+  tick?: () => Promise<TickReport>;
 }

@@ -17,7 +17,11 @@ export interface Tx extends Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * `setup`: a statement without parameters that opens the transaction with BEGIN (on Postgres in
+   * the same round trip), such as the caller's role and claims.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { setup?: string }): Promise<T>;
   /** Several statements in one string (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -49,7 +53,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     kind: 'pglite',
     pglite: db,
     ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, opts) => db.transaction(async (tx) => {
+      if (opts?.setup) await tx.exec(opts.setup);
+      return fn(wrap(tx));
+    }),
     close: () => db.close(),
   };
 }
@@ -76,10 +83,11 @@ export function openPostgres(url: string, max: number): Database {
   return {
     kind: 'postgres',
     ...wrap(pool),
-    async transaction(fn) {
+    async transaction(fn, opts) {
       const client = await pool.connect();
       try {
-        await client.query('begin');
+        // Simple protocol: BEGIN and the setup statement travel together.
+        await client.query(opts?.setup ? `begin; ${opts.setup}` : 'begin');
         const out = await fn(wrap(client));
         await client.query('commit');
         return out;

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Database, Tx } from './database.ts';
 
 /** The JWT claims of the caller, as Supabase's API hands them to Postgres. */
@@ -8,18 +9,14 @@ export interface Claims { sub: string; role?: string; [k: string]: unknown }
  * Supabase's API does, so row-level security decides what the statements can see and change.
  */
 export function asUser<T>(db: Database, claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)", [
-      JSON.stringify({ ...claims, role: 'authenticated' }),
-    ]);
-    return fn(tx);
-  });
+  // Sent with BEGIN in one round trip (no parameters there: the claims go as an escaped literal).
+  const setup = `select set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify({ ...claims, role: 'authenticated' }))}, true), set_config('role', 'authenticated', true)`;
+  return db.transaction(fn, { setup });
 }
+
+const SERVICE_SETUP = "select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)";
 
 /** A service transaction (jobs, the sync pipeline): role service_role, which bypasses RLS. */
 export function asService<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.query("select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)");
-    return fn(tx);
-  });
+  return db.transaction(fn, { setup: SERVICE_SETUP });
 }

@@ -5,7 +5,33 @@ export type Database = {
   
   "public": {
           Tables: {
-            "accounts": {
+            "account_maps": {
+                  Row: {
+                    "created_at": string,"file_id": string,"firm_id": string,"hub_account": string,"quadra_account": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"file_id": string,"firm_id": string,"hub_account": string,"quadra_account": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"hub_account"?: string,"quadra_account"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "account_maps_file_id_firm_id_fkey"
+      columns: ["file_id","firm_id"]
+isOneToOne: false
+      referencedRelation: "client_files"
+      referencedColumns: ["id","firm_id"]
+    },{
+      foreignKeyName: "account_maps_firm_id_fkey"
+      columns: ["firm_id"]
+isOneToOne: false
+      referencedRelation: "firms"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"accounts": {
                   Row: {
                     "collective": string | null,"file_id": string,"firm_id": string,"gone_at": string | null,"id": string,"kind": Database["public"]['Enums']["account_kind"],"label": string,"number": string,"updated_at": string
                   }
@@ -233,14 +259,14 @@ isOneToOne: false
                   ]
                 },"entry_lines": {
                   Row: {
-                    "account": string,"credit_cents": number,"debit_cents": number,"entry_id": string,"firm_id": string,"label": string | null,"line_no": number
+                    "account": string,"credit_cents": number,"debit_cents": number,"entry_id": string,"firm_id": string,"label": string | null,"line_no": number,"quadra_account": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account": string,"credit_cents"?: number,"debit_cents"?: number,"entry_id": string,"firm_id": string,"label"?: string | null,"line_no": number
+                    "account": string,"credit_cents"?: number,"debit_cents"?: number,"entry_id": string,"firm_id": string,"label"?: string | null,"line_no": number,"quadra_account"?: string | null
                   }
                   Update: {
-                    "account"?: string,"credit_cents"?: number,"debit_cents"?: number,"entry_id"?: string,"firm_id"?: string,"label"?: string | null,"line_no"?: number
+                    "account"?: string,"credit_cents"?: number,"debit_cents"?: number,"entry_id"?: string,"firm_id"?: string,"label"?: string | null,"line_no"?: number,"quadra_account"?: string | null
                   }
                   Relationships: [
                     {
@@ -279,28 +305,28 @@ isOneToOne: false
                   ]
                 },"firms": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"sic_code": string
+                    "created_at": string,"id": string,"name": string,"sic_code": string,"sic_verified_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string
+                    "created_at"?: string,"id"?: string,"name": string,"sic_code": string,"sic_verified_at"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"sic_code"?: string,"sic_verified_at"?: string | null
                   }
                   Relationships: [
                     
                   ]
                 },"idempotency_keys": {
                   Row: {
-                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at": string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": NonNullable<Json>,"status_code": number
+                    "created_at"?: string,"file_id": string,"firm_id": string,"key": string,"request_hash": string,"response": string,"status_code": number
                   }
                   Update: {
-                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: NonNullable<Json>,"status_code"?: number
+                    "created_at"?: string,"file_id"?: string,"firm_id"?: string,"key"?: string,"request_hash"?: string,"response"?: string,"status_code"?: number
                   }
                   Relationships: [
                     {

@@ -136,8 +136,5 @@ function openJournals({ journals }: PrerequisiteInput): PrerequisiteCheck {
   return { name: 'open_journals', ok: true, message };
 }
 
-/** Today's date (YYYY-MM-DD) in a time zone: periods are calendar dates in the firm's zone. */
-export function todayIn(timeZone: string, now: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+/** The firm's today (see calendar.ts), under the name prerequisite callers know. */
+export { today as todayIn } from './calendar.ts';

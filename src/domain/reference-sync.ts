@@ -1,8 +1,11 @@
 // Reference data as we store it: Quadra's lists turned into rows for the set-based upserts, and
 // the counts a sync run reports. Pure: no I/O.
-import { AppError } from '../lib/errors.ts';
-import { isCegidError } from '../quadra/errors.ts';
-import type { Account, Dossier, Journal, Period } from '../quadra/types.ts';
+
+// The shapes these rules read: what Quadra's lists carry, whatever client fetched them.
+export interface Dossier { code: string; name: string }
+export interface Account { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective?: string | null | undefined }
+export interface Journal { code: string; label: string; open: boolean }
+export interface Period { start: string; end: string; status: 'open' | 'closed' }
 
 export interface SyncCounts {
   /** What Quadra holds now (dossiers, and the items of every dossier). */
@@ -46,19 +49,5 @@ export const journalRows = (journals: readonly Journal[]): JournalRowInput[] =>
 export const periodRows = (periods: readonly Period[]): PeriodRowInput[] =>
   uniqueBy(periods, (p) => p.start).map((p) => ({ starts_on: p.start, ends_on: p.end, status: p.status }));
 
+/** Why a run failed, in words a user can act on (see runError in the pipeline). */
 export interface RunError { code: string; message: string }
-
-/**
- * Why a run failed, in words a user can act on. Cegid's own code is kept (the brief's support
- * procedure starts from it); the message is the remedy, scrubbed of secrets by CegidError.
- */
-export function runError(err: unknown): RunError | undefined {
-  if (isCegidError(err)) return err.toUserError();
-  if (err instanceof AppError) return { code: err.code, message: err.message };
-  return undefined;
-}
-
-export const INTERNAL_RUN_ERROR: RunError = {
-  code: 'internal_error',
-  message: 'Something went wrong on our side while refreshing the reference data; it is retried automatically.',
-};

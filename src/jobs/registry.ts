@@ -1,11 +1,23 @@
 import type { Services } from '../services.ts';
+import type { JobDefinition } from './contract.ts';
 
-/** A background job: a queue name and a handler that takes ids (never data) and the shared services. */
-export interface JobDefinition<T extends Record<string, unknown> = Record<string, unknown>> {
-  name: string;
-  handler(data: T, s: Services): Promise<void>;
-  /** Cron schedule (in SCHEDULE_TZ) for recurring jobs. */
-  cron?: (s: Services) => string;
+export { DEFAULT_SEND, defineJob, type JobDefinition, type SendPolicy } from './contract.ts';
+
+/** A definition with its handler: what the Node workers and the tick both run. */
+export interface RegisteredJob<P = unknown> {
+  readonly def: JobDefinition<P>;
+  handler(payload: P, s: Services): Promise<unknown>;
 }
 
-export const defineJob = <T extends Record<string, unknown>>(def: JobDefinition<T>) => def as unknown as JobDefinition;
+/** Binds a handler to a definition; the payload type flows from the schema to the handler. */
+export const handle = <P>(def: JobDefinition<P>, handler: (payload: P, s: Services) => Promise<unknown>): RegisteredJob =>
+  ({ def, handler }) as unknown as RegisteredJob;
+
+/** Runs one job's handler on a raw payload: validated against the definition's schema first. */
+export async function runJob(job: RegisteredJob, data: unknown, s: Services): Promise<unknown> {
+  const parsed = job.def.payload.safeParse(data ?? {});
+  if (!parsed.success) {
+    throw new Error(`job ${job.def.name}: invalid payload (${parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')})`);
+  }
+  return job.handler(parsed.data, s);
+}

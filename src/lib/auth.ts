@@ -1,35 +1,107 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, errors, type JWTPayload } from 'jose';
+import { createClient } from '@supabase/supabase-js';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, errors, type JWTPayload } from 'jose';
 import { AppError } from './errors.ts';
 
-export interface AuthConfig { secret?: string; jwksUrl?: string; audience: string; issuer?: string }
+export interface AuthConfig {
+  secret?: string;
+  jwksUrl?: string;
+  audience: string;
+  issuer?: string;
+  /** A Supabase project: tokens signed with its asymmetric keys are checked by supabase-js against its JWKS. */
+  supabase?: { url: string; anonKey: string };
+}
 export interface UserClaims extends JWTPayload { sub: string; role?: string; email?: string }
 export type TokenVerifier = (token: string) => Promise<UserClaims>;
 
 const unauthorized = (code: string, message: string) => new AppError(401, code, message);
+/** Supabase signs with these asymmetric algorithms (supabase-js verifies RS256 and ES256). */
+const ASYMMETRIC = ['RS256', 'ES256'];
 
-/** Verifies Supabase-issued access tokens: HS256 with the project's secret, or keys from its JWKS. */
-export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
-  const key = cfg.jwksUrl
-    ? createRemoteJWKSet(new URL(cfg.jwksUrl))
-    : new TextEncoder().encode(cfg.secret ?? '');
-  if (!cfg.jwksUrl && !cfg.secret) throw new Error('auth: a JWT secret or a JWKS URL is required');
+/** How many verified tokens are remembered; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** How long a verified token is taken on trust before it is verified again (never past its exp). */
+const VERIFIED_CACHE_MS = 60_000;
+
+/**
+ * Verifies Supabase-issued access tokens: HS256 with the project's shared secret; asymmetric keys
+ * with supabase-js `auth.getClaims()` (the project's JWKS, cached) or, outside Supabase, a JWKS URL.
+ * Every token must carry `exp`; `alg: none`, other keys, another audience or issuer, a future `nbf`
+ * are refused the same way whichever path checked the signature.
+ *
+ * A frontend polls with the same token for up to an hour, and a signature check (WebCrypto, async)
+ * was a large share of a read's CPU time: a token that verified is remembered — exactly that token
+ * string, at most a minute and never past its expiry — so repeated requests skip the check. Only
+ * successes are remembered; a token that fails is checked (and refused) every time.
+ */
+export function createTokenVerifier(cfg: AuthConfig, now: () => number = Date.now): TokenVerifier {
+  const verify = createUncachedVerifier(cfg, now);
+  const verified = new Map<string, { claims: UserClaims; until: number }>();
+  return async (token) => {
+    const t = now();
+    const hit = verified.get(token);
+    if (hit && t < hit.until) return hit.claims;
+    if (hit) verified.delete(token);
+    const claims = Object.freeze(await verify(token)) as UserClaims;
+    const until = Math.min(t + VERIFIED_CACHE_MS, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, until });
+    return claims;
+  };
+}
+
+function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVerifier {
+  if (!cfg.jwksUrl && !cfg.secret && !cfg.supabase) throw new Error('auth: a JWT secret, a JWKS URL or a Supabase project is required');
+  const secret = cfg.secret ? new TextEncoder().encode(cfg.secret) : undefined;
+  const jwks = cfg.jwksUrl ? createRemoteJWKSet(new URL(cfg.jwksUrl)) : undefined;
+  const supabase = cfg.supabase
+    ? createClient(cfg.supabase.url, cfg.supabase.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } })
+    : undefined;
+
+  const checkClaims = (payload: JWTPayload): UserClaims => {
+    const now = Math.floor(clock() / 1000);
+    if (typeof payload.exp !== 'number') throw unauthorized('invalid_token', 'The access token has no expiry (exp)');
+    if (payload.exp <= now) throw unauthorized('token_expired', 'The access token has expired');
+    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + 5)) throw unauthorized('invalid_token', 'The access token is not valid here (nbf)');
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.includes(cfg.audience)) throw unauthorized('invalid_token', 'The access token is not valid here (aud)');
+    if (cfg.issuer && payload.iss !== cfg.issuer) throw unauthorized('invalid_token', 'The access token is not valid here (iss)');
+    if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) throw unauthorized('invalid_token', 'The token has no valid subject');
+    return payload as UserClaims;
+  };
+
   return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        audience: cfg.audience,
-        ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
-        algorithms: cfg.jwksUrl ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'],
-      });
-      if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) {
-        throw unauthorized('invalid_token', 'The token has no valid subject');
+      const alg = decodeProtectedHeader(token).alg;
+      if (alg === 'HS256' && secret) {
+        return checkClaims((await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
       }
-      return payload as UserClaims;
+      if (alg && ASYMMETRIC.includes(alg) && supabase) {
+        checkClaims(decodeJwt(token)); // claims first (cheap, and a clear "expired"); the signature next
+        const { data, error } = await supabase.auth.getClaims(token);
+        if (error || !data) throw unauthorized('invalid_token', 'The access token is invalid');
+        return checkClaims(data.claims as JWTPayload);
+      }
+      if (alg && [...ASYMMETRIC, 'EdDSA'].includes(alg) && jwks) {
+        return checkClaims((await jwtVerify(token, jwks, { algorithms: [...ASYMMETRIC, 'EdDSA'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
+      }
+      throw unauthorized('invalid_token', 'The access token is invalid');
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof errors.JWTExpired) throw unauthorized('token_expired', 'The access token has expired');
       if (err instanceof errors.JWTClaimValidationFailed) throw unauthorized('invalid_token', `The access token is not valid here (${err.claim})`);
       throw unauthorized('invalid_token', 'The access token is invalid');
     }
+  };
+}
+
+/** The verifier's settings from the configuration (the Supabase project when its URL and anon key are set). */
+export function authConfig(c: { JWT_JWKS_URL?: string | undefined; JWT_AUDIENCE: string; JWT_ISSUER?: string | undefined; SUPABASE_URL?: string | undefined; SUPABASE_ANON_KEY?: string | undefined }, secret: string | undefined): AuthConfig {
+  return {
+    audience: c.JWT_AUDIENCE,
+    ...(secret ? { secret } : {}),
+    ...(c.JWT_JWKS_URL ? { jwksUrl: c.JWT_JWKS_URL } : {}),
+    ...(c.JWT_ISSUER ? { issuer: c.JWT_ISSUER } : {}),
+    ...(c.SUPABASE_URL && c.SUPABASE_ANON_KEY ? { supabase: { url: c.SUPABASE_URL, anonKey: c.SUPABASE_ANON_KEY } } : {}),
   };
 }
 

@@ -27,9 +27,17 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '23505': return conflict('already_exists', 'A record with the same identity already exists', e.constraint ? { constraint: e.constraint } : undefined);
     case '23514': return unprocessable('constraint_violation', e.constraint === 'entry_lines_balanced' ? 'Debits and credits must balance' : 'The data breaks a rule of the ledger', e.constraint ? { constraint: e.constraint } : undefined);
     case '23503': return notFound('A referenced record');
-    case '22P02': case '22007': case '22008': case '22003': return unprocessable('invalid_value', 'A value has the wrong format or is out of range');
     // RLS refused a write: the row belongs to another firm, which the caller may not even know exists.
     case '42501': return notFound('Resource');
-    default: return undefined;
+    // Class 22 (data exception): text the database cannot hold (22021 bad encoding, 22P05
+    // untranslatable character), dates and numbers out of range (22007/22008/22009, 22003),
+    // malformed values (22P02)... Each comes from what the request carried, never from our state.
+    // 54000: a value too large for an index or a row.
+    case '54000': return unprocessable('value_too_large', 'A value is too large to be stored');
+    default:
+      if (typeof e?.code === 'string' && e.code.startsWith('22')) {
+        return unprocessable('invalid_value', 'A value has the wrong format, holds a character that cannot be stored, or is out of range');
+      }
+      return undefined;
   }
 }

@@ -10,5 +10,7 @@ const redact = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'quadra-sync' } }, destination);
+  // stdout without a synchronous write per line (one request log line each was a visible share of a
+  // read's time); pino flushes what is pending when the process exits.
+  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'quadra-sync' } }, destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -4,11 +4,12 @@ import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
-import { nextNight, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { NIGHTS } from '../domain/entries/lifecycle.ts';
+import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, nightHour, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 
 const sentEntriesOf = (depositId: string): [string, unknown[]] => [
   `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status = 'sent'`, [depositId]];
@@ -45,7 +46,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const missing = entries.filter((e) => results.get(e.id)?.state === 'missing');
     const first = missing.filter((e) => e.nights_tried === 0).map((e) => e.id);
     if (first.length) {
-      const night = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+      const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
       const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
       await tx.query(
         `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4

@@ -3,14 +3,16 @@
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { getFile, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
+import { today } from '../domain/calendar.ts';
 import { asService } from '../db/scoped.ts';
-import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nextNight, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, nightHour, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
 
 export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
@@ -55,7 +57,7 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
 async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date, owner: string): Promise<NightReport> {
   const fileId = file.id;
   const clients = await clientsForFirm(s, file.firm_id);
-  const nextRun = nextNight(now, nightHour(s), s.config.SCHEDULE_TZ);
+  const nextRun = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
 
   let results: Map<string, MatchResult>;
   try {
@@ -79,7 +81,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       else wait.push(e);
     }
     // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
-    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, now.toISOString().slice(0, 10)) : { ok: true, checks: [] };
+    const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now)) : { ok: true, checks: [] };
     const heldReason = prereq.ok ? null : prereq.checks.filter((c) => !c.ok).map((c) => [c.message, c.remedy].filter(Boolean).join(' ')).join(' ');
     const deps = await deposits.byIds(tx, [...new Set(missing.map((e) => e.deposit_id).filter((d): d is string => d !== null))]);
     return { resend: heldReason ? [] : resend, held: heldReason ? resend : [], heldReason, fail, wait, deposits: deps };

@@ -12,39 +12,43 @@ export type PushResult =
 
 export interface PushAnswer { status: number; body: { fileId: string; accepted: number; refused: number; entries: PushResult[] } }
 
+/** What is sent back: the status and the exact JSON text (a replay sends the first one's bytes). */
+export interface PushReply { status: number; text: string }
+
 export function requestHash(fileId: string, body: unknown): string {
   return createHash('sha256').update(fileId).update('\n').update(JSON.stringify(body)).digest('hex');
 }
 
 /** Must run in a user-scoped transaction: RLS decides which file the caller can reach. */
-export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushAnswer> {
+export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushReply> {
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
   if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
 
   const hash = requestHash(fileId, rawBody);
   // The file lock above serialises replays of one key, so this read is decisive.
-  const prior = await tx.query<{ request_hash: string; status_code: number; response: PushAnswer['body'] }>(
+  const prior = await tx.query<{ request_hash: string; status_code: number; response: string }>(
     'select request_hash, status_code, response from public.idempotency_keys where firm_id = $1 and key = $2',
     [file.firm_id, idempotencyKey]);
   if (prior.rows[0]) {
     if (prior.rows[0].request_hash !== hash) {
       throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }
-    return { status: prior.rows[0].status_code, body: prior.rows[0].response };
+    return { status: prior.rows[0].status_code, text: prior.rows[0].response };
   }
 
   const answer = await storeBatch(tx, file, entries);
+  const text = JSON.stringify(answer.body);
   await tx.query(
     'insert into public.idempotency_keys (firm_id, key, file_id, request_hash, status_code, response) values ($1, $2, $3, $4, $5, $6)',
-    [file.firm_id, idempotencyKey, file.id, hash, answer.status, JSON.stringify(answer.body)]);
-  return answer;
+    [file.firm_id, idempotencyKey, file.id, hash, answer.status, text]);
+  return { status: answer.status, text };
 }
 
 async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): Promise<PushAnswer> {
   const allDocs = [...new Set(entries.flatMap((e) => e.documentIds ?? []))];
   const ref = await loadFileReference(tx, file, allDocs);
-  const pending = await pendingAccounts(tx, file.id);
+  const pending = await pendingAccounts(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
   const existing = await findByExternalIds(tx, file.firm_id, entries.map((e) => e.externalId));
   const checks = checkBatch(entries, ref, pending);
 

@@ -24,7 +24,7 @@ export async function collect(s: Services, clients: CegidClients, file: FileRow,
 
 export async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
   const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
-    'select entry_id, account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
+    'select entry_id, coalesce(quadra_account, account) as account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
     [entries.map((e) => e.id)]));
   const byEntry = new Map<string, SentEntry['lines']>();
   for (const l of lines.rows) {
@@ -74,8 +74,3 @@ export async function verificationFailed(s: Services, entryIds: string[], err: u
   await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 
-/** The hour of the nightly cron, for next_attempt_at (e.g. '0 2 * * *' → 2). */
-export function nightHour(s: Services): number {
-  const hour = Number(s.config.NIGHTLY_CRON.trim().split(/\s+/)[1]);
-  return Number.isInteger(hour) ? hour : 2;
-}

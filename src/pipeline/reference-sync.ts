@@ -11,19 +11,36 @@ import {
 } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import {
-  INTERNAL_RUN_ERROR,
   accountRows,
   addChanges,
   emptyCounts,
   fileRows,
   journalRows,
   periodRows,
-  runError,
+  type RunError,
   type SyncCounts,
 } from '../domain/reference-sync.ts';
+import { AppError } from '../lib/errors.ts';
+import { isCegidError } from '../quadra/errors.ts';
 import type { Services } from '../services.ts';
+import { referenceSyncJob } from '../jobs/definitions.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
+
+/**
+ * Why a run failed, in words a user can act on. Cegid's own code is kept (the brief's support
+ * procedure starts from it); the message is the remedy, scrubbed of secrets by CegidError.
+ */
+export function runError(err: unknown): RunError | undefined {
+  if (isCegidError(err)) return err.toUserError();
+  if (err instanceof AppError) return { code: err.code, message: err.message };
+  return undefined;
+}
+
+export const INTERNAL_RUN_ERROR: RunError = {
+  code: 'internal_error',
+  message: 'Something went wrong on our side while refreshing the reference data; it is retried automatically.',
+};
 
 /** A run left `running` longer than this was abandoned by a dead worker (pg-boss expires jobs at 15 min). */
 const STALE_RUN_MS = 10 * 60_000;
@@ -88,7 +105,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
  */
 export async function enqueueReferenceSync(s: Services, runId: string): Promise<void> {
   try {
-    await s.jobs.send(REFERENCE_SYNC_JOB, { runId });
+    await s.jobs.send(referenceSyncJob, { runId });
   } catch (err) {
     await asService(s.db, (tx) => finishSyncRun(tx, runId, {
       counts: emptyCounts(),

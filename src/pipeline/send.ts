@@ -11,14 +11,16 @@ import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { lockFile } from '../db/repos/entries.ts';
-import { loadFilePrerequisites } from '../db/repos/reference.ts';
+import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
+import { today } from '../domain/calendar.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
 import { clientsForFirm } from './firm-clients.ts';
+import { verifyDepositJob } from '../jobs/definitions.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -30,7 +32,6 @@ export interface SendOutcome {
 }
 
 const HOUR = 3_600_000;
-const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Sends what a file has ready. Safe to run twice or concurrently: the file lock decides who claims. */
 export async function sendFile(s: Services, fileId: string, now: Date = s.now()): Promise<SendOutcome> {
@@ -45,7 +46,7 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
 
     // The file's prerequisites are re-checked before each deposit; a failing one holds it.
-    const prereq = await loadFilePrerequisites(tx, fileId, today(now));
+    const prereq = await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now));
     if (!prereq.ok) {
       const held = prereq.checks.filter((c) => !c.ok).map((c) => ({ code: c.name, message: [c.message, c.remedy].filter(Boolean).join(' ') }));
       await holdEntries(tx, fileId, `The deposit is held: ${held.map((h) => h.message).join(' ')}`, held[0]!.code, now);
@@ -94,7 +95,7 @@ export type SendKind = 'send' | 'resend';
 const verifyAtFor = (s: Services, now: Date) => new Date(now.getTime() + s.config.VERIFY_AFTER_HOURS * HOUR);
 
 async function enqueueCheck(s: Services, depositId: string, now: Date): Promise<void> {
-  await s.jobs.send('verify-deposit', { depositId }, { startAfter: verifyAtFor(s, now), singletonKey: depositId });
+  await s.jobs.send(verifyDepositJob, { depositId }, { startAfter: verifyAtFor(s, now) });
 }
 
 /** The blob is in the container: deposit `uploaded`, entries `sent`, one attempt each. False if another run did it. */

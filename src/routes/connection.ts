@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getConnection, saveConnection, type ConnectionView } from '../db/repos/connections.ts';
-import { getMyFirm } from '../db/repos/firms.ts';
+import { claimSicCode, getMyFirm, releaseSicCode } from '../db/repos/firms.ts';
 import { createSyncRun } from '../db/repos/reference.ts';
-import { asUser } from '../db/scoped.ts';
-import { AppError, forbidden, notFound } from '../lib/errors.ts';
+import { asService, asUser } from '../db/scoped.ts';
+import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
 import { enqueueReferenceSync } from '../pipeline/reference-sync.ts';
 import { checkCegidKeys } from '../quadra/connection-check.ts';
 import type { Services } from '../services.ts';
@@ -13,6 +13,12 @@ import { router } from './env.ts';
 
 export const CEGID_UNAVAILABLE_MESSAGE =
   'Cegid did not answer in time or is temporarily unavailable, so your keys could not be checked. Nothing was changed: try again in a few minutes.';
+
+// Said only to an admin whose keys Cegid has just accepted for this SIC code, i.e. to the firm
+// itself: it learns no more than that its own code is already connected. Nothing is saved.
+export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) =>
+  `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. `
+  + 'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
 
 const toConnection = (v: ConnectionView) => ({
   status: v.status, checks: v.checks, cpaKeyHint: v.cpaKeyHint, cfeKeyHint: v.cfeKeyHint, checkedAt: v.checkedAt.toISOString(),
@@ -26,7 +32,9 @@ export function connectionRoutes(s: Services) {
         summary: 'Save the firm\'s Cegid keys after checking them live (admins only)',
         description: 'Checks the CPA key (a token and a read) and the CFE key (the firm\'s exchange container) in parallel, then stores '
           + 'the keys encrypted with the outcome, so a failed check can be retried. A connected result queues a reference sync. '
-          + 'When Cegid is slow or unavailable the answer is 503 and the stored connection is left as it was.',
+          + 'When Cegid is slow or unavailable the answer is 503 and the stored connection is left as it was. '
+          + 'Keys Cegid accepts claim the firm\'s SIC code; when another registration already connected that code the answer is '
+          + '409 sic_code_already_connected and nothing is saved.',
         request: { params: FirmParams, body: jsonBody(ConnectionBody) },
         responses: {
           200: json(Connection, 'Checked and saved (status tells whether both checks passed)'),
@@ -52,6 +60,17 @@ export function connectionRoutes(s: Services) {
 
         const status = checks.every((x) => x.ok) ? 'connected' : 'failed';
         const now = s.now();
+        // Keys Cegid accepts prove the SIC code: the firm claims it, unless another firm proved it
+        // first. Keys it refuses release any claim. Both as the service: users never set a claim.
+        await asService(s.db, async (tx) => {
+          if (status === 'failed') return releaseSicCode(tx, firmId);
+          try {
+            await claimSicCode(tx, firmId, now);
+          } catch (err) {
+            if ((err as { code?: string }).code !== '23505') throw err;
+            throw conflict('sic_code_already_connected', SIC_ALREADY_CONNECTED_MESSAGE(firm.sic_code));
+          }
+        });
         const saved = await asUser(s.db, user, async (tx) => {
           const view = await saveConnection(tx, s.secrets, { firmId, cpa: body.cpa, cfe: body.cfe, status, checks, checkedAt: now });
           const runId = status === 'connected' ? await createSyncRun(tx, firmId, 'connection', now) : undefined;

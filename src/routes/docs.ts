@@ -6,7 +6,10 @@ import type { AppEnv } from './env.ts';
 
 // Interactive API docs served from the installed swagger-ui-dist: no CDN, so they work on a
 // machine without internet access and under a strict content security policy.
-const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+// Resolved on first use: a bundled deployment (the Edge Function) has no node_modules to read from,
+// and must still start; there the assets answer 404 and the OpenAPI document stays available.
+let dist: string | undefined;
+const distDir = () => (dist ??= dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')));
 const ASSETS: Record<string, string> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -34,13 +37,19 @@ const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs
 export function docsRoutes() {
   return new Hono<AppEnv>()
     .get('/docs', (c) => c.html(page))
+    .get('/docs/', (c) => c.html(page))
     .get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get('/docs/assets/:name', (c) => {
       const name = c.req.param('name');
       const type = ASSETS[name];
       if (!type) return c.json({ error: { code: 'not_found', message: `No asset ${name}` } }, 404);
       let bytes = cache.get(name);
-      if (!bytes) cache.set(name, (bytes = new Uint8Array(readFileSync(join(dist, name)))));
+      if (!bytes) {
+        try { bytes = new Uint8Array(readFileSync(join(distDir(), name))); } catch {
+          return c.json({ error: { code: 'not_found', message: 'The interactive docs are not packaged with this deployment; see /openapi.json' } }, 404);
+        }
+        cache.set(name, bytes);
+      }
       return c.body(bytes as unknown as ArrayBuffer, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
     });
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { findDocumentByContent, insertDocument } from '../db/repos/documents.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { AppError, notFound, unprocessable } from '../lib/errors.ts';
+import { foldControls } from '../lib/text.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FileParams, json } from './schemas/common.ts';
 import { DocumentSchema } from './schemas/entries.ts';
@@ -41,21 +43,16 @@ export function documentRoutes(s: Services) {
       const kind = sniffDocument(bytes);
       if (!kind) throw new AppError(415, 'unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const name = (file.name || `document.${kind.ext}`).slice(0, 255);
+      // Shown back as is and never written to Quadra (which gets the 8.3 attachment name): control
+      // characters are replaced rather than refused, so an odd name never stops an upload.
+      const name = foldControls(file.name || `document.${kind.ext}`).slice(0, 255);
 
       const out = await asUser(s.db, c.get('user'), async (tx) => {
         const f = await getFile(tx, fileId);
         if (!f) throw notFound('File');
-        const existing = await tx.query<{ id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }>(
-          'select id, file_name, content_type, size_bytes, attachment_name from public.documents where file_id = $1 and sha256 = $2 limit 1', [fileId, sha256]);
-        if (existing.rows[0]) return { created: false, row: existing.rows[0] };
-        // The 8.3 name the document will carry in the deposit zip and at position 182.
-        const row = await tx.query<{ id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }>(
-          `insert into public.documents (firm_id, file_id, file_name, content_type, size_bytes, sha256, content, attachment_name)
-           values ($1, $2, $3, $4, $5, $6, $7, lpad(nextval('public.document_seq')::text, 8, '0') || '.' || $8)
-           returning id, file_name, content_type, size_bytes, attachment_name`,
-          [f.firm_id, fileId, name, kind.type, bytes.length, sha256, bytes, kind.ext]);
-        return { created: true, row: row.rows[0]! };
+        const existing = await findDocumentByContent(tx, fileId, sha256);
+        if (existing) return { created: false, row: existing };
+        return { created: true, row: await insertDocument(tx, f, { name, type: kind.type, ext: kind.ext, sha256, bytes }) };
       });
       const r = out.row;
       return c.json({ documentId: r.id, fileName: r.file_name, contentType: r.content_type, sizeBytes: r.size_bytes, sha256, attachmentName: r.attachment_name }, out.created ? 201 : 200);

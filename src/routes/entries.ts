@@ -1,16 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { entryInput, getEntry, getEntryDetail, getFile, listEntries, loadFileReference, pendingAccounts, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
-import * as attemptsRepo from '../db/repos/attempts.ts';
+import { countByStatus, fileTab, getEntry, getEntryDetail, type EntrySummary } from '../db/repos/entries.ts';
 import { asUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
-import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
-import { AppError, conflict, notFound, unprocessable } from '../lib/errors.ts';
+import { AppError, notFound, unprocessable } from '../lib/errors.ts';
+import { correctEntry, revalidate } from '../pipeline/entry-fix.ts';
 import { pushEntries } from '../pipeline/push.ts';
 import type { Services } from '../services.ts';
 import { EntryParams, errorResponses, FileParams, json, jsonBody } from './schemas/common.ts';
 import {
-  EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
+  EntryCountsSchema, EntryDetailSchema, EntryListQuery, EntryListSchema, EntryUpdateBody, PushAnswerSchema, PushBody, PushHeaders,
 } from './schemas/entries.ts';
 import { router } from './env.ts';
 
@@ -26,9 +25,15 @@ export const toSummary = (e: EntrySummary) => ({
 });
 
 const encodeCursor = (e: EntrySummary) => Buffer.from(`${e.cursor_ts}|${e.id}`).toString('base64url');
+const CURSOR_TS = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Leniently parsed dates (February 31st) do not survive the round trip; Postgres would refuse them.
+const sameInstant = (ts: string) => { const d = new Date(ts); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === ts.slice(0, 19); };
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  // Exactly the form encodeCursor writes (a four-digit year, microseconds, UTC): an extreme or
+  // foreign date would otherwise reach Postgres and fail there.
+  if (!createdAt || !id || !CURSOR_TS.test(createdAt) || !sameInstant(createdAt) || !UUID.test(id)) {
     throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
   }
   return { createdAt, id };
@@ -42,16 +47,6 @@ async function detail(tx: Queryable, entry: EntrySummary) {
     documents: d.documents.map((x) => ({ id: x.id, fileName: x.file_name, contentType: x.content_type, sizeBytes: x.size_bytes, attachmentName: x.attachment_name })),
     attempts: d.attempts.map((a) => ({ at: a.at.toISOString(), kind: a.kind, outcome: a.outcome, night: a.night, errorCode: a.error_code, detail: a.detail, depositId: a.deposit_id })),
   };
-}
-
-/** Re-runs the pre-flight rules on one entry against the file as it is now; errors refuse with 422. */
-async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInput) {
-  const file = (await getFile(tx, entry.file_id))!;
-  const ref = await loadFileReference(tx, file, input.documentIds ?? []);
-  const others = (await pendingAccounts(tx, file.id));
-  const [check] = checkBatch([input], ref, others);
-  if (check!.errors.length) throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
-  return { file, warnings: check!.warnings };
 }
 
 export function entryRoutes(s: Services) {
@@ -71,7 +66,9 @@ export function entryRoutes(s: Services) {
         const lines = body.entries.reduce((n, e) => n + e.lines.length, 0);
         if (lines > MAX_LINES_PER_PUSH) throw new AppError(413, 'too_many_lines', `A push carries at most ${MAX_LINES_PER_PUSH} lines; split it`);
         const answer = await asUser(s.db, c.get('user'), (tx) => pushEntries(tx, fileId, key, body.entries, body));
-        return c.json(answer.body, 202);
+        // The stored text itself, so a replay is byte for byte the first answer.
+        // (Cast: the route's schema documents this JSON; the handler's typing only knows c.json.)
+        return c.body(answer.text, answer.status as 202, { 'content-type': 'application/json' }) as never;
       },
     )
     .openapi(
@@ -84,18 +81,28 @@ export function entryRoutes(s: Services) {
         const { fileId } = c.req.valid('param');
         const q = c.req.valid('query');
         const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const file = await getFile(tx, fileId);
-          if (!file) throw notFound('File');
-          const rows = await listEntries(tx, fileId, { status: q.status, limit: q.limit + 1, after });
-          return { file, rows };
-        });
+        const out = await asUser(s.db, c.get('user'), (tx) => fileTab(tx, fileId, { status: q.status, limit: q.limit + 1, after }));
+        if (!out) throw notFound('File');
         const page = out.rows.slice(0, q.limit);
         return c.json({
-          file: { waitingOpenSince: iso(out.file.waiting_open_since), message: out.file.waiting_open_since ? FILE_WAITING_MESSAGE : null },
+          file: { waitingOpenSince: iso(out.waitingOpenSince), message: out.waitingOpenSince ? FILE_WAITING_MESSAGE : null },
           items: page.map(toSummary),
           nextCursor: out.rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
         }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/v1/files/{fileId}/entries/counts', tags: ['entries'],
+        summary: 'How many entries each tab of the file holds (for the tab badges), in one request',
+        request: { params: FileParams },
+        responses: { 200: json(EntryCountsSchema, 'Entries per status'), ...errorResponses },
+      }),
+      async (c) => {
+        const { fileId } = c.req.valid('param');
+        const counts = await asUser(s.db, c.get('user'), (tx) => countByStatus(tx, fileId));
+        if (!counts) throw notFound('File');
+        return c.json({ counts, total: counts.pending + counts.sent + counts.posted + counts.failed_check }, 200);
       },
     )
     .openapi(
@@ -124,18 +131,7 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const entry = await getEntry(tx, entryId);
-          if (!entry) throw notFound('Entry');
-          await tx.query('select id from public.client_files where id = $1 for update', [entry.file_id]);
-          const current = (await getEntry(tx, entryId))!;
-          const editable = current.status === 'failed_check' || (current.status === 'pending' && !(await inDeposit(tx, entryId)));
-          if (!editable) throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
-          const input: EntryInput = { ...body, externalId: current.external_id };
-          const { file, warnings } = await preflightOne(tx, current, input);
-          await upsertEntries(tx, file, [{ input, warnings }], { allowFailedCheck: true });
-          return detail(tx, (await getEntry(tx, entryId))!);
-        });
+        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await correctEntry(tx, entryId, body)));
         return c.json(out, 200);
       },
     )
@@ -149,30 +145,8 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const now = s.now();
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const entry = await getEntry(tx, entryId);
-          if (!entry) throw notFound('Entry');
-          await tx.query('select id from public.client_files where id = $1 for update', [entry.file_id]);
-          const current = (await getEntry(tx, entryId))!;
-          if (current.status !== 'failed_check') throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
-          const { warnings } = await preflightOne(tx, current, await entryInput(tx, current));
-          // A new reference: verification must never mistake the old, failed version for this one.
-          await tx.query(
-            `update public.entries set status = 'pending', nights_tried = 0, next_attempt_at = null, deposit_id = null, batch_deposit_id = null,
-                    duplicate_in_quadra = false, status_message = null, warnings = $2, sent_at = null, posted_at = null, updated_at = $3,
-                    previous_refs = previous_refs || quadra_ref,
-                    quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
-              where id = $1`, [entryId, JSON.stringify(warnings), now]);
-          await attemptsRepo.revalidated(tx, entryId, now);
-          return detail(tx, (await getEntry(tx, entryId))!);
-        });
+        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await revalidate(tx, entryId, now)));
         return c.json(out, 200);
       },
     );
-}
-
-/** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
-async function inDeposit(tx: Queryable, entryId: string): Promise<boolean> {
-  const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);
-  return r.rows[0]?.deposit_id != null || r.rows[0]?.batch_deposit_id != null;
 }

@@ -2,11 +2,14 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
 import { getMyFirm } from '../db/repos/firms.ts';
 import {
-  getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, loadFilePrerequisites, prerequisitesOf, type ClientFileRow,
+  getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, type ClientFileRow,
 } from '../db/repos/reference.ts';
 import { asUser } from '../db/scoped.ts';
-import { todayIn, type PrerequisitesResult } from '../domain/prerequisites.ts';
+import { today as firmToday } from '../domain/calendar.ts';
+import type { PrerequisitesResult } from '../domain/prerequisites.ts';
 import { notFound, unprocessable } from '../lib/errors.ts';
+import { loadFilePrerequisites, prerequisitesOf } from '../pipeline/prerequisites.ts';
+import { CONTROL_CHARACTERS } from '../lib/text.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FileParams, FirmParams, json } from './schemas/common.ts';
 import { AccountListQuery, AccountPage, ClientFileList, JournalList, PeriodList, Prerequisites } from './schemas/files.ts';
@@ -21,7 +24,9 @@ const toFile = (f: ClientFileRow, prerequisites: PrerequisitesResult) => ({
 const encodeCursor = (number: string) => Buffer.from(number, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): string {
   const number = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!number || number.length > 40 || encodeCursor(number) !== cursor) throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
+  // An account number is printable text: a control character (NUL above all, which Postgres
+  // cannot even compare) means the cursor was not ours.
+  if (!number || number.length > 40 || CONTROL_CHARACTERS.test(number) || encodeCursor(number) !== cursor) throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
   return number;
 }
 
@@ -33,7 +38,7 @@ async function visibleFile(tx: Queryable, fileId: string): Promise<ClientFileRow
 }
 
 export function fileRoutes(s: Services) {
-  const today = () => todayIn(s.config.SCHEDULE_TZ, s.now());
+  const today = () => firmToday(s.config.SCHEDULE_TZ, s.now());
   return router()
     .openapi(
       createRoute({

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createFirm, getMyFirm, listMyFirms, type FirmRow } from '../db/repos/firms.ts';
 import { asUser } from '../db/scoped.ts';
-import { conflict } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, json, jsonBody } from './schemas/common.ts';
 import { CreateFirmBody, Firm, FirmList } from './schemas/firms.ts';
@@ -14,20 +13,18 @@ export function firmRoutes(s: Services) {
     .openapi(
       createRoute({
         method: 'post', path: '/v1/firms', tags: ['firms'], summary: 'Create a firm; the caller becomes its admin',
+        description: 'The SIC code is claimed only when the firm\'s Cegid keys pass their check (PUT /v1/firms/{firmId}/connection).',
         request: { body: jsonBody(CreateFirmBody) },
         responses: { 201: json(Firm, 'Created'), ...errorResponses },
       }),
       async (c) => {
         const body = c.req.valid('json');
         const user = c.get('user');
+        // Registering claims nothing (the SIC code is proved by a connection Cegid accepts), so
+        // there is no "already registered" answer that would tell a stranger the code exists.
         const firm = await asUser(s.db, user, async (tx) => {
-          try {
-            const id = await createFirm(tx, body.name, body.sicCode);
-            return (await getMyFirm(tx, user.sub, id))!;
-          } catch (err) {
-            if ((err as { code?: string }).code === '23505') throw conflict('sic_code_taken', 'A firm with this SIC code is already registered');
-            throw err;
-          }
+          const id = await createFirm(tx, body.name, body.sicCode);
+          return (await getMyFirm(tx, user.sub, id))!;
         });
         return c.json(toFirm(firm), 201);
       },

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { pingDatabase } from '../db/repos/health.ts';
 import type { Services } from '../services.ts';
 import { json } from './schemas/common.ts';
 import { router } from './env.ts';
@@ -14,7 +15,7 @@ export function healthRoutes(s: Services) {
     async (c) => {
       try {
         await Promise.race([
-          s.db.query('select 1'),
+          pingDatabase(s.db),
           new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
         ]);
         return c.json({ status: 'ok' as const, database: 'ok' as const, engine: s.db.kind }, 200);

@@ -86,6 +86,8 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Azur
     '--skipApiVersionCheck',
     '--loose',
     '--silent',
+    // Never phone home (and leave no telemetry files in the temp folder).
+    '--disableTelemetry',
     ...(opts.location ? ['--location', opts.location] : ['--inMemoryPersistence']),
   ];
   // process.execPath: the project's Node 24, whatever `node` is first on PATH.
@@ -105,7 +107,8 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Azur
     }),
   );
 
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
+  // Generous: on a loaded machine Azurite's start-up alone can take tens of seconds.
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   while (!(await portAnswers(port))) {
     if (exited !== undefined) throw new Error(`azurite exited with code ${exited} before listening: ${stderr.trim()}`);
     if (Date.now() > deadline) {

@@ -1,14 +1,19 @@
 /**
  * startSimulator(): Azurite (given or own) + the simulated Cegid APIs on one loopback port.
  */
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { startAzurite, type AzuriteHandle } from './azurite.ts';
 import { createSimApp } from './app.ts';
 import { startBlobProxy, type BlobProxy } from './blob-proxy.ts';
 import { createSimControl, type SimControl } from './control.ts';
 import { defaultFixture, type SimFixture } from './fixture.ts';
+import { debouncedSaver, loadSimState } from './persist.ts';
 import { SimState } from './state.ts';
+
+const mkdirp = (dir: string) => (mkdirSync(dir, { recursive: true }), dir);
 
 export interface StartSimulatorOptions {
   /** 0 or undefined = a random free port. */
@@ -25,6 +30,11 @@ export interface StartSimulatorOptions {
   containerPrefix?: string;
   /** Log method, path, status per request (never headers/bodies). Default false. */
   log?: boolean;
+  /**
+   * Keep Quadra's state (simulator.json) and Azurite's blobs (azurite/) in this folder, so a
+   * restart finds what was imported. Default: in memory, fresh from the fixture.
+   */
+  dataDir?: string;
 }
 
 export interface RunningSimulator {
@@ -43,7 +53,7 @@ export interface RunningSimulator {
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const ownAzurite = !opts.azurite;
-  const azurite = opts.azurite ?? (await startAzurite());
+  const azurite = opts.azurite ?? (await startAzurite(opts.dataDir ? { location: mkdirp(join(opts.dataDir, 'azurite')) } : {}));
   try {
     const state = new SimState({
       azurite,
@@ -64,12 +74,16 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     });
     state.blobEndpoint = blobs.url;
     state.onReset = async () => { blobs.clear(); await blobs.release({ drop: true }); };
-    await state.reset();
+    const stateFile = opts.dataDir ? join(opts.dataDir, 'simulator.json') : undefined;
+    if (!stateFile || !loadSimState(state, stateFile)) await state.reset();
+    const saver = stateFile ? debouncedSaver(state, stateFile) : undefined;
     const control = createSimControl(state, blobs);
     const app = createSimApp({ state, control, log: opts.log ?? false });
+    // Any request (a deposit's import, a control call) may change the state: save after it.
+    const fetch = saver ? async (req: Request) => { try { return await app.fetch(req); } finally { saver.touch(); } } : app.fetch;
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+      const s = serve({ fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
       s.once('error', reject);
     });
     const port = (server.address() as AddressInfo).port;
@@ -89,6 +103,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         s.closeAllConnections?.();
         await closed;
+        saver?.flush();
         if (ownAzurite) await azurite.stop();
       },
     };

@@ -16,6 +16,9 @@ import type { EntryCheck, EntryInput, EntryLineInput, FileReference, Issue } fro
 
 const QUADRA_ACCOUNTS = ['40100000', '41100000', '60100000', '60610000', '44566000', '51200000', '401DUPON'] as const;
 
+/** Quadra's accounts with a label each (the label is the number, spelt out). */
+const labelled = (numbers: readonly string[]) => new Map(numbers.map((n) => [n, `Compte ${n}`]));
+
 function fileRef(over: Partial<FileReference> = {}): FileReference {
   return {
     periods: [
@@ -28,7 +31,7 @@ function fileRef(over: Partial<FileReference> = {}): FileReference {
       { code: 'BQ', isOpen: true },
       { code: 'OD', isOpen: false },
     ],
-    quadraAccounts: new Set<string>(QUADRA_ACCOUNTS),
+    quadraAccounts: labelled(QUADRA_ACCOUNTS),
     documentIds: new Set(['doc-1', 'doc-2', 'doc-3']),
     ...over,
   };
@@ -162,8 +165,9 @@ describe('checkEntry: invalid_amount', () => {
   it('every invalid line is reported, each with its own field', () => {
     const { errors } = check1(entry({ lines: [{ account: '60100000', debit: 1.5, credit: 0 }, { account: '40100000', debit: 0, credit: Number.NaN }] }));
     expect(only(errors, 'invalid_amount').map((i) => i.field)).toEqual(['lines.0', 'lines.1']);
-    // Nothing valid remains on either side.
-    expect(only(errors, 'empty_side')).toHaveLength(2);
+    // The amount errors are the ones to fix: no side or balance error on top of them.
+    expect(only(errors, 'empty_side')).toHaveLength(0);
+    expect(only(errors, 'unbalanced')).toHaveLength(0);
   });
 });
 
@@ -360,32 +364,46 @@ describe('checkEntry: documents_not_attached', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('truncationCollisions', () => {
-  const quadraAccounts = new Set<string>(QUADRA_ACCOUNTS);
 
   it('no collision among short, distinct accounts and Quadra\'s own', () => {
-    expect(truncationCollisions(['60100000', '62600000', '411', 'ABC'], { quadraAccounts })).toEqual(new Map());
+    expect(truncationCollisions(['60100000', '62600000', '411', 'ABC'], {})).toEqual(new Map());
   });
 
   it('two long accounts with the same first 8 characters', () => {
-    expect(truncationCollisions(['41199999A1', '41199999B2', '62600000'], { quadraAccounts: new Set() }))
+    expect(truncationCollisions(['41199999A1', '41199999B2', '62600000'], {}))
       .toEqual(new Map([['41199999', ['41199999A1', '41199999B2']]]));
   });
 
-  it('a long account whose first 8 characters are an existing Quadra account', () => {
-    expect(truncationCollisions(['401000001'], { quadraAccounts }))
-      .toEqual(new Map([['40100000', ['40100000', '401000001']]]));
+  it('a long account whose first 8 characters are an existing Quadra account is no collision (only the hub\'s own accounts count)', () => {
+    expect(truncationCollisions(['401000001'], {})).toEqual(new Map());
+  });
+
+  it('a long account and the hub\'s own 8-character account it would be cut to collide', () => {
+    expect(truncationCollisions(['401000001', '40100000'], {})).toEqual(new Map([['40100000', ['40100000', '401000001']]]));
+  });
+
+  it('accounts already sent count, as they were sent', () => {
+    expect(truncationCollisions(['401000002'], { sentAccounts: [{ hub: '401000001', written: '401000001' }] }))
+      .toEqual(new Map([['40100000', ['401000001', '401000002']]]));
+    // Sent under a mapping elsewhere: no longer in the way.
+    expect(truncationCollisions(['401000002'], { sentAccounts: [{ hub: '401000001', written: '40100001' }] })).toEqual(new Map());
+  });
+
+  it('a mapping moves an account out of the way; two accounts mapped to one Quadra account merge on purpose', () => {
+    expect(truncationCollisions(['401000001', '401000002'], { accountMap: new Map([['401000001', '40100001']]) })).toEqual(new Map());
+    expect(truncationCollisions(['401000001', '401000002'], { accountMap: new Map([['401000001', '40100000'], ['401000002', '40100000']]) })).toEqual(new Map());
   });
 
   it('an account of exactly 8 characters that exists in Quadra is no collision', () => {
-    expect(truncationCollisions(['40100000', '60100000'], { quadraAccounts })).toEqual(new Map());
+    expect(truncationCollisions(['40100000', '60100000'], {})).toEqual(new Map());
   });
 
   it('the same long account seen twice is no collision', () => {
-    expect(truncationCollisions(['62200000001', '62200000001'], { quadraAccounts })).toEqual(new Map());
+    expect(truncationCollisions(['62200000001', '62200000001'], {})).toEqual(new Map());
   });
 
   it('lists every account of a group, sorted', () => {
-    const out = truncationCollisions(['62200000Z', '62200000B', '62200000A'], { quadraAccounts: new Set(['62200000']) });
+    const out = truncationCollisions(['62200000Z', '62200000B', '62200000A', '62200000'], {});
     expect(out.get('62200000')).toEqual(['62200000', '62200000A', '62200000B', '62200000Z']);
   });
 });
@@ -419,20 +437,33 @@ describe('checkEntry/checkBatch: account_collision', () => {
       entry({ externalId: 'B', lines: balanced('41199999B2') }),
       entry({ externalId: 'C' }),
     ], fileRef());
-    expect(only(a!.errors, 'account_collision')[0]!.details).toEqual({ account: '41199999A1', truncated: '41199999', collidesWith: ['41199999B2'] });
-    expect(only(b!.errors, 'account_collision')[0]!.details).toEqual({ account: '41199999B2', truncated: '41199999', collidesWith: ['41199999A1'] });
+    expect(only(a!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '41199999A1', truncated: '41199999', collidesWith: ['41199999B2'] });
+    expect(only(b!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '41199999B2', truncated: '41199999', collidesWith: ['41199999A1'] });
     expect(c!.errors).toEqual([]);
   });
 
-  it('a long account truncating onto an existing Quadra account is blocked', () => {
-    const { errors } = check1(entry({ lines: [debit('60100000', 100), credit('401000001', 100)] }));
-    expect(errors).toEqual([
-      expect.objectContaining({
-        code: 'account_collision',
-        field: 'lines.1.account',
-        details: { account: '401000001', truncated: '40100000', collidesWith: ['40100000'] },
-      }),
-    ]);
+  it('a long account landing alone on an existing Quadra account is accepted, warned with both forms and Quadra\'s label', () => {
+    const { errors, warnings } = check1(entry({ lines: [debit('60100000', 100), credit('401000001', 100)] }));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([expect.objectContaining({
+      code: 'account_truncated', field: 'lines.1.account', details: { account: '401000001', sentAs: '40100000', quadraLabel: 'Compte 40100000' },
+    })]);
+    expect(warnings[0]!.message).toContain('401000001');
+    expect(warnings[0]!.message).toContain('"Compte 40100000"');
+  });
+
+  it('the collision names the account map as the way out, with the exact request', () => {
+    const { errors } = check1(entry({ lines: balanced('41199999A1', '41199999B2') }), fileRef({ fileId: 'f-1' }));
+    const [first] = only(errors, 'account_collision');
+    expect(first!.message).toContain('PUT /v1/files/f-1/account-map/41199999A1');
+    expect(first!.details!.remedy).toEqual({ method: 'PUT', path: '/v1/files/f-1/account-map/41199999A1', body: { quadraAccount: '<8 characters at most>' } });
+  });
+
+  it('after a mapping the same two accounts pass, each warned as mapped', () => {
+    const ref = fileRef({ accountMap: new Map([['41199999A1', '41199901'], ['41199999B2', '41199902']]) });
+    const { errors, warnings } = check1(entry({ lines: balanced('41199999A1', '41199999B2') }), ref);
+    expect(errors).toEqual([]);
+    expect(only(warnings, 'account_mapped').map((w) => w.details)).toEqual([{ account: '41199999A1', sentAs: '41199901' }, { account: '41199999B2', sentAs: '41199902' }]);
   });
 
   it('pending accounts of the file collide with the batch\'s accounts', () => {
@@ -465,7 +496,7 @@ describe('checkEntry/checkBatch: account_collision', () => {
       entry({ externalId: 'L', lines: balanced('626000009') }),
     ], fileRef());
     expect(codes(short!.errors)).toEqual([]);
-    expect(only(long!.errors, 'account_collision')[0]!.details).toEqual({ account: '626000009', truncated: '62600000', collidesWith: ['62600000'] });
+    expect(only(long!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '626000009', truncated: '62600000', collidesWith: ['62600000'] });
   });
 
   it('the same long account on several lines and entries is no collision', () => {
@@ -546,7 +577,7 @@ describe('checkEntry: account warnings', () => {
   });
 
   describe("accountPadding 'zero'", () => {
-    const zeroRef = (accounts: string[] = [...QUADRA_ACCOUNTS]) => fileRef({ accountPadding: 'zero', quadraAccounts: new Set(accounts) });
+    const zeroRef = (accounts: string[] = [...QUADRA_ACCOUNTS]) => fileRef({ accountPadding: 'zero', quadraAccounts: labelled(accounts) });
 
     it("'401' is not reported truncated; it is unknown under its padded form when Quadra lacks it", () => {
       const { warnings } = check1(entry({ lines: [debit('626', 100), credit('40100000', 100)] }), zeroRef());
@@ -578,7 +609,7 @@ describe('checkEntry: account warnings', () => {
 
     it('two different short accounts padding to the same 8 digits collide', () => {
       const { errors } = check1(entry({ lines: [debit('626', 100), credit('6260', 100)] }), zeroRef([]));
-      expect(only(errors, 'account_collision').map((i) => i.details)).toEqual([
+      expect(only(errors, 'account_collision').map(({ details: { remedy: _, ...d } = {} }) => d)).toEqual([
         { account: '626', truncated: '62600000', collidesWith: ['6260'] },
         { account: '6260', truncated: '62600000', collidesWith: ['626'] },
       ]);

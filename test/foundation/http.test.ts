@@ -27,6 +27,7 @@ describe(`HTTP skeleton (${engine})`, () => {
     const docs = await t.call('GET', '/docs');
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect((await t.call('GET', '/docs/')).text).toBe(docs.text);
     expect((await t.call('GET', '/docs/init.js')).text).toContain('/openapi.json');
     const bundle = await t.app.request('/docs/assets/swagger-ui-bundle.js');
     expect(bundle.status).toBe(200);
@@ -105,10 +106,10 @@ describe(`HTTP skeleton (${engine})`, () => {
       const mine = await t.call('GET', '/v1/firms', { token });
       expect(mine.body.firms.map((f: { id: string }) => f.id)).toEqual([created.body.id]);
     });
-    it('a second firm with the same SIC code is a 409', async () => {
+    it('registering a SIC code someone else registered is allowed and reveals nothing (the claim comes with a connection)', async () => {
       const r = await t.call('POST', '/v1/firms', { token: await t.token(crypto.randomUUID()), body: { name: 'Copy', sicCode: 'HTTP01' } });
-      expect(r.status).toBe(409);
-      expect(r.body.error.code).toBe('sic_code_taken');
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ name: 'Copy', sicCode: 'HTTP01', role: 'admin' });
     });
   });
 

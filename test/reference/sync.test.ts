@@ -7,7 +7,8 @@ import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/scoped.ts';
 import { BRIEF_PERIOD_ADVICE, OPEN_JOURNALS_REMEDY, CHART_REMEDY } from '../../src/domain/prerequisites.ts';
-import { jobs } from '../../src/jobs/index.ts';
+import { referenceNightlyJob } from '../../src/jobs/definitions.ts';
+import { schedules } from '../../src/jobs/schedules.ts';
 import { runReferenceSync, scheduleNightlyReferenceSyncs } from '../../src/pipeline/reference-sync.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM, defaultFixture, type SimFixture } from '../../src/sim/index.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
@@ -254,14 +255,14 @@ describe(`reference sync (${engine})`, () => {
   });
 
   it('the nightly job queues one run per connected firm, once a night', async () => {
-    const nightly = jobs.find((j) => j.name === 'reference-nightly')!;
-    expect(nightly.cron!(t.services)).toBe(t.services.config.REFERENCE_CRON);
+    const nightly = schedules.find((sc) => sc.job === referenceNightlyJob)!;
+    expect(nightly.cron(t.services.config)).toBe(t.services.config.REFERENCE_CRON);
     // A firm whose connection failed gets no nightly run.
     const bob = await t.token(crypto.randomUUID());
     const other = (await t.call('POST', '/v1/firms', { token: bob, body: { name: 'Cabinet Sans Conteneur', sicCode: NO_CONTAINER_FIRM.sic } })).body.id;
     expect((await t.call('PUT', `/v1/firms/${other}/connection`, { token: bob, body: connectionBody(NO_CONTAINER_FIRM) })).body.status).toBe('failed');
 
-    await t.services.jobs.send('reference-nightly', {});
+    await t.services.jobs.send(referenceNightlyJob, {});
     let run: Run | undefined;
     for (const until = Date.now() + 20_000; !run && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 100));

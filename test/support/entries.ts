@@ -1,6 +1,7 @@
 // Entry builders and pipeline steps for tests, through the same routes and job handlers production runs.
 import { nextNight } from '../../src/domain/entries/lifecycle.ts';
-import { nightlyJob, sendFileJob, sweepJob, verifyDepositJob } from '../../src/jobs/pipeline.ts';
+import { nightlyJob, sendFileJob, sweepJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
+import { runNow } from '../../src/jobs/index.ts';
 import type { World } from './world.ts';
 
 let seq = 0;
@@ -37,7 +38,7 @@ export async function entry(w: World, id: string) {
 }
 
 /** "Synchronize", as the job runs it. */
-export const send = (w: World, dossier: string) => sendFileJob.handler({ fileId: w.files.get(dossier)! }, w.t.services);
+export const send = (w: World, dossier: string) => runNow(sendFileJob, { fileId: w.files.get(dossier)! }, w.t.services);
 
 export async function depositsOf(w: World, dossier: string) {
   return (await w.t.services.db.query<{ id: string; status: string; blob_name: string; replaces_id: string | null; seq: number; verify_at: Date | null }>(
@@ -49,7 +50,7 @@ export async function twelveHoursLater(w: World) {
   w.at(new Date(w.now().getTime() + 12 * 3_600_000 + 60_000));
   const due = (await w.t.services.db.query<{ id: string }>(
     'select id from public.deposits where verified_at is null and verify_at <= $1', [w.now()])).rows;
-  for (const d of due) await verifyDepositJob.handler({ depositId: d.id }, w.t.services);
+  for (const d of due) await runNow(verifyDepositJob, { depositId: d.id }, w.t.services);
 }
 
 /**
@@ -58,9 +59,9 @@ export async function twelveHoursLater(w: World) {
  */
 export async function nextNightRun(w: World) {
   w.at(nextNight(w.now()));
-  await nightlyJob.handler({}, w.t.services);
+  await runNow(nightlyJob, {}, w.t.services);
   w.at(new Date(w.now().getTime() + (w.t.services.config.IMPORT_GRACE_MINUTES + 1) * 60_000));
-  await sweepJob.handler({}, w.t.services);
+  await runNow(sweepJob, {}, w.t.services);
 }
 
-export const runSweep = (w: World) => sweepJob.handler({}, w.t.services);
+export const runSweep = (w: World) => runNow(sweepJob, {}, w.t.services);

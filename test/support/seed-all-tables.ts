@@ -6,6 +6,7 @@ export const guardedTables = {
   firms: 'name', firm_members: 'role', connections: 'cpa_key_hint', client_files: 'name', accounts: 'label',
   journals: 'label', periods: 'status', reference_syncs: 'error_message', documents: 'file_name', deposits: 'etag',
   entries: 'label', entry_lines: 'label', entry_documents: 'firm_id', attempts: 'detail', idempotency_keys: 'request_hash',
+  account_maps: 'quadra_account',
 } as const;
 
 /** One row in every table for a new firm whose admin is `userId`; returns the firm id. */
@@ -26,6 +27,7 @@ export async function seedFirmEverywhere(db: Database, userId: string, sic: stri
     await tx.query(`insert into entry_lines (entry_id, line_no, firm_id, account, debit_cents, credit_cents) values ($1, 1, $2, '60610000', 100, 0), ($1, 2, $2, '40100000', 0, 100)`, [entry, firm]);
     await q(`insert into entry_documents (entry_id, document_id, firm_id) values ($1, $2, $3) returning entry_id`, [entry, doc, firm]);
     await q(`insert into attempts (firm_id, entry_id, deposit_id, kind, outcome) values ($1, $2, $3, 'send', 'sent') returning id`, [firm, entry, dep]);
+    await q(`insert into account_maps (firm_id, file_id, hub_account, quadra_account) values ($1, $2, '6064000000', '60640000') returning hub_account`, [firm, file]);
     await q(`insert into idempotency_keys (firm_id, key, file_id, request_hash, status_code, response) values ($1, 'k1', $2, 'h', 202, '{}') returning key`, [firm, file]);
     return firm;
   });

@@ -2,10 +2,10 @@
 // with the result of their last live check. Reads used by routes never select the ciphertext.
 import { AppError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
-import type { FirmCredentials } from '../../quadra/gateway.ts';
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row as TableRow } from '../rows.ts';
 
-export type ConnectionStatus = 'connected' | 'failed';
+export type ConnectionStatus = DbEnum<'connection_status'>;
 
 export interface ConnectionCheck { name: 'cpa' | 'cfe'; ok: boolean; code?: string; message?: string }
 
@@ -22,7 +22,7 @@ export interface KeyPair { apiKey: string; secret: string }
 /** What the user may see of a key: its last 4 characters. */
 export const keyHint = (key: string) => `…${key.slice(-4)}`;
 
-interface Row { status: ConnectionStatus; checks: ConnectionCheck[]; cpa_key_hint: string; cfe_key_hint: string; checked_at: Date }
+type Row = Pick<TableRow<'connections'>, 'status' | 'cpa_key_hint' | 'cfe_key_hint' | 'checked_at'> & { checks: ConnectionCheck[] };
 const toView = (r: Row): ConnectionView => ({ status: r.status, checks: r.checks, cpaKeyHint: r.cpa_key_hint, cfeKeyHint: r.cfe_key_hint, checkedAt: r.checked_at });
 const VIEW_COLUMNS = 'status, checks, cpa_key_hint, cfe_key_hint, checked_at';
 
@@ -54,21 +54,17 @@ export async function saveConnection(
 export const notConnected = () =>
   new AppError(409, 'not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
 
-/**
- * The firm's decrypted credentials, for jobs (asService). Only a connection whose last check
- * passed is used: keys that failed their check would only fail again at Cegid.
- */
-export async function loadFirmCredentials(tx: Queryable, firmId: string, secrets: SecretBox): Promise<FirmCredentials> {
-  const r = await tx.query<{ sic_code: string; status: ConnectionStatus; secrets_ciphertext: string; secrets_key_id: string }>(
+export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'>;
+
+/** The firm's sealed keys and SIC code with its connection's status (for jobs, asService). */
+export async function loadSealedConnection(tx: Queryable, firmId: string): Promise<SealedConnection | undefined> {
+  const r = await tx.query<SealedConnection>(
     `select f.sic_code, c.status, c.secrets_ciphertext, c.secrets_key_id
        from public.connections c join public.firms f on f.id = c.firm_id
       where c.firm_id = $1`,
     [firmId],
   );
-  const row = r.rows[0];
-  if (!row || row.status !== 'connected') throw notConnected();
-  const plain = JSON.parse(await secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as { cpa: KeyPair; cfe: KeyPair };
-  return { sicCode: row.sic_code, cpa: plain.cpa, cfe: plain.cfe };
+  return r.rows[0];
 }
 
 /** Firms whose connection last checked fine (the nightly refresh's list). */

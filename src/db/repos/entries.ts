@@ -1,12 +1,24 @@
 // Entries, their lines and documents: set-based writes (one statement per table per push, never a
 // round trip per line) and keyset-paginated reads. Runs inside asUser or asService transactions.
-import type { EntryInput, FileReference, Issue } from '../../domain/entries/validate.ts';
+import type { AccountUse, EntryInput, FileReference, Issue } from '../../domain/entries/validate.ts';
 import type { Queryable } from '../database.ts';
-import { timeline } from './attempts.ts';
+import { revalidated, timeline } from './attempts.ts';
+import type { DbEnum, Row } from '../rows.ts';
+import type { DocumentRow } from './documents.ts';
 
-export type EntryStatus = 'pending' | 'sent' | 'posted' | 'failed_check';
+/** The condition for "pending, not in a deposit, not waiting for a night, and sendable as of now". */
+export const SENDABLE = `e.status = 'pending' and e.deposit_id is null and e.next_attempt_at is null`;
 
-export interface FileRow { id: string; firm_id: string; dossier_code: string; name: string; account_padding: 'space' | 'zero'; waiting_open_since: Date | null; gone_at: Date | null }
+/** Pending entries whose journal closed or whose date left every open period since the push. */
+export const HELD_BY_REFERENCE = `(not exists (select 1 from public.journals j where j.file_id = e.file_id and j.code = e.journal_code and j.is_open and j.gone_at is null)
+   or not exists (select 1 from public.periods p where p.file_id = e.file_id and p.status = 'open' and p.gone_at is null and e.entry_date between p.starts_on and p.ends_on))`;
+
+export type EntryStatus = DbEnum<'entry_status'>;
+
+export type FileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at'> & {
+  /** A check constraint keeps it to these two. */
+  account_padding: 'space' | 'zero';
+};
 
 /** The file, locked against concurrent pushes and sends (push and claim serialise per file). */
 export async function lockFile(tx: Queryable, fileId: string): Promise<FileRow | undefined> {
@@ -52,32 +64,87 @@ export async function loadFileReference(tx: Queryable, file: FileRow, documentId
   const periods = await tx.query<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
     'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null', [file.id]);
   const journals = await tx.query<{ code: string; is_open: boolean }>('select code, is_open from public.journals where file_id = $1 and gone_at is null', [file.id]);
-  const accounts = await tx.query<{ number: string }>('select number from public.accounts where file_id = $1 and gone_at is null', [file.id]);
-  const sent = await tx.query<{ account: string }>(
-    `select distinct l.account from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
-      where e.file_id = $1 and e.batch_deposit_id is not null and length(l.account) > 8`, [file.id]);
+  const accounts = await tx.query<{ number: string; label: string }>('select number, label from public.accounts where file_id = $1 and gone_at is null', [file.id]);
+  const map = await tx.query<{ hub_account: string; quadra_account: string }>('select hub_account, quadra_account from public.account_maps where file_id = $1', [file.id]);
+  // How each account already sent travelled: Quadra holds it that way, whatever the map says now.
+  const sent = await tx.query<{ hub: string; written: string }>(
+    `select distinct l.account as hub, coalesce(l.quadra_account, l.account) as written
+       from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
+      where e.file_id = $1 and e.batch_deposit_id is not null`, [file.id]);
   const docs = documentIds.length
     ? await tx.query<{ id: string }>('select id from public.documents where file_id = $1 and id = any($2::uuid[])', [file.id, documentIds])
     : { rows: [] as Array<{ id: string }> };
   return {
+    fileId: file.id,
     periods: periods.rows.map((p) => ({ startsOn: p.starts_on, endsOn: p.ends_on, status: p.status })),
     journals: journals.rows.map((j) => ({ code: j.code, isOpen: j.is_open })),
-    quadraAccounts: new Set(accounts.rows.map((a) => a.number)),
+    quadraAccounts: new Map(accounts.rows.map((a) => [a.number, a.label])),
+    accountMap: new Map(map.rows.map((m) => [m.hub_account, m.quadra_account])),
     documentIds: new Set(docs.rows.map((d) => d.id)),
-    sentAccounts: new Set(sent.rows.map((r) => r.account)),
+    sentAccounts: sent.rows,
     accountPadding: file.account_padding,
   };
 }
 
-/** Accounts used by the file's entries still waiting to be sent (for truncation collisions). */
-export async function pendingAccounts(tx: Queryable, fileId: string): Promise<string[]> {
-  const r = await tx.query<{ account: string }>(
-    `select distinct l.account from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
-      where e.file_id = $1 and e.status = 'pending'`, [fileId]);
-  return r.rows.map((x) => x.account);
+/**
+ * Accounts used by the file's entries still waiting to be sent (for truncation collisions): the
+ * hub's account, or how it travels once a deposit fixed it. Entries named in `except` are left out
+ * (a push replacing them brings their new lines).
+ */
+export async function pendingAccounts(tx: Queryable, fileId: string, except: { externalIds?: string[]; entryId?: string } = {}): Promise<Array<string | AccountUse>> {
+  const r = await tx.query<{ account: string; quadra_account: string | null }>(
+    `select distinct l.account, l.quadra_account from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
+      where e.file_id = $1 and e.status = 'pending' and not (e.external_id = any($2::text[])) and e.id is distinct from $3::uuid`,
+    [fileId, except.externalIds ?? [], except.entryId ?? null]);
+  return r.rows.map((x) => (x.quadra_account === null ? x.account : { hub: x.account, written: x.quadra_account }));
 }
 
-export interface ExistingEntry { id: string; external_id: string; file_id: string; status: EntryStatus; deposit_id: string | null; batch_deposit_id: string | null }
+/**
+ * Fixes, on the lines of a deposit's entries not sent before, the account they are sent as (the
+ * file's account map applied now): later map changes never rewrite what Quadra received.
+ */
+export async function fixSentAccounts(tx: Queryable, depositId: string): Promise<number> {
+  const r = await tx.query(
+    `update public.entry_lines l set quadra_account = coalesce(
+        (select m.quadra_account from public.account_maps m where m.file_id = e.file_id and m.hub_account = l.account), l.account)
+       from public.entries e
+      where e.deposit_id = $1 and l.entry_id = e.id and l.firm_id = e.firm_id and l.quadra_account is null`, [depositId]);
+  return r.affectedRows;
+}
+
+/** The warnings stored with each entry at its push. */
+export async function storedWarnings(tx: Queryable, entryIds: string[]): Promise<Array<{ id: string; external_id: string; warnings: Issue[] }>> {
+  return (await tx.query<{ id: string; external_id: string; warnings: Issue[] }>(
+    'select e.id, e.external_id, e.warnings from public.entries e where e.id = any($1::uuid[])', [entryIds])).rows;
+}
+
+/** Ready entries of a file that its reference data holds back (journal closed, date outside open periods). */
+export async function heldEntries(tx: Queryable, fileId: string): Promise<Array<{ id: string; external_id: string }>> {
+  return (await tx.query<{ id: string; external_id: string }>(
+    `select e.id, e.external_id from public.entries e where e.file_id = $1 and ${SENDABLE} and ${HELD_BY_REFERENCE}`, [fileId])).rows;
+}
+
+/** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
+export async function isInDeposit(tx: Queryable, entryId: string): Promise<boolean> {
+  const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);
+  return r.rows[0]?.deposit_id != null || r.rows[0]?.batch_deposit_id != null;
+}
+
+/**
+ * A corrected failed_check entry back to pending, with a new reference (verification must never
+ * mistake the old, failed version for this one) and the user's revalidation in its history.
+ */
+export async function revalidateEntry(tx: Queryable, entryId: string, warnings: Issue[], now: Date): Promise<void> {
+  await tx.query(
+    `update public.entries set status = 'pending', nights_tried = 0, next_attempt_at = null, deposit_id = null, batch_deposit_id = null,
+            duplicate_in_quadra = false, status_message = null, warnings = $2, sent_at = null, posted_at = null, updated_at = $3,
+            previous_refs = previous_refs || quadra_ref,
+            quadra_ref = 'Q' || lpad(nextval('public.quadra_ref_seq')::text, 9, '0')
+      where id = $1`, [entryId, JSON.stringify(warnings), now]);
+  await revalidated(tx, entryId, now);
+}
+
+export type ExistingEntry = Pick<Row<'entries'>, 'id' | 'external_id' | 'file_id' | 'status' | 'deposit_id' | 'batch_deposit_id'>;
 
 export async function findByExternalIds(tx: Queryable, firmId: string, externalIds: string[]): Promise<Map<string, ExistingEntry>> {
   const r = await tx.query<ExistingEntry>(
@@ -134,14 +201,14 @@ export async function upsertEntries(tx: Queryable, file: FileRow, entries: Store
   return ids;
 }
 
-export interface EntrySummary {
-  id: string; external_id: string; file_id: string; kind: string; journal_code: string; entry_date: string; piece_ref: string | null;
-  label: string; status: EntryStatus; status_message: string | null; warnings: Issue[]; duplicate_in_quadra: boolean;
-  nights_tried: number; next_attempt_at: Date | null; sent_at: Date | null; posted_at: Date | null; quadra_ref: string;
-  total_cents: number; line_count: number; created_at: Date; updated_at: Date;
+export type EntrySummary = Pick<Row<'entries'>,
+  | 'id' | 'external_id' | 'file_id' | 'kind' | 'journal_code' | 'entry_date' | 'piece_ref' | 'label' | 'status' | 'status_message'
+  | 'duplicate_in_quadra' | 'nights_tried' | 'next_attempt_at' | 'sent_at' | 'posted_at' | 'quadra_ref' | 'total_cents' | 'line_count'
+  | 'created_at' | 'updated_at'> & {
+  warnings: Issue[];
   /** created_at to the microsecond (a JS Date keeps milliseconds): the exact keyset position. */
   cursor_ts: string;
-}
+};
 
 const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code, e.entry_date, e.piece_ref, e.label, e.status,
   e.status_message, e.warnings, e.duplicate_in_quadra, e.nights_tried, e.next_attempt_at, e.sent_at, e.posted_at, e.quadra_ref,
@@ -153,16 +220,56 @@ const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code,
  * none is skipped among those committed when the page is read (a push still committing keeps the
  * time its transaction started, so it may land behind a cursor already handed out).
  */
-export async function listEntries(tx: Queryable, fileId: string, opts: { status?: EntryStatus; limit: number; after?: { createdAt: string; id: string } }): Promise<EntrySummary[]> {
-  const params: unknown[] = [fileId, opts.limit];
-  let where = 'e.file_id = $1';
-  if (opts.status) { params.push(opts.status); where += ` and e.status = $${params.length}`; }
+export async function listEntries(tx: Queryable, fileId: string, opts: ListOptions): Promise<EntrySummary[]> {
+  const { sql, params } = pageQuery(fileId, opts);
+  return (await tx.query<EntrySummary>(sql, params)).rows;
+}
+
+/**
+ * The file's waiting flag with one page of a tab, in one statement (one round trip fewer per
+ * poll); undefined when the file is not visible to the caller.
+ */
+export async function fileTab(tx: Queryable, fileId: string, opts: ListOptions): Promise<{ waitingOpenSince: Date | null; rows: EntrySummary[] } | undefined> {
+  const { sql, params } = pageQuery('f.id', opts, [fileId]);
+  const r = await tx.query<EntrySummary & { file_waiting_open_since: Date | null }>(
+    `select f.waiting_open_since as file_waiting_open_since, p.* from public.client_files f
+       left join lateral (${sql}) p on true where f.id = $1 order by p.created_at, p.id`, params);
+  if (r.rows.length === 0) return undefined;
+  return { waitingOpenSince: r.rows[0]!.file_waiting_open_since, rows: r.rows[0]!.id === null ? [] : r.rows };
+}
+
+interface ListOptions { status?: EntryStatus | undefined; limit: number; after?: { createdAt: string; id: string } | undefined }
+
+function pageQuery(file: string, opts: ListOptions, leading: unknown[] = []): { sql: string; params: unknown[] } {
+  const params: unknown[] = [...leading];
+  const fileRef = leading.length ? file : (params.push(file), `$${params.length}`);
+  params.push(opts.limit);
+  const limitRef = `$${params.length}`;
+  let where = `e.file_id = ${fileRef}`;
+  // The status is written into the statement (from a closed list, never the caller's text) so
+  // the planner proves that tab's partial index even for a prepared, generic plan: under RLS a
+  // status comparison cannot be an index condition (see migration entry_tab_indexes).
+  if (opts.status) where += ` and e.status = ${STATUS_LITERAL[opts.status]}`;
   if (opts.after) {
     params.push(opts.after.createdAt, opts.after.id);
     where += ` and (e.created_at, e.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
   }
-  const r = await tx.query<EntrySummary>(`select ${SUMMARY_COLUMNS} from public.entries e where ${where} order by e.created_at, e.id limit $2`, params);
-  return r.rows;
+  return { sql: `select ${SUMMARY_COLUMNS} from public.entries e where ${where} order by e.created_at, e.id limit ${limitRef}`, params };
+}
+
+const STATUS_LITERAL: Record<EntryStatus, string> = { pending: "'pending'", sent: "'sent'", posted: "'posted'", failed_check: "'failed_check'" };
+const STATUSES = Object.keys(STATUS_LITERAL) as EntryStatus[];
+
+/**
+ * How many of the file's entries each tab holds, or undefined when the file is not visible: one
+ * statement, each count from that tab's partial index.
+ */
+export async function countByStatus(tx: Queryable, fileId: string): Promise<Record<EntryStatus, number> | undefined> {
+  const r = await tx.query<Record<EntryStatus, number>>(
+    `select ${STATUSES.map((st) => `(select count(*)::int from public.entries e where e.file_id = f.id and e.status = ${STATUS_LITERAL[st]}) as ${st}`).join(', ')}
+       from public.client_files f where f.id = $1`,
+    [fileId]);
+  return r.rows[0];
 }
 
 export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySummary | undefined> {
@@ -170,8 +277,8 @@ export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySum
   return r.rows[0];
 }
 
-export interface LineRow { line_no: number; account: string; label: string | null; debit_cents: number; credit_cents: number }
-export interface EntryDocumentRow { id: string; file_name: string; content_type: string; size_bytes: number; attachment_name: string }
+export type LineRow = Pick<Row<'entry_lines'>, 'line_no' | 'account' | 'label' | 'debit_cents' | 'credit_cents'>;
+export type EntryDocumentRow = DocumentRow;
 
 export async function getEntryDetail(tx: Queryable, entryId: string) {
   const lines = await tx.query<LineRow>('select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no', [entryId]);

@@ -1,6 +1,7 @@
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row } from '../rows.ts';
 
-export interface FirmRow { id: string; name: string; sic_code: string; role: 'admin' | 'member'; created_at: Date }
+export type FirmRow = Pick<Row<'firms'>, 'id' | 'name' | 'sic_code' | 'created_at'> & { role: DbEnum<'member_role'> };
 
 export async function createFirm(tx: Queryable, name: string, sicCode: string): Promise<string> {
   const r = await tx.query<{ id: string }>('select private.create_firm($1, $2) as id', [name, sicCode]);
@@ -26,4 +27,18 @@ export async function getMyFirm(tx: Queryable, userId: string, firmId: string): 
     [userId, firmId],
   );
   return r.rows[0];
+}
+
+/**
+ * Claims the firm's SIC code once Cegid has accepted its keys for it (service role: users cannot
+ * set the claim). Fails with 23505 on firms_verified_sic_code_key when another firm already
+ * proved the same code.
+ */
+export async function claimSicCode(tx: Queryable, firmId: string, at: Date): Promise<void> {
+  await tx.query('update public.firms set sic_verified_at = coalesce(sic_verified_at, $2) where id = $1', [firmId, at]);
+}
+
+/** Cegid refused the firm's keys: the firm no longer proves its SIC code, another may. */
+export async function releaseSicCode(tx: Queryable, firmId: string): Promise<void> {
+  await tx.query('update public.firms set sic_verified_at = null where id = $1 and sic_verified_at is not null', [firmId]);
 }

@@ -2,7 +2,7 @@
 // it. Writes are set-based: one statement per table per file, whatever the number of rows.
 // Items that left Quadra keep their row with gone_at set (cleared if they come back), so entries
 // that reference them keep their history and a re-sync never duplicates anything.
-import { checkPrerequisites, type PrerequisitesResult } from '../../domain/prerequisites.ts';
+import type { PrerequisiteInput } from '../../domain/prerequisites.ts';
 import type {
   AccountRowInput,
   Changes,
@@ -13,17 +13,16 @@ import type {
   SyncCounts,
 } from '../../domain/reference-sync.ts';
 import type { Queryable } from '../database.ts';
+import type { DbEnum, Row } from '../rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Sync runs
 
-export type SyncTrigger = 'manual' | 'nightly' | 'connection';
-export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type SyncTrigger = DbEnum<'sync_trigger'>;
+export type SyncStatus = DbEnum<'sync_run_status'>;
 
-export interface SyncRunRow {
-  id: string; firm_id: string; trigger: SyncTrigger; status: SyncStatus; counts: Partial<SyncCounts>;
-  error_code: string | null; error_message: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
-}
+export type SyncRunRow = Pick<Row<'reference_syncs'>,
+  'id' | 'firm_id' | 'trigger' | 'status' | 'error_code' | 'error_message' | 'created_at' | 'started_at' | 'finished_at'> & { counts: Partial<SyncCounts> };
 
 const RUN_COLUMNS = 'id, firm_id, trigger, status, counts, error_code, error_message, created_at, started_at, finished_at';
 
@@ -186,8 +185,8 @@ export async function syncFileReference(
 // ---------------------------------------------------------------------------------------------
 // Prerequisites
 
-/** Prerequisites of several files in three queries (runs under RLS for users, or as service). */
-export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: string): Promise<Map<string, PrerequisitesResult>> {
+/** What the prerequisites of several files are judged on, in three queries (under RLS for users, or as service). */
+export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promise<Map<string, Omit<PrerequisiteInput, 'today'>>> {
   if (fileIds.length === 0) return new Map();
   // One after the other: a transaction is one connection, which runs one statement at a time anyway.
   const periods = await tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
@@ -211,21 +210,13 @@ export async function prerequisitesOf(tx: Queryable, fileIds: string[], today: s
   const p = group(periods.rows, (r) => ({ startsOn: r.starts_on, endsOn: r.ends_on, status: r.status }));
   const a = group(accounts.rows, (r) => ({ number: r.number, kind: r.kind }));
   const j = group(journals.rows, (r) => ({ code: r.code, label: r.label, isOpen: r.is_open }));
-  return new Map(fileIds.map((id) => [id, checkPrerequisites({ periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [], today })]));
-}
-
-/**
- * A file's prerequisites from its reference data still in Quadra. The entry pipeline calls this
- * before every deposit; `today` is YYYY-MM-DD.
- */
-export async function loadFilePrerequisites(tx: Queryable, fileId: string, today: string): Promise<PrerequisitesResult> {
-  return (await prerequisitesOf(tx, [fileId], today)).get(fileId)!;
+  return new Map(fileIds.map((id) => [id, { periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [] }]));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reads for the API (under RLS)
 
-export interface ClientFileRow { id: string; firm_id: string; dossier_code: string; name: string; waiting_open_since: Date | null; gone_at: Date | null; synced_at: Date | null }
+export type ClientFileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at' | 'synced_at'>;
 const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_at, synced_at';
 
 export async function listClientFiles(tx: Queryable, firmId: string): Promise<ClientFileRow[]> {
@@ -239,7 +230,7 @@ export async function getClientFile(tx: Queryable, fileId: string): Promise<Clie
   return r.rows[0];
 }
 
-export interface AccountRow { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective: string | null }
+export type AccountRow = Pick<Row<'accounts'>, 'number' | 'label' | 'kind' | 'collective'>;
 
 /** Keyset page of a file's accounts (by number, unique per file), still in Quadra. */
 export async function listAccounts(

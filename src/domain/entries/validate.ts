@@ -1,9 +1,9 @@
 // Pre-flight rules for an entry, before it is stored and again before it is sent. Pure: the
 // caller gathers the file's Quadra reference data; nothing here reads a database or a clock.
-import { foldText, truncateAccount } from '../../quadra/ascii/index.ts';
+import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
 
-export const MAX_AMOUNT_CENTS = 999_999_999_999; // 12 digits at position 43 of the M record
-export const ACCOUNT_LIMIT = 8;
+export { MAX_AMOUNT_CENTS };
+export const ACCOUNT_LIMIT = ACCOUNT_WIDTH;
 
 export type EntryKind = 'purchase' | 'sale' | 'expense_report' | 'bank';
 
@@ -21,15 +21,25 @@ export interface EntryInput {
 
 export interface Issue { code: string; message: string; field?: string; details?: Record<string, unknown> }
 
+/**
+ * How one of the hub's accounts travels: `written` is the account the deposit carries before
+ * Quadra's 8-character cut — the file's account map applied, or the hub's own account.
+ */
+export interface AccountUse { hub: string; written: string }
+
 export interface FileReference {
+  /** The file, to name the request that maps an account in a collision's remedy. */
+  fileId?: string;
   periods: Array<{ startsOn: string; endsOn: string; status: 'open' | 'closed' }>;
   journals: Array<{ code: string; isOpen: boolean }>;
-  /** Account numbers Quadra knows for this file (8 characters at most). */
-  quadraAccounts: ReadonlySet<string>;
+  /** Accounts Quadra knows for this file (8 characters at most), with their label ('' for none). */
+  quadraAccounts: ReadonlyMap<string, string>;
   /** Documents of this file (another file's or firm's documents are absent). */
   documentIds: ReadonlySet<string>;
-  /** Long accounts (over 8 characters) this file already sent: Quadra holds them truncated. */
-  sentAccounts?: ReadonlySet<string>;
+  /** The file's account map: hub account -> Quadra account (8 characters at most). */
+  accountMap?: ReadonlyMap<string, string>;
+  /** How the file's entries already sent carried their accounts: Quadra holds them that way. */
+  sentAccounts?: Iterable<AccountUse>;
   accountPadding?: 'space' | 'zero';
 }
 
@@ -43,33 +53,97 @@ export function inOpenPeriod(date: string, periods: FileReference['periods']): b
   return periods.some((p) => p.status === 'open' && p.startsOn <= date && date <= p.endsOn);
 }
 
+/** The account a hub account is written as before the cut: its mapping, or itself. */
+export function writtenAccount(hub: string, ref: Pick<FileReference, 'accountMap'>): string {
+  return ref.accountMap?.get(hub) ?? hub;
+}
+
+/** How a use reaches Quadra: its 8-character form, and whether the format (cut or padding) chose it rather than the hub or its map. */
+function placement(use: AccountUse, padding: 'space' | 'zero'): { short: string; byFormat: boolean } {
+  const short = truncateAccount(use.written, { accountPadding: padding });
+  return { short, byFormat: use.written === use.hub && short !== use.hub };
+}
+
+const toUse = (a: string | AccountUse, ref: Pick<FileReference, 'accountMap'>): AccountUse =>
+  (typeof a === 'string' ? { hub: a, written: writtenAccount(a, ref) } : a);
+
 /**
- * Accounts that truncation would merge: 8-character forms reached by more than one distinct
- * account, among Quadra's accounts and every account the checked entries use.
+ * Accounts of the hub's that Quadra would merge: 8-character forms reached by more than one of
+ * the hub's accounts (in the batch, pending, or already sent), at least one of them by the cut or
+ * the padding. A hub account landing on an account Quadra already has is no collision (it is
+ * warned); accounts the file's map sends to the same Quadra account were merged on purpose.
+ * Returns, per 8-character form, the hub accounts that reach it, sorted.
  */
-export function truncationCollisions(accounts: Iterable<string>, ref: Pick<FileReference, 'quadraAccounts' | 'accountPadding' | 'sentAccounts'>): Map<string, string[]> {
-  const opts = { accountPadding: ref.accountPadding ?? 'space' } as const;
-  const byShort = new Map<string, Set<string>>();
-  const own = new Map<string, Set<string>>(); // short form -> our accounts that Quadra identifies with it
-  const add = (full: string, short: string) => {
-    let set = byShort.get(short);
-    if (!set) byShort.set(short, (set = new Set()));
-    set.add(full);
-  };
+export function truncationCollisions(accounts: Iterable<string | AccountUse>, ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>): Map<string, string[]> {
+  const padding = ref.accountPadding ?? 'space';
+  const byShort = new Map<string, { hubs: Set<string>; byFormat: boolean }>();
   for (const a of [...accounts, ...(ref.sentAccounts ?? [])]) {
-    const short = truncateAccount(a, opts);
-    add(a, short);
-    // An account of 8 characters or fewer is Quadra's account of the same (padded) number; a long
-    // one we already sent is the account Quadra created from it.
-    if (foldText(a).text.trim().length <= ACCOUNT_LIMIT || ref.sentAccounts?.has(a)) {
-      let set = own.get(short);
-      if (!set) own.set(short, (set = new Set()));
-      set.add(a);
-    }
+    const use = toUse(a, ref);
+    const { short, byFormat } = placement(use, padding);
+    let group = byShort.get(short);
+    if (!group) byShort.set(short, (group = { hubs: new Set(), byFormat: false }));
+    group.hubs.add(use.hub);
+    group.byFormat ||= byFormat;
   }
-  for (const q of ref.quadraAccounts) if (!own.has(q)) add(q, q);
   const out = new Map<string, string[]>();
-  for (const [short, fulls] of byShort) if (fulls.size > 1) out.set(short, [...fulls].sort());
+  for (const [short, g] of byShort) if (g.hubs.size > 1 && g.byFormat) out.set(short, [...g.hubs].sort());
+  return out;
+}
+
+/**
+ * The hub accounts among `accounts` (not already fixed by a deposit) that the cut or the padding
+ * would merge with another of the hub's accounts, with the accounts they would merge with.
+ */
+export function collidingAccounts(accounts: Iterable<string | AccountUse>, ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>): Map<string, { short: string; collidesWith: string[] }> {
+  const list = [...accounts];
+  const groups = truncationCollisions(list, ref);
+  const out = new Map<string, { short: string; collidesWith: string[] }>();
+  for (const a of list) {
+    if (typeof a !== 'string') continue;
+    const { short, byFormat } = placement(toUse(a, ref), ref.accountPadding ?? 'space');
+    const group = groups.get(short);
+    if (byFormat && group) out.set(a, { short, collidesWith: group.filter((h) => h !== a) });
+  }
+  return out;
+}
+
+/** The request that maps a hub account to a Quadra account of the user's choice. */
+export function mappingRequest(fileId: string | undefined, hub: string): { method: 'PUT'; path: string; body: { quadraAccount: string } } {
+  return { method: 'PUT', path: `/v1/files/${fileId ?? '{fileId}'}/account-map/${encodeURIComponent(hub)}`, body: { quadraAccount: '<8 characters at most>' } };
+}
+
+/**
+ * What the user should know about one hub account of an entry: how it is written (mapped, cut),
+ * which Quadra account receives it (with Quadra's label, so the user can judge), or that Quadra
+ * will create it without a label.
+ */
+export function accountWarnings(hub: string, ref: Pick<FileReference, 'quadraAccounts' | 'accountMap' | 'accountPadding'>, field: string, written = writtenAccount(hub, ref)): Issue[] {
+  const out: Issue[] = [];
+  const short = truncateAccount(written, { accountPadding: ref.accountPadding ?? 'space' });
+  const label = ref.quadraAccounts.get(short);
+  const named = label === undefined ? '' : label ? `, Quadra's account "${label}"` : ", an account Quadra has (without a label)";
+  if (written !== hub) {
+    out.push({ code: 'account_mapped', field, message: `Account ${hub} is sent as ${short} (the file's account map)${named}.`, details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) } });
+  } else if (isLongAccount(hub)) {
+    out.push({ code: 'account_truncated', field, message: `Account ${hub} will be sent as ${short}${named}. ${TRUNCATION_RULE}`, details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) } });
+  }
+  if (label === undefined) {
+    out.push({ code: 'account_unknown', field, message: `Account ${short} does not exist in Quadra: ${NO_LABEL_RULE}`, details: { account: short } });
+  }
+  return out;
+}
+
+/** What the user should know about one label: characters Windows-1252 lacks, and a cut at 30. */
+export function labelWarnings(text: string, field: string): Issue[] {
+  if (!text) return [];
+  const out: Issue[] = [];
+  const q = quadraLabel(text);
+  if (q.folded.length) {
+    out.push({ code: 'label_folded', field, message: `Quadra cannot hold ${q.folded.join(' ')}: the label will read "${q.full}"`, details: { from: text, to: q.full, characters: q.folded } });
+  }
+  if (q.cut) {
+    out.push({ code: 'label_truncated', field, message: `The label will be cut to its first 30 characters in Quadra: "${q.text}"`, details: { from: text, to: q.text } });
+  }
   return out;
 }
 
@@ -79,15 +153,16 @@ const isCents = (n: number) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_AMO
 export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<string, string[]>): EntryCheck {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
-  const opts = { accountPadding: ref.accountPadding ?? 'space' } as const;
 
   if (e.lines.length < 2) errors.push({ code: 'too_few_lines', field: 'lines', message: 'An entry needs at least two lines (a debit and a credit)' });
   let debit = 0;
   let credit = 0;
+  let amountsValid = true;
   e.lines.forEach((l, i) => {
     const field = `lines.${i}`;
     if (!isCents(l.debit) || !isCents(l.credit)) {
       errors.push({ code: 'invalid_amount', field, message: `Line ${i + 1}: amounts are whole, non-negative cents up to ${MAX_AMOUNT_CENTS}` });
+      amountsValid = false;
       return;
     }
     if ((l.debit > 0) === (l.credit > 0)) {
@@ -96,10 +171,13 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     debit += l.debit;
     credit += l.credit;
   });
-  if (e.lines.length > 0 && debit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no debit line' });
-  if (e.lines.length > 0 && credit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no credit line' });
-  if (debit !== credit) {
-    errors.push({ code: 'unbalanced', field: 'lines', message: `Debits (${debit} cents) and credits (${credit} cents) differ`, details: { debit, credit } });
+  // Sides and balance are judged only on amounts that are amounts: an invalid one is the error to fix.
+  if (amountsValid) {
+    if (e.lines.length > 0 && debit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no debit line' });
+    if (e.lines.length > 0 && credit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no credit line' });
+    if (debit !== credit) {
+      errors.push({ code: 'unbalanced', field: 'lines', message: `Debits (${debit} cents) and credits (${credit} cents) differ`, details: { debit, credit } });
+    }
   }
 
   if (!inOpenPeriod(e.date, ref.periods)) {
@@ -118,45 +196,35 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     warnings.push({ code: 'documents_not_attached', field: 'documentIds', message: `Quadra can name one document per line: ${docCount - e.lines.length} of the ${docCount} documents will not be attached to the entry in Quadra` });
   }
 
+  const padding = ref.accountPadding ?? 'space';
   const seen = new Set<string>();
   e.lines.forEach((l, i) => {
-    const short = truncateAccount(l.account, opts);
-    const others = collisions.get(short);
-    if (others && others.includes(l.account) && l.account !== short) {
+    const use = { hub: l.account, written: writtenAccount(l.account, ref) };
+    const { short, byFormat } = placement(use, padding);
+    const group = collisions.get(short);
+    if (byFormat && group && group.includes(l.account)) {
+      const others = group.filter((o) => o !== l.account);
+      const remedy = mappingRequest(ref.fileId, l.account);
       errors.push({
         code: 'account_collision', field: `lines.${i}.account`,
-        message: `Account ${l.account} would be truncated to ${short}, which is also ${others.filter((o) => o !== l.account).join(', ')}: two ledgers would merge in Quadra. Create the account under a distinct 8-character number first.`,
-        details: { account: l.account, truncated: short, collidesWith: others.filter((o) => o !== l.account) },
+        message: `Account ${l.account} would be sent as ${short}, which is also where your account${others.length > 1 ? 's' : ''} ${others.join(', ')} go${others.length > 1 ? '' : 'es'}: two ledgers would merge in Quadra. Map it to a Quadra account of 8 characters at most with ${remedy.method} ${remedy.path} and the body {"quadraAccount": "<account>"}, then push the entry again.`,
+        details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
     }
     if (seen.has(l.account)) return; // one warning per account per entry
     seen.add(l.account);
-    if (foldText(l.account).text.trim().length > ACCOUNT_LIMIT) {
-      warnings.push({ code: 'account_truncated', field: `lines.${i}.account`, message: `Account ${l.account} will be sent as ${short}. ${TRUNCATION_RULE}`, details: { account: l.account, sentAs: short } });
-    }
-    if (!ref.quadraAccounts.has(short)) {
-      warnings.push({ code: 'account_unknown', field: `lines.${i}.account`, message: `Account ${short} does not exist in Quadra: ${NO_LABEL_RULE}`, details: { account: short } });
-    }
+    warnings.push(...accountWarnings(l.account, ref, `lines.${i}.account`, use.written));
   });
 
   const labels = [{ text: e.label, field: 'label' }, ...e.lines.map((l, i) => ({ text: l.label ?? '', field: `lines.${i}.label` }))];
-  for (const { text, field } of labels) {
-    if (!text) continue;
-    const folded = foldText(text);
-    if (folded.folded.length) {
-      warnings.push({ code: 'label_folded', field, message: `Quadra cannot hold ${folded.folded.join(' ')}: the label will read "${folded.text}"`, details: { from: text, to: folded.text, characters: folded.folded } });
-    }
-    if (Buffer.byteLength(folded.text, 'latin1') > 30) {
-      warnings.push({ code: 'label_truncated', field, message: `The label will be cut to its first 30 characters in Quadra: "${folded.text.slice(0, 30)}"`, details: { from: text, to: folded.text.slice(0, 30) } });
-    }
-  }
+  for (const { text, field } of labels) warnings.push(...labelWarnings(text, field));
   return { errors, warnings };
 }
 
 /** Checks a batch: duplicate external ids within it, then each entry against the file. */
-export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAccounts: Iterable<string> = []): EntryCheck[] {
-  const accounts = new Set<string>(pendingAccounts);
-  for (const e of entries) for (const l of e.lines) accounts.add(l.account);
+export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAccounts: Iterable<string | AccountUse> = []): EntryCheck[] {
+  const accounts: Array<string | AccountUse> = [...pendingAccounts];
+  for (const e of entries) for (const l of e.lines) accounts.push(l.account);
   const collisions = truncationCollisions(accounts, ref);
   const firstIndex = new Map<string, number>();
   return entries.map((e, i) => {

@@ -2,6 +2,7 @@
  * Positions of the Quadra ASCII records (1-based, widths in bytes), per Cegid's KB0014530.
  * The writer and the reader both slice and fill through this table, so a column can only move here.
  */
+import { ACCOUNT_WIDTH, LABEL20_WIDTH, LABEL30_WIDTH } from '../../format/quadra-format.ts';
 
 export interface FieldSpec {
   /** 1-based position of the first byte. */
@@ -12,12 +13,12 @@ export interface FieldSpec {
 /** Every field of the `M` record, in column order; together they tile positions 1..231. */
 export const M_FIELDS = {
   type: { pos: 1, width: 1 },
-  account: { pos: 2, width: 8 },
+  account: { pos: 2, width: ACCOUNT_WIDTH },
   journalCode: { pos: 10, width: 2 },
   folio: { pos: 12, width: 3 },
   date: { pos: 15, width: 6 },
   labelCode: { pos: 21, width: 1 },
-  label20: { pos: 22, width: 20 },
+  label20: { pos: 22, width: LABEL20_WIDTH },
   sense: { pos: 42, width: 1 },
   amountCents: { pos: 43, width: 13 },
   counterpart: { pos: 56, width: 8 },
@@ -33,7 +34,7 @@ export const M_FIELDS = {
   vatInEntry: { pos: 114, width: 1 },
   // Sources disagree on which of 115/116 is the VAT code and which the VAT method: kept as one blank field.
   vatCodeAndMethod: { pos: 115, width: 2 },
-  label30: { pos: 117, width: 30 },
+  label30: { pos: 117, width: LABEL30_WIDTH },
   vatCode2: { pos: 147, width: 2 },
   reference: { pos: 149, width: 10 },
   reserved: { pos: 159, width: 10 },
@@ -85,17 +86,5 @@ export function sliceField(line: string, spec: FieldSpec): string {
   return line.substring(spec.pos - 1, spec.pos - 1 + spec.width);
 }
 
-/** Only U+0020 pads fields: other spaces (no-break space…) are data. */
-export function trimSpaces(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charCodeAt(start) === 0x20) start++;
-  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
-export function trimEndSpaces(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
+// Space trimming is a format fact shared with the rules.
+export { trimEndSpaces, trimSpaces } from '../../format/quadra-format.ts';

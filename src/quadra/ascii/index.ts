@@ -1,8 +1,9 @@
 // Quadra ASCII entry files: writing, reading, and the deposit zip that carries them.
-export { writeMLine, writeAscii, writeAsciiFile, truncateAccount, AsciiWriteError } from './writer.ts';
+export { writeMLine, writeAscii, writeAsciiFile, AsciiWriteError } from './writer.ts';
+export { truncateAccount } from '../../format/quadra-format.ts';
 export type { MLineInput, AsciiChange, WrittenLine, WriterOptions } from './writer.ts';
-export { foldText } from './encoding.ts';
-export type { FoldResult } from './encoding.ts';
+export { foldText } from '../../format/encoding.ts';
+export type { FoldResult } from '../../format/encoding.ts';
 export { parseAscii, AsciiParseError } from './reader.ts';
 export type { ParsedMLine, ParsedOtherRecord, AnalyticLine, ParseOptions, ParsedAscii } from './reader.ts';
 export { packDeposit, unpackDeposit } from './zip.ts';

@@ -1,4 +1,4 @@
-import { decodeCp1252 } from './encoding.ts';
+import { decodeCp1252 } from '../../format/encoding.ts';
 import { I_FIELDS, M_FIELDS, sliceField, trimEndSpaces, trimSpaces } from './fields.ts';
 import type { MFieldName } from './fields.ts';
 

@@ -1,5 +1,5 @@
-import { CP1252_BYTE, foldText, isWritable } from './encoding.ts';
-import type { FoldResult } from './encoding.ts';
+import { CP1252_BYTE } from '../../format/encoding.ts';
+import { accountField, fold, isDigits, MAX_AMOUNT_CENTS } from '../../format/quadra-format.ts';
 import { M_FIELDS, M_LINE_LENGTH, M_RECORD_LENGTH, trimEndSpaces, trimSpaces } from './fields.ts';
 import type { FieldSpec, MFieldName } from './fields.ts';
 
@@ -66,7 +66,6 @@ export class AsciiWriteError extends RangeError {
 
 const SPACE = 0x20;
 const ZERO = 0x30;
-const MAX_AMOUNT_CENTS = 999_999_999_999;
 
 const at = (field: MFieldName): number => M_FIELDS[field].pos - 1;
 const AT_ACCOUNT = at('account');
@@ -107,12 +106,6 @@ function buildTemplate(): Uint8Array {
   return line;
 }
 
-const UNCHANGED: readonly string[] = [];
-
-/** foldText without its allocations for the common case of text that is already writable. */
-function fold(text: string): Readonly<FoldResult> {
-  return isWritable(text) ? { text, folded: UNCHANGED as string[] } : foldText(text);
-}
 
 /** Writes at most `width` characters of writable text; the template already blanks the rest. */
 function put(dst: Uint8Array, at: number, text: string, width: number): void {
@@ -120,14 +113,6 @@ function put(dst: Uint8Array, at: number, text: string, width: number): void {
   for (let i = 0; i < n; i++) dst[at + i] = CP1252_BYTE[text.charCodeAt(i)]!;
 }
 
-function isDigits(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
-}
 
 function isAsciiAlnum(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -141,20 +126,7 @@ function absent(value: string | undefined | null): value is undefined | null | '
   return value === undefined || value === null || value === '';
 }
 
-/** The account field as written: folded, cut to 8 bytes, then padded per the dossier setting. */
-function accountField(folded: string, zeroPadding: boolean): string {
-  const cut = folded.length > ACCOUNT_WIDTH ? folded.slice(0, ACCOUNT_WIDTH) : folded;
-  return zeroPadding && isDigits(cut) ? cut.padEnd(ACCOUNT_WIDTH, '0') : cut;
-}
 
-/**
- * The account as Quadra will see it (folded, truncated to 8 bytes, padded per the options, trimmed):
- * exactly what the writer writes, so two accounts collide in Quadra when this returns the same value.
- * '' when nothing writable remains (the writer refuses such an account).
- */
-export function truncateAccount(account: string, opts?: WriterOptions): string {
-  return trimSpaces(accountField(fold(account).text, opts?.accountPadding === 'zero'));
-}
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

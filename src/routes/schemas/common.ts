@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CONTROL_CHARACTERS } from '../../lib/text.ts';
 
 export const ErrorSchema = z
   .object({
@@ -36,3 +37,14 @@ export const uuidParam = (name: string) =>
 export const FirmParams = z.object({ firmId: uuidParam('firmId') });
 export const FileParams = z.object({ fileId: uuidParam('fileId') });
 export const EntryParams = z.object({ entryId: uuidParam('entryId') });
+
+/**
+ * Control characters, decided per field (NUL is refused everywhere, before any schema):
+ * - identifiers and codes (externalId, journal code, piece reference, account, Idempotency-Key,
+ *   Cegid keys) and names shown as they are (firm name) refuse them all: a tab or line break there
+ *   is a copy-paste accident, and folding it would silently make two identifiers one;
+ * - free labels keep them: the Quadra writer folds tabs and line breaks to a space and drops the
+ *   rest, with a warning the user sees, so nothing the user typed disappears unannounced.
+ */
+export const withoutControls = <T extends z.ZodString>(schema: T, what: string): T =>
+  schema.refine((v) => !CONTROL_CHARACTERS.test(v), `${what} cannot contain control characters (tab, line break, NUL...)`) as T;

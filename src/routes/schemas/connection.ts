@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { withoutControls } from './common.ts';
 
 // Keys are pasted from Cegid Life: surrounding blanks are dropped. At least 8 characters, so the
 // 4-character hint never shows a whole key.
 const code = (what: string, example: string) =>
-  z.string().trim().min(8, `${what} has at least 8 characters`).max(512).openapi({ example });
+  withoutControls(z.string().trim().min(8, `${what} has at least 8 characters`).max(512), what).openapi({ example });
 
 const KeyPair = (service: 'CPA' | 'CFE') =>
   z.strictObject({

@@ -1,9 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import { withoutControls } from './common.ts';
+
+export const IDEMPOTENCY_KEY_MISSING =
+  'The Idempotency-Key header is required: it makes a push safe to retry. Send a key unique to this batch '
+  + '(1 to 200 characters, e.g. a UUID or "push-2026-11-23-0001"); sending the same key with the same body again returns the first answer instead of storing the entries twice.';
 
 // Amounts are only typed here (numbers); whether they are whole, non-negative cents is a
 // per-entry pre-flight error, so one bad entry does not refuse the whole push.
 const Line = z.strictObject({
-  account: z.string().trim().min(1).max(40).openapi({ example: '60610000' }),
+  account: withoutControls(z.string().trim().min(1).max(40), 'An account').openapi({ example: '60610000' }),
   label: z.string().max(200).optional(),
   debit: z.number().openapi({ description: 'Debit in integer cents', example: 12000 }),
   credit: z.number().openapi({ description: 'Credit in integer cents', example: 0 }),
@@ -11,19 +16,19 @@ const Line = z.strictObject({
 
 const entryFields = {
   kind: z.enum(['purchase', 'sale', 'expense_report', 'bank']),
-  journalCode: z.string().trim().min(1).max(3).openapi({ example: 'AC' }),
+  journalCode: withoutControls(z.string().trim().min(1).max(3), 'A journal code').openapi({ example: 'AC' }),
   date: z.iso.date().openapi({ example: '2026-11-02' }),
-  pieceRef: z.string().trim().max(50).optional().openapi({ description: 'The supporting document\'s number; digits are written to Quadra\'s piece number fields' }),
+  pieceRef: withoutControls(z.string().trim().max(50), 'A piece reference').optional().openapi({ description: 'The supporting document\'s number; digits are written to Quadra\'s piece number fields' }),
   label: z.string().trim().min(1).max(500).openapi({ example: 'Moulins de Savoie — farine novembre' }),
   documentIds: z.array(z.uuid()).max(20).optional(),
   lines: z.array(Line).min(1).max(10_000),
 };
 
-export const EntryBody = z.strictObject({ externalId: z.string().trim().min(1).max(200), ...entryFields }).openapi('EntryInput');
+export const EntryBody = z.strictObject({ externalId: withoutControls(z.string().trim().min(1).max(200), 'An externalId'), ...entryFields }).openapi('EntryInput');
 export const EntryUpdateBody = z.strictObject(entryFields).openapi('EntryUpdate');
 export const PushBody = z.strictObject({ entries: z.array(EntryBody).min(1).max(5_000) }).openapi('PushEntries');
 export const PushHeaders = z.object({
-  'idempotency-key': z.string().trim().min(1).max(200).openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Idempotency-Key: the same key with the same body returns the first answer', example: 'push-2026-11-23-0001' }),
+  'idempotency-key': withoutControls(z.string({ error: (iss) => (iss.input === undefined ? IDEMPOTENCY_KEY_MISSING : undefined) }).trim().min(1, IDEMPOTENCY_KEY_MISSING).max(200), 'The Idempotency-Key').openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Idempotency-Key: the same key with the same body returns the first answer', example: 'push-2026-11-23-0001' }),
 });
 
 export const IssueSchema = z.object({ code: z.string(), message: z.string(), field: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }).openapi('Issue');
@@ -64,12 +69,30 @@ export const PreviewSchema = z.object({
   prerequisites: z.object({ ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string().optional(), remedy: z.string().optional() })) }),
   entryCount: z.number(), lineCount: z.number(),
   ascii: z.string().openapi({ description: 'The exact file Quadra would receive (Windows-1252 decoded; lines end with CRLF)' }),
-  warnings: z.array(IssueSchema.extend({ entryId: z.uuid(), externalId: z.string() })),
+  warnings: z.array(IssueSchema.extend({ entryId: z.uuid(), externalId: z.string() })).openapi({ description: 'What to know about each entry, each fact once' }),
+  mappedAccounts: z.array(z.object({
+    hubAccount: z.string(), quadraAccount: z.string().openapi({ description: 'The account Quadra receives (the file\'s account map applied, 8 characters at most)' }),
+    quadraLabel: z.string().nullable().openapi({ description: 'Quadra\'s label for that account; null when Quadra does not have it yet' }),
+    entries: z.number(),
+  })).openapi({ description: 'Each hub account the account map sends under another number' }),
   held: z.array(z.object({ entryId: z.uuid(), externalId: z.string(), reason: z.string() })),
 }).openapi('Preview');
 
-export const SyncAnswerSchema = z.object({ queued: z.boolean(), jobId: z.string().nullable() }).openapi('SyncQueued');
+export const SyncQuery = z.object({
+  wait: z.enum(['true', 'false']).optional().openapi({ param: { name: 'wait', in: 'query' }, description: 'true: answer once the send has finished (at most 30 seconds)' }),
+});
+export const SyncAnswerSchema = z.object({
+  queued: z.boolean(),
+  jobId: z.string().nullable(),
+  finished: z.boolean().optional().openapi({ description: 'With wait=true: whether the send finished before the answer; the entries\' status tells what it did' }),
+}).openapi('SyncQueued');
 
 export const DocumentSchema = z.object({
   documentId: z.uuid(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string(), attachmentName: z.string(),
 }).openapi('Document');
+
+export const EntryCountsSchema = z.object({
+  counts: z.object({ pending: z.number(), sent: z.number(), posted: z.number(), failed_check: z.number() })
+    .openapi({ description: 'Entries per status (one per tab of the file)' }),
+  total: z.number(),
+}).openapi('EntryCounts');

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared real-world samples live next to the repository, not in it. */
-export const SAMPLES_DIR = path.resolve(process.cwd(), '../shared/reference/quadra-samples');
+/** Real-world Quadra lines written by others (data only; provenance in the folder's README). */
+export const SAMPLES_DIR = path.resolve(process.cwd(), 'test/fixtures/quadra-samples');
 export const FIXTURES_DIR = path.resolve(process.cwd(), 'test/fixtures/ascii');
 
 export function sampleBytes(name: string): Uint8Array {

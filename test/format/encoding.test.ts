@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { foldText } from '../../../src/quadra/ascii/index.ts';
-import { CP1252_BYTE, encodeCp1252 } from '../../../src/quadra/ascii/encoding.ts';
+import { foldText } from '../../src/format/quadra-format.ts';
+import { CP1252_BYTE, encodeCp1252 } from '../../src/format/encoding.ts';
 
 /** Every character has a printable Windows-1252 byte. */
 function writable(text: string): boolean {

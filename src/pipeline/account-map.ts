@@ -1,0 +1,59 @@
+// Setting and removing a file's account mappings. Runs in a user-scoped transaction (RLS decides
+// which file the caller reaches) with the file locked, so a push or a send never sees half a change.
+import type { Queryable } from '../db/database.ts';
+import { deleteAccountMapping, listAccountMap, upsertAccountMapping, type AccountMapRow } from '../db/repos/account-maps.ts';
+import { loadFileReference, lockFile, pendingAccounts, type FileRow } from '../db/repos/entries.ts';
+import { collisionsIntroduced, mappingWarnings } from '../domain/entries/account-map.ts';
+import { writtenAccount, type Issue } from '../domain/entries/validate.ts';
+import { AppError, conflict, notFound } from '../lib/errors.ts';
+
+export interface MappingView { hubAccount: string; quadraAccount: string; quadraLabel: string | null; createdAt: string; updatedAt: string }
+
+export const mappingView = (r: AccountMapRow): MappingView => ({
+  hubAccount: r.hub_account, quadraAccount: r.quadra_account, quadraLabel: r.quadra_label, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+async function openFile(tx: Queryable, fileId: string): Promise<FileRow> {
+  const file = await lockFile(tx, fileId);
+  if (!file) throw notFound('File');
+  if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra');
+  return file;
+}
+
+export async function listMappings(tx: Queryable, fileId: string): Promise<MappingView[]> {
+  if (!(await lockFile(tx, fileId))) throw notFound('File');
+  return (await listAccountMap(tx, fileId)).map(mappingView);
+}
+
+/** Refuses a change of the map that would merge a pending entry's account with another of the hub's. */
+async function refuseNewCollisions(tx: Queryable, file: FileRow, after: Map<string, string>): Promise<{ ref: Awaited<ReturnType<typeof loadFileReference>>; pending: Awaited<ReturnType<typeof pendingAccounts>> }> {
+  const ref = await loadFileReference(tx, file);
+  const pending = await pendingAccounts(tx, file.id);
+  const introduced = collisionsIntroduced({ before: ref.accountMap ?? new Map(), after, pending }, ref);
+  if (introduced.length) {
+    const [first] = introduced;
+    throw conflict('account_map_collision',
+      `With this change, account ${first!.account} of entries waiting to be sent would go to ${first!.truncated} with ${first!.collidesWith.join(', ')}: two ledgers would merge in Quadra. Map ${first!.account} first, or correct those entries.`,
+      { collisions: introduced });
+  }
+  return { ref, pending };
+}
+
+export async function setMapping(tx: Queryable, fileId: string, hub: string, quadra: string): Promise<{ mapping: MappingView; created: boolean; warnings: Issue[] }> {
+  const file = await openFile(tx, fileId);
+  const current = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
+  const after = new Map(current).set(hub, quadra);
+  const { ref, pending } = await refuseNewCollisions(tx, file, after);
+  const others = pending.map((p) => (typeof p === 'string' ? { hub: p, written: writtenAccount(p, { accountMap: after }) } : p));
+  const warnings = mappingWarnings(hub, quadra, ref, others);
+  const { row, created } = await upsertAccountMapping(tx, file, hub, quadra);
+  return { mapping: mappingView(row), created, warnings };
+}
+
+export async function removeMapping(tx: Queryable, fileId: string, hub: string): Promise<void> {
+  const file = await openFile(tx, fileId);
+  const after = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
+  if (!after.delete(hub)) throw new AppError(404, 'mapping_not_found', `Account ${hub} has no mapping in this file`);
+  await refuseNewCollisions(tx, file, after);
+  await deleteAccountMapping(tx, fileId, hub);
+}
