@@ -29,15 +29,15 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '23503': return notFound('A referenced record');
     // RLS refused a write: the row belongs to another firm, which the caller may not even know exists.
     case '42501': return notFound('Resource');
-    // Class 22 (data exception): text the database cannot hold (22021 bad encoding, 22P05
-    // untranslatable character), dates and numbers out of range (22007/22008/22009, 22003),
-    // malformed values (22P02)... Each comes from what the request carried, never from our state.
+    // Data exceptions a value the request carried causes: text the database cannot hold (22021
+    // bad encoding, 22P05 untranslatable character, 22001 too long), dates and numbers out of
+    // range (22007/22008/22009, 22003), malformed values (22P02). Not the whole class 22: a
+    // division by zero or a bad function argument (22012, 22023...) is a fault of our SQL, a 500.
+    case '22P02': case '22007': case '22008': case '22009': case '22003': case '22021': case '22P05': case '22001':
+      return unprocessable('invalid_value', 'A value has the wrong format, holds a character that cannot be stored, or is out of range');
     // 54000: a value too large for an index or a row.
     case '54000': return unprocessable('value_too_large', 'A value is too large to be stored');
     default:
-      if (typeof e?.code === 'string' && e.code.startsWith('22')) {
-        return unprocessable('invalid_value', 'A value has the wrong format, holds a character that cannot be stored, or is out of range');
-      }
       return undefined;
   }
 }

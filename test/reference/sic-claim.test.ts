@@ -80,4 +80,19 @@ describe(`who may claim a SIC code (${engine})`, () => {
     expect(r.body.status).toBe('connected');
     expect(await verified(firms.twin)).toBe(true);
   });
+  // The jobs use a firm's keys when its connection says connected. An admin reaches that row
+  // through Supabase's REST API too: without a guard, a registration that never proved the code
+  // (or lost it) could mark itself connected and send for a SIC code another registration holds.
+  it('an admin cannot mark a connection connected without the firm proving its SIC code', async () => {
+    expect(await verified(firms.real)).toBe(false);
+    const as = (sql: string, firm: string) => asUser(t.services.db, { sub: users.real }, (tx) => tx.query(sql, [firm])).then(() => 'ok', (e: { code?: string }) => e.code);
+    expect(await as(`update public.connections set status = 'connected' where firm_id = $1`, firms.real)).toBe('42501');
+    expect((await t.call('GET', `/v1/firms/${firms.real}/connection`, { token: tokens.real })).body.status).toBe('failed');
+    // A brand-new registration cannot insert one either.
+    const fresh = await t.call('POST', '/v1/firms', { token: tokens.real, body: { name: 'Third', sicCode: DEMO_FIRM.sic } });
+    expect(await as(`insert into public.connections (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id)
+      values ($1, 'connected', 'x', 'y', 'a.b', 'k')`, fresh.body.id)).toBe('42501');
+    // Other changes of its own row stay the admin's (saving a failed check goes this way).
+    expect(await as(`update public.connections set checked_at = now() where firm_id = $1`, firms.real)).toBe('ok');
+  });
 });
