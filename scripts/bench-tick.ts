@@ -31,7 +31,7 @@ const CRON_SECRET = `cron-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const JWT_SECRET = `jwt-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fn = await startFunction({
   SUPABASE_DB_URL: fresh.url, CPA_BASE_URL: sim.cpaBaseUrl, CFE_BASE_URL: sim.cfeBaseUrl, SECRETS_KEYS: randomKeySpec('b1'), JWT_SECRET, CRON_SECRET,
-  VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '0', LOG_LEVEL: 'warn', TICK_BUDGET_MS: '120000',
+  VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '3', LOG_LEVEL: 'warn', TICK_BUDGET_MS: '120000',
 });
 const token = await mintToken({ secret: JWT_SECRET, sub: crypto.randomUUID() });
 const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {

@@ -27,8 +27,9 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
       SUPABASE_DB_URL: database.url!,
       CPA_BASE_URL: sim.cpaBaseUrl, CFE_BASE_URL: sim.cfeBaseUrl,
       SECRETS_KEYS: randomKeySpec('fn1'), JWT_SECRET, CRON_SECRET,
-      // Verification due 3 s after the send, so the second tick is "12 hours later"; no grace wait.
-      VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '0', LOG_LEVEL: 'warn',
+      // Verification due 3 s after the send, so the second tick is "12 hours later" (the import grace
+      // period plays no part in it; 3 minutes is the least the default 180 s deposit lease allows).
+      VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '3', LOG_LEVEL: 'warn',
     });
     token = await mintToken({ secret: JWT_SECRET, sub: crypto.randomUUID(), expiresIn: '1h' });
   }, 180_000);
