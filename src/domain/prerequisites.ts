@@ -136,5 +136,3 @@ function openJournals({ journals }: PrerequisiteInput): PrerequisiteCheck {
   return { name: 'open_journals', ok: true, message };
 }
 
-/** The firm's today (see calendar.ts), under the name prerequisite callers know. */
-export { today as todayIn } from './calendar.ts';

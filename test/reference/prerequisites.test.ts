@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { today } from '../../src/domain/calendar.ts';
 import {
   BRIEF_PERIOD_ADVICE,
   CHART_REMEDY,
   OPEN_JOURNALS_REMEDY,
   checkPrerequisites,
-  todayIn,
   type PrerequisiteInput,
   type PrerequisiteName,
 } from '../../src/domain/prerequisites.ts';
@@ -156,10 +156,10 @@ describe('checkPrerequisites', () => {
   });
 });
 
-describe('todayIn', () => {
+describe('today (the firm\'s date)', () => {
   it('is the calendar date in the firm\'s time zone', () => {
-    expect(todayIn('Europe/Paris', new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
-    expect(todayIn('Europe/Paris', new Date('2026-06-30T21:59:59Z'))).toBe('2026-06-30');
-    expect(todayIn('UTC', new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+    expect(today('Europe/Paris', new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    expect(today('Europe/Paris', new Date('2026-06-30T21:59:59Z'))).toBe('2026-06-30');
+    expect(today('UTC', new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
   });
 });

@@ -216,21 +216,14 @@ const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code,
   to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts`;
 
 /**
- * One page of a file's entries in a tab, by (created_at, id) keyset: no entry is seen twice and
- * none is skipped among those committed when the page is read (a push still committing keeps the
- * time its transaction started, so it may land behind a cursor already handed out).
- */
-export async function listEntries(tx: Queryable, fileId: string, opts: ListOptions): Promise<EntrySummary[]> {
-  const { sql, params } = pageQuery(fileId, opts);
-  return (await tx.query<EntrySummary>(sql, params)).rows;
-}
-
-/**
  * The file's waiting flag with one page of a tab, in one statement (one round trip fewer per
- * poll); undefined when the file is not visible to the caller.
+ * poll); undefined when the file is not visible to the caller. Pages go by (created_at, id)
+ * keyset: no entry is seen twice and none is skipped among those committed when the page is read
+ * (a push still committing keeps the time its transaction started, so it may land behind a cursor
+ * already handed out).
  */
 export async function fileTab(tx: Queryable, fileId: string, opts: ListOptions): Promise<{ waitingOpenSince: Date | null; rows: EntrySummary[] } | undefined> {
-  const { sql, params } = pageQuery('f.id', opts, [fileId]);
+  const { sql, params } = pageQuery(fileId, opts);
   const r = await tx.query<EntrySummary & { file_waiting_open_since: Date | null }>(
     `select f.waiting_open_since as file_waiting_open_since, p.* from public.client_files f
        left join lateral (${sql}) p on true where f.id = $1 order by p.created_at, p.id`, params);
@@ -240,12 +233,11 @@ export async function fileTab(tx: Queryable, fileId: string, opts: ListOptions):
 
 interface ListOptions { status?: EntryStatus | undefined; limit: number; after?: { createdAt: string; id: string } | undefined }
 
-function pageQuery(file: string, opts: ListOptions, leading: unknown[] = []): { sql: string; params: unknown[] } {
-  const params: unknown[] = [...leading];
-  const fileRef = leading.length ? file : (params.push(file), `$${params.length}`);
-  params.push(opts.limit);
-  const limitRef = `$${params.length}`;
-  let where = `e.file_id = ${fileRef}`;
+/** The page's statement, to run laterally against `client_files f` with the file id as $1. */
+function pageQuery(fileId: string, opts: ListOptions): { sql: string; params: unknown[] } {
+  const params: unknown[] = [fileId, opts.limit];
+  const limitRef = '$2';
+  let where = 'e.file_id = f.id';
   // The status is written into the statement (from a closed list, never the caller's text) so
   // the planner proves that tab's partial index even for a prepared, generic plan: under RLS a
   // status comparison cannot be an index condition (see migration entry_tab_indexes).
