@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
-import { countByStatus, fileTab, getEntry, getEntryDetail, type EntryStatus } from '../src/db/repos/entries.ts';
+import { countByStatus, entryDetail, fileTab, type EntryStatus } from '../src/db/repos/entry-reads.ts';
 import { listClientFiles } from '../src/db/repos/reference.ts';
 import { prerequisitesOf } from '../src/pipeline/prerequisites.ts';
 import { today } from '../src/domain/calendar.ts';
@@ -56,8 +56,7 @@ const baseline = createServer(async (req, res) => {
     } else if (kind === 'files' && sub === 'counts') {
       body = { counts: await countByStatus(db, id!) };
     } else if (kind === 'entries') {
-      const entry = await getEntry(db, id!);
-      body = { ...entry, ...(await getEntryDetail(db, id!)) };
+      body = await entryDetail(db, id!);
     } else if (kind === 'firms') {
       const rows = await listClientFiles(db, id!);
       const pre = await prerequisitesOf(db, rows.map((f) => f.id), today(config.SCHEDULE_TZ, new Date()));

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { inlineParams } from './literal.ts';
 
 export type Row = Record<string, unknown>;
 export interface QueryResult<T> { rows: T[]; affectedRows: number }
@@ -22,6 +23,12 @@ export interface Database extends Queryable {
    * the same round trip), such as the caller's role and claims.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { setup?: string }): Promise<T>;
+  /**
+   * One statement in a read-only transaction that `setup` opens. On Postgres BEGIN, the setup,
+   * the statement and COMMIT travel as one message: one round trip, where a transaction takes
+   * three (a read of the hub's screens is mostly the cost of its round trips).
+   */
+  read<T = Row>(sql: string, params: unknown[], opts: { setup: string }): Promise<QueryResult<T>>;
   /** Several statements in one string (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +64,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       if (opts?.setup) await tx.exec(opts.setup);
       return fn(wrap(tx));
     }),
+    // In process there is no round trip to save: the same transaction, read-only as on Postgres.
+    read: (sql, params, opts) => db.transaction(async (tx) => {
+      await tx.exec(`set transaction read only; ${opts.setup}`);
+      return wrap(tx).query(sql, params);
+    }),
     close: () => db.close(),
   };
 }
@@ -85,6 +97,7 @@ export function openPostgres(url: string, max: number): Database {
     ...wrap(pool),
     async transaction(fn, opts) {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         // Simple protocol: BEGIN and the setup statement travel together.
         await client.query(opts?.setup ? `begin; ${opts.setup}` : 'begin');
@@ -92,10 +105,27 @@ export function openPostgres(url: string, max: number): Database {
         await client.query('commit');
         return out;
       } catch (err) {
-        await client.query('rollback').catch(() => {});
+        // A connection that cannot even roll back is not handed to the next caller.
+        await client.query('rollback').catch((e: Error) => { broken = e; });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
+      }
+    },
+    async read<T>(sql: string, params: unknown[], opts: { setup: string }) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        // The simple protocol runs the four statements in order and stops at the first error.
+        const rs = await client.query(`begin read only; ${opts.setup}; ${inlineParams(sql, params)}; commit`) as unknown as pg.QueryResult[];
+        const r = rs[2]!;
+        return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
+      } catch (err) {
+        // After a failed statement the transaction is still open (aborted) on this connection.
+        await client.query('rollback').catch((e: Error) => { broken = e; });
+        throw err;
+      } finally {
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Tx } from './database.ts';
+import type { Database, Queryable, Tx } from './database.ts';
 
 /** The JWT claims of the caller, as Supabase's API hands them to Postgres. */
 export interface Claims { sub: string; role?: string; [k: string]: unknown }
@@ -9,10 +9,29 @@ export interface Claims { sub: string; role?: string; [k: string]: unknown }
  * Supabase's API does, so row-level security decides what the statements can see and change.
  */
 export function asUser<T>(db: Database, claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // Sent with BEGIN in one round trip (no parameters there: the claims go as an escaped literal).
-  const setup = `select set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify({ ...claims, role: 'authenticated' }))}, true), set_config('role', 'authenticated', true)`;
-  return db.transaction(fn, { setup });
+  return db.transaction(fn, { setup: userSetup(claims) });
 }
+
+/**
+ * A user-scoped read of exactly one statement, under the same role, claims and row-level
+ * security as asUser, in a read-only transaction — on Postgres in a single round trip. For the
+ * screens the hub polls; a second statement is a programming error (use asUser).
+ */
+export function readAsUser<T>(db: Database, claims: Claims, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  const setup = userSetup(claims);
+  let used = false;
+  return fn({
+    query: (sql, params) => {
+      if (used) throw new Error('readAsUser runs one statement; use asUser for more');
+      used = true;
+      return db.read(sql, params ?? [], { setup });
+    },
+  });
+}
+
+// Sent with BEGIN in one round trip (no parameters there: the claims go as an escaped literal).
+const userSetup = (claims: Claims) =>
+  `select set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify({ ...claims, role: 'authenticated' }))}, true), set_config('role', 'authenticated', true)`;
 
 const SERVICE_SETUP = "select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)";
 

@@ -1,7 +1,8 @@
 // The fix of an entry: correct it (a failed_check entry, or one not yet sent), then validate it
 // again. Runs in a user-scoped transaction: RLS decides which entry the caller reaches.
 import type { Queryable } from '../db/database.ts';
-import { entryInput, getEntry, getFile, isInDeposit, loadFileReference, lockFile, pendingAccounts, revalidateEntry, upsertEntries, type EntrySummary } from '../db/repos/entries.ts';
+import { entryInput, getFile, isInDeposit, loadFileReference, lockFile, pendingAccounts, revalidateEntry, upsertEntries } from '../db/repos/entries.ts';
+import { entryDetail, getEntry, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
 import { conflict, notFound, unprocessable } from '../lib/errors.ts';
 
@@ -23,20 +24,20 @@ async function lockedEntry(tx: Queryable, entryId: string): Promise<EntrySummary
   return (await getEntry(tx, entryId))!;
 }
 
-export async function correctEntry(tx: Queryable, entryId: string, body: Omit<EntryInput, 'externalId'>): Promise<EntrySummary> {
+export async function correctEntry(tx: Queryable, entryId: string, body: Omit<EntryInput, 'externalId'>): Promise<EntryDetail> {
   const current = await lockedEntry(tx, entryId);
   const editable = current.status === 'failed_check' || (current.status === 'pending' && !(await isInDeposit(tx, entryId)));
   if (!editable) throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
   const input: EntryInput = { ...body, externalId: current.external_id };
   const { file, warnings } = await preflightOne(tx, current, input);
   await upsertEntries(tx, file, [{ input, warnings }], { allowFailedCheck: true });
-  return (await getEntry(tx, entryId))!;
+  return (await entryDetail(tx, entryId))!;
 }
 
-export async function revalidate(tx: Queryable, entryId: string, now: Date): Promise<EntrySummary> {
+export async function revalidate(tx: Queryable, entryId: string, now: Date): Promise<EntryDetail> {
   const current = await lockedEntry(tx, entryId);
   if (current.status !== 'failed_check') throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
   const { warnings } = await preflightOne(tx, current, await entryInput(tx, current));
   await revalidateEntry(tx, entryId, warnings, now);
-  return (await getEntry(tx, entryId))!;
+  return (await entryDetail(tx, entryId))!;
 }

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Queryable } from '../db/database.ts';
-import { countByStatus, fileTab, getEntry, getEntryDetail, type EntrySummary } from '../db/repos/entries.ts';
-import { asUser } from '../db/scoped.ts';
+import { countByStatus, entryDetail, fileTab, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
+import { asUser, readAsUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError, notFound, unprocessable } from '../lib/errors.ts';
 import { correctEntry, revalidate } from '../pipeline/entry-fix.ts';
@@ -39,15 +38,12 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id };
 }
 
-async function detail(tx: Queryable, entry: EntrySummary) {
-  const d = await getEntryDetail(tx, entry.id);
-  return {
-    ...toSummary(entry),
-    lines: d.lines.map((l) => ({ lineNo: l.line_no, account: l.account, label: l.label, debit: l.debit_cents, credit: l.credit_cents })),
-    documents: d.documents.map((x) => ({ id: x.id, fileName: x.file_name, contentType: x.content_type, sizeBytes: x.size_bytes, attachmentName: x.attachment_name })),
-    attempts: d.attempts.map((a) => ({ at: a.at.toISOString(), kind: a.kind, outcome: a.outcome, night: a.night, errorCode: a.error_code, detail: a.detail, depositId: a.deposit_id })),
-  };
-}
+const toDetail = (d: EntryDetail) => ({
+  ...toSummary(d),
+  lines: d.lines.map((l) => ({ lineNo: l.line_no, account: l.account, label: l.label, debit: l.debit_cents, credit: l.credit_cents })),
+  documents: d.documents.map((x) => ({ id: x.id, fileName: x.file_name, contentType: x.content_type, sizeBytes: x.size_bytes, attachmentName: x.attachment_name })),
+  attempts: d.attempts.map((a) => ({ at: a.at.toISOString(), kind: a.kind, outcome: a.outcome, night: a.night, errorCode: a.error_code, detail: a.detail, depositId: a.deposit_id })),
+});
 
 export function entryRoutes(s: Services) {
   return router()
@@ -81,7 +77,7 @@ export function entryRoutes(s: Services) {
         const { fileId } = c.req.valid('param');
         const q = c.req.valid('query');
         const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const out = await asUser(s.db, c.get('user'), (tx) => fileTab(tx, fileId, { status: q.status, limit: q.limit + 1, after }));
+        const out = await readAsUser(s.db, c.get('user'), (q1) => fileTab(q1, fileId, { status: q.status, limit: q.limit + 1, after }));
         if (!out) throw notFound('File');
         const page = out.rows.slice(0, q.limit);
         return c.json({
@@ -100,7 +96,7 @@ export function entryRoutes(s: Services) {
       }),
       async (c) => {
         const { fileId } = c.req.valid('param');
-        const counts = await asUser(s.db, c.get('user'), (tx) => countByStatus(tx, fileId));
+        const counts = await readAsUser(s.db, c.get('user'), (q) => countByStatus(q, fileId));
         if (!counts) throw notFound('File');
         return c.json({ counts, total: counts.pending + counts.sent + counts.posted + counts.failed_check }, 200);
       },
@@ -113,12 +109,9 @@ export function entryRoutes(s: Services) {
       }),
       async (c) => {
         const { entryId } = c.req.valid('param');
-        const out = await asUser(s.db, c.get('user'), async (tx) => {
-          const entry = await getEntry(tx, entryId);
-          if (!entry) throw notFound('Entry');
-          return detail(tx, entry);
-        });
-        return c.json(out, 200);
+        const entry = await readAsUser(s.db, c.get('user'), (q) => entryDetail(q, entryId));
+        if (!entry) throw notFound('Entry');
+        return c.json(toDetail(entry), 200);
       },
     )
     .openapi(
@@ -131,8 +124,8 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await correctEntry(tx, entryId, body)));
-        return c.json(out, 200);
+        const out = await asUser(s.db, c.get('user'), (tx) => correctEntry(tx, entryId, body));
+        return c.json(toDetail(out), 200);
       },
     )
     .openapi(
@@ -145,8 +138,8 @@ export function entryRoutes(s: Services) {
       async (c) => {
         const { entryId } = c.req.valid('param');
         const now = s.now();
-        const out = await asUser(s.db, c.get('user'), async (tx) => detail(tx, await revalidate(tx, entryId, now)));
-        return c.json(out, 200);
+        const out = await asUser(s.db, c.get('user'), (tx) => revalidate(tx, entryId, now));
+        return c.json(toDetail(out), 200);
       },
     );
 }

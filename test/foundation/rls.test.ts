@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser } from '../../src/db/scoped.ts';
+import { asUser, readAsUser } from '../../src/db/scoped.ts';
 import { engine, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { guardedTables, seedFirmEverywhere } from '../support/seed-all-tables.ts';
 
@@ -30,9 +30,12 @@ describe(`row-level security on every table (${engine})`, () => {
   for (const [table, column] of Object.entries(guardedTables)) {
     it(`${table}: a member of firm A cannot read, change or delete firm B's rows`, async () => {
       const fc = firmColumn(table);
-      const seen = await asUser(t.db, { sub: alice }, (tx) => tx.query<{ f: string }>(`select ${fc}::text as f from public.${table}`));
-      expect(seen.rows.length).toBeGreaterThan(0);
-      expect(seen.rows.every((r) => r.f === firmA)).toBe(true);
+      // Through a transaction and through the one-round-trip read alike.
+      for (const scoped of [asUser, readAsUser]) {
+        const seen = await scoped(t.db, { sub: alice }, (tx) => tx.query<{ f: string }>(`select ${fc}::text as f from public.${table}`));
+        expect(seen.rows.length, scoped.name).toBeGreaterThan(0);
+        expect(seen.rows.every((r) => r.f === firmA), scoped.name).toBe(true);
+      }
       // Either RLS hides B's rows (nothing changes) or users may not write this table at all.
       for (const sql of [`update public.${table} set ${column} = ${column} where ${fc} = $1`, `delete from public.${table} where ${fc} = $1`]) {
         const outcome = await asUser(t.db, { sub: alice }, (tx) => tx.query(sql, [firmB])).then(

@@ -15,12 +15,17 @@ export function denoUnavailable(): string | undefined {
   return v.status === 0 ? undefined : `deno does not run on this platform: ${v.error?.message ?? v.stderr}`;
 }
 
+// Only what Deno needs to reach (or skip) the npm registry for its cache: the cache directory,
+// the machine's certificate authorities and proxies. Nothing of the service's own environment.
+const NETWORK = ['DENO_DIR', 'DENO_CERT', 'DENO_TLS_CA_STORE', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
+const network = () => Object.fromEntries(NETWORK.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+
 export interface RunningFunction { url: string; pid: number; output: string[]; stop(): Promise<void> }
 
 export async function startFunction(env: Record<string, string>): Promise<RunningFunction> {
   const child: ChildProcess = spawn(bin, ['run', '-A', '--config', resolve(functionDir, 'deno.json'), resolve(functionDir, 'index.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}), QUADRA_SYNC_PORT: '0', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...network(), QUADRA_SYNC_PORT: '0', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -34,7 +34,8 @@ export function withOutage(real: Database, url?: string): Outage {
     kind: real.kind,
     ...(real.pglite ? { pglite: real.pglite } : {}),
     async query(sql, params) { await check(); return real.query(sql, params); },
-    async transaction(fn) { await check(); return real.transaction(fn); },
+    async transaction(fn, opts) { await check(); return real.transaction(fn, opts); },
+    async read(sql, params, opts) { await check(); return real.read(sql, params, opts); },
     async exec(sql) { await check(); return real.exec(sql); },
     close: () => real.close(),
   };

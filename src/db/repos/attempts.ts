@@ -48,3 +48,12 @@ export async function revalidated(tx: Queryable, entryId: string, at: Date): Pro
 export async function timeline(tx: Queryable, entryId: string): Promise<AttemptRow[]> {
   return (await tx.query<AttemptRow>('select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id', [entryId])).rows;
 }
+
+/**
+ * The same timeline as a JSON array, for a statement that reads the entry itself (`entryId`: the
+ * SQL expression of its id), so an entry and its history come back in one round trip.
+ */
+export const timelineJson = (entryId: string) =>
+  `coalesce((select json_agg(json_build_object('id', a.id, 'at', a.at, 'kind', a.kind, 'outcome', a.outcome, 'night', a.night,
+      'error_code', a.error_code, 'detail', a.detail, 'deposit_id', a.deposit_id) order by a.id)
+      from public.attempts a where a.entry_id = ${entryId}), '[]')`;
