@@ -27,7 +27,7 @@ export interface StartOptions {
 }
 
 export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, { batchMs: config.LOG_FLUSH_MS });
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolMax: config.DATABASE_POOL_MAX });
   const applied = await migrate(db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');

@@ -116,9 +116,9 @@ export function openPostgres(url: string, max: number): Database {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        // The simple protocol runs the four statements in order and stops at the first error.
+        // The simple protocol runs the statements in order and stops at the first error.
         const rs = await client.query(`begin read only; ${opts.setup}; ${inlineParams(sql, params)}; commit`) as unknown as pg.QueryResult[];
-        const r = rs[2]!;
+        const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
         return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
       } catch (err) {
         // After a failed statement the transaction is still open (aborted) on this connection.

@@ -30,8 +30,18 @@ export function readAsUser<T>(db: Database, claims: Claims, fn: (q: Queryable) =
 }
 
 // Sent with BEGIN in one round trip (no parameters there: the claims go as an escaped literal).
-const userSetup = (claims: Claims) =>
-  `select set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify({ ...claims, role: 'authenticated' }))}, true), set_config('role', 'authenticated', true)`;
+// SET LOCAL, not set_config(): the same transaction-scoped settings without a result row to read.
+// A verified token's claims are one frozen object reused while the token is remembered
+// (src/lib/auth.ts), so its statement is written once.
+const setups = new WeakMap<Claims, string>();
+function userSetup(claims: Claims): string {
+  let setup = setups.get(claims);
+  if (setup === undefined) {
+    setup = `set local role authenticated; set local request.jwt.claims = ${pg.escapeLiteral(JSON.stringify({ ...claims, role: 'authenticated' }))}`;
+    if (Object.isFrozen(claims)) setups.set(claims, setup);
+  }
+  return setup;
+}
 
 const SERVICE_SETUP = "select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)";
 
