@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
 import { countByStatus, entryDetail, fileTab, type EntryStatus } from '../src/db/repos/entry-reads.ts';
-import { listClientFiles } from '../src/db/repos/reference.ts';
-import { prerequisitesOf } from '../src/pipeline/prerequisites.ts';
+import { firmFilesWithPrerequisites } from '../src/pipeline/prerequisites.ts';
 import { today } from '../src/domain/calendar.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
 import { startService } from '../src/server.ts';
@@ -58,9 +57,7 @@ const baseline = createServer(async (req, res) => {
     } else if (kind === 'entries') {
       body = await entryDetail(db, id!);
     } else if (kind === 'firms') {
-      const rows = await listClientFiles(db, id!);
-      const pre = await prerequisitesOf(db, rows.map((f) => f.id), today(config.SCHEDULE_TZ, new Date()));
-      body = { files: rows.map((f) => ({ ...f, prerequisites: pre.get(f.id) })) };
+      body = { files: await firmFilesWithPrerequisites(db, id!, today(config.SCHEDULE_TZ, new Date())) };
     } else {
       res.writeHead(404).end();
       return;

@@ -1,14 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import { getMyFirm } from '../db/repos/firms.ts';
 import {
-  getClientFile, listAccounts, listClientFiles, listJournals, listPeriods, type ClientFileRow,
+  getClientFile, listAccounts, listJournals, listPeriods, type ClientFileRow,
 } from '../db/repos/reference.ts';
-import { asUser } from '../db/scoped.ts';
+import { asUser, readAsUser } from '../db/scoped.ts';
 import { today as firmToday } from '../domain/calendar.ts';
 import type { PrerequisitesResult } from '../domain/prerequisites.ts';
 import { notFound, unprocessable } from '../lib/errors.ts';
-import { loadFilePrerequisites, prerequisitesOf } from '../pipeline/prerequisites.ts';
+import { firmFilesWithPrerequisites, loadFilePrerequisites } from '../pipeline/prerequisites.ts';
 import { CONTROL_CHARACTERS } from '../lib/text.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FileParams, FirmParams, json } from './schemas/common.ts';
@@ -49,14 +48,9 @@ export function fileRoutes(s: Services) {
       }),
       async (c) => {
         const { firmId } = c.req.valid('param');
-        const user = c.get('user');
-        const files = await asUser(s.db, user, async (tx) => {
-          if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
-          const rows = await listClientFiles(tx, firmId);
-          const prerequisites = await prerequisitesOf(tx, rows.map((f) => f.id), today());
-          return rows.map((f) => toFile(f, prerequisites.get(f.id)!));
-        });
-        return c.json({ files }, 200);
+        const files = await readAsUser(s.db, c.get('user'), (q) => firmFilesWithPrerequisites(q, firmId, today()));
+        if (!files) throw notFound('Firm');
+        return c.json({ files: files.map(({ file, prerequisites }) => toFile(file, prerequisites)) }, 200);
       },
     )
     .openapi(

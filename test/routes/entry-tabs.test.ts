@@ -76,4 +76,29 @@ describe(`entries tabs and their counts (${engine})`, () => {
     expect((await w.t.call('GET', '/v1/files/not-a-uuid/entries/counts', { token: w.token })).status).toBe(422);
     expect((await w.t.call('GET', `/v1/files/${file}/entries/counts`)).status).toBe(401);
   });
+
+  it('the one-statement reads: an entry with lines, documents and timeline; the file list with prerequisites; neither reaches another firm', async () => {
+    const input = purchase();
+    const [pushed] = (await push(w, 'GARAGE', [input])).entries;
+    await send(w, 'GARAGE');
+    const entry = await w.t.call('GET', `/v1/entries/${pushed!.id}`, { token: w.token });
+    expect(entry.status).toBe(200);
+    expect(entry.body.lines.map((l: { lineNo: number; account: string }) => [l.lineNo, l.account])).toEqual(input.lines.map((l, i) => [i + 1, l.account]));
+    expect(entry.body.documents).toEqual([]);
+    expect(entry.body.attempts.length).toBeGreaterThan(0);
+    for (const a of entry.body.attempts) expect(new Date(a.at).toISOString()).toBe(a.at);
+    expect(entry.body.attempts.map((a: { kind: string }) => a.kind)).toContain('send');
+
+    const list = await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token });
+    expect(list.status).toBe(200);
+    expect(list.body.files.map((f: { dossierCode: string }) => f.dossierCode)).toEqual(expect.arrayContaining(['BOULANG', 'GARAGE']));
+    for (const f of list.body.files) expect(f.prerequisites).toHaveProperty('ok');
+
+    const other = await w.t.token(crypto.randomUUID());
+    const firm = await w.t.call('POST', '/v1/firms', { token: other, body: { name: 'Cabinet sans dossier', sicCode: '555111' } });
+    // A firm of one's own with no files yet: an empty list, not a 404.
+    expect((await w.t.call('GET', `/v1/firms/${firm.body.id}/files`, { token: other })).body).toEqual({ files: [] });
+    expect((await w.t.call('GET', `/v1/entries/${pushed!.id}`, { token: other })).status).toBe(404);
+    expect((await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: other })).status).toBe(404);
+  });
 });

@@ -185,32 +185,26 @@ export async function syncFileReference(
 // ---------------------------------------------------------------------------------------------
 // Prerequisites
 
-/** What the prerequisites of several files are judged on, in three queries (under RLS for users, or as service). */
-export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promise<Map<string, Omit<PrerequisiteInput, 'today'>>> {
+export type PrerequisiteFacts = Omit<PrerequisiteInput, 'today'>;
+
+// What a file's prerequisites are judged on, as JSON columns of a statement over files (`fileId`:
+// the SQL expression of a file's id), so files and their facts come back in one round trip. Only
+// general accounts' classes matter: one account per kind and first digit stands for the chart.
+const factColumns = (fileId: string) => `
+  coalesce((select json_agg(json_build_object('startsOn', p.starts_on, 'endsOn', p.ends_on, 'status', p.status) order by p.starts_on, p.ends_on)
+              from public.periods p where p.file_id = ${fileId} and p.gone_at is null), '[]') as periods,
+  coalesce((select json_agg(json_build_object('number', a.number, 'kind', a.kind) order by a.kind, a.number)
+              from (select distinct on (x.kind, left(x.number, 1)) x.number, x.kind from public.accounts x
+                     where x.file_id = ${fileId} and x.gone_at is null order by x.kind, left(x.number, 1), x.number) a), '[]') as accounts,
+  coalesce((select json_agg(json_build_object('code', j.code, 'label', j.label, 'isOpen', j.is_open) order by j.code)
+              from public.journals j where j.file_id = ${fileId} and j.gone_at is null), '[]') as journals`;
+
+/** What the prerequisites of several files are judged on, in one statement (under RLS for users, or as service). */
+export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promise<Map<string, PrerequisiteFacts>> {
   if (fileIds.length === 0) return new Map();
-  // One after the other: a transaction is one connection, which runs one statement at a time anyway.
-  const periods = await tx.query<{ file_id: string; starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
-    'select file_id, starts_on, ends_on, status from public.periods where file_id = any($1::uuid[]) and gone_at is null', [fileIds]);
-  // The check only needs which classes each kind covers: one account per (kind, first digit).
-  const accounts = await tx.query<{ file_id: string; number: string; kind: 'general' | 'customer' | 'supplier' }>(
-    `select distinct on (file_id, kind, left(number, 1)) file_id, number, kind
-       from public.accounts where file_id = any($1::uuid[]) and gone_at is null
-      order by file_id, kind, left(number, 1), number`, [fileIds]);
-  const journals = await tx.query<{ file_id: string; code: string; label: string; is_open: boolean }>(
-    'select file_id, code, label, is_open from public.journals where file_id = any($1::uuid[]) and gone_at is null', [fileIds]);
-  const group = <R extends { file_id: string }, T>(rows: R[], map: (r: R) => T) => {
-    const by = new Map<string, T[]>();
-    for (const r of rows) {
-      const list = by.get(r.file_id);
-      if (list) list.push(map(r));
-      else by.set(r.file_id, [map(r)]);
-    }
-    return by;
-  };
-  const p = group(periods.rows, (r) => ({ startsOn: r.starts_on, endsOn: r.ends_on, status: r.status }));
-  const a = group(accounts.rows, (r) => ({ number: r.number, kind: r.kind }));
-  const j = group(journals.rows, (r) => ({ code: r.code, label: r.label, isOpen: r.is_open }));
-  return new Map(fileIds.map((id) => [id, { periods: p.get(id) ?? [], accounts: a.get(id) ?? [], journals: j.get(id) ?? [] }]));
+  const r = await tx.query<PrerequisiteFacts & { file_id: string }>(
+    `select f.id as file_id, ${factColumns('f.id')} from unnest($1::uuid[]) as f(id)`, [fileIds]);
+  return new Map(r.rows.map(({ file_id, ...facts }) => [file_id, facts]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,10 +213,17 @@ export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promi
 export type ClientFileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at' | 'synced_at'>;
 const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_at, synced_at';
 
-export async function listClientFiles(tx: Queryable, firmId: string): Promise<ClientFileRow[]> {
-  const r = await tx.query<ClientFileRow>(
-    `select ${FILE_COLUMNS} from public.client_files where firm_id = $1 order by (gone_at is not null), dossier_code, id`, [firmId]);
-  return r.rows;
+/**
+ * The firm's client files (current first) with the facts of their prerequisites, in one statement;
+ * undefined when the firm is not visible to the caller.
+ */
+export async function firmFilesWithFacts(q: Queryable, firmId: string): Promise<Array<ClientFileRow & PrerequisiteFacts> | undefined> {
+  const r = await q.query<ClientFileRow & PrerequisiteFacts & { firm_seen: string }>(
+    `select fm.id as firm_seen, ${FILE_COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')}, ${factColumns('f.id')}
+       from public.firms fm left join public.client_files f on f.firm_id = fm.id
+      where fm.id = $1 order by (f.gone_at is not null), f.dossier_code, f.id`, [firmId]);
+  if (r.rows.length === 0) return undefined;
+  return r.rows[0]!.id === null ? [] : r.rows.map(({ firm_seen: _, ...file }) => file);
 }
 
 export async function getClientFile(tx: Queryable, fileId: string): Promise<ClientFileRow | undefined> {
