@@ -55,6 +55,9 @@ const schema = z.object({
   // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked with supabase-js.
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().optional(),
+  // POST /v1/files/{id}/sync?wait=true holds its request open while the send runs (up to 30 s,
+  // polling the job table): at most this many such requests per user at once, per service process.
+  SYNC_WAITS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });

@@ -1,11 +1,14 @@
 // Setting and removing a file's account mappings. Runs in a user-scoped transaction (RLS decides
 // which file the caller reaches) with the file locked, so a push or a send never sees half a change.
+// The map decides which Quadra account money is posted to: only a firm administrator changes it
+// (checked here for a clear 403, and by RLS for every other way in); members read it.
 import type { Queryable } from '../db/database.ts';
 import { deleteAccountMapping, listAccountMap, upsertAccountMapping, type AccountMapRow } from '../db/repos/account-maps.ts';
+import { myRoleForFile } from '../db/repos/firms.ts';
 import { loadFileReference, lockFile, pendingAccounts, type FileRow } from '../db/repos/entries.ts';
 import { collisionsIntroduced, mappingWarnings } from '../domain/entries/account-map.ts';
 import { writtenAccount, type Issue } from '../domain/entries/validate.ts';
-import { AppError, conflict, notFound } from '../lib/errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
 
 export interface MappingView { hubAccount: string; quadraAccount: string; quadraLabel: string | null; createdAt: string; updatedAt: string }
 
@@ -13,7 +16,16 @@ export const mappingView = (r: AccountMapRow): MappingView => ({
   hubAccount: r.hub_account, quadraAccount: r.quadra_account, quadraLabel: r.quadra_label, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
-async function openFile(tx: Queryable, fileId: string): Promise<FileRow> {
+export const ACCOUNT_MAP_ADMIN_ONLY =
+  'Only an administrator of the firm can change a file\'s account map: it decides which Quadra account entries are posted to. '
+  + 'Ask an administrator of your firm to make this change; nothing was changed.';
+
+/** The file, locked, for a change of its map by an administrator of its firm. */
+async function openFileToChange(tx: Queryable, userId: string, fileId: string): Promise<FileRow> {
+  // Asked before taking the file's lock: a refused caller holds up no push or send.
+  const role = await myRoleForFile(tx, userId, fileId);
+  if (!role) throw notFound('File');
+  if (role !== 'admin') throw forbidden(ACCOUNT_MAP_ADMIN_ONLY);
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
   if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra');
@@ -39,8 +51,8 @@ async function refuseNewCollisions(tx: Queryable, file: FileRow, after: Map<stri
   return { ref, pending };
 }
 
-export async function setMapping(tx: Queryable, fileId: string, hub: string, quadra: string): Promise<{ mapping: MappingView; created: boolean; warnings: Issue[] }> {
-  const file = await openFile(tx, fileId);
+export async function setMapping(tx: Queryable, userId: string, fileId: string, hub: string, quadra: string): Promise<{ mapping: MappingView; created: boolean; warnings: Issue[] }> {
+  const file = await openFileToChange(tx, userId, fileId);
   const current = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
   const after = new Map(current).set(hub, quadra);
   const { ref, pending } = await refuseNewCollisions(tx, file, after);
@@ -50,8 +62,8 @@ export async function setMapping(tx: Queryable, fileId: string, hub: string, qua
   return { mapping: mappingView(row), created, warnings };
 }
 
-export async function removeMapping(tx: Queryable, fileId: string, hub: string): Promise<void> {
-  const file = await openFile(tx, fileId);
+export async function removeMapping(tx: Queryable, userId: string, fileId: string, hub: string): Promise<void> {
+  const file = await openFileToChange(tx, userId, fileId);
   const after = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
   if (!after.delete(hub)) throw new AppError(404, 'mapping_not_found', `Account ${hub} has no mapping in this file`);
   await refuseNewCollisions(tx, file, after);

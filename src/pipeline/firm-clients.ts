@@ -4,12 +4,15 @@ import { cegidClients, type CegidClients, type FirmCredentials } from '../quadra
 import type { Services } from '../services.ts';
 
 /**
- * The firm's decrypted credentials. Only a connection whose last check passed is used: keys that
- * failed their check would only fail again at Cegid.
+ * The firm's decrypted credentials: the one gate every job passes before it reaches Cegid for a
+ * firm (send, re-send, recovery, verification, reference data). Only a connection whose last
+ * check passed, of a firm whose SIC code's claim is verified (USABLE_CONNECTION), is used: keys
+ * that failed their check would only fail again, and without the claim nothing may be deposited
+ * for that SIC code.
  */
 export async function firmCredentials(s: Services, firmId: string): Promise<FirmCredentials> {
   const row = await asService(s.db, (tx) => loadSealedConnection(tx, firmId));
-  if (!row || row.status !== 'connected') throw notConnected();
+  if (!row || !row.usable) throw notConnected();
   const plain = JSON.parse(await s.secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as { cpa: KeyPair; cfe: KeyPair };
   return { sicCode: row.sic_code, cpa: plain.cpa, cfe: plain.cfe };
 }

@@ -7,6 +7,7 @@ import * as deposits from '../db/repos/deposits.ts';
 import type { FileRow } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
+import { AppError } from '../lib/errors.ts';
 import { truncateAccount } from '../quadra/ascii/index.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
@@ -69,8 +70,11 @@ export async function applyFound(s: Services, tx: Queryable, file: FileRow, resu
 
 /** A verification that could not reach Quadra: an attempt on each entry, not a strike against it. */
 export async function verificationFailed(s: Services, entryIds: string[], err: unknown, now: Date): Promise<void> {
-  const e = isCegidError(err) ? err.toUserError() : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
-  if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
+  // An AppError is already worded for the user: the firm's connection may not be used (not connected, SIC code not verified).
+  const e = isCegidError(err) ? err.toUserError()
+    : err instanceof AppError ? { code: err.code, message: err.message }
+      : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
+  if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
   await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 

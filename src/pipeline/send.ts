@@ -9,12 +9,14 @@
 // The delivery rule is written out in docs/delivery.md; the transitions live in db/repos/deposits.ts.
 import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
+import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import { lockFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
 import { today } from '../domain/calendar.ts';
+import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
@@ -44,6 +46,15 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
 
     const ready = await tx.query<{ n: number }>(`select count(*)::int as n from public.entries e where e.file_id = $1 and ${SENDABLE}`, [fileId]);
     if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
+
+    // No deposit, not even a claim, for a firm whose connection the jobs may not use: its keys
+    // last failed, or its SIC code's claim is not verified (USABLE_CONNECTION). The entries stay
+    // pending and say why; the upload itself passes the same gate again (firmCredentials).
+    if (!(await connectionUsable(tx, file.firm_id))) {
+      const { code, message } = notConnected();
+      await holdEntries(tx, fileId, `The deposit is held: ${message}`, code, now);
+      return { kind: 'held' as const, held: [{ code, message }] };
+    }
 
     // The file's prerequisites are re-checked before each deposit; a failing one holds it.
     const prereq = await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now));
@@ -143,9 +154,12 @@ async function release(s: Services, depositId: string, kind: SendKind, now: Date
   }).catch((err) => { if (!deposits.isRefusal(err)) throw err; });
 }
 
+// An AppError is already worded for the user (the connection no longer usable, when it changed
+// between the claim and the upload).
 const userError = (err: unknown) => (isCegidError(err)
   ? err.toUserError()
-  : { code: 'deposit_failed', message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.' });
+  : err instanceof AppError ? { code: err.code, message: err.message }
+    : { code: 'deposit_failed', message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.' });
 
 /**
  * Steps 2 and 3 for a claimed deposit: build, mark the upload as started, upload once, settle.
@@ -173,7 +187,7 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
     if (started === false) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
   } catch (err) {
     // Nothing left this process: the entries go back, unless another run has started the upload.
-    if (!isCegidError(err)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
+    if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
     await release(s, depositId, kind, now, userError(err), true);
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }

@@ -9,6 +9,8 @@ import { router } from './env.ts';
 const about = 'A hub account is sent to Quadra as the account its mapping names, instead of being cut to its first 8 characters. '
   + 'Push, preview and send apply it; entries already sent keep the account they were sent as.';
 
+const adminsOnly = 'Only an administrator of the firm may change the map (403 forbidden otherwise); every member reads it.';
+
 export function accountMapRoutes(s: Services) {
   return router()
     .openapi(
@@ -26,27 +28,29 @@ export function accountMapRoutes(s: Services) {
     .openapi(
       createRoute({
         method: 'put', path: '/v1/files/{fileId}/account-map/{hubAccount}', tags: ['account map'],
-        summary: 'Send a hub account as a given Quadra account', description: `${about} Refused (409) when entries waiting to be sent would then merge two of your accounts.`,
+        summary: 'Send a hub account as a given Quadra account (admins only)', description: `${about} ${adminsOnly} Refused (409) when entries waiting to be sent would then merge two of your accounts.`,
         request: { params: MappingParams, body: jsonBody(MappingBody) },
         responses: { 200: json(MappingAnswer, 'The mapping, with what to know about its target'), ...errorResponses },
       }),
       async (c) => {
         const { fileId, hubAccount } = c.req.valid('param');
         const { quadraAccount } = c.req.valid('json');
-        const out = await asUser(s.db, c.get('user'), (tx) => setMapping(tx, fileId, hubAccount, quadraAccount));
+        const user = c.get('user');
+        const out = await asUser(s.db, user, (tx) => setMapping(tx, user.sub, fileId, hubAccount, quadraAccount));
         return c.json({ ...out.mapping, warnings: out.warnings }, 200);
       },
     )
     .openapi(
       createRoute({
         method: 'delete', path: '/v1/files/{fileId}/account-map/{hubAccount}', tags: ['account map'],
-        summary: 'Remove a mapping: the hub account is sent as it is again (cut to 8 characters)', description: about,
+        summary: 'Remove a mapping: the hub account is sent as it is again (cut to 8 characters; admins only)', description: `${about} ${adminsOnly}`,
         request: { params: MappingParams },
         responses: { 204: { description: 'Removed' }, ...errorResponses },
       }),
       async (c) => {
         const { fileId, hubAccount } = c.req.valid('param');
-        await asUser(s.db, c.get('user'), (tx) => removeMapping(tx, fileId, hubAccount));
+        const user = c.get('user');
+        await asUser(s.db, user, (tx) => removeMapping(tx, user.sub, fileId, hubAccount));
         return c.body(null, 204);
       },
     );

@@ -54,12 +54,23 @@ export async function saveConnection(
 export const notConnected = () =>
   new AppError(409, 'not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
 
-export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'>;
+/**
+ * A connection the jobs may use (connections `c` joined to firms `f`): its last check passed AND
+ * the firm holds its SIC code's claim. The claim can be gone while the row still says connected
+ * (keys refused later, the claim released, then the save of that refusal failed); using the keys
+ * then could deposit for a SIC code the firm no longer proves, so both are required.
+ */
+export const USABLE_CONNECTION = `c.status = 'connected' and f.sic_verified_at is not null`;
 
-/** The firm's sealed keys and SIC code with its connection's status (for jobs, asService). */
+export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'> & {
+  /** USABLE_CONNECTION: connected and the SIC code's claim verified. */
+  usable: boolean;
+};
+
+/** The firm's sealed keys and SIC code with whether the jobs may use them (for jobs, asService). */
 export async function loadSealedConnection(tx: Queryable, firmId: string): Promise<SealedConnection | undefined> {
   const r = await tx.query<SealedConnection>(
-    `select f.sic_code, c.status, c.secrets_ciphertext, c.secrets_key_id
+    `select f.sic_code, c.status, c.secrets_ciphertext, c.secrets_key_id, (${USABLE_CONNECTION}) as usable
        from public.connections c join public.firms f on f.id = c.firm_id
       where c.firm_id = $1`,
     [firmId],
@@ -67,8 +78,17 @@ export async function loadSealedConnection(tx: Queryable, firmId: string): Promi
   return r.rows[0];
 }
 
-/** Firms whose connection last checked fine (the nightly refresh's list). */
+/** Whether the jobs may use the firm's connection (USABLE_CONNECTION), without reading its keys. */
+export async function connectionUsable(tx: Queryable, firmId: string): Promise<boolean> {
+  const r = await tx.query<{ usable: boolean }>(
+    `select exists (select 1 from public.connections c join public.firms f on f.id = c.firm_id
+                     where c.firm_id = $1 and ${USABLE_CONNECTION}) as usable`, [firmId]);
+  return r.rows[0]!.usable;
+}
+
+/** Firms whose connection the jobs may use (USABLE_CONNECTION). */
 export async function connectedFirmIds(tx: Queryable): Promise<string[]> {
-  const r = await tx.query<{ firm_id: string }>(`select firm_id from public.connections where status = 'connected' order by firm_id`);
+  const r = await tx.query<{ firm_id: string }>(
+    `select c.firm_id from public.connections c join public.firms f on f.id = c.firm_id where ${USABLE_CONNECTION} order by c.firm_id`);
   return r.rows.map((x) => x.firm_id);
 }

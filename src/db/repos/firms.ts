@@ -30,6 +30,19 @@ export async function getMyFirm(tx: Queryable, userId: string, firmId: string): 
 }
 
 /**
+ * The caller's role in the firm that owns a client file; undefined when the file is not one of
+ * the caller's firms' (RLS hides it, as it hides a file that does not exist).
+ */
+export async function myRoleForFile(tx: Queryable, userId: string, fileId: string): Promise<DbEnum<'member_role'> | undefined> {
+  const r = await tx.query<{ role: DbEnum<'member_role'> }>(
+    `select m.role from public.client_files f join public.firm_members m on m.firm_id = f.firm_id and m.user_id = $1
+      where f.id = $2`,
+    [userId, fileId],
+  );
+  return r.rows[0]?.role;
+}
+
+/**
  * Claims the firm's SIC code once Cegid has accepted its keys for it (service role: users cannot
  * set the claim). Fails with 23505 on firms_verified_sic_code_key when another firm already
  * proved the same code.

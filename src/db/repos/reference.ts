@@ -14,6 +14,7 @@ import type {
 } from '../../domain/reference-sync.ts';
 import type { Queryable } from '../database.ts';
 import type { DbEnum, Row } from '../rows.ts';
+import { USABLE_CONNECTION } from './connections.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Sync runs
@@ -259,15 +260,15 @@ export async function listPeriods(tx: Queryable, fileId: string): Promise<Array<
 }
 
 /**
- * The nightly runs: one queued run per connected firm, unless the firm already got one since
+ * The nightly runs: one queued run per firm whose connection the jobs may use (USABLE_CONNECTION), unless the firm already got one since
  * `since` (the cron job ran twice or was retried). Returns every nightly run still queued since
  * then, so a retry also re-enqueues runs whose job was lost between commit and enqueue.
  */
 export async function createNightlyRuns(tx: Queryable, now: Date, since: Date): Promise<string[]> {
   await tx.query(
     `insert into public.reference_syncs (firm_id, trigger, status, created_at)
-     select c.firm_id, 'nightly', 'queued', $1 from public.connections c
-      where c.status = 'connected'
+     select c.firm_id, 'nightly', 'queued', $1 from public.connections c join public.firms f on f.id = c.firm_id
+      where ${USABLE_CONNECTION}
         and not exists (select 1 from public.reference_syncs r where r.firm_id = c.firm_id and r.trigger = 'nightly' and r.created_at >= $2)`,
     [now, since],
   );

@@ -207,7 +207,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
       const remedy = mappingRequest(ref.fileId, l.account);
       errors.push({
         code: 'account_collision', field: `lines.${i}.account`,
-        message: `Account ${l.account} would be sent as ${short}, which is also where your account${others.length > 1 ? 's' : ''} ${others.join(', ')} go${others.length > 1 ? '' : 'es'}: two ledgers would merge in Quadra. Map it to a Quadra account of 8 characters at most with ${remedy.method} ${remedy.path} and the body {"quadraAccount": "<account>"}, then push the entry again.`,
+        message: `Account ${l.account} would be sent as ${short}, which is also where your account${others.length > 1 ? 's' : ''} ${others.join(', ')} go${others.length > 1 ? '' : 'es'}: two ledgers would merge in Quadra. Have an administrator of the firm map it to a Quadra account of 8 characters at most with ${remedy.method} ${remedy.path} and the body {"quadraAccount": "<account>"}, then push the entry again.`,
         details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
     }

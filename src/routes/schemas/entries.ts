@@ -79,7 +79,7 @@ export const PreviewSchema = z.object({
 }).openapi('Preview');
 
 export const SyncQuery = z.object({
-  wait: z.enum(['true', 'false']).optional().openapi({ param: { name: 'wait', in: 'query' }, description: 'true: answer once the send has finished (at most 30 seconds)' }),
+  wait: z.enum(['true', 'false']).optional().openapi({ param: { name: 'wait', in: 'query' }, description: 'true: answer once the send has finished (at most 30 seconds). At most SYNC_WAITS_PER_USER such calls per user at once (429 beyond, nothing queued)' }),
 });
 export const SyncAnswerSchema = z.object({
   queued: z.boolean(),
