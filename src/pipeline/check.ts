@@ -8,6 +8,7 @@ import { NIGHTS } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { Services } from '../services.ts';
+import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 
@@ -33,12 +34,24 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     await asService(s.db, (tx) => deposits.tryTransition(deposits.verified(tx, depositId, now)));
     return { posted: 0, missing: 0 };
   }
+  const clients = await clientsForFirm(s, dep.firm_id);
   let results: Map<string, MatchResult>;
   try {
-    results = await collect(s, await clientsForFirm(s, dep.firm_id), file, entries);
+    results = await collect(s, clients, file, entries);
   } catch (err) {
     await verificationFailed(s, entries.map((e) => e.id), err, now);
     throw err; // pg-boss retries the job with backoff
+  }
+  if (dep.status === 'uploaded') {
+    // A re-send still in the container whose entries Quadra shows through an earlier copy is
+    // withdrawn before Quadra takes it (earlier-copy.ts).
+    const copy = await withdrawCopies(s, clients, file, entries, results, now);
+    if (copy.busy) return undefined; // another run holds the file: the next sweep checks again
+    if (copy.withdrawn.includes(depositId)) {
+      const posted = entries.filter((e) => results.get(e.id)?.state !== 'missing').length;
+      s.log.info({ depositId, fileId: file.id, posted, missing: entries.length - posted }, 'deposit withdrawn at its check');
+      return { posted, missing: entries.length - posted };
+    }
   }
   const out = await asService(s.db, async (tx) => {
     if ((await deposits.tryTransition(deposits.verified(tx, depositId, now))) === false) return { posted: 0, missing: 0 }; // a concurrent run did it
@@ -81,10 +94,12 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
   const clients = await clientsForFirm(s, dep.firm_id);
   let seenAt = dep.imported_seen_at;
   if (dep.status === 'uploaded') {
-    if (await clients.cfe.exists(dep.blob_name)) return 0; // not opened yet
+    // Not opened yet; a re-send of an upload settled as never arrived looks for it in Quadra.
+    if (await clients.cfe.exists(dep.blob_name)) return lookForEarlierCopy(s, clients, file, dep, now);
     seenAt = now;
-    // An uploaded deposit's blob gone from the container: Quadra took it.
-    await asService(s.db, (tx) => deposits.imported(tx, [dep.id], now));
+    // An uploaded deposit's blob gone from the container: Quadra took it (unless a run is
+    // withdrawing it this moment: that run settles it).
+    await asService(s.db, (tx) => deposits.imported(tx, [dep.id], now, ['uploaded']));
   }
   const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
   // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.

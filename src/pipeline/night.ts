@@ -11,6 +11,7 @@ import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
+import { withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
@@ -66,6 +67,10 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     await verificationFailed(s, due.map((e) => e.id), err, now);
     throw err;
   }
+  // 0: a re-send still in the container whose entries Quadra shows through an earlier copy is
+  // withdrawn first (earlier-copy.ts); what it held that Quadra lacks is decided below like any
+  // entry of a withdrawn deposit.
+  await withdrawCopies(s, clients, file, due, results, now, owner);
 
   // 1 and 2: posted, then the decision for what is missing, in one transaction.
   const plan = await asService(s.db, async (tx) => {

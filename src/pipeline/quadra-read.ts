@@ -61,7 +61,9 @@ export async function applyFound(s: Services, tx: Queryable, file: FileRow, resu
   for (const [id, r] of found.filter(([id, r]) => r.state === 'duplicate' && movedIds.has(id))) {
     await attempts.record(tx, { entryIds: [id] }, { kind: 'verify', outcome: 'duplicate', at: now, night, errorCode: 'found_twice', detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies` });
   }
-  await deposits.imported(tx, [...new Set(moved.map((r) => r.deposit_id).filter((d): d is string => d !== null))], now);
+  // A deposit being withdrawn (`replacing`) is left to the run withdrawing it: only that run knows
+  // whether Quadra or the withdrawal removed its blob.
+  await deposits.imported(tx, [...new Set(moved.map((r) => r.deposit_id).filter((d): d is string => d !== null))], now, ['uploaded', 'unconfirmed']);
   await tx.query('update public.client_files set waiting_open_since = null, updated_at = $2 where id = $1 and waiting_open_since is not null', [file.id, now]);
   if (moved.length) s.log.info({ fileId: file.id, posted: moved.length, duplicates: dupes.filter((d) => movedIds.has(d)).length, night }, 'entries posted');
   return ids;
