@@ -2,6 +2,7 @@
 // its own, re-sends included), and the early one, minutes after Quadra took it.
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import { NIGHTS } from '../domain/entries/lifecycle.ts';
@@ -61,9 +62,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     if (first.length) {
       const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
       const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
-      await tx.query(
-        `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4
-          where id = any($1::uuid[]) and status = 'sent'`, [first, night, message, now]);
+      await outcomes.requeued(tx, { ids: first, dueAt: night, message, now });
       await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
     }
     // A re-sent entry still missing is the night's to judge: it records its own verification.

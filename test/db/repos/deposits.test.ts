@@ -1,5 +1,6 @@
 // The deposit state machine: every legal transition walked, every illegal one refused with a
-// named error, on the engine under test; and no deposit or attempt SQL outside its repositories.
+// named error, on the engine under test; and no deposit or attempt SQL outside its repositories, no
+// entry update in the pipeline.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,13 +183,23 @@ describe(`deposit state machine (${engine})`, () => {
   });
 });
 
-describe('one home for deposit and attempt SQL', () => {
+describe('one home for deposit, attempt and entry-outcome SQL', () => {
+  const files: string[] = [];
+  const walk = (dir: string) => { for (const f of readdirSync(dir)) { const p = join(dir, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.ts')) files.push(p); } };
+  walk('src');
+
   it('no file under src/ but the two repositories reads or writes the deposits or attempts tables', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => { for (const f of readdirSync(dir)) { const p = join(dir, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.ts')) files.push(p); } };
-    walk('src');
     const home = new Set(['src/db/repos/deposits.ts', 'src/db/repos/attempts.ts', 'src/db/types.gen.ts']);
     const sql = /\b(from|join|into|update)\s+(public\.)?(deposits|attempts)\b/i;
     expect(files.filter((f) => !home.has(f) && sql.test(readFileSync(f, 'utf8')))).toEqual([]);
+  });
+
+  it('no file under src/pipeline/ updates entries: posting, deciding and re-queuing live in src/db/repos/entry-outcomes.ts', () => {
+    const pipeline = files.filter((f) => f.startsWith(join('src', 'pipeline')));
+    expect(pipeline.length).toBeGreaterThan(10);
+    const sql = /\bupdate\s+(public\.)?entries\b/i;
+    expect(pipeline.filter((f) => sql.test(readFileSync(f, 'utf8')))).toEqual([]);
+    // The pattern itself finds what it must (the repository holds such statements).
+    expect(sql.test(readFileSync(join('src', 'db', 'repos', 'entry-outcomes.ts'), 'utf8'))).toBe(true);
   });
 });
