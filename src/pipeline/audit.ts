@@ -3,6 +3,7 @@
 // version of an entry that was corrected and validated again, is flagged on the entry and in its
 // history.
 import * as attempts from '../db/repos/attempts.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import type { Services } from '../services.ts';
@@ -27,9 +28,7 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
   if (!twice.length && !earlier.length) return 0;
   const flaggedCount = await asService(s.db, async (tx) => {
     const flag = async (list: DueEntry[], code: string, detail: (e: DueEntry) => string) => {
-      const flagged = (await tx.query<{ id: string }>(
-        'update public.entries set duplicate_in_quadra = true, updated_at = $2 where id = any($1::uuid[]) and not duplicate_in_quadra returning id',
-        [list.map((e) => e.id), now])).rows.map((r) => r.id);
+      const flagged = await outcomes.flaggedDuplicate(tx, { ids: list.map((e) => e.id), now });
       for (const e of list.filter((x) => flagged.includes(x.id))) {
         await attempts.record(tx, { entryIds: [e.id] }, { kind: 'verify', outcome: 'duplicate', at: now, errorCode: code, detail: detail(e) });
       }

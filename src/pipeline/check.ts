@@ -2,12 +2,14 @@
 // its own, re-sends included), and the early one, minutes after Quadra took it.
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import { NIGHTS } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { Services } from '../services.ts';
+import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 
@@ -33,12 +35,24 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     await asService(s.db, (tx) => deposits.tryTransition(deposits.verified(tx, depositId, now)));
     return { posted: 0, missing: 0 };
   }
+  const clients = await clientsForFirm(s, dep.firm_id);
   let results: Map<string, MatchResult>;
   try {
-    results = await collect(s, await clientsForFirm(s, dep.firm_id), file, entries);
+    results = await collect(s, clients, file, entries);
   } catch (err) {
     await verificationFailed(s, entries.map((e) => e.id), err, now);
     throw err; // pg-boss retries the job with backoff
+  }
+  if (dep.status === 'uploaded') {
+    // A re-send still in the container whose entries Quadra shows through an earlier copy is
+    // withdrawn before Quadra takes it (earlier-copy.ts).
+    const copy = await withdrawCopies(s, clients, file, entries, results, now);
+    if (copy.busy) return undefined; // another run holds the file: the next sweep checks again
+    if (copy.withdrawn.includes(depositId)) {
+      const posted = entries.filter((e) => results.get(e.id)?.state !== 'missing').length;
+      s.log.info({ depositId, fileId: file.id, posted, missing: entries.length - posted }, 'deposit withdrawn at its check');
+      return { posted, missing: entries.length - posted };
+    }
   }
   const out = await asService(s.db, async (tx) => {
     if ((await deposits.tryTransition(deposits.verified(tx, depositId, now))) === false) return { posted: 0, missing: 0 }; // a concurrent run did it
@@ -48,9 +62,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     if (first.length) {
       const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
       const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
-      await tx.query(
-        `update public.entries set status = 'pending', next_attempt_at = $2, status_message = $3, updated_at = $4
-          where id = any($1::uuid[]) and status = 'sent'`, [first, night, message, now]);
+      await outcomes.requeued(tx, { ids: first, dueAt: night, message, now });
       await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
     }
     // A re-sent entry still missing is the night's to judge: it records its own verification.
@@ -81,10 +93,12 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
   const clients = await clientsForFirm(s, dep.firm_id);
   let seenAt = dep.imported_seen_at;
   if (dep.status === 'uploaded') {
-    if (await clients.cfe.exists(dep.blob_name)) return 0; // not opened yet
+    // Not opened yet; a re-send of an upload settled as never arrived looks for it in Quadra.
+    if (await clients.cfe.exists(dep.blob_name)) return lookForEarlierCopy(s, clients, file, dep, now);
     seenAt = now;
-    // An uploaded deposit's blob gone from the container: Quadra took it.
-    await asService(s.db, (tx) => deposits.imported(tx, [dep.id], now));
+    // An uploaded deposit's blob gone from the container: Quadra took it (unless a run is
+    // withdrawing it this moment: that run settles it).
+    await asService(s.db, (tx) => deposits.imported(tx, [dep.id], now, ['uploaded']));
   }
   const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
   // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.

@@ -2,6 +2,7 @@
 // (posted / re-send / decide), the withdrawals, the re-send and the decisions.
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
@@ -11,6 +12,7 @@ import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
+import { withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
@@ -66,6 +68,10 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     await verificationFailed(s, due.map((e) => e.id), err, now);
     throw err;
   }
+  // 0: a re-send still in the container whose entries Quadra shows through an earlier copy is
+  // withdrawn first (earlier-copy.ts); what it held that Quadra lacks is decided below like any
+  // entry of a withdrawn deposit.
+  await withdrawCopies(s, clients, file, due, results, now, owner);
 
   // 1 and 2: posted, then the decision for what is missing, in one transaction.
   const plan = await asService(s.db, async (tx) => {
@@ -126,7 +132,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
     const defer = [...plan.resend, ...plan.fail, ...plan.wait].filter(deferred);
     if (defer.length) {
-      await tx.query('update public.entries set next_attempt_at = $2, updated_at = $3 where id = any($1::uuid[])', [defer.map((e) => e.id), recheckAt, now]);
+      await outcomes.deferred(tx, { ids: defer.map((e) => e.id), until: recheckAt, now });
       await attempts.record(tx, { entryIds: defer.map((e) => e.id) }, {
         kind: 'verify', outcome: 'not_found', at: now,
         detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${s.config.IMPORT_GRACE_MINUTES} minutes before anything is re-sent`,
@@ -134,28 +140,23 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     }
     if (plan.held.length) {
       const message = `The re-send is held: ${plan.heldReason}`;
-      await tx.query('update public.entries set next_attempt_at = $2, status_message = $3, updated_at = $4 where id = any($1::uuid[])', [plan.held.map((e) => e.id), nextRun, message, now]);
+      await outcomes.resendHeld(tx, { ids: plan.held.map((e) => e.id), until: nextRun, message, now });
       await attempts.record(tx, { entryIds: plan.held.map((e) => e.id) }, { kind: 'resend', outcome: 'held', at: now, errorCode: 'prerequisite_failed', detail: message });
     }
     const fail = plan.fail.filter((e) => !deferred(e));
     if (fail.length) {
-      await tx.query(
-        `update public.entries set status = 'failed_check', nights_tried = $2, next_attempt_at = null, deposit_id = null,
-                status_message = $3, updated_at = $4 where id = any($1::uuid[])`, [fail.map((e) => e.id), NIGHTS, FAILED_CHECK_MESSAGE, now]);
+      await outcomes.failedCheck(tx, { ids: fail.map((e) => e.id), nights: NIGHTS, message: FAILED_CHECK_MESSAGE, now });
       await attempts.record(tx, { entryIds: fail.map((e) => e.id) }, { kind: 'decide', outcome: 'failed_check', at: now, night: NIGHTS, detail: FAILED_CHECK_MESSAGE });
     }
     const wait = plan.wait.filter((e) => !deferred(e));
     if (wait.length) {
-      await tx.query(
-        `update public.entries set nights_tried = $2, next_attempt_at = $3, status_message = $4, updated_at = $5 where id = any($1::uuid[])`,
-        [wait.map((e) => e.id), NIGHTS, nextRun, FILE_WAITING_MESSAGE, now]);
+      await outcomes.fileWaiting(tx, { fileId, ids: wait.map((e) => e.id), nights: NIGHTS, until: nextRun, message: FILE_WAITING_MESSAGE, now });
       await attempts.record(tx, { entryIds: wait.map((e) => e.id) }, { kind: 'decide', outcome: 'file_waiting', at: now, night: NIGHTS, detail: FILE_WAITING_MESSAGE });
-      await tx.query('update public.client_files set waiting_open_since = coalesce(waiting_open_since, $2), updated_at = $2 where id = $1', [fileId, now]);
     }
     const resendDue = plan.resend.filter((e) => !deferred(e));
     for (const n of new Set(resendDue.map(nightOf))) {
       const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
-      await tx.query('update public.entries set nights_tried = $2, next_attempt_at = $3, updated_at = $4 where id = any($1::uuid[])', [ids, n, nextRun, now]);
+      await outcomes.resentOnNight(tx, { ids, night: n, until: nextRun, now });
       await attempts.record(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
     }
     if (withdrawn.size) {
@@ -166,11 +167,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     // Out again: what was due for a re-send, what waits outside the container, and every other
     // unposted entry of a deposit withdrawn tonight (it left the container with the others).
     const candidates = [...resendDue, ...wait.filter(outOfContainer)].map((e) => e.id);
-    const resendIds = (await tx.query<{ id: string }>(
-      `select id from public.entries where file_id = $1 and status in ('pending', 'sent') and not (id = any($4::uuid[]))
-          and (deposit_id = any($2::uuid[]) or id = any($3::uuid[]))
-        for update`,
-      [fileId, [...withdrawn], candidates, fail.map((e) => e.id)])).rows.map((r) => r.id);
+    const resendIds = await outcomes.resendable(tx, { fileId, withdrawn: [...withdrawn], candidates, except: fail.map((e) => e.id) });
     let depositId: string | undefined;
     if (resendIds.length) {
       const id = crypto.randomUUID();
@@ -179,7 +176,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
         entries: { ids: resendIds }, replacesId: [...withdrawn][0] ?? null,
       });
       depositId = claimed?.id;
-      await tx.query('update public.entries set next_attempt_at = coalesce(next_attempt_at, $2), updated_at = $3 where id = any($1::uuid[])', [resendIds, nextRun, now]);
+      await outcomes.dueUnlessScheduled(tx, { ids: resendIds, until: nextRun, now });
     }
     // Decided from rows read under the lease: if another run took the night over since, its plan
     // is the one that counts (ours would record and re-send everything a second time). Checked

@@ -4,6 +4,7 @@
 import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import type { FileRow } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import { matchEntries, type MatchResult, type SentEntry } from '../domain/entries/matching.ts';
@@ -52,18 +53,17 @@ export async function applyFound(s: Services, tx: Queryable, file: FileRow, resu
   const ids = found.map(([id]) => id);
   const dupes = found.filter(([, r]) => r.state === 'duplicate').map(([id]) => id);
   // Only the rows this run moves get a history line: a concurrent check records nothing twice.
-  const moved = (await tx.query<{ id: string; deposit_id: string | null }>(
-    `update public.entries set status = 'posted', posted_at = $2, updated_at = $2, next_attempt_at = null, status_message = null,
-            duplicate_in_quadra = id = any($3::uuid[])
-      where id = any($1::uuid[]) and status in ('pending', 'sent') returning id, deposit_id`, [ids, now, dupes])).rows;
+  const moved = await outcomes.posted(tx, { ids, duplicates: dupes, now });
   const movedIds = new Set(moved.map((r) => r.id));
   const single = ids.filter((id) => movedIds.has(id) && !dupes.includes(id));
   if (single.length) await attempts.record(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: 'Found in Quadra' });
   for (const [id, r] of found.filter(([id, r]) => r.state === 'duplicate' && movedIds.has(id))) {
     await attempts.record(tx, { entryIds: [id] }, { kind: 'verify', outcome: 'duplicate', at: now, night, errorCode: 'found_twice', detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies` });
   }
-  await deposits.imported(tx, [...new Set(moved.map((r) => r.deposit_id).filter((d): d is string => d !== null))], now);
-  await tx.query('update public.client_files set waiting_open_since = null, updated_at = $2 where id = $1 and waiting_open_since is not null', [file.id, now]);
+  // A deposit being withdrawn (`replacing`) is left to the run withdrawing it: only that run knows
+  // whether Quadra or the withdrawal removed its blob.
+  await deposits.imported(tx, [...new Set(moved.map((r) => r.deposit_id).filter((d): d is string => d !== null))], now, ['uploaded', 'unconfirmed']);
+  await outcomes.fileOpened(tx, { fileId: file.id, now });
   if (moved.length) s.log.info({ fileId: file.id, posted: moved.length, duplicates: dupes.filter((d) => movedIds.has(d)).length, night }, 'entries posted');
   return ids;
 }

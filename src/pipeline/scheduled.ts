@@ -7,6 +7,7 @@ import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { auditPosted, filesRecentlyPosted } from './audit.ts';
 import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit, verifyDeposit } from './check.ts';
+import { recoverWithdrawal } from './earlier-copy.ts';
 import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
 import { settleUnconfirmed } from './unconfirmed.ts';
@@ -52,9 +53,10 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
 }
 
 /**
- * Every 15 minutes: deposits left `preparing` by a crash (their lease ran out) and unconfirmed
- * uploads are settled first; then night attempts put off by an import's grace period, checks whose
- * job was lost, and early checks of deposits Quadra has taken.
+ * Every 15 minutes: deposits left `preparing` by a crash (their lease ran out), unconfirmed
+ * uploads and withdrawals left half-done are settled first; then night attempts put off by an
+ * import's grace period, checks whose job was lost, and early checks of deposits Quadra has taken
+ * (or, for a re-deposit still waiting, of an earlier copy showing in Quadra).
  */
 export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
   const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
@@ -66,6 +68,8 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   await mapLimit(found.unconfirmed, FILE_CONCURRENCY, async (id) => {
     try { if (['landed', 'imported', 'redeposited'].includes(await settleUnconfirmed(s, id, now))) settled++; } catch (err) { quiet('settling an unconfirmed upload')(err); }
   });
+  // Withdrawals a run began and did not finish (it stopped; the file's lease ran out).
+  for (const id of found.withdrawing) await recoverWithdrawal(s, id, now).catch(quiet('completing an interrupted withdrawal'));
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);
   let verified = 0;

@@ -11,6 +11,7 @@ import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import * as deposits from '../db/repos/deposits.ts';
+import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { lockFile } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
@@ -85,18 +86,14 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
 
 /** Entries ready to go but blocked by a prerequisite: say why once, not at every run. */
 async function holdEntries(tx: Queryable, fileId: string, message: string, code: string, now: Date): Promise<void> {
-  const changed = await tx.query<{ id: string }>(
-    `update public.entries e set status_message = $2, updated_at = $3
-      where e.file_id = $1 and ${SENDABLE} and e.status_message is distinct from $2 returning e.id`, [fileId, message, now]);
-  if (changed.rows.length) await attempts.record(tx, { entryIds: changed.rows.map((r) => r.id) }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
+  const changed = await outcomes.held(tx, { fileId, message, now });
+  if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
 }
 
 async function markHeldByReference(tx: Queryable, fileId: string, now: Date): Promise<void> {
   const message = 'Held: its journal is closed or its date is outside every open period in Quadra. Open them in Quadra, sync the reference data, or correct the entry.';
-  const changed = await tx.query<{ id: string }>(
-    `update public.entries e set status_message = $2, updated_at = $3
-      where e.file_id = $1 and ${SENDABLE} and ${HELD_BY_REFERENCE} and e.status_message is distinct from $2 returning e.id`, [fileId, message, now]);
-  if (changed.rows.length) await attempts.record(tx, { entryIds: changed.rows.map((r) => r.id) }, { kind: 'send', outcome: 'held', at: now, errorCode: 'reference_changed', detail: message });
+  const changed = await outcomes.held(tx, { fileId, message, now, byReference: true });
+  if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: 'reference_changed', detail: message });
 }
 
 const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';

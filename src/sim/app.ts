@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { publicLine, SimError, type SimService, type SimState, type SimFirm } from './state.ts';
-import { UPLOAD_ACTIONS, type SimControl } from './control.ts';
+import { REMOVAL_ACTIONS, UPLOAD_ACTIONS, type SimControl } from './control.ts';
 
 export interface SimAppOptions {
   state: SimState;
@@ -199,6 +199,11 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   ctl.post('/uploads', async (c) => {
     const b = z.object({ actions: z.array(z.enum(UPLOAD_ACTIONS)) }).parse(await c.req.json());
     control.queueUploads(...b.actions);
+    return c.json({ ok: true });
+  });
+  ctl.post('/removals', async (c) => {
+    const b = z.object({ actions: z.array(z.enum(REMOVAL_ACTIONS)) }).parse(await c.req.json());
+    control.queueRemovals(...b.actions);
     return c.json({ ok: true });
   });
   ctl.post('/uploads/release', async (c) => {

@@ -2,7 +2,7 @@
  * The simulator's blob endpoint: a loopback proxy in front of Azurite, so tests can fault the
  * deposit upload itself the way a real network does — refuse it before the body is stored, store
  * it and then lose or fail the answer, hold it, or have the dossier opened between the blob landing
- * and its answer. The SAS URLs the simulated CFE hands out point here; a SAS signature does not
+ * and its answer — and have the dossier opened just as a blob's removal arrives. The SAS URLs the simulated CFE hands out point here; a SAS signature does not
  * cover the host, so Azurite accepts what the proxy forwards.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,10 +19,16 @@ export type UploadAction =
   | 'hold' // held before it is forwarded, until released
   | 'holdAnswer'; // stored, the answer held until released
 
+/** What happens to the next removal (a Delete Blob), one action per removal, in order. */
+export type RemovalAction =
+  | 'openFirst'; // the dossier is opened (Quadra takes the blob) as the removal arrives, before it reaches storage
+
 export interface BlobProxy {
   url: string;
   /** Actions for the next uploads, in order. */
   queue(...actions: UploadAction[]): void;
+  /** Actions for the next removals, in order. */
+  queueRemovals(...actions: RemovalAction[]): void;
   clear(): void;
   /** Uploads or answers currently held. */
   held(): number;
@@ -35,13 +41,15 @@ export interface BlobProxy {
 
 interface Held { go: (drop: boolean) => void; done: Promise<boolean> }
 
-export async function startBlobProxy(opts: { target: string; onLanded?: (blobPath: string) => Promise<void> }): Promise<BlobProxy> {
+export async function startBlobProxy(opts: { target: string; onLanded?: (blobPath: string) => Promise<void>; onRemoval?: (blobPath: string) => Promise<void> }): Promise<BlobProxy> {
   const target = new URL(opts.target).origin;
   let actions: UploadAction[] = [];
+  let removals: RemovalAction[] = [];
   const held = new Set<Held>();
   const landed: string[] = [];
 
   const isUpload = (req: IncomingMessage) => req.method === 'PUT' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
+  const isRemoval = (req: IncomingMessage) => req.method === 'DELETE' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
 
   async function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     const headers: Record<string, string> = {};
@@ -82,6 +90,7 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
         const action = isUpload(req) ? actions.shift() : undefined;
         const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
         try {
+          if (isRemoval(req) && removals.shift() === 'openFirst') await opts.onRemoval?.(path);
           if (action === 'refuse503' || action === 'refuse429') return busy(res, action === 'refuse503' ? 503 : 429);
           if (action === 'hold') {
             if (await hold().done) return drop(res);
@@ -109,7 +118,8 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
   return {
     url: `http://127.0.0.1:${port}${account}`,
     queue: (...a) => { actions.push(...a); },
-    clear: () => { actions = []; },
+    queueRemovals: (...a) => { removals.push(...a); },
+    clear: () => { actions = []; removals = []; },
     held: () => held.size,
     async release(o = {}) {
       const all = [...held];

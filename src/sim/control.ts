@@ -3,7 +3,7 @@
  * are exposed over HTTP under /_control by app.ts).
  */
 import type { Account, Journal, Period, QuadraEntryLine } from '../quadra/types.ts';
-import type { BlobProxy, UploadAction } from './blob-proxy.ts';
+import type { BlobProxy, RemovalAction, UploadAction } from './blob-proxy.ts';
 import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
 import { publicLine, type ImportReport, type RejectedLine, type RequestLogEntry, type SimFaults, type SimService, type SimState } from './state.ts';
 
@@ -25,6 +25,7 @@ export interface SimSettings {
 }
 
 export const UPLOAD_ACTIONS = ['refuse503', 'refuse429', 'fail500AfterLanding', 'fail503AfterLanding', 'dropAnswer', 'dropAnswerAndOpen', 'hold', 'holdAnswer'] as const satisfies readonly UploadAction[];
+export const REMOVAL_ACTIONS = ['openFirst'] as const satisfies readonly RemovalAction[];
 
 export interface SimFirmSummary {
   sic: string;
@@ -69,6 +70,8 @@ export interface SimControl {
   importCounts(sic: string, code: string): Record<string, number>;
   /** What happens to the next uploads (Put Blob), in order (see blob-proxy.ts). */
   queueUploads(...actions: UploadAction[]): void;
+  /** What happens to the next removals (Delete Blob), in order (see blob-proxy.ts). */
+  queueRemovals(...actions: RemovalAction[]): void;
   /** Held uploads or answers go on (or lose their answer with `drop`). */
   releaseUploads(opts?: { drop?: boolean }): Promise<void>;
   heldUploads(): number;
@@ -81,6 +84,7 @@ export function createSimControl(state: SimState, blobs?: BlobProxy): SimControl
   return {
     importCounts: (sic, code) => Object.fromEntries(state.dossier(sic, code).importCounts),
     queueUploads: (...a) => proxy().queue(...a),
+    queueRemovals: (...a) => proxy().queueRemovals(...a),
     releaseUploads: (o) => proxy().release(o),
     heldUploads: () => proxy().held(),
     reset: () => state.reset(),

@@ -62,16 +62,14 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       containerPrefix: opts.containerPrefix ?? '',
       tokenTtlSec: opts.tokenTtlSec ?? 36_000,
     });
-    // Uploads go through a proxy that can lose their answers; "open on landing" opens the dossier
-    // the blob was put under (`{container}/{dossier}/{deposit}.zip`).
-    const blobs = await startBlobProxy({
-      target: azurite.blobEndpoint,
-      onLanded: async (path) => {
-        const [, , container, dossier] = path.split('/');
-        const firm = [...state.firms.values()].find((f) => f.container === container);
-        if (firm && dossier) await state.openDossier(firm.sic, dossier);
-      },
-    });
+    // Uploads and removals go through a proxy that can lose their answers; "open on landing" (and
+    // "open first" on a removal) opens the dossier the blob is under (`{container}/{dossier}/{deposit}.zip`).
+    const openDossierOf = async (path: string) => {
+      const [, , container, dossier] = path.split('/');
+      const firm = [...state.firms.values()].find((f) => f.container === container);
+      if (firm && dossier) await state.openDossier(firm.sic, dossier);
+    };
+    const blobs = await startBlobProxy({ target: azurite.blobEndpoint, onLanded: openDossierOf, onRemoval: openDossierOf });
     state.blobEndpoint = blobs.url;
     state.onReset = async () => { blobs.clear(); await blobs.release({ drop: true }); };
     const stateFile = opts.dataDir ? join(opts.dataDir, 'simulator.json') : undefined;

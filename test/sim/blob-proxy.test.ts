@@ -30,6 +30,17 @@ describe('simulator: upload faults and import counts over /_control', () => {
     expect(await get(`/dossiers/${SIC}/BOULANG/import-counts`)).toEqual({ Q000000901: 1 });
   });
 
+  it('a removal queued to "open first": Quadra takes the blob as the removal arrives, the removal finds nothing, imported once', async () => {
+    await sim.cfe().upload('BOULANG/raced.zip', buildAsciiSample('Q000000904'));
+    expect((await post('/removals', { actions: ['openFirst'] })).status).toBe(200);
+    expect(await sim.cfe().remove('BOULANG/raced.zip')).toBe('absent');
+    expect(await sim.control.listBlobs(SIC, 'BOULANG/raced')).toEqual([]);
+    expect((await get(`/dossiers/${SIC}/BOULANG/import-counts`)).Q000000904).toBe(1);
+    // The next removal is a plain one again.
+    await sim.cfe().upload('BOULANG/plain.zip', buildAsciiSample('Q000000905'));
+    expect(await sim.cfe().remove('BOULANG/plain.zip')).toBe('deleted');
+  });
+
   it('a held upload waits until released; released with drop, nothing is stored', async () => {
     await post('/uploads', { actions: ['hold'] });
     const up = sim.cfe().upload('BOULANG/held.zip', buildAsciiSample('Q000000902')).catch((e: unknown) => e);

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { cegidClients } from '../../src/quadra/gateway.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
-import { entry, nextNightRun, runSweep, twelveHoursLater } from './entries.ts';
+import { depositsOf, entry, nextNightRun, push, runSweep, send, twelveHoursLater } from './entries.ts';
 import type { World } from './world.ts';
 
 const SIC = DEMO_FIRM.sic;
@@ -45,4 +45,30 @@ export async function waitUntil(probe: () => boolean | Promise<boolean>, timeout
     if (Date.now() > until) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * An import slower than the grace period: the upload's answer is lost as Quadra takes it, its lines
+ * show only `delayMinutes` later, so after the grace period the sweep deposits the entries again.
+ * `refused`: a journal Quadra refuses at that first import (its entries are not in the first copy).
+ */
+export async function slowFirstCopy(w: World, dossier: string, entries: unknown[], opts: { delayMinutes: number; refused?: string }) {
+  const ids = (await push(w, dossier, entries)).entries.map((e) => e.id!);
+  const takenAt = w.now();
+  w.sim.control.configure({ importDelayMinutes: opts.delayMinutes });
+  if (opts.refused) w.sim.control.setJournalOpen(SIC, dossier, opts.refused, false);
+  w.sim.control.queueUploads('dropAnswerAndOpen');
+  await send(w, dossier);
+  w.sim.control.configure({ importDelayMinutes: 0 });
+  if (opts.refused) w.sim.control.setJournalOpen(SIC, dossier, opts.refused, true);
+  await afterGrace(w); // nothing shows yet: deposited again
+  const [first, again] = (await depositsOf(w, dossier)).slice(-2);
+  expect(first).toMatchObject({ status: 'replaced' });
+  expect(again).toMatchObject({ replaces_id: first!.id, status: 'uploaded' });
+  return { ids, first: first!, again: again!, visibleAt: new Date(takenAt.getTime() + opts.delayMinutes * 60_000) };
+}
+
+/** An entry's history as `kind:outcome`, oldest first. */
+export async function historyOf(w: World, id: string): Promise<string[]> {
+  return (await entry(w, id)).attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`);
 }

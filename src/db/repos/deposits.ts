@@ -17,7 +17,7 @@ export interface DepositRow extends Pick<DepositTable, 'id' | 'firm_id' | 'file_
 }
 const COLUMNS = 'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at, unconfirmed_at, absent_since, imported_seen_at, verify_at, verified_at';
 
-export type Transition = 'uploadStarted' | 'uploaded' | 'unconfirmed' | 'released' | 'withdrawing' | 'replaced' | 'verified' | 'seenAbsent' | 'takeOver';
+export type Transition = 'uploadStarted' | 'uploaded' | 'unconfirmed' | 'released' | 'withdrawing' | 'replaced' | 'withdrawn' | 'verified' | 'seenAbsent' | 'takeOver';
 
 /** The transitions and the states each may leave (the diagram, as data: the test walks it). */
 export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
@@ -27,6 +27,7 @@ export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
   released: ['preparing'],
   withdrawing: ['uploaded'],
   replaced: ['replacing', 'unconfirmed'],
+  withdrawn: ['replacing'],
   verified: ['uploaded', 'imported'],
   seenAbsent: ['unconfirmed'],
   takeOver: ['preparing'],
@@ -151,7 +152,10 @@ export function released(tx: Queryable, id: string, p: { now: Date; errorCode: s
      select id from d`, [id, p.errorCode, p.message, p.now, p.beforeUpload ?? false]);
 }
 
-/** withdrawing: a night is about to remove the blob so it can be re-sent (`replacing`). */
+/**
+ * withdrawing: a run holding the file is about to remove the blob (`replacing`): a night, to re-send
+ * it; a check, because Quadra already shows its entries through an earlier copy.
+ */
 export function withdrawing(tx: Queryable, id: string): Promise<void> {
   return guarded(tx, 'withdrawing', id, `update public.deposits set status = 'replacing' where id = $1 and status = 'uploaded' returning id`, [id]);
 }
@@ -161,12 +165,35 @@ export function replaced(tx: Queryable, id: string): Promise<void> {
   return guarded(tx, 'replaced', id, `update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status in ('replacing', 'unconfirmed') returning id`, [id]);
 }
 
-/** imported: Quadra took these deposits (blob gone, or one of their entries found). The one place. */
-export async function imported(tx: Queryable, ids: string[], now: Date): Promise<string[]> {
+/**
+ * withdrawn: the blob of a deposit being withdrawn (`replacing`) was removed before Quadra took it,
+ * by a run that does not re-send it itself (a check that found its entries in Quadra through an
+ * earlier copy, or the sweep completing a withdrawal). It is `replaced`; its entries not posted,
+ * but for `keep` (found in Quadra: the caller posts them), go back to `pending`, due at `dueAt`
+ * unless due already. Returns the entries given back.
+ */
+export async function withdrawn(tx: Queryable, id: string, p: { now: Date; keep: string[]; dueAt: Date; message: string }): Promise<string[]> {
+  const r = await guarded<{ id: string; back: string[] }>(tx, 'withdrawn', id,
+    `with d as (update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status = 'replacing' returning id),
+          e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $2,
+                       next_attempt_at = coalesce(next_attempt_at, $4),
+                       batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
+                 where deposit_id in (select id from d) and status in ('pending', 'sent') and not (id = any($5::uuid[])) returning id)
+     select d.id, coalesce((select array_agg(e.id::text) from e), '{}'::text[]) as back from d`, [id, p.now, p.message, p.dueAt, p.keep]);
+  return r.back;
+}
+
+/**
+ * imported: Quadra took these deposits (blob gone, or one of their entries found). The one place.
+ * `from` narrows the states moved: a check that finds entries leaves a deposit being withdrawn
+ * (`replacing`) to the run withdrawing it, which alone knows whether it removed the blob.
+ */
+export async function imported(tx: Queryable, ids: string[], now: Date, from: readonly DepositStatus[] = IMPORTABLE): Promise<string[]> {
   if (!ids.length) return [];
   return (await tx.query<{ id: string }>(
     `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
-      where id = any($1::uuid[]) and status in ('uploaded', 'replacing', 'unconfirmed') returning id`, [ids, now])).rows.map((r) => r.id);
+      where id = any($1::uuid[]) and status in ('uploaded', 'replacing', 'unconfirmed') and status::text = any($3::text[]) returning id`,
+    [ids, now, [...from]])).rows.map((r) => r.id);
 }
 
 /** verified: the deposit's own check ran (once). */
@@ -212,8 +239,8 @@ export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id' | 'repl
   return (await tx.query<{ n: number }>('select count(*)::int as n from public.entries where deposit_id = $1 and batch_deposit_id <> $1', [dep.id])).rows[0]!.n > 0;
 }
 
-/** What the sweep looks at: checks due, deposits waiting for an early look, crashed and unconfirmed ones. */
-export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[] }> {
+/** What the sweep looks at: checks due, deposits waiting for an early look, crashed, unconfirmed and half-withdrawn ones. */
+export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[]; withdrawing: string[] }> {
   const ids = async (sql: string, params: unknown[] = []) => (await tx.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
   return {
     due: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1 order by seq`, [now]),
@@ -221,7 +248,31 @@ export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date):
     // Database time: a lease that ran out, whatever the injected clock says.
     stuck: await ids(`select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`),
     unconfirmed: await ids(`select id from public.deposits where status = 'unconfirmed' order by seq`),
+    // Left `replacing` by a run that stopped; one still at work holds the file's lease (the caller checks).
+    withdrawing: await ids(`select id from public.deposits where status = 'replacing' order by seq`),
   };
+}
+
+/**
+ * Of these deposits, the re-sends still `uploaded` (they replace one, or hold entries of an earlier
+ * batch): if Quadra shows their entries, an earlier copy may be what it shows.
+ */
+export async function uploadedResends(tx: Queryable, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  return (await tx.query<{ id: string }>(
+    `select d.id from public.deposits d where d.id = any($1::uuid[]) and d.status = 'uploaded'
+        and (d.replaces_id is not null or exists (select 1 from public.entries e where e.deposit_id = d.id and e.batch_deposit_id <> d.id))
+      order by d.seq`, [ids])).rows.map((r) => r.id);
+}
+
+/**
+ * Does this `uploaded` deposit replace an upload that was never confirmed (settled as never arrived
+ * because Quadra showed nothing after the grace period)? That upload may still show up.
+ */
+export async function replacesUnconfirmedUpload(tx: Queryable, id: string): Promise<boolean> {
+  return (await tx.query(
+    `select 1 from public.deposits d join public.deposits r on r.id = d.replaces_id
+      where d.id = $1 and d.status = 'uploaded' and r.status = 'replaced' and r.upload_started_at is not null and r.uploaded_at is null`, [id])).rows.length > 0;
 }
 
 /** Sequence numbers of the file's batches that have a posted entry ("a later batch was posted"). */

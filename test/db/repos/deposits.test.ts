@@ -1,5 +1,6 @@
 // The deposit state machine: every legal transition walked, every illegal one refused with a
-// named error, on the engine under test; and no deposit or attempt SQL outside its repositories.
+// named error, on the engine under test; and no deposit or attempt SQL outside its repositories, no
+// entry update in the pipeline.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ const FIRE: Record<deposits.Transition, { to: deposits.DepositStatus | 'same'; r
   released: { to: 'failed', run: (tx, id) => deposits.released(tx, id, { now, errorCode: 'x', message: 'Not sent' }) },
   withdrawing: { to: 'replacing', run: (tx, id) => deposits.withdrawing(tx, id) },
   replaced: { to: 'replaced', run: (tx, id) => deposits.replaced(tx, id) },
+  withdrawn: { to: 'replaced', run: (tx, id) => deposits.withdrawn(tx, id, { now, keep: [], dueAt: verifyAt, message: 'Withdrawn' }) },
   verified: { to: 'same', run: (tx, id) => deposits.verified(tx, id, now) },
   seenAbsent: { to: 'unconfirmed', run: (tx, id) => deposits.seenAbsent(tx, id, now) },
   takeOver: { to: 'preparing', run: (tx, id) => deposits.takeOver(tx, id, 60) },
@@ -93,6 +95,36 @@ describe(`deposit state machine (${engine})`, () => {
     for (const [i, id] of ids.entries()) expect(await statusOf(id)).toBe(deposits.IMPORTABLE.includes(STATES[i]!) ? 'imported' : STATES[i]);
   });
 
+  it('imported narrowed by `from` leaves a deposit being withdrawn to its withdrawer', async () => {
+    const ids = await Promise.all((['uploaded', 'replacing', 'unconfirmed'] as const).map((s) => depositIn(s, 'uploaded')));
+    expect(new Set(await asService(t.db, (tx) => deposits.imported(tx, ids, now, ['uploaded', 'unconfirmed'])))).toEqual(new Set([ids[0], ids[2]]));
+    expect(await statusOf(ids[1]!)).toBe('replacing');
+  });
+
+  it('withdrawn gives back the entries Quadra does not show, due at the next night, and keeps the ones it shows', async () => {
+    const entry = async () => (await t.db.query<{ status: string; deposit_id: string | null; batch_deposit_id: string | null; next_attempt_at: Date | null; status_message: string | null }>(
+      'select status, deposit_id, batch_deposit_id, next_attempt_at, status_message from entries where id = $1', [entryId])).rows[0]!;
+    const sentIn = async () => {
+      await t.db.query(`update entries set deposit_id = null, batch_deposit_id = null, status = 'pending', next_attempt_at = null where id = $1`, [entryId]);
+      const id = crypto.randomUUID();
+      await asService(t.db, async (tx) => {
+        await deposits.claim(tx, { id, firmId, fileId, blobName: `D1/${id}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] } });
+        await deposits.uploadStarted(tx, id, { now, sizeBytes: 5, leaseSeconds: 60 });
+        await deposits.uploaded(tx, id, { now, etag: null, sizeBytes: 5, verifyAt, message: 'Sent', resendMessage: false });
+        await deposits.withdrawing(tx, id);
+      });
+      return id;
+    };
+    const kept = await sentIn();
+    expect(await asService(t.db, (tx) => deposits.withdrawn(tx, kept, { now, keep: [entryId], dueAt: verifyAt, message: 'Back' }))).toEqual([]);
+    expect(await statusOf(kept)).toBe('replaced');
+    expect(await entry()).toMatchObject({ status: 'sent', deposit_id: kept });
+    const given = await sentIn();
+    expect(await asService(t.db, (tx) => deposits.withdrawn(tx, given, { now, keep: [], dueAt: verifyAt, message: 'Back' }))).toEqual([entryId]);
+    expect(await entry()).toEqual({ status: 'pending', deposit_id: null, batch_deposit_id: null, next_attempt_at: verifyAt, status_message: 'Back' });
+    await expect(asService(t.db, (tx) => deposits.withdrawn(tx, given, { now, keep: [], dueAt: verifyAt, message: 'Back' }))).rejects.toMatchObject({ found: 'replaced' });
+  });
+
   it('walks a send whose answer was lost: claim → upload started → unconfirmed → seen absent → replaced, then its replacement → uploaded → imported → verified', async () => {
     const entryStatus = async () => (await t.db.query<{ status: string; deposit_id: string | null }>('select status, deposit_id from entries where id = $1', [entryId])).rows[0]!;
     const first = crypto.randomUUID();
@@ -151,13 +183,23 @@ describe(`deposit state machine (${engine})`, () => {
   });
 });
 
-describe('one home for deposit and attempt SQL', () => {
+describe('one home for deposit, attempt and entry-outcome SQL', () => {
+  const files: string[] = [];
+  const walk = (dir: string) => { for (const f of readdirSync(dir)) { const p = join(dir, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.ts')) files.push(p); } };
+  walk('src');
+
   it('no file under src/ but the two repositories reads or writes the deposits or attempts tables', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => { for (const f of readdirSync(dir)) { const p = join(dir, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.ts')) files.push(p); } };
-    walk('src');
     const home = new Set(['src/db/repos/deposits.ts', 'src/db/repos/attempts.ts', 'src/db/types.gen.ts']);
     const sql = /\b(from|join|into|update)\s+(public\.)?(deposits|attempts)\b/i;
     expect(files.filter((f) => !home.has(f) && sql.test(readFileSync(f, 'utf8')))).toEqual([]);
+  });
+
+  it('no file under src/pipeline/ updates entries: posting, deciding and re-queuing live in src/db/repos/entry-outcomes.ts', () => {
+    const pipeline = files.filter((f) => f.startsWith(join('src', 'pipeline')));
+    expect(pipeline.length).toBeGreaterThan(10);
+    const sql = /\bupdate\s+(public\.)?entries\b/i;
+    expect(pipeline.filter((f) => sql.test(readFileSync(f, 'utf8')))).toEqual([]);
+    // The pattern itself finds what it must (the repository holds such statements).
+    expect(sql.test(readFileSync(join('src', 'db', 'repos', 'entry-outcomes.ts'), 'utf8'))).toBe(true);
   });
 });
