@@ -225,6 +225,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"entry_count_deltas": {
+                  Row: {
+                    "file_id": string,"firm_id": string,"id": number,"n": number,"status": Database["public"]['Enums']["entry_status"]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "file_id": string,"firm_id": string,"id"?: never,"n": number,"status": Database["public"]['Enums']["entry_status"]
+                  }
+                  Update: {
+                    "file_id"?: string,"firm_id"?: string,"id"?: never,"n"?: number,"status"?: Database["public"]['Enums']["entry_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "entry_count_deltas_file_id_firm_id_fkey"
+      columns: ["file_id","firm_id"]
+isOneToOne: false
+      referencedRelation: "client_files"
+      referencedColumns: ["id","firm_id"]
+    },{
+      foreignKeyName: "entry_count_deltas_firm_id_fkey"
+      columns: ["firm_id"]
+isOneToOne: false
+      referencedRelation: "firms"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"entry_documents": {
                   Row: {
                     "document_id": string,"entry_id": string,"firm_id": string

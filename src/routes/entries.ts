@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { countByStatus, entryDetail, fileTab, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
+import { countByStatus } from '../db/repos/entry-counts.ts';
+import { entryDetail, fileTab, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
 import { asUser, readAsUser } from '../db/scoped.ts';
 import { FILE_WAITING_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError, notFound, unprocessable } from '../lib/errors.ts';

@@ -6,7 +6,7 @@ export const guardedTables = {
   firms: 'name', firm_members: 'role', connections: 'cpa_key_hint', client_files: 'name', accounts: 'label',
   journals: 'label', periods: 'status', reference_syncs: 'error_message', documents: 'file_name', deposits: 'etag',
   entries: 'label', entry_lines: 'label', entry_documents: 'firm_id', attempts: 'detail', idempotency_keys: 'request_hash',
-  account_maps: 'quadra_account',
+  account_maps: 'quadra_account', entry_count_deltas: 'n',
 } as const;
 
 /** One row in every table for a new firm whose admin is `userId`; returns the firm id. */

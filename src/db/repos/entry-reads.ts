@@ -1,5 +1,5 @@
-// The hub's screens: a tab of a file's entries, its badge counts, an entry with its lines,
-// documents and timeline. Each is one statement, so a user-scoped read is one round trip
+// The hub's screens: a tab of a file's entries, an entry with its lines,
+// documents and timeline (the badge counts: entry-counts.ts). Each is one statement, so a user-scoped read is one round trip
 // (readAsUser); the same functions serve inside a transaction after a correction.
 import type { Issue } from '../../domain/entries/validate.ts';
 import type { Queryable } from '../database.ts';
@@ -56,19 +56,6 @@ function pageQuery(fileId: string, opts: ListOptions): { sql: string; params: un
 }
 
 const STATUS_LITERAL: Record<EntryStatus, string> = { pending: "'pending'", sent: "'sent'", posted: "'posted'", failed_check: "'failed_check'" };
-const STATUSES = Object.keys(STATUS_LITERAL) as EntryStatus[];
-
-/**
- * How many of the file's entries each tab holds, or undefined when the file is not visible: one
- * statement, each count from that tab's partial index.
- */
-export async function countByStatus(tx: Queryable, fileId: string): Promise<Record<EntryStatus, number> | undefined> {
-  const r = await tx.query<Record<EntryStatus, number>>(
-    `select ${STATUSES.map((st) => `(select count(*)::int from public.entries e where e.file_id = f.id and e.status = ${STATUS_LITERAL[st]}) as ${st}`).join(', ')}
-       from public.client_files f where f.id = $1`,
-    [fileId]);
-  return r.rows[0];
-}
 
 export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySummary | undefined> {
   const r = await tx.query<EntrySummary>(`select ${SUMMARY_COLUMNS} from public.entries e where e.id = $1`, [entryId]);
