@@ -16,13 +16,16 @@ type Command =
   | { op: 'insert'; file: number; status: Status; n: number }
   | { op: 'move'; from: Status; to: Status; n: number }
   | { op: 'delete'; status: Status; n: number }
-  | { op: 'fold'; threshold: number };
+  | { op: 'fold'; threshold: number }
+  // A push: new entries and existing ones replaced in one insert … on conflict do update.
+  | { op: 'upsert'; status: Status; fresh: number; existing: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('insert' as const), file: fc.integer({ min: 0, max: 1 }), status: fc.constantFrom(...STATUSES), n: fc.integer({ min: 1, max: 6 }) }),
   fc.record({ op: fc.constant('move' as const), from: fc.constantFrom(...STATUSES), to: fc.constantFrom(...STATUSES), n: fc.integer({ min: 1, max: 6 }) }),
   fc.record({ op: fc.constant('delete' as const), status: fc.constantFrom(...STATUSES), n: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ op: fc.constant('fold' as const), threshold: fc.integer({ min: 0, max: 4 }) }),
+  fc.record({ op: fc.constant('upsert' as const), status: fc.constantFrom(...STATUSES), fresh: fc.integer({ min: 0, max: 3 }), existing: fc.integer({ min: 0, max: 3 }) }),
 );
 
 describe(`tab counts kept by triggers (${engine})`, () => {
@@ -54,6 +57,15 @@ describe(`tab counts kept by triggers (${engine})`, () => {
       await tx.query(`update entries set status = $2::entry_status where id in (select id from entries where firm_id = $1 and status = $3::entry_status and deposit_id is null limit $4)`, [firm, c.to, c.from, c.n]);
     } else if (c.op === 'delete') {
       await tx.query(`delete from entries where id in (select id from entries where firm_id = $1 and status = $2::entry_status and deposit_id is null limit $3)`, [firm, c.status, c.n]);
+    } else if (c.op === 'upsert') {
+      await tx.query(
+        `insert into entries (firm_id, file_id, external_id, kind, journal_code, entry_date, label, status)
+         select $1::uuid, file_id, external_id, 'purchase'::entry_kind, 'AC', '2026-03-01'::date, 'Achat', $2::entry_status
+           from (select file_id, external_id from entries where firm_id = $1 and deposit_id is null order by random() limit $3) old
+         union all
+         select $1::uuid, $4::uuid, 'u-' || gen_random_uuid(), 'purchase'::entry_kind, 'AC', '2026-03-01'::date, 'Achat', $2::entry_status from generate_series(1, $5)
+         on conflict (firm_id, external_id) do update set status = excluded.status`,
+        [firm, c.status, c.existing, files[0], c.fresh]);
     } else {
       await compactCounts(tx, c.threshold);
     }
