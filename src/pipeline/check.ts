@@ -8,6 +8,7 @@ import { asService } from '../db/scoped.ts';
 import { NIGHTS } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
+import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
@@ -35,9 +36,11 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     await asService(s.db, (tx) => deposits.tryTransition(deposits.verified(tx, depositId, now)));
     return { posted: 0, missing: 0 };
   }
-  const clients = await clientsForFirm(s, dep.firm_id);
+  let clients: CegidClients;
   let results: Map<string, MatchResult>;
   try {
+    // Inside: a firm whose keys may not be used (not connected, SIC not verified) is recorded too.
+    clients = await clientsForFirm(s, dep.firm_id);
     results = await collect(s, clients, file, entries);
   } catch (err) {
     await verificationFailed(s, entries.map((e) => e.id), err, now);
