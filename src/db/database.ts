@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { isConnectionLost } from '../lib/errors.ts';
 import { inlineParams } from './literal.ts';
 
 export type Row = Record<string, unknown>;
@@ -92,15 +93,28 @@ export function openPostgres(url: string, max: number): Database {
     // No parameters: the simple protocol, which takes several statements.
     exec: async (sql) => { await q.query(sql); },
   });
+  // A pooled connection whose opening statement finds it closed by the server (a restart, a
+  // terminated session) is dropped and the statement sent once more on a fresh one: nothing ran.
+  async function connected(opening: string): Promise<pg.PoolClient> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      try {
+        await client.query(opening);
+        return client;
+      } catch (err) {
+        client.release(err as Error);
+        if (attempt === 1 && isConnectionLost(err)) continue;
+        throw err;
+      }
+    }
+  }
   return {
     kind: 'postgres',
     ...wrap(pool),
     async transaction(fn, opts) {
-      const client = await pool.connect();
+      const client = await connected(opts?.setup ? `begin; ${opts.setup}` : 'begin');
       let broken: Error | undefined;
       try {
-        // Simple protocol: BEGIN and the setup statement travel together.
-        await client.query(opts?.setup ? `begin; ${opts.setup}` : 'begin');
         const out = await fn(wrap(client));
         await client.query('commit');
         return out;
@@ -113,19 +127,28 @@ export function openPostgres(url: string, max: number): Database {
       }
     },
     async read<T>(sql: string, params: unknown[], opts: { setup: string }) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        // The simple protocol runs the statements in order and stops at the first error.
-        const rs = await client.query(`begin read only; ${opts.setup}; ${inlineParams(sql, params)}; commit`) as unknown as pg.QueryResult[];
+      const text = `begin read only; ${opts.setup}; ${inlineParams(sql, params)}; commit`;
+      // The simple protocol runs the statements in order and stops at the first error.
+      const run = async (client: pg.PoolClient) => {
+        const rs = await client.query(text) as unknown as pg.QueryResult[];
         const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
         return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
-      } catch (err) {
-        // After a failed statement the transaction is still open (aborted) on this connection.
-        await client.query('rollback').catch((e: Error) => { broken = e; });
-        throw err;
-      } finally {
-        client.release(broken);
+      };
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          return await run(client);
+        } catch (err) {
+          // A pooled connection the server closed meanwhile (a restart): a read changes nothing,
+          // so it is sent once more on a fresh connection.
+          if (isConnectionLost(err)) { broken = err as Error; if (attempt === 1) continue; throw err; }
+          // After a failed statement the transaction is still open (aborted) on this connection.
+          await client.query('rollback').catch((e: Error) => { broken = e; });
+          throw err;
+        } finally {
+          client.release(broken);
+        }
       }
     },
     close: () => pool.end(),

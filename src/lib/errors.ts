@@ -20,6 +20,18 @@ export const unprocessable = (code: string, message: string, details?: unknown) 
 
 interface PgError { code?: string; constraint?: string; message?: string }
 
+/**
+ * The connection to the database was lost or refused (a restart, a failover, a terminated
+ * session, no connection slot left): the statement's work was not kept, or — at a commit — may
+ * have been; either way trying again later is the answer, not a fault of the request.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const e = err as PgError | undefined;
+  const code = e?.code ?? '';
+  return code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)
+    || /^Connection terminated/.test(e?.message ?? '');
+}
+
 /** Database errors a request can cause map to 4xx; anything else stays a 500. */
 export function fromDatabaseError(err: unknown): AppError | undefined {
   const e = err as PgError;
@@ -38,6 +50,9 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     // 54000: a value too large for an index or a row.
     case '54000': return unprocessable('value_too_large', 'A value is too large to be stored');
     default:
+      if (isConnectionLost(err)) {
+        return new AppError(503, 'database_unavailable', 'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)');
+      }
       return undefined;
   }
 }

@@ -2,6 +2,7 @@
 // claims, read-only, and — on Postgres, where it is one message with the values written as
 // literals — the same answer a parameterised statement gives.
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineParams, literal } from '../../src/db/literal.ts';
 import { asUser, readAsUser } from '../../src/db/scoped.ts';
@@ -91,4 +92,22 @@ describe(`user-scoped reads (${engine})`, () => {
     expect(b.rows).toEqual(a.rows);
     expect(b.rows.length).toBeGreaterThan(0);
   });
+
+  it.skipIf(engine !== 'postgres')('a pooled connection the server closed (a restart) is replaced at the next read or transaction, not failed', async () => {
+    for (let round = 0; round < 3; round++) {
+      // Every pooled connection busy once, then idle in the pool...
+      await Promise.all(Array.from({ length: 5 }, () => t.db.transaction(async (tx) => { await tx.query('select pg_sleep(0.02)'); })));
+      // Closed by the server while this process cannot notice (the event loop is blocked by a
+      // synchronous psql): the pool still holds them as idle when the next callers arrive.
+      execFileSync('psql', [t.url!, '-qAtc', `select count(pg_terminate_backend(pid)) from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and application_name = 'quadra-sync'; select pg_sleep(0.3)`]);
+      // ...and closed by the server: the next callers still get their answers.
+      const out = await Promise.all([
+        ...Array.from({ length: 5 }, () => readAsUser(t.db, { sub: alice }, (q) => q.query<{ id: string }>('select id from public.firms'))),
+        ...Array.from({ length: 5 }, () => asUser(t.db, { sub: alice }, (tx) => tx.query<{ id: string }>('select id from public.firms'))),
+      ]);
+      for (const r of out) expect(r.rows.map((x) => x.id)).toEqual([firmA]);
+    }
+  });
 });
+

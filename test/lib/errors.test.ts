@@ -19,4 +19,18 @@ describe('fromDatabaseError: what a request caused is a 4xx, a fault of ours sta
   it('54000 (too large for an index or a row) is 422 value_too_large', () => {
     expect(fromDatabaseError({ code: '54000' })?.code).toBe('value_too_large');
   });
+
+  it.each([
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }],
+    [{ code: '08006', message: 'connection failure' }],
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }],
+    [{ message: 'Connection terminated unexpectedly' }],
+    [{ code: '53300', message: 'sorry, too many clients already' }],
+  ])('a lost or refused database connection (%o) is 503 database_unavailable, never a 500', (err) => {
+    const e = fromDatabaseError(err);
+    expect(e?.status).toBe(503);
+    expect(e?.code).toBe('database_unavailable');
+    expect(e?.message).not.toMatch(/127\.0\.0\.1|administrator|clients/);
+  });
 });
+

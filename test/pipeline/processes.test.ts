@@ -55,7 +55,7 @@ describe(`two processes and database outages (${engine})`, () => {
     const before = w.sim.blobs.landed().length;
     outage.downWhen(() => w.sim.blobs.landed().length > before);
     await expect(sendFile(s, w.files.get('CONSEIL')!, w.now())).rejects.toThrow(/Connection terminated/);
-    outage.up();
+    await outage.up();
     expect(outage.failures).toBeGreaterThan(0);
     expect((await depositsOf(w, 'CONSEIL')).at(-1)!.status).toBe('preparing');
     await expireLeases(w);
@@ -78,7 +78,7 @@ describe(`two processes and database outages (${engine})`, () => {
     const before = reads();
     outage.downWhen(() => reads() > before);
     await expect(verifyDeposit({ ...w.t.services, db: outage.db }, dep.id, w.now())).rejects.toThrow(/Connection terminated/);
-    outage.up();
+    await outage.up();
     expect((await entry(w, ids[0]!)).status).toBe('sent'); // nothing of the failed check was kept
     expect(await verifyDeposit(w.t.services, dep.id, w.now())).toEqual({ posted: 1, missing: 0 }); // the job's retry
     const timeline = (await entry(w, ids[0]!)).attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`);

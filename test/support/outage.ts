@@ -9,7 +9,8 @@ export interface Outage {
   db: Database;
   /** Goes down at the first transaction that starts once `when()` is true. */
   downWhen(when: () => boolean): void;
-  up(): void;
+  /** Back up; on Postgres, once every pooled connection the outage closed has been replaced. */
+  up(): Promise<void>;
   readonly failures: number;
 }
 
@@ -39,5 +40,16 @@ export function withOutage(real: Database, url?: string): Outage {
     async exec(sql) { await check(); return real.exec(sql); },
     close: () => real.close(),
   };
-  return { db, downWhen: (w) => { trigger = w; }, up: () => { down = false; trigger = null; }, get failures() { return failures; } };
+  return {
+    db,
+    downWhen: (w) => { trigger = w; },
+    async up() {
+      down = false;
+      trigger = null;
+      // Transactions replace a closed connection at their BEGIN; enough at once to take every pooled
+      // connection, so the test's own direct statements afterwards meet none.
+      if (url) await Promise.all(Array.from({ length: 20 }, () => real.transaction(async () => {})));
+    },
+    get failures() { return failures; },
+  };
 }
