@@ -20,8 +20,19 @@ export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) =>
   `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. `
   + 'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
 
+// Said when the last check passed but the jobs may not use the keys (the firm's SIC code's claim
+// is gone): the entries then say "not connected", and so does the hub, with what to do.
+export const RECONNECT_REQUIRED_MESSAGE =
+  'These keys can no longer be used: this firm\'s SIC code is no longer verified with them, so nothing is sent to Cegid Quadra. '
+  + 'Enter the CPA and CFE keys again in the Integrations settings.';
+
+// `connected` only when the jobs may use the keys (USABLE_CONNECTION, evaluated by the repository),
+// so the hub and the entries never disagree; a passed check they may not use asks for the keys again.
 const toConnection = (v: ConnectionView) => ({
-  status: v.status, checks: v.checks, cpaKeyHint: v.cpaKeyHint, cfeKeyHint: v.cfeKeyHint, checkedAt: v.checkedAt.toISOString(),
+  ...(v.usable ? { status: 'connected' as const }
+    : v.status === 'connected' ? { status: 'reconnect_required' as const, message: RECONNECT_REQUIRED_MESSAGE }
+      : { status: v.status }),
+  checks: v.checks, cpaKeyHint: v.cpaKeyHint, cfeKeyHint: v.cfeKeyHint, checkedAt: v.checkedAt.toISOString(),
 });
 
 export function connectionRoutes(s: Services) {
@@ -89,6 +100,9 @@ export function connectionRoutes(s: Services) {
       createRoute({
         method: 'get', path: '/v1/firms/{firmId}/connection', tags: ['connection'],
         summary: 'The firm\'s connection as last checked (never the secrets)',
+        description: '`connected` means the background jobs use these keys. `reconnect_required`: the last check passed, but the '
+          + 'firm\'s SIC code is no longer proved by them (keys refused since), so nothing is sent and entries say not connected; '
+          + '`message` says what to do (enter the keys again).',
         request: { params: FirmParams },
         responses: { 200: json(Connection, 'The connection'), ...errorResponses },
       }),

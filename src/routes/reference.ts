@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { getConnection, notConnected } from '../db/repos/connections.ts';
+import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import { getMyFirm } from '../db/repos/firms.ts';
 import { createSyncRun, findQueuedRun, listSyncRuns, type SyncRunRow } from '../db/repos/reference.ts';
 import { asUser } from '../db/scoped.ts';
@@ -26,6 +26,8 @@ export function referenceRoutes(s: Services) {
       createRoute({
         method: 'post', path: '/v1/firms/{firmId}/reference-sync', tags: ['reference data'],
         summary: 'Refresh the firm\'s client files and their reference data from Quadra now',
+        description: 'Refused with 409 `not_connected` unless the background jobs may use the firm\'s keys: its connection last '
+          + 'checked fine and its SIC code is verified (a GET of the connection then says `connected`).',
         request: { params: FirmParams },
         responses: { 202: json(SyncRunQueued, 'Queued'), ...errorResponses },
       }),
@@ -35,7 +37,8 @@ export function referenceRoutes(s: Services) {
         const now = s.now();
         const run = await asUser(s.db, user, async (tx) => {
           if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
-          if ((await getConnection(tx, firmId))?.status !== 'connected') throw notConnected();
+          // The jobs' own rule (USABLE_CONNECTION): a run they would fail with not_connected is refused now.
+          if (!(await connectionUsable(tx, firmId))) throw notConnected();
           const queued = await findQueuedRun(tx, firmId, new Date(now.getTime() - REUSE_QUEUED_MS));
           if (queued) return { id: queued, fresh: false };
           return { id: await createSyncRun(tx, firmId, 'manual', now), fresh: true };

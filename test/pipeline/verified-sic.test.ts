@@ -2,7 +2,8 @@
 // can be gone while the connection still says `connected`: keys Cegid later refused released it,
 // and the save of that refusal failed. Every job then leaves Quadra alone for that firm — send,
 // recovery of a crashed deposit, verification, the night's re-send, the nightly refresh — and the
-// entries waiting to go say why. Connecting again brings everything home, each entry imported once.
+// entries waiting to go say why; the hub is told the same (the connection asks for the keys again,
+// a manual refresh is refused). Connecting again brings everything home, each entry imported once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notConnected } from '../../src/db/repos/connections.ts';
 import * as deposits from '../../src/db/repos/deposits.ts';
@@ -10,6 +11,7 @@ import { asService } from '../../src/db/scoped.ts';
 import { autoSendJob, referenceNightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
 import { runNow } from '../../src/jobs/index.ts';
 import { firmCredentials } from '../../src/pipeline/firm-clients.ts';
+import { RECONNECT_REQUIRED_MESSAGE } from '../../src/routes/connection.ts';
 import type { SendOutcome } from '../../src/pipeline/send.ts';
 import { depositBlobName } from '../../src/quadra/cfe-client.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
@@ -43,9 +45,28 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
   });
   afterAll(() => w?.close());
 
-  it('the firm looks connected, yet the jobs\' one gate to its keys refuses', async () => {
-    expect((await w.t.call('GET', `/v1/firms/${w.firmId}/connection`, { token: w.token })).body.status).toBe('connected');
+  it('the jobs\' one gate to its keys refuses, and the hub is told the keys must be entered again, not "connected"', async () => {
     await expect(firmCredentials(w.t.services, w.firmId)).rejects.toMatchObject({ code: 'not_connected' });
+    const stored = await w.t.services.db.query('select status from public.connections where firm_id = $1', [w.firmId]);
+    expect(stored.rows).toEqual([{ status: 'connected' }]); // the row still says connected
+    const conn = await w.t.call('GET', `/v1/firms/${w.firmId}/connection`, { token: w.token });
+    expect(conn.status).toBe(200);
+    expect(conn.body).toMatchObject({
+      status: 'reconnect_required', message: RECONNECT_REQUIRED_MESSAGE,
+      checks: [{ name: 'cpa', ok: true }, { name: 'cfe', ok: true }], // the last check, as it was
+    });
+    // The added value is documented.
+    const doc = (await w.t.call('GET', '/openapi.json')).body;
+    expect(doc.components.schemas.Connection.properties.status.enum).toEqual(['connected', 'failed', 'reconnect_required']);
+  });
+
+  it('a manual reference sync is refused up front as not connected; no run is created', async () => {
+    const runs = async () => (await w.t.services.db.query('select id, status from public.reference_syncs where firm_id = $1 order by id', [w.firmId])).rows;
+    const before = await runs();
+    const r = await w.t.call('POST', `/v1/firms/${w.firmId}/reference-sync`, { token: w.token });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'not_connected', message: NOT_CONNECTED });
+    expect(await runs()).toEqual(before);
   });
 
   it('sending claims and uploads nothing; the entries stay pending and say why, once', async () => {
@@ -110,6 +131,9 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
     const conn = await w.t.call('PUT', `/v1/firms/${w.firmId}/connection`, {
       token: w.token, body: { cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } } });
     expect(conn.body.status).toBe('connected');
+    expect(conn.body).not.toHaveProperty('message');
+    expect((await w.t.call('GET', `/v1/firms/${w.firmId}/connection`, { token: w.token })).body).toEqual(conn.body);
+    expect((await w.t.call('POST', `/v1/firms/${w.firmId}/reference-sync`, { token: w.token })).status).toBe(202);
     await send(w, 'BOULANG');
     expect((await entry(w, waiting)).status).toBe('sent');
     await bringHome(w, 'BOULANG', [sentFirst, waiting]);

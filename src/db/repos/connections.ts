@@ -10,7 +10,10 @@ export type ConnectionStatus = DbEnum<'connection_status'>;
 export interface ConnectionCheck { name: 'cpa' | 'cfe'; ok: boolean; code?: string; message?: string }
 
 export interface ConnectionView {
+  /** The outcome of the last check, as stored. */
   status: ConnectionStatus;
+  /** USABLE_CONNECTION: whether the jobs may use the keys (checked fine AND the SIC code's claim verified). */
+  usable: boolean;
   checks: ConnectionCheck[];
   cpaKeyHint: string;
   cfeKeyHint: string;
@@ -22,12 +25,25 @@ export interface KeyPair { apiKey: string; secret: string }
 /** What the user may see of a key: its last 4 characters. */
 export const keyHint = (key: string) => `…${key.slice(-4)}`;
 
-type Row = Pick<TableRow<'connections'>, 'status' | 'cpa_key_hint' | 'cfe_key_hint' | 'checked_at'> & { checks: ConnectionCheck[] };
-const toView = (r: Row): ConnectionView => ({ status: r.status, checks: r.checks, cpaKeyHint: r.cpa_key_hint, cfeKeyHint: r.cfe_key_hint, checkedAt: r.checked_at });
-const VIEW_COLUMNS = 'status, checks, cpa_key_hint, cfe_key_hint, checked_at';
+/**
+ * A connection the jobs may use (connections `c` joined to firms `f`): its last check passed AND
+ * the firm holds its SIC code's claim. The claim can be gone while the row still says connected
+ * (keys refused later, the claim released, then the save of that refusal failed); using the keys
+ * then could deposit for a SIC code the firm no longer proves, so both are required.
+ */
+export const USABLE_CONNECTION = `c.status = 'connected' and f.sic_verified_at is not null`;
+
+type Row = Pick<TableRow<'connections'>, 'status' | 'cpa_key_hint' | 'cfe_key_hint' | 'checked_at'> & { checks: ConnectionCheck[]; usable: boolean };
+const toView = (r: Row): ConnectionView => ({
+  status: r.status, usable: r.usable, checks: r.checks, cpaKeyHint: r.cpa_key_hint, cfeKeyHint: r.cfe_key_hint, checkedAt: r.checked_at,
+});
+// Connections `c` joined to firms `f`: what the user sees says whether the jobs may use the keys,
+// by the jobs' own rule, so the hub never shows connected while the entries say not connected.
+const VIEW_COLUMNS = `c.status, c.checks, c.cpa_key_hint, c.cfe_key_hint, c.checked_at, (${USABLE_CONNECTION}) as usable`;
 
 export async function getConnection(tx: Queryable, firmId: string): Promise<ConnectionView | undefined> {
-  const r = await tx.query<Row>(`select ${VIEW_COLUMNS} from public.connections where firm_id = $1`, [firmId]);
+  const r = await tx.query<Row>(
+    `select ${VIEW_COLUMNS} from public.connections c join public.firms f on f.id = c.firm_id where c.firm_id = $1`, [firmId]);
   return r.rows[0] && toView(r.rows[0]);
 }
 
@@ -39,13 +55,15 @@ export async function saveConnection(
 ): Promise<ConnectionView> {
   const sealed = await secrets.seal(JSON.stringify({ cpa: c.cpa, cfe: c.cfe }));
   const r = await tx.query<Row>(
-    `insert into public.connections as k (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id, checks, checked_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
-     on conflict (firm_id) do update set
-       status = excluded.status, cpa_key_hint = excluded.cpa_key_hint, cfe_key_hint = excluded.cfe_key_hint,
-       secrets_ciphertext = excluded.secrets_ciphertext, secrets_key_id = excluded.secrets_key_id,
-       checks = excluded.checks, checked_at = excluded.checked_at, updated_at = excluded.updated_at
-     returning ${VIEW_COLUMNS}`,
+    `with c as (
+       insert into public.connections as k (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id, checks, checked_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
+       on conflict (firm_id) do update set
+         status = excluded.status, cpa_key_hint = excluded.cpa_key_hint, cfe_key_hint = excluded.cfe_key_hint,
+         secrets_ciphertext = excluded.secrets_ciphertext, secrets_key_id = excluded.secrets_key_id,
+         checks = excluded.checks, checked_at = excluded.checked_at, updated_at = excluded.updated_at
+       returning firm_id, status, checks, cpa_key_hint, cfe_key_hint, checked_at)
+     select ${VIEW_COLUMNS} from c join public.firms f on f.id = c.firm_id`,
     [c.firmId, c.status, keyHint(c.cpa.apiKey), keyHint(c.cfe.apiKey), sealed.ciphertext, sealed.keyId, JSON.stringify(c.checks), c.checkedAt],
   );
   return toView(r.rows[0]!);
@@ -53,14 +71,6 @@ export async function saveConnection(
 
 export const notConnected = () =>
   new AppError(409, 'not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
-
-/**
- * A connection the jobs may use (connections `c` joined to firms `f`): its last check passed AND
- * the firm holds its SIC code's claim. The claim can be gone while the row still says connected
- * (keys refused later, the claim released, then the save of that refusal failed); using the keys
- * then could deposit for a SIC code the firm no longer proves, so both are required.
- */
-export const USABLE_CONNECTION = `c.status = 'connected' and f.sic_verified_at is not null`;
 
 export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'> & {
   /** USABLE_CONNECTION: connected and the SIC code's claim verified. */
