@@ -33,8 +33,11 @@ begin
     insert into public.entry_count_deltas (firm_id, file_id, status, n)
     select firm_id, file_id, status, count(*) from new_rows group by firm_id, file_id, status;
   elsif tg_op = 'DELETE' then
+    -- Entries deleted with their file (or firm) leave nothing to count: that file's rows go too.
     insert into public.entry_count_deltas (firm_id, file_id, status, n)
-    select firm_id, file_id, status, -count(*) from old_rows group by firm_id, file_id, status;
+    select o.firm_id, o.file_id, o.status, -count(*) from old_rows o
+     where exists (select 1 from public.client_files f where f.id = o.file_id)
+     group by o.firm_id, o.file_id, o.status;
   else
     insert into public.entry_count_deltas (firm_id, file_id, status, n)
     select firm_id, file_id, status, sum(d) from (

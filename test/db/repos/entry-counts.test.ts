@@ -119,4 +119,17 @@ describe(`tab counts kept by triggers (${engine})`, () => {
       await other.close();
     }
   });
+
+  it('a file deleted with its entries (and a firm with its files) takes its counts along', async () => {
+    const carol = crypto.randomUUID();
+    const other = await seedFirmEverywhere(t.db, carol, 'SICC3');
+    const file = (await t.db.query<{ id: string }>(`insert into client_files (firm_id, dossier_code, name) values ($1, 'DX', 'Gone') returning id`, [other])).rows[0]!.id;
+    await t.db.query(`insert into entries (firm_id, file_id, external_id, kind, journal_code, entry_date, label) select $1, $2, 'g-' || g, 'purchase', 'AC', '2026-03-01', 'x' from generate_series(1, 3) g`, [other, file]);
+    await t.db.query('delete from client_files where id = $1', [file]);
+    expect((await t.db.query('select 1 from entry_count_deltas where file_id = $1', [file])).rows).toEqual([]);
+    await t.db.query('delete from firms where id = $1', [other]);
+    expect((await t.db.query('select 1 from entry_count_deltas where firm_id = $1', [other])).rows).toEqual([]);
+    expect((await t.db.query('select 1 from entries where firm_id = $1', [other])).rows).toEqual([]);
+  });
 });
+
