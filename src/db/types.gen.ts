@@ -237,19 +237,7 @@ isOneToOne: false
                     "file_id"?: string,"firm_id"?: string,"id"?: never,"n"?: number,"status"?: Database["public"]['Enums']["entry_status"]
                   }
                   Relationships: [
-                    {
-      foreignKeyName: "entry_count_deltas_file_id_firm_id_fkey"
-      columns: ["file_id","firm_id"]
-isOneToOne: false
-      referencedRelation: "client_files"
-      referencedColumns: ["id","firm_id"]
-    },{
-      foreignKeyName: "entry_count_deltas_firm_id_fkey"
-      columns: ["firm_id"]
-isOneToOne: false
-      referencedRelation: "firms"
-      referencedColumns: ["id"]
-    }
+                    
                   ]
                 },"entry_documents": {
                   Row: {

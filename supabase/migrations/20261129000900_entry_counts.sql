@@ -4,19 +4,21 @@
 -- posted entries a busy file gathers over a few years — for each poll of each accountant's screen.
 -- Each statement that adds, removes or moves entries between statuses appends one row per
 -- (file, status) it changed, with the net difference, in the same transaction: a count is the sum
--- of its file's rows, exact in every snapshot. Rows are only ever appended (never updated), so
--- writers of the same file never wait on each other here and no new deadlock can arise; the
--- maintenance run folds each file's rows into one (private.compact_entry_counts).
+-- of its file's rows, exact in every snapshot. Rows are only ever appended (never updated) and
+-- carry no foreign key, so they take no lock at all: not on each other (writers of one file never
+-- wait here), and not on the file's row, which pushes, sends and nights lock FOR UPDATE (a foreign
+-- key's check would take a share lock on it from every status change, and could deadlock against
+-- them). Their firm_id and file_id are copied from the entries themselves; rows of a file that is
+-- deleted are removed by the fold. The sweep folds each file's rows into one
+-- (private.compact_entry_counts).
 create table public.entry_count_deltas (
   id bigint generated always as identity primary key,
-  firm_id uuid not null references public.firms (id) on delete cascade,
+  firm_id uuid not null,
   file_id uuid not null,
   status public.entry_status not null,
-  n integer not null,
-  foreign key (file_id, firm_id) references public.client_files (id, firm_id) on delete cascade
+  n integer not null
 );
 create index entry_count_deltas_file_idx on public.entry_count_deltas (file_id) include (status, n, firm_id);
-create index entry_count_deltas_firm_idx on public.entry_count_deltas (firm_id);
 
 alter table public.entry_count_deltas enable row level security;
 revoke all on table public.entry_count_deltas from anon, public, authenticated;
@@ -57,12 +59,29 @@ create trigger entries_count_update after update on public.entries
 create trigger entries_count_delete after delete on public.entries
   referencing old table as old_rows for each statement execute function private.entry_counts_apply();
 
--- Folds the rows of files that gathered more than `threshold` into one per status (dropping zeros).
--- Concurrent folds of one file are safe: each sums exactly the rows its own delete removed.
+-- TRUNCATE fires no delete trigger: it empties the counts with the entries.
+create function private.entry_counts_truncate() returns trigger
+  language plpgsql security definer set search_path = '' as $$
+begin
+  delete from public.entry_count_deltas;
+  return null;
+end $$;
+revoke all on function private.entry_counts_truncate() from public;
+create trigger entries_count_truncate after truncate on public.entries
+  for each statement execute function private.entry_counts_truncate();
+
+-- Folds the rows of files that gathered more than `threshold` into one per status (dropping zeros),
+-- and removes those of files deleted since. Concurrent folds of one file are safe: each sums
+-- exactly the rows its own delete removed.
 create function private.compact_entry_counts(threshold integer) returns integer
   language sql security definer set search_path = '' as $$
-  with busy as (
-    select file_id from public.entry_count_deltas group by file_id having count(*) > threshold
+  with orphans as (
+    delete from public.entry_count_deltas d
+     where not exists (select 1 from public.client_files f where f.id = d.file_id)
+  ), busy as (
+    select d.file_id from public.entry_count_deltas d
+     where exists (select 1 from public.client_files f where f.id = d.file_id)
+     group by d.file_id having count(*) > threshold
   ), gone as (
     delete from public.entry_count_deltas d using busy where d.file_id = busy.file_id
     returning d.firm_id, d.file_id, d.status, d.n

@@ -233,10 +233,12 @@ export async function preparingOf(tx: Queryable, fileId: string): Promise<{ id: 
       where file_id = $1 and status = 'preparing' order by seq limit 1`, [fileId])).rows[0];
 }
 
-/** Was this deposit a re-send (it replaces one, or holds entries of an earlier batch)? */
-export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id' | 'replaces_id'>): Promise<boolean> {
-  if (dep.replaces_id) return true;
-  return (await tx.query<{ n: number }>('select count(*)::int as n from public.entries where deposit_id = $1 and batch_deposit_id <> $1', [dep.id])).rows[0]!.n > 0;
+/** A re-send (the deposit `d` replaces one, or holds entries of an earlier batch): the one rule. */
+const IS_RESEND = `(d.replaces_id is not null or exists (select 1 from public.entries e where e.deposit_id = d.id and e.batch_deposit_id <> d.id))`;
+
+/** Was this deposit a re-send? */
+export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id'>): Promise<boolean> {
+  return (await tx.query<{ resend: boolean }>(`select ${IS_RESEND} as resend from public.deposits d where d.id = $1`, [dep.id])).rows[0]?.resend ?? false;
 }
 
 /** What the sweep looks at: checks due, deposits waiting for an early look, crashed, unconfirmed and half-withdrawn ones. */
@@ -260,8 +262,7 @@ export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date):
 export async function uploadedResends(tx: Queryable, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
   return (await tx.query<{ id: string }>(
-    `select d.id from public.deposits d where d.id = any($1::uuid[]) and d.status = 'uploaded'
-        and (d.replaces_id is not null or exists (select 1 from public.entries e where e.deposit_id = d.id and e.batch_deposit_id <> d.id))
+    `select d.id from public.deposits d where d.id = any($1::uuid[]) and d.status = 'uploaded' and ${IS_RESEND}
       order by d.seq`, [ids])).rows.map((r) => r.id);
 }
 

@@ -114,9 +114,34 @@ describe(`tab counts kept by triggers (${engine})`, () => {
       expect(await within(asService(other, (tx) => compactCounts(tx, 0)))).toBe('done');
       release();
       await first;
+      // A file locked as a push, a send or a night locks it (FOR UPDATE): a status change of its
+      // entries and a fold go through meanwhile (the counts take no lock on the file).
+      let unlock!: () => void;
+      const locked = new Promise<void>((r) => { unlock = r; });
+      const holder = asService(t.db, async (tx) => {
+        await tx.query('select id from client_files where id = $1 for update', [files[0]]);
+        await locked;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await within(asService(other, (tx) => tx.query(`update entries set status = 'posted' where id in (select id from entries where file_id = $1 and status = 'sent' limit 1)`, [files[0]])))).toBe('done');
+      expect(await within(asService(other, (tx) => compactCounts(tx, 0)))).toBe('done');
+      unlock();
+      await holder;
       expect(await asService(t.db, (tx) => countByStatus(tx, files[0]!))).toEqual(await actual(files[0]!));
     } finally {
       await other.close();
+    }
+  });
+
+  it('TRUNCATE empties the counts with the entries', async () => {
+    const scratch = await freshDatabase();
+    try {
+      const f = await seedFirmEverywhere(scratch.db, crypto.randomUUID(), 'SICT1');
+      expect((await scratch.db.query('select 1 from entry_count_deltas where firm_id = $1', [f])).rows.length).toBeGreaterThan(0);
+      await scratch.db.exec('truncate entries cascade');
+      expect((await scratch.db.query('select 1 from entry_count_deltas')).rows).toEqual([]);
+    } finally {
+      await scratch.drop();
     }
   });
 
@@ -126,8 +151,10 @@ describe(`tab counts kept by triggers (${engine})`, () => {
     const file = (await t.db.query<{ id: string }>(`insert into client_files (firm_id, dossier_code, name) values ($1, 'DX', 'Gone') returning id`, [other])).rows[0]!.id;
     await t.db.query(`insert into entries (firm_id, file_id, external_id, kind, journal_code, entry_date, label) select $1, $2, 'g-' || g, 'purchase', 'AC', '2026-03-01', 'x' from generate_series(1, 3) g`, [other, file]);
     await t.db.query('delete from client_files where id = $1', [file]);
-    expect((await t.db.query('select 1 from entry_count_deltas where file_id = $1', [file])).rows).toEqual([]);
     await t.db.query('delete from firms where id = $1', [other]);
+    expect((await t.db.query('select 1 from entries where firm_id = $1', [other])).rows).toEqual([]);
+    // What the deletes left of the counts goes at the next fold.
+    await asService(t.db, (tx) => compactCounts(tx, 1_000));
     expect((await t.db.query('select 1 from entry_count_deltas where firm_id = $1', [other])).rows).toEqual([]);
     expect((await t.db.query('select 1 from entries where firm_id = $1', [other])).rows).toEqual([]);
   });
