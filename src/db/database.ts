@@ -127,10 +127,14 @@ export function openPostgres(url: string, max: number): Database {
       }
     },
     async read<T>(sql: string, params: unknown[], opts: { setup: string }) {
-      const text = `begin read only; ${opts.setup}; ${inlineParams(sql, params)}; commit`;
-      // The simple protocol runs the statements in order and stops at the first error.
+      // The newline ends any line comment the statement closes with, so COMMIT always runs
+      // (inlineParams refuses a second statement). The simple protocol runs them in order and
+      // stops at the first error.
+      const text = `begin read only; ${opts.setup};\n${inlineParams(sql, params)}\n; commit`;
       const run = async (client: pg.PoolClient) => {
         const rs = await client.query(text) as unknown as pg.QueryResult[];
+        // Anything but a committed end would hand the next caller this one's role and claims.
+        if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') throw new ReadNotClosed();
         const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
         return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
       };
@@ -143,6 +147,7 @@ export function openPostgres(url: string, max: number): Database {
           // A pooled connection the server closed meanwhile (a restart): a read changes nothing,
           // so it is sent once more on a fresh connection.
           if (isConnectionLost(err)) { broken = err as Error; if (attempt === 1) continue; throw err; }
+          if (err instanceof ReadNotClosed) { broken = err; throw err; }
           // After a failed statement the transaction is still open (aborted) on this connection.
           await client.query('rollback').catch((e: Error) => { broken = e; });
           throw err;
@@ -153,6 +158,11 @@ export function openPostgres(url: string, max: number): Database {
     },
     close: () => pool.end(),
   };
+}
+
+/** A one-statement read whose message did not end committed: its connection is dropped, never reused. */
+class ReadNotClosed extends Error {
+  constructor() { super('a read did not end with its COMMIT'); this.name = 'ReadNotClosed'; }
 }
 
 export async function openDatabase(opts: { url?: string; dataDir?: string; poolMax?: number }): Promise<Database> {

@@ -5,21 +5,28 @@
 // `limit $2` and `x = $1` mean the same either way.
 import pg from 'pg';
 
-/** One value as a quoted literal; the cases node-postgres itself would send as text. */
+/**
+ * One value as a quoted literal: text, finite numbers, booleans, null and arrays of those — what
+ * the reads pass. Anything else (a Date, whose text node-postgres writes in local time; a bigint;
+ * an object) is refused rather than written differently from a parameter.
+ */
 export function literal(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if (typeof v === 'string') return pg.escapeLiteral(text(v));
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new TypeError(`not a finite number: ${v}`);
     return `'${v}'`;
   }
   if (typeof v === 'boolean') return v ? "'true'" : "'false'";
-  if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) throw new TypeError('invalid date');
-    return `'${v.toISOString()}'`;
-  }
   if (Array.isArray(v)) return pg.escapeLiteral(arrayText(v));
-  throw new TypeError(`no literal form for a ${Object.prototype.toString.call(v)}`);
+  throw new TypeError(`no literal form for a ${Object.prototype.toString.call(v)}; use a parameter (asUser)`);
+}
+
+// A NUL cannot travel in a query message (the server would drop the connection's message as
+// malformed); as a parameter it is refused as text the database cannot hold, and so here.
+function text(v: string): string {
+  if (v.includes('\u0000')) throw Object.assign(new Error('invalid byte sequence: text cannot contain NUL'), { code: '22021' });
+  return v;
 }
 
 // Postgres's array input syntax, every element double-quoted (so commas, braces and spaces in a
@@ -28,7 +35,7 @@ function arrayText(items: unknown[]): string {
   return `{${items.map((x) => {
     if (x === null || x === undefined) return 'NULL';
     if (Array.isArray(x)) return arrayText(x);
-    const s = x instanceof Date ? x.toISOString() : typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined;
+    const s = typeof x === 'string' ? text(x) : typeof x === 'number' && Number.isFinite(x) ? String(x) : typeof x === 'boolean' ? String(x) : undefined;
     if (s === undefined) throw new TypeError(`no array element form for a ${Object.prototype.toString.call(x)}`);
     return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   }).join(',')}}`;
@@ -82,12 +89,21 @@ function split(sql: string): Template {
       }
       i = j + 1;
     } else if (c === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end === -1 ? sql.length : end;
+      // To the end of the line, which Postgres also ends at a carriage return.
+      const m = /[\r\n]/.exec(sql.slice(i));
+      i = m ? i + m.index : sql.length;
     } else if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end === -1) throw new Error('unterminated comment in statement');
-      i = end + 2;
+      // Block comments nest in Postgres: /* a /* b */ still a comment */.
+      let depth = 1;
+      let j = i + 2;
+      while (depth > 0) {
+        if (j >= sql.length) throw new Error('unterminated comment in statement');
+        if (sql[j] === '/' && sql[j + 1] === '*') { depth++; j += 2; } else if (sql[j] === '*' && sql[j + 1] === '/') { depth--; j += 2; } else j++;
+      }
+      i = j;
+    } else if (c === ';') {
+      // One statement: the message's COMMIT must follow it.
+      throw new Error('one statement only: a ";" outside quotes');
     } else if (c === '$') {
       const m = /^\$(\d+)(?![\w$])/.exec(sql.slice(i, i + 12));
       if (!m || /[\w$]/.test(sql[i - 1] ?? '')) throw new Error('dollar quoting and $ inside names are not supported here');

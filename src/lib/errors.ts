@@ -28,7 +28,8 @@ interface PgError { code?: string; constraint?: string; message?: string }
 export function isConnectionLost(err: unknown): boolean {
   const e = err as PgError | undefined;
   const code = e?.code ?? '';
-  return code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)
+  // 08P01 is a malformed message (ours), not a lost connection.
+  return (code.startsWith('08') && code !== '08P01') || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)
     || /^Connection terminated/.test(e?.message ?? '');
 }
 
