@@ -2,7 +2,9 @@
 // the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
 // file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECK_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
+import { FAILED_CHECK_MESSAGE, nextNight } from '../../src/domain/entries/lifecycle.ts';
+import { nightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
+import { runNow } from '../../src/jobs/index.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
 import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
@@ -68,6 +70,47 @@ describe(`entry lifecycle (${engine})`, () => {
     // The withdrawal carries its night, like the night's verification and re-send beside it.
     expect(e.attempts.filter((a: { kind: string }) => a.kind === 'resend').map((a: { night: number | null }) => a.night)).toEqual([1, 1]);
     expect(w.sim.control.entries(SIC, 'GARAGE').filter((l) => l.reference === e.quadraReference)).toHaveLength(3); // its 3 lines, once
+  });
+
+  it('a night\'s re-send gets its own check 12 hours after it: opened after the re-send, posted by that check', async () => {
+    const [p] = (await push(w, 'BOULANG', [purchase({ label: 'Farine décembre' })])).entries;
+    await send(w, 'BOULANG');
+    await twelveHoursLater(w); // not opened: pending, due at the next night
+    expect((await entry(w, p!.id!)).status).toBe('pending');
+
+    // The night alone (no sweep after it: the sweep's early check would post it before the 12 hours).
+    const resentAt = w.at(nextNight(w.now()));
+    await runNow(nightlyJob, {}, w.t.services);
+    let e = await entry(w, p!.id!);
+    expect(e.status).toBe('sent');
+    expect(e.nightsTried).toBe(1);
+    const resendId = e.attempts.at(-1).depositId as string;
+    expect(outcomes(e).at(-1)).toBe('resend:sent');
+    const resend = (await depositsOf(w, 'BOULANG')).find((d) => d.id === resendId)!;
+    expect(resend.replaces_id).not.toBeNull();
+    // Its own check: exactly VERIFY_AFTER_HOURS (12) after the re-send, and its job queued for then.
+    expect(w.t.services.config.VERIFY_AFTER_HOURS).toBe(12);
+    expect(resend.verify_at!.getTime() - resentAt.getTime()).toBe(12 * 3_600_000);
+    const job = await w.t.services.db.query<{ start_after: Date }>(
+      `select start_after from pgboss.job where name = $1 and data->>'depositId' = $2`, [verifyDepositJob.name, resendId]);
+    expect(job.rows.map((r) => r.start_after.getTime())).toEqual([resend.verify_at!.getTime()]);
+
+    expect((await w.sim.control.openDossier(SIC, 'BOULANG')).imported).toBeGreaterThan(0);
+    w.at(new Date(resend.verify_at!.getTime() - 60_000)); // a minute early: the check does nothing yet
+    await runNow(verifyDepositJob, { depositId: resendId }, w.t.services);
+    expect((await entry(w, p!.id!)).status).toBe('sent');
+
+    w.at(resend.verify_at!);
+    await runNow(verifyDepositJob, { depositId: resendId }, w.t.services);
+    e = await entry(w, p!.id!);
+    expect(e.status).toBe('posted');
+    expect(outcomes(e)).toEqual(['send:sent', 'verify:not_found', 'verify:not_found', 'resend:replaced', 'resend:sent', 'verify:posted']);
+    // Recorded by the re-send's check, at its hour: the verification, the posting, the deposit checked.
+    expect(new Date(e.attempts.at(-1).at).getTime()).toBe(resend.verify_at!.getTime());
+    expect(new Date(e.postedAt).getTime()).toBe(resend.verify_at!.getTime());
+    const checked = await w.t.services.db.query<{ status: string; verified_at: Date }>('select status, verified_at from public.deposits where id = $1', [resendId]);
+    expect(checked.rows[0]!.status).toBe('imported');
+    expect(checked.rows[0]!.verified_at.getTime()).toBe(resend.verify_at!.getTime());
   });
 
   it('failed check after night 3 while an entry of the same batch was posted', async () => {

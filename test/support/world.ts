@@ -2,6 +2,7 @@
 // database, real pg-boss workers, a firm connected through the API and its reference data synced.
 // The clock is the test's: `world.at(...)` moves it; jobs and routes read it through services.now.
 import type { PgBoss } from 'pg-boss';
+import type { Config } from '../../src/config.ts';
 import { DEMO_FIRM, startSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createTestContext, type TestContext } from './context.ts';
 import { startTestJobs } from './jobs.ts';
@@ -29,13 +30,15 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function createWorld(opts: { start: string; sic?: string } = { start: '2026-11-02T09:00:00Z' }): Promise<World> {
+/** `config` overrides the service's configuration (e.g. another nightly schedule). */
+export async function createWorld(opts: { start: string; sic?: string; config?: Partial<Config> } = { start: '2026-11-02T09:00:00Z' }): Promise<World> {
   let clock = new Date(opts.start);
   const sim = await startSimulator();
   sim.control.setNow(() => clock);
   const t = await createTestContext({
     cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 15_000, maxAttempts: 2, retryBaseMs: 10 },
     now: () => clock,
+    ...(opts.config ? { config: opts.config } : {}),
   });
   const boss = await startTestJobs(t);
   const userId = crypto.randomUUID();
