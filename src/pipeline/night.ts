@@ -3,11 +3,11 @@
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
-import { getFile, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
+import { getFile, heldByReference, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
 import { asService } from '../db/scoped.ts';
-import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS } from '../domain/entries/lifecycle.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS, RESEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
@@ -154,8 +154,18 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       await attempts.record(tx, { entryIds: wait.map((e) => e.id) }, { kind: 'decide', outcome: 'file_waiting', at: now, night: NIGHTS, detail: FILE_WAITING_MESSAGE });
     }
     const resendDue = plan.resend.filter((e) => !deferred(e));
-    for (const n of new Set(resendDue.map(nightOf))) {
-      const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
+    // Out again: what was due for a re-send, what waits outside the container, and every other
+    // unposted entry of a deposit withdrawn tonight (it left the container with the others). All
+    // are known to be outside Quadra (read missing, or withdrawn before Quadra took them).
+    const candidates = [...resendDue, ...wait.filter(outOfContainer)].map((e) => e.id);
+    const outIds = await outcomes.resendable(tx, { fileId, withdrawn: [...withdrawn], candidates, except: fail.map((e) => e.id) });
+    // As at a first send, what the file's reference data no longer accepts (journal closed, date in
+    // no open period) is not deposited (Quadra would refuse it): held, and it takes no night.
+    const byReference = new Set(await heldByReference(tx, fileId, outIds));
+    const resendIds = outIds.filter((id) => !byReference.has(id));
+    const counted = resendDue.filter((e) => !byReference.has(e.id));
+    for (const n of new Set(counted.map(nightOf))) {
+      const ids = counted.filter((e) => nightOf(e) === n).map((e) => e.id);
       await outcomes.resentOnNight(tx, { ids, night: n, until: nextRun, now });
       await attempts.record(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
     }
@@ -164,10 +174,11 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
       await attempts.record(tx, { depositIds: [...withdrawn], statuses: ['pending', 'sent'] }, {
         kind: 'resend', outcome: 'replaced', at: now, detail: 'Earlier deposit withdrawn before Quadra took it' });
     }
-    // Out again: what was due for a re-send, what waits outside the container, and every other
-    // unposted entry of a deposit withdrawn tonight (it left the container with the others).
-    const candidates = [...resendDue, ...wait.filter(outOfContainer)].map((e) => e.id);
-    const resendIds = await outcomes.resendable(tx, { fileId, withdrawn: [...withdrawn], candidates, except: fail.map((e) => e.id) });
+    if (byReference.size) {
+      const ids = [...byReference];
+      await outcomes.resendHeld(tx, { ids, until: nextRun, message: RESEND_REFERENCE_HOLD_MESSAGE, now, outOfContainer: true });
+      await attempts.record(tx, { entryIds: ids }, { kind: 'resend', outcome: 'held', at: now, errorCode: 'reference_changed', detail: RESEND_REFERENCE_HOLD_MESSAGE });
+    }
     let depositId: string | undefined;
     if (resendIds.length) {
       const id = crypto.randomUUID();
@@ -182,14 +193,15 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     // is the one that counts (ours would record and re-send everything a second time). Checked
     // last, after the entries, in the order the checks lock rows (entries, then the file).
     if (!(await holdsNightLease(tx, fileId, owner))) throw new Error('the night lease ran out and another run took the file over; this run decides nothing');
-    return { depositId, resent: resendIds.length, failedCheck: fail.length, deferred: defer.length };
+    return { depositId, resent: resendIds.length, failedCheck: fail.length, deferred: defer.length, heldByReference: byReference.size };
   });
 
   // 4: the re-send (its own commit; a crash here leaves a `preparing` deposit for recovery).
   if (report.depositId) await uploadDeposit(s, report.depositId, { kind: 'resend', now, clients });
   const posted = [...results.values()].filter((r) => r.state !== 'missing').length;
-  s.log.info({ fileId, posted, resent: report.resent, failedCheck: report.failedCheck, waiting: plan.wait.length, deferred: report.deferred, held: plan.held.length, depositId: report.depositId }, 'night decided');
-  return { fileId, posted, resent: report.resent, failedCheck: report.failedCheck, fileWaiting: plan.wait.length > 0, deferred: report.deferred, held: plan.held.length };
+  const held = plan.held.length + report.heldByReference;
+  s.log.info({ fileId, posted, resent: report.resent, failedCheck: report.failedCheck, waiting: plan.wait.length, deferred: report.deferred, held, depositId: report.depositId }, 'night decided');
+  return { fileId, posted, resent: report.resent, failedCheck: report.failedCheck, fileWaiting: plan.wait.length > 0, deferred: report.deferred, held };
 }
 
 /** Files with entries due tonight. */

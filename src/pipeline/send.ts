@@ -17,6 +17,7 @@ import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
 import { today } from '../domain/calendar.ts';
+import { SEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
@@ -91,7 +92,7 @@ async function holdEntries(tx: Queryable, fileId: string, message: string, code:
 }
 
 async function markHeldByReference(tx: Queryable, fileId: string, now: Date): Promise<void> {
-  const message = 'Held: its journal is closed or its date is outside every open period in Quadra. Open them in Quadra, sync the reference data, or correct the entry.';
+  const message = SEND_REFERENCE_HOLD_MESSAGE;
   const changed = await outcomes.held(tx, { fileId, message, now, byReference: true });
   if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: 'reference_changed', detail: message });
 }

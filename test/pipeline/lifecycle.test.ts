@@ -2,13 +2,13 @@
 // the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
 // file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECK_MESSAGE, nextNight } from '../../src/domain/entries/lifecycle.ts';
+import { FAILED_CHECK_MESSAGE, nextNight, RESEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
 import { nightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
 import { runNow } from '../../src/jobs/index.ts';
-import { DEMO_FIRM } from '../../src/sim/index.ts';
+import { DEMO_FIRM, defaultFixture } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
 import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
-import { createWorld, type World } from '../support/world.ts';
+import { createWorld, syncReference, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
 const outcomes = (e: { attempts: Array<{ kind: string; outcome: string }> }) => e.attempts.map((a) => `${a.kind}:${a.outcome}`);
@@ -232,5 +232,64 @@ describe(`a file never opened (${engine})`, () => {
     const after = await w.t.call('GET', `/v1/files/${w.files.get('BOULANG')}/entries?status=posted`, { token: w.token });
     expect(after.body.file.waitingOpenSince).toBeNull();
     expect(after.body.items).toHaveLength(2);
+  });
+});
+
+describe(`a night holds what the file's reference data no longer accepts (${engine})`, () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+    // A dossier with 2026 open and 2027 already opened (its previous year, 2025, closed).
+    const spec = defaultFixture(w.now()).firms.find((f) => f.sic === SIC)!.dossiers.find((d) => d.code === 'BOULANG')!;
+    const periods = [...spec.periods, { code: '2027', start: '2027-01-01', end: '2027-12-31', status: 'open' as const }];
+    expect(periods.map((p) => `${p.code}:${p.status}`)).toEqual(['2025:closed', '2026:open', '2027:open']);
+    w.sim.control.addDossier(SIC, { ...structuredClone(spec), periods, code: 'CLOTURE', name: 'Clôture SARL' });
+    w.files = await syncReference(w.t, w.token, w.firmId);
+  }, 180_000);
+  afterAll(() => w?.close());
+  const closing = async (status: 'open' | 'closed') => {
+    w.sim.control.setPeriodStatus(SIC, 'CLOTURE', '2027', status);
+    w.files = await syncReference(w.t, w.token, w.firmId);
+  };
+  const quadraLines = (ref: string) => w.sim.control.entries(SIC, 'CLOTURE').filter((l) => l.reference === ref);
+
+  it('an entry whose period closed since its first send is held, not re-sent, while its sibling is; it goes out once the period reopens', async () => {
+    const pushed = await push(w, 'CLOTURE', [purchase({ date: '2027-01-04' }), purchase()]);
+    expect(pushed.accepted).toBe(2);
+    const [lateId, okId] = pushed.entries.map((e) => e.id!);
+    await send(w, 'CLOTURE'); // not opened in Quadra
+    await closing('closed'); // the firm closes 2027 again in Quadra; the reference data is refreshed
+    await twelveHoursLater(w);
+
+    await nextNightRun(w); // night 1: both missing; the sibling is re-sent, the closed period's entry held
+    let late = await entry(w, lateId!);
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 0, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(late.attempts.at(-1)).toMatchObject({ kind: 'resend', outcome: 'held', errorCode: 'reference_changed', detail: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(await entry(w, okId!)).toMatchObject({ status: 'sent', nightsTried: 1 });
+    const deps = await depositsOf(w, 'CLOTURE');
+    expect(deps.map((d) => d.status)).toEqual(['replaced', 'uploaded']);
+    const inResend = await w.t.services.db.query<{ id: string }>('select id from public.entries where deposit_id = $1', [deps[1]!.id]);
+    expect(inResend.rows.map((r) => r.id)).toEqual([okId]);
+
+    await w.sim.control.openDossier(SIC, 'CLOTURE');
+    await twelveHoursLater(w); // the re-send's check
+    expect((await entry(w, okId!)).status).toBe('posted');
+    expect(quadraLines(late.quadraReference)).toHaveLength(0);
+
+    await nextNightRun(w); // night 2: still closed: held again, and no night counted
+    late = await entry(w, lateId!);
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 0, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(outcomes(late).filter((o) => o === 'resend:held')).toHaveLength(2);
+
+    await closing('open');
+    await nextNightRun(w); // reopened: re-sent, then posted once
+    late = await entry(w, lateId!);
+    expect(late).toMatchObject({ status: 'sent', nightsTried: 1 });
+    await w.sim.control.openDossier(SIC, 'CLOTURE');
+    await twelveHoursLater(w);
+    late = await entry(w, lateId!);
+    expect(late.status).toBe('posted');
+    expect(quadraLines(late.quadraReference)).toHaveLength(3);
+    expect(outcomes(late)).not.toContain('decide:failed_check');
   });
 });

@@ -122,6 +122,13 @@ export async function heldEntries(tx: Queryable, fileId: string): Promise<Array<
     `select e.id, e.external_id from public.entries e where e.file_id = $1 and ${SENDABLE} and ${HELD_BY_REFERENCE}`, [fileId])).rows;
 }
 
+/** Which of the file's entries `ids` its reference data holds back now (the rule of a first send, for a night's re-send). */
+export async function heldByReference(tx: Queryable, fileId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return (await tx.query<{ id: string }>(
+    `select e.id from public.entries e where e.file_id = $1 and e.id = any($2::uuid[]) and ${HELD_BY_REFERENCE}`, [fileId, ids])).rows.map((r) => r.id);
+}
+
 /** Sent at least once (or being sent): its content is what Quadra may hold, so it stays as it is. */
 export async function isInDeposit(tx: Queryable, entryId: string): Promise<boolean> {
   const r = await tx.query<{ deposit_id: string | null; batch_deposit_id: string | null }>('select deposit_id, batch_deposit_id from public.entries where id = $1', [entryId]);

@@ -29,9 +29,16 @@ export async function deferred(tx: Queryable, p: { ids: string[]; until: Date; n
   await tx.query('update public.entries set next_attempt_at = $2, updated_at = $3 where id = any($1::uuid[])', [p.ids, p.until, p.now]);
 }
 
-/** A night's re-send held by a failing prerequisite: due again at `until`, saying why. */
-export async function resendHeld(tx: Queryable, p: { ids: string[]; until: Date; message: string; now: Date }): Promise<void> {
-  await tx.query('update public.entries set next_attempt_at = $2, status_message = $3, updated_at = $4 where id = any($1::uuid[])', [p.ids, p.until, p.message, p.now]);
+/**
+ * A night's re-send held (a failing prerequisite, or by reference): due again at `until`, saying
+ * why. `outOfContainer`: no deposit Quadra could still take holds them (withdrawn tonight, or taken
+ * and not found), so they are `pending` again.
+ */
+export async function resendHeld(tx: Queryable, p: { ids: string[]; until: Date; message: string; now: Date; outOfContainer?: boolean }): Promise<void> {
+  await tx.query(
+    `update public.entries set next_attempt_at = $2, status_message = $3, updated_at = $4,
+            status = case when $5::boolean then 'pending'::public.entry_status else status end
+      where id = any($1::uuid[]) and status in ('pending', 'sent')`, [p.ids, p.until, p.message, p.now, p.outOfContainer ?? false]);
 }
 
 /** Decided after the nights: `failed_check`, out of any deposit, no longer due. */

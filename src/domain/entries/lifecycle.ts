@@ -2,6 +2,12 @@
 
 export const NIGHTS = 3;
 export const FAILED_CHECK_MESSAGE = 'A problem seems to have occurred during the synchronization of this entry. Please verify.';
+/** Why an entry its file's reference data no longer accepts is held (entries.ts HELD_BY_REFERENCE). */
+export const REFERENCE_HOLD_REASON = 'its journal is closed or its date is outside every open period in Quadra.';
+/** A first send's hold: the entry never went out, so the user may still correct it. */
+export const SEND_REFERENCE_HOLD_MESSAGE = `Held: ${REFERENCE_HOLD_REASON} Open them in Quadra, sync the reference data, or correct the entry.`;
+/** A night's hold: the entry went out once, so it stays as it is (Quadra may hold that version later). */
+export const RESEND_REFERENCE_HOLD_MESSAGE = `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night.`;
 export const FILE_WAITING_MESSAGE = 'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /**
