@@ -160,12 +160,15 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     const candidates = [...resendDue, ...wait.filter(outOfContainer)].map((e) => e.id);
     const outIds = await outcomes.resendable(tx, { fileId, withdrawn: [...withdrawn], candidates, except: fail.map((e) => e.id) });
     // As at a first send, what the file's reference data no longer accepts (journal closed, date in
-    // no open period) is not deposited (Quadra would refuse it): held, and it takes no night.
-    const byReference = new Set(await heldByReference(tx, fileId, outIds));
+    // no open period) is not deposited (Quadra would refuse it): held. The night still counts: after
+    // the third the brief's rule decides (failed_check, which the user can correct and validate
+    // again), so a period closed for good never holds an entry for ever. An entry already past its
+    // nights (waiting for its file to be opened) is re-sent as before.
+    const waiting = new Set(wait.map((e) => e.id));
+    const byReference = new Set(await heldByReference(tx, fileId, outIds.filter((id) => !waiting.has(id))));
     const resendIds = outIds.filter((id) => !byReference.has(id));
-    const counted = resendDue.filter((e) => !byReference.has(e.id));
-    for (const n of new Set(counted.map(nightOf))) {
-      const ids = counted.filter((e) => nightOf(e) === n).map((e) => e.id);
+    for (const n of new Set(resendDue.map(nightOf))) {
+      const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
       await outcomes.resentOnNight(tx, { ids, night: n, until: nextRun, now });
       await attempts.record(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
     }

@@ -253,7 +253,7 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
   };
   const quadraLines = (ref: string) => w.sim.control.entries(SIC, 'CLOTURE').filter((l) => l.reference === ref);
 
-  it('an entry whose period closed since its first send is held, not re-sent, while its sibling is; it goes out once the period reopens', async () => {
+  it('an entry whose period closed since its first send is held, not re-sent, while its sibling is; its nights still count, so it ends failed_check and goes out once corrected', async () => {
     const pushed = await push(w, 'CLOTURE', [purchase({ date: '2027-01-04' }), purchase()]);
     expect(pushed.accepted).toBe(2);
     const [lateId, okId] = pushed.entries.map((e) => e.id!);
@@ -263,7 +263,7 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
 
     await nextNightRun(w); // night 1: both missing; the sibling is re-sent, the closed period's entry held
     let late = await entry(w, lateId!);
-    expect(late).toMatchObject({ status: 'pending', nightsTried: 0, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 1, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
     expect(late.attempts.at(-1)).toMatchObject({ kind: 'resend', outcome: 'held', errorCode: 'reference_changed', detail: RESEND_REFERENCE_HOLD_MESSAGE });
     expect(await entry(w, okId!)).toMatchObject({ status: 'sent', nightsTried: 1 });
     const deps = await depositsOf(w, 'CLOTURE');
@@ -276,20 +276,25 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
     expect((await entry(w, okId!)).status).toBe('posted');
     expect(quadraLines(late.quadraReference)).toHaveLength(0);
 
-    await nextNightRun(w); // night 2: still closed: held again, and no night counted
+    await nextNightRun(w); // night 2: still closed: held again, its second night counted
     late = await entry(w, lateId!);
-    expect(late).toMatchObject({ status: 'pending', nightsTried: 0, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 2, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
     expect(outcomes(late).filter((o) => o === 'resend:held')).toHaveLength(2);
 
-    await closing('open');
-    await nextNightRun(w); // reopened: re-sent, then posted once
+    await nextNightRun(w); // night 3: still closed: the brief's rule decides, nothing is held for ever
     late = await entry(w, lateId!);
-    expect(late).toMatchObject({ status: 'sent', nightsTried: 1 });
+    expect(late.status).toBe('failed_check');
+    expect(outcomes(late)).toContain('decide:failed_check');
+    expect(quadraLines(late.quadraReference)).toHaveLength(0);
+
+    await closing('open'); // the firm reopens the period; the user validates the entry again
+    const again = await w.t.call('POST', `/v1/entries/${lateId}/revalidate`, { token: w.token });
+    expect(again.status).toBe(200);
+    await send(w, 'CLOTURE');
     await w.sim.control.openDossier(SIC, 'CLOTURE');
     await twelveHoursLater(w);
     late = await entry(w, lateId!);
     expect(late.status).toBe('posted');
     expect(quadraLines(late.quadraReference)).toHaveLength(3);
-    expect(outcomes(late)).not.toContain('decide:failed_check');
   });
 });
