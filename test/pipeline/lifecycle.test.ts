@@ -2,7 +2,7 @@
 // the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
 // file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECK_MESSAGE, nextNight, RESEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
+import { FAILED_CHECK_MESSAGE, nextNight, RESEND_REFERENCE_HOLD_MESSAGE, SEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
 import { nightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
 import { runNow } from '../../src/jobs/index.ts';
 import { DEMO_FIRM, defaultFixture } from '../../src/sim/index.ts';
@@ -296,5 +296,25 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
     late = await entry(w, lateId!);
     expect(late.status).toBe('posted');
     expect(quadraLines(late.quadraReference)).toHaveLength(3);
+  });
+
+  it('a first send holds an entry whose period closed since its push, with the reason, and sends its sibling; reopened, it goes at the next send', async () => {
+    const pushed = await push(w, 'CLOTURE', [purchase({ date: '2027-02-01' }), purchase()]);
+    const [heldId, okId] = pushed.entries.map((e) => e.id!);
+    await closing('closed');
+    await send(w, 'CLOTURE');
+    const held = await entry(w, heldId!);
+    expect(held).toMatchObject({ status: 'pending', statusMessage: SEND_REFERENCE_HOLD_MESSAGE });
+    expect(await entry(w, okId!)).toMatchObject({ status: 'sent' });
+    const inDeposit = await w.t.services.db.query<{ id: string }>('select id from public.entries where id = $1 and deposit_id is not null', [heldId]);
+    expect(inDeposit.rows).toEqual([]);
+    await closing('open');
+    await send(w, 'CLOTURE');
+    const out = await entry(w, heldId!);
+    expect(out.status).toBe('sent');
+    expect(out.statusMessage).not.toBe(SEND_REFERENCE_HOLD_MESSAGE);
+    await w.sim.control.openDossier(SIC, 'CLOTURE');
+    await twelveHoursLater(w);
+    for (const id of [heldId!, okId!]) expect((await entry(w, id)).status).toBe('posted');
   });
 });

@@ -7,7 +7,7 @@ export const REFERENCE_HOLD_REASON = 'its journal is closed or its date is outsi
 /** A first send's hold: the entry never went out, so the user may still correct it. */
 export const SEND_REFERENCE_HOLD_MESSAGE = `Held: ${REFERENCE_HOLD_REASON} Open them in Quadra, sync the reference data, or correct the entry.`;
 /** A night's hold: the entry went out once, so it stays as it is (Quadra may hold that version later). */
-export const RESEND_REFERENCE_HOLD_MESSAGE = `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night.`;
+export const RESEND_REFERENCE_HOLD_MESSAGE = `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night. Its nights still count: held on the third, it ends in failed_check, where it can be corrected.`;
 export const FILE_WAITING_MESSAGE = 'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /**
