@@ -6,10 +6,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
 
 function run(script: string) {
-  const child = spawn(tsx, ['--eval', `import { createLogger } from './src/lib/logger.ts';\n${script}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Node itself with tsx's loader (not the tsx command, which runs Node as a child of its own):
+  // killing it kills the process that writes, and nothing is left holding the pipe.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', `import { createLogger } from './src/lib/logger.ts';\n${script}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Array<{ at: number; line: Record<string, unknown> }> = [];
   let rest = '';
   child.stdout.on('data', (d: Buffer) => {
