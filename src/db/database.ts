@@ -93,17 +93,23 @@ export function openPostgres(url: string, max: number): Database {
     // No parameters: the simple protocol, which takes several statements.
     exec: async (sql) => { await q.query(sql); },
   });
-  // A pooled connection whose opening statement finds it closed by the server (a restart, a
-  // terminated session) is dropped and the statement sent once more on a fresh one: nothing ran.
-  async function connected(opening: string): Promise<pg.PoolClient> {
+  // The first message on a pooled connection. One the server closed meanwhile (a restart, a
+  // terminated session) is dropped and the message sent once more on a fresh one: nothing of it
+  // ran. After any other error the connection is rolled back and returned (dropped if it cannot be).
+  async function firstMessage(text: string): Promise<{ client: pg.PoolClient; result: unknown }> {
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query(opening);
-        return client;
+        return { client, result: await client.query(text) };
       } catch (err) {
-        client.release(err as Error);
-        if (attempt === 1 && isConnectionLost(err)) continue;
+        if (isConnectionLost(err)) {
+          client.release(err as Error);
+          if (attempt === 1) continue;
+          throw err;
+        }
+        let broken: Error | undefined;
+        await client.query('rollback').catch((e: Error) => { broken = e; });
+        client.release(broken);
         throw err;
       }
     }
@@ -112,7 +118,7 @@ export function openPostgres(url: string, max: number): Database {
     kind: 'postgres',
     ...wrap(pool),
     async transaction(fn, opts) {
-      const client = await connected(opts?.setup ? `begin; ${opts.setup}` : 'begin');
+      const { client } = await firstMessage(opts?.setup ? `begin; ${opts.setup}` : 'begin');
       let broken: Error | undefined;
       try {
         const out = await fn(wrap(client));
@@ -129,32 +135,18 @@ export function openPostgres(url: string, max: number): Database {
     async read<T>(sql: string, params: unknown[], opts: { setup: string }) {
       // The newline ends any line comment the statement closes with, so COMMIT always runs
       // (inlineParams refuses a second statement). The simple protocol runs them in order and
-      // stops at the first error.
-      const text = `begin read only; ${opts.setup};\n${inlineParams(sql, params)}\n; commit`;
-      const run = async (client: pg.PoolClient) => {
-        const rs = await client.query(text) as unknown as pg.QueryResult[];
-        // Anything but a committed end would hand the next caller this one's role and claims.
-        if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') throw new ReadNotClosed();
-        const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
-        return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
-      };
-      for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        let broken: Error | undefined;
-        try {
-          return await run(client);
-        } catch (err) {
-          // A pooled connection the server closed meanwhile (a restart): a read changes nothing,
-          // so it is sent once more on a fresh connection.
-          if (isConnectionLost(err)) { broken = err as Error; if (attempt === 1) continue; throw err; }
-          if (err instanceof ReadNotClosed) { broken = err; throw err; }
-          // After a failed statement the transaction is still open (aborted) on this connection.
-          await client.query('rollback').catch((e: Error) => { broken = e; });
-          throw err;
-        } finally {
-          client.release(broken);
-        }
+      // stops at the first error; a read changes nothing, so it may be sent again.
+      const { client, result } = await firstMessage(`begin read only; ${opts.setup};\n${inlineParams(sql, params)}\n; commit`);
+      const rs = result as pg.QueryResult[];
+      // Anything but a committed end would hand the next caller this one's role and claims.
+      if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') {
+        const err = new ReadNotClosed();
+        client.release(err);
+        throw err;
       }
+      client.release();
+      const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
+      return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
     },
     close: () => pool.end(),
   };
