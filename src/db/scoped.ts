@@ -43,7 +43,7 @@ function userSetup(claims: Claims): string {
   return setup;
 }
 
-const SERVICE_SETUP = "select set_config('request.jwt.claims', '{\"role\":\"service_role\"}', true), set_config('role', 'service_role', true)";
+const SERVICE_SETUP = `set local role service_role; set local request.jwt.claims = '{"role":"service_role"}'`;
 
 /** A service transaction (jobs, the sync pipeline): role service_role, which bypasses RLS. */
 export function asService<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
