@@ -96,9 +96,3 @@ export async function connectionUsable(tx: Queryable, firmId: string): Promise<b
   return r.rows[0]!.usable;
 }
 
-/** Firms whose connection the jobs may use (USABLE_CONNECTION). */
-export async function connectedFirmIds(tx: Queryable): Promise<string[]> {
-  const r = await tx.query<{ firm_id: string }>(
-    `select c.firm_id from public.connections c join public.firms f on f.id = c.firm_id where ${USABLE_CONNECTION} order by c.firm_id`);
-  return r.rows.map((x) => x.firm_id);
-}
