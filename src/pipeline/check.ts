@@ -12,10 +12,9 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, depositEntries, verificationFailed, type DueEntry } from './quadra-read.ts';
 
-const sentEntriesOf = (depositId: string): [string, unknown[]] => [
-  `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status = 'sent'`, [depositId]];
+const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent']);
 
 /**
  * The check 12 hours after a deposit was sent. Idempotent: a verified deposit is not verified

@@ -19,7 +19,7 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { nextNightlyRun } from './night-schedule.ts';
-import { applyFound, collect, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, depositEntries, type DueEntry } from './quadra-read.ts';
 
 export interface CopyOutcome {
   /** Deposits removed from the container before Quadra took them. */
@@ -34,8 +34,7 @@ const EARLIER_COPY = 'Withdrawn from the exchange container before Quadra took i
 const RESUMED = 'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)';
 const BACK_MESSAGE = 'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
 
-const entriesOf = (depositId: string): [string, unknown[]] => [
-  `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status in ('pending', 'sent')`, [depositId]];
+const entriesOf = (depositId: string) => depositEntries(depositId, ['pending', 'sent']);
 
 /**
  * Withdraws each re-send still `uploaded` one of whose entries Quadra shows (`results`). `owner`:

@@ -19,6 +19,10 @@ export interface DueEntry { id: string; quadra_ref: string; journal_code: string
 /** The columns of DueEntry, for `from public.entries e` (batch_seq given by the caller). */
 export const DUE_COLUMNS = 'e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, e.status';
 
+/** A deposit's entries in `statuses`, as DueEntry: [statement, parameters]. */
+export const depositEntries = (depositId: string, statuses: readonly string[]): [string, unknown[]] => [
+  `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status::text = any($2::text[])`, [depositId, statuses]];
+
 /** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
 export async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
   return (await collectWithLines(s, clients, file, entries)).results;
