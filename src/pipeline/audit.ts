@@ -11,6 +11,8 @@ import { clientsForFirm } from './firm-clients.ts';
 import { collectWithLines, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
 
 const AUDIT_DAYS = 7;
+/** The start of the audit's week, for posted entries. */
+const auditSince = (now: Date) => new Date(now.getTime() - AUDIT_DAYS * 86_400_000);
 
 export async function auditPosted(s: Services, fileId: string, now: Date = s.now()): Promise<number> {
   const ctx = await asService(s.db, async (tx) => {
@@ -18,7 +20,7 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
     const entries = (await tx.query<DueEntry & { previous_refs: string[] }>(
       `select ${DUE_COLUMNS}, null::bigint as batch_seq, e.previous_refs
          from public.entries e where e.file_id = $1 and e.status = 'posted' and not e.duplicate_in_quadra and e.posted_at > $2`,
-      [fileId, new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows;
+      [fileId, auditSince(now)])).rows;
     return file && entries.length ? { file, entries } : undefined;
   });
   if (!ctx) return 0;
@@ -45,5 +47,5 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
 export async function filesRecentlyPosted(s: Services, now: Date): Promise<string[]> {
   return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
     `select distinct file_id from public.entries where status = 'posted' and not duplicate_in_quadra and posted_at > $1`,
-    [new Date(now.getTime() - AUDIT_DAYS * 86_400_000)])).rows.map((r) => r.file_id));
+    [auditSince(now)])).rows.map((r) => r.file_id));
 }
