@@ -3,14 +3,12 @@
 // long-lived worker: jobs run in ticks (POST /v1/jobs/tick, called by Postgres cron). Migrations are
 // pushed with the Supabase CLI, not run here. Runtime-neutral: also runs under Node (tests, bench).
 import { createApp, type App } from './app.ts';
+import { composeServices } from './compose.ts';
 import { loadConfig } from './config.ts';
 import { openPostgres } from './db/database.ts';
-import { queueOf, startBoss } from './jobs/boss.ts';
+import { startBoss } from './jobs/boss.ts';
 import { createQueues } from './jobs/index.ts';
-import { runTick } from './jobs/tick.ts';
-import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import { createLogger } from './lib/logger.ts';
-import { createSecretBox } from './lib/secret-box.ts';
 import type { Services } from './services.ts';
 
 /** Supabase routes https://<ref>.supabase.co/functions/v1/quadra-sync/... to the function as /quadra-sync/... */
@@ -39,17 +37,10 @@ export async function createEdgeFunction(env: Record<string, string | undefined>
   const db = openPostgres(url, config.DATABASE_POOL_MAX);
   const boss = await startBoss(db, { url, log, schedule: false, supervise: false, max: 2 });
   await createQueues(boss);
-  const services: Services = {
-    config,
-    db,
-    log,
-    verifyToken: createTokenVerifier(authConfig(config, config.JWT_SECRET)),
-    secrets: await createSecretBox(config.SECRETS_KEYS!),
-    jobs: queueOf(boss),
-    cegid: { cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, timeoutMs: config.CEGID_TIMEOUT_MS, maxAttempts: config.CEGID_MAX_ATTEMPTS },
-    now: opts.now ?? (() => new Date()),
-  };
-  services.tick = () => runTick(boss, services);
+  const services = await composeServices({
+    config, db, log, boss, jwtSecret: config.JWT_SECRET, secretsKeys: config.SECRETS_KEYS!,
+    cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, now: opts.now,
+  });
   const app = createApp(services);
   return {
     app,

@@ -2,16 +2,14 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { PgBoss } from 'pg-boss';
 import { createApp } from './app.ts';
+import { composeServices } from './compose.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { queueOf, startBoss } from './jobs/boss.ts';
+import { startBoss } from './jobs/boss.ts';
 import { createQueues, startWorkers } from './jobs/index.ts';
-import { runTick } from './jobs/tick.ts';
-import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
 import { createLogger } from './lib/logger.ts';
-import { createSecretBox } from './lib/secret-box.ts';
 import type { Services } from './services.ts';
 
 export interface RunningService { services: Services; url: string; boss: PgBoss; stop(): Promise<void> }
@@ -39,17 +37,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
 
   const schedules = opts.schedules ?? config.JOBS;
   const boss = await startBoss(db, { url: config.DATABASE_URL, log, schedule: schedules });
-  const services: Services = {
-    config,
-    db,
-    log,
-    verifyToken: createTokenVerifier(authConfig(config, jwtSecret)),
-    secrets: await createSecretBox(config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys')),
-    jobs: queueOf(boss),
-    cegid: { cpaBaseUrl, cfeBaseUrl, timeoutMs: config.CEGID_TIMEOUT_MS, maxAttempts: config.CEGID_MAX_ATTEMPTS },
-    now: opts.now ?? (() => new Date()),
-  };
-  services.tick = () => runTick(boss, services);
+  const services = await composeServices({
+    config, db, log, boss, jwtSecret, cpaBaseUrl, cfeBaseUrl, now: opts.now,
+    secretsKeys: config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys'),
+  });
   // Routes enqueue even where this process runs no worker (JOBS=false: jobs run in ticks).
   if (config.JOBS) await startWorkers(boss, services, { schedules });
   else await createQueues(boss);

@@ -1,0 +1,40 @@
+// The services both runtimes share, put together once: the Node service (src/server.ts) and the
+// Supabase Edge Function (src/edge.ts) differ in where their settings come from, not in this.
+import type { PgBoss } from 'pg-boss';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { queueOf } from './jobs/boss.ts';
+import { runTick } from './jobs/tick.ts';
+import { authConfig, createTokenVerifier } from './lib/auth.ts';
+import type { Logger } from './lib/logger.ts';
+import { createSecretBox } from './lib/secret-box.ts';
+import type { Services } from './services.ts';
+
+export interface ServiceParts {
+  config: Config;
+  db: Database;
+  log: Logger;
+  boss: PgBoss;
+  /** The HS256 secret access tokens are checked with (none: asymmetric keys only). */
+  jwtSecret: string | undefined;
+  secretsKeys: string;
+  cpaBaseUrl: string;
+  cfeBaseUrl: string;
+  now?: (() => Date) | undefined;
+}
+
+/** The services routes and jobs share, with the tick (POST /v1/jobs/tick) bound to `boss`. */
+export async function composeServices(p: ServiceParts): Promise<Services> {
+  const services: Services = {
+    config: p.config,
+    db: p.db,
+    log: p.log,
+    verifyToken: createTokenVerifier(authConfig(p.config, p.jwtSecret)),
+    secrets: await createSecretBox(p.secretsKeys),
+    jobs: queueOf(p.boss),
+    cegid: { cpaBaseUrl: p.cpaBaseUrl, cfeBaseUrl: p.cfeBaseUrl, timeoutMs: p.config.CEGID_TIMEOUT_MS, maxAttempts: p.config.CEGID_MAX_ATTEMPTS },
+    now: p.now ?? (() => new Date()),
+  };
+  services.tick = () => runTick(p.boss, services);
+  return services;
+}
