@@ -2,14 +2,12 @@
 // appended per-statement differences (migration entry_counts), so a count costs the same for a
 // file of ten entries as for one of two hundred thousand.
 import type { Queryable } from '../database.ts';
-import type { EntryStatus } from './entry-reads.ts';
-
-const STATUSES: readonly EntryStatus[] = ['pending', 'sent', 'posted', 'failed_check'];
+import { ENTRY_STATUSES, STATUS_LITERAL, type EntryStatus } from './entry-reads.ts';
 
 /** Entries per status of the file, or undefined when the file is not visible: one statement. */
 export async function countByStatus(q: Queryable, fileId: string): Promise<Record<EntryStatus, number> | undefined> {
   const r = await q.query<Record<EntryStatus, number>>(
-    `select ${STATUSES.map((st) => `coalesce(sum(d.n) filter (where d.status = '${st}'), 0)::int as ${st}`).join(', ')}
+    `select ${ENTRY_STATUSES.map((st) => `coalesce(sum(d.n) filter (where d.status = ${STATUS_LITERAL[st]}), 0)::int as ${st}`).join(', ')}
        from public.client_files f left join public.entry_count_deltas d on d.file_id = f.id
       where f.id = $1 group by f.id`,
     [fileId]);

@@ -6,6 +6,7 @@ import type { Queryable } from '../database.ts';
 import { timelineJson, type AttemptRow } from './attempts.ts';
 import type { DocumentRow } from './documents.ts';
 import type { DbEnum, Row } from '../rows.ts';
+import { Constants } from '../types.gen.ts';
 
 export type EntrySummary = Pick<Row<'entries'>,
   | 'id' | 'external_id' | 'file_id' | 'kind' | 'journal_code' | 'entry_date' | 'piece_ref' | 'label' | 'status' | 'status_message'
@@ -42,7 +43,6 @@ interface ListOptions { status?: EntryStatus | undefined; limit: number; after?:
 /** The page's statement, to run laterally against `client_files f` with the file id as $1. */
 function pageQuery(fileId: string, opts: ListOptions): { sql: string; params: unknown[] } {
   const params: unknown[] = [fileId, opts.limit];
-  const limitRef = '$2';
   let where = 'e.file_id = f.id';
   // The status is written into the statement (from a closed list, never the caller's text) so
   // the planner proves that tab's partial index even for a prepared, generic plan: under RLS a
@@ -52,10 +52,13 @@ function pageQuery(fileId: string, opts: ListOptions): { sql: string; params: un
     params.push(opts.after.createdAt, opts.after.id);
     where += ` and (e.created_at, e.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
   }
-  return { sql: `select ${SUMMARY_COLUMNS} from public.entries e where ${where} order by e.created_at, e.id limit ${limitRef}`, params };
+  return { sql: `select ${SUMMARY_COLUMNS} from public.entries e where ${where} order by e.created_at, e.id limit $2`, params };
 }
 
-const STATUS_LITERAL: Record<EntryStatus, string> = { pending: "'pending'", sent: "'sent'", posted: "'posted'", failed_check: "'failed_check'" };
+/** Every entry status, in tab order: the database enum's own list. */
+export const ENTRY_STATUSES: readonly EntryStatus[] = Constants.public.Enums.entry_status;
+/** Each status as an SQL literal, looked up (never the caller's text written into a statement). */
+export const STATUS_LITERAL = Object.fromEntries(ENTRY_STATUSES.map((st) => [st, `'${st}'`])) as Record<EntryStatus, string>;
 
 export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySummary | undefined> {
   const r = await tx.query<EntrySummary>(`select ${SUMMARY_COLUMNS} from public.entries e where e.id = $1`, [entryId]);
