@@ -136,3 +136,7 @@ function openJournals({ journals }: PrerequisiteInput): PrerequisiteCheck {
   return { name: 'open_journals', ok: true, message };
 }
 
+/** The checks that fail, each as what a hold says: its name as the code, its message with its remedy. */
+export function failingChecks(result: PrerequisitesResult): Array<{ code: PrerequisiteName; message: string }> {
+  return result.checks.filter((c) => !c.ok).map((c) => ({ code: c.name, message: [c.message, c.remedy].filter(Boolean).join(' ') }));
+}

@@ -6,6 +6,7 @@ import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile, heldByReference, holdsNightLease, releaseNightLease, takeNightLease, type FileRow } from '../db/repos/entries.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
+import { failingChecks } from '../domain/prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS, RESEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
@@ -88,7 +89,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     }
     // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
     const prereq = resend.length ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now)) : { ok: true, checks: [] };
-    const heldReason = prereq.ok ? null : prereq.checks.filter((c) => !c.ok).map((c) => [c.message, c.remedy].filter(Boolean).join(' ')).join(' ');
+    const heldReason = prereq.ok ? null : failingChecks(prereq).map((c) => c.message).join(' ');
     const deps = await deposits.byIds(tx, [...new Set(missing.map((e) => e.deposit_id).filter((d): d is string => d !== null))]);
     return { resend: heldReason ? [] : resend, held: heldReason ? resend : [], heldReason, fail, wait, deposits: deps };
   });

@@ -13,6 +13,7 @@ import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { lockFile } from '../db/repos/entries.ts';
+import { failingChecks } from '../domain/prerequisites.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
@@ -61,11 +62,11 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     // The file's prerequisites are re-checked before each deposit; a failing one holds it.
     const prereq = await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now));
     if (!prereq.ok) {
-      const held = prereq.checks.filter((c) => !c.ok).map((c) => ({ code: c.name, message: [c.message, c.remedy].filter(Boolean).join(' ') }));
+      const held = failingChecks(prereq);
       await holdEntries(tx, fileId, `The deposit is held: ${held.map((h) => h.message).join(' ')}`, held[0]!.code, now);
       return { kind: 'held' as const, held };
     }
-    await markHeldByReference(tx, fileId, now);
+    await holdEntries(tx, fileId, SEND_REFERENCE_HOLD_MESSAGE, 'reference_changed', now, { byReference: true });
 
     const depositId = crypto.randomUUID();
     const claimed = await deposits.claim(tx, {
@@ -85,16 +86,13 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
   return uploadDeposit(s, claim.depositId, { kind: 'send', now });
 }
 
-/** Entries ready to go but blocked by a prerequisite: say why once, not at every run. */
-async function holdEntries(tx: Queryable, fileId: string, message: string, code: string, now: Date): Promise<void> {
-  const changed = await outcomes.held(tx, { fileId, message, now });
+/**
+ * Entries ready to go but held (all of them: a prerequisite or the connection; `byReference`: those
+ * the reference data no longer accepts): say why once, not at every run.
+ */
+async function holdEntries(tx: Queryable, fileId: string, message: string, code: string, now: Date, opts: { byReference?: boolean } = {}): Promise<void> {
+  const changed = await outcomes.held(tx, { fileId, message, now, ...opts });
   if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
-}
-
-async function markHeldByReference(tx: Queryable, fileId: string, now: Date): Promise<void> {
-  const message = SEND_REFERENCE_HOLD_MESSAGE;
-  const changed = await outcomes.held(tx, { fileId, message, now, byReference: true });
-  if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: 'reference_changed', detail: message });
 }
 
 const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';

@@ -6,6 +6,7 @@ import {
   CHART_REMEDY,
   OPEN_JOURNALS_REMEDY,
   checkPrerequisites,
+  failingChecks,
   type PrerequisiteInput,
   type PrerequisiteName,
 } from '../../src/domain/prerequisites.ts';
@@ -153,6 +154,15 @@ describe('checkPrerequisites', () => {
         expect(reversed.checks.map((c) => c.ok)).toEqual(r.checks.map((c) => c.ok));
       }), { numRuns: 500 });
     });
+  });
+});
+
+describe('failingChecks', () => {
+  it('names each failing check with its message and remedy, and nothing for a ready file', () => {
+    expect(failingChecks(checkPrerequisites(good()))).toEqual([]);
+    const r = checkPrerequisites(good({ journals: [{ code: 'AC', label: 'Achats', isOpen: false }] }));
+    const journals = check(good({ journals: [{ code: 'AC', label: 'Achats', isOpen: false }] }), 'open_journals');
+    expect(failingChecks(r)).toEqual([{ code: 'open_journals', message: `${journals.message} ${OPEN_JOURNALS_REMEDY}` }]);
   });
 });
 
