@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { AppError, fromDatabaseError } from './lib/errors.ts';
 import { accountMapRoutes } from './routes/account-map.ts';
 import { connectionRoutes } from './routes/connection.ts';
+import { corsFor } from './routes/cors.ts';
 import { router } from './routes/env.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
@@ -21,6 +22,9 @@ export function createApp(s: Services) {
   const app = router();
 
   app.use('*', requestId());
+  // Before authentication and the body limits: a preflight carries no token, and every answer,
+  // errors included (they pass back through here), carries the CORS headers.
+  app.use('*', corsFor(s.config.CORS_ORIGINS ?? []));
   app.use('*', async (c, next) => {
     const log = s.log.child({ requestId: c.get('requestId') });
     c.set('log', log);

@@ -30,6 +30,20 @@ const schema = z.object({
   CEGID_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   QUADRA_SIMULATOR: z.enum(['off', 'embedded']).default('off'),
   SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  // The hub console (examples/hub-console) that `npm start` serves on its own origin.
+  CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  // The browser origins allowed to call the API (CORS): exact origins, comma-separated. Unset: none
+  // in production, the console's own origins otherwise (filled in by loadConfig).
+  CORS_ORIGINS: z.string().optional().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of list) {
+      let exact = false;
+      try { exact = !o.includes('*') && new URL(o).origin === o; } catch { exact = false; }
+      if (!exact) ctx.addIssue({ code: 'custom', message: `"${o}" is not an exact origin (scheme://host[:port], no path, no wildcard)` });
+    }
+    return list;
+  }),
   // Schedules (cron, in SCHEDULE_TZ): automatic sends and the nightly verification run.
   SCHEDULE_TZ: z.string().default('Europe/Paris'),
   SEND_CRON: z.string().default('*/10 * * * *'),
@@ -71,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data;
+  cfg.CORS_ORIGINS ??= cfg.NODE_ENV === 'production' ? [] : consoleOrigins(cfg.CONSOLE_PORT);
   // A lease shorter than the upload it guards would let recovery act while the upload still runs.
   const uploadWorstSeconds = (cfg.CEGID_TIMEOUT_MS * cfg.CEGID_MAX_ATTEMPTS) / 1000;
   if (cfg.DEPOSIT_LEASE_SECONDS < uploadWorstSeconds * 2) {
@@ -86,4 +101,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
   }
   return cfg;
+}
+
+/** Where the hub console is served under `npm start`: both spellings of the loopback host. */
+export function consoleOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 }
