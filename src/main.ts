@@ -1,6 +1,9 @@
 // `npm start`: the whole product on one machine — the API and its jobs on the embedded database,
-// talking to the Quadra simulator (its own Azurite blob store) over real HTTP.
+// talking to the Quadra simulator (its own Azurite blob store) over real HTTP, and the hub console
+// on its own origin. The banner comes once the demo firm is ready to use (its client files are in),
+// so what it says to paste works at once.
 import { join } from 'node:path';
+import { startConsole } from '../examples/hub-console/server.ts';
 import { loadConfig } from './config.ts';
 import { mintToken } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
@@ -10,17 +13,38 @@ import { DEMO_FIRM, startSimulator } from './sim/index.ts';
 const config = loadConfig({ QUADRA_SIMULATOR: 'embedded', ...process.env });
 const sim = config.QUADRA_SIMULATOR === 'embedded' ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') }) : undefined;
 const service = await startService(config, sim ? { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl } : {});
-onShutdown(async () => { await service.stop(); await sim?.stop(); });
+let stopConsole: (() => Promise<void>) | undefined;
+onShutdown(async () => { await stopConsole?.(); await service.stop(); await sim?.stop(); });
 
 // A development user, and (first run only) the simulator's demo firm connected through the real API.
 const userId = '00000000-0000-4000-8000-000000000001';
 const token = config.JWT_SECRET || !config.JWT_JWKS_URL
   ? await mintToken({ secret: config.JWT_SECRET ?? devSecret(config.DATA_DIR, 'jwt.secret'), sub: userId, expiresIn: '12h' })
   : undefined;
+
+type Answer = { status: number; body: any };
+const call = (method: string, path: string, body?: unknown): Promise<Answer> =>
+  fetch(service.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
+    .then(async (r) => ({ status: r.status, body: await r.json().catch(() => undefined) }));
+
+/** The demo firm's client files, once its reference sync has brought them; or what is still missing. */
+async function demoFirmReady(firmId: string, timeoutMs = 120_000): Promise<{ files: number; pending?: string }> {
+  const until = Date.now() + timeoutMs;
+  let asked = false;
+  for (;;) {
+    const files = (await call('GET', `/v1/firms/${firmId}/files`)).body?.files ?? [];
+    if (files.length) return { files: files.length };
+    const runs: Array<{ status: string; error?: unknown }> = (await call('GET', `/v1/firms/${firmId}/reference-sync`)).body?.runs ?? [];
+    const latest = runs[0];
+    if (latest?.status === 'failed') return { files: 0, pending: `its reference sync failed: ${JSON.stringify(latest.error)}` };
+    // A firm left without files and without a run under way (a first start stopped mid-way): ask again.
+    if (!asked && (!latest || latest.status === 'succeeded')) { asked = true; await call('POST', `/v1/firms/${firmId}/reference-sync`); }
+    if (Date.now() > until) return { files: 0, pending: `its client files are still loading (reference sync ${latest?.status ?? 'not started'}); list them in a moment` };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 if (sim && token) {
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(service.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
-      .then(async (r) => ({ status: r.status, body: await r.json().catch(() => undefined) as any }));
   const firms = await call('GET', '/v1/firms');
   let firm = firms.body?.firms?.find((f: { sicCode: string }) => f.sicCode === DEMO_FIRM.sic);
   if (!firm) {
@@ -31,11 +55,17 @@ if (sim && token) {
     });
     service.services.log.info({ firmId: firm.id, connection: conn.body?.status }, 'demo firm connected to the simulator');
   }
+  console.log('Loading the demo firm\'s client files from the simulator…');
+  const ready = await demoFirmReady(firm.id);
+  // The console gets the development token written into its page: `npm start` is development only.
+  const hubConsole = await startConsole({ port: config.CONSOLE_PORT, host: config.HOST, api: { kind: 'http', baseUrl: service.url, token } });
+  stopConsole = hubConsole.stop;
   console.log(`
 Quadra Sync is running.
   API           ${service.url}        (docs: ${service.url}/docs)
+  Console       ${hubConsole.url}        (the hub console: files, tabs, Synchronize, preview, timeline, account map)
   Simulator     ${sim.url}            (open a dossier: POST ${sim.url}/_control/dossiers/${DEMO_FIRM.sic}/BOULANG/open)
-  Demo firm     ${firm?.id}  (SIC ${DEMO_FIRM.sic}, connected to the simulator)
+  Demo firm     ${firm?.id}  (SIC ${DEMO_FIRM.sic}, connected to the simulator, ${ready.pending ? `not ready: ${ready.pending}` : `${ready.files} client files ready`})
   Dev token     export TOKEN=${token}
   Try           curl -s -H "authorization: Bearer $TOKEN" ${service.url}/v1/firms/${firm?.id}/files
 Stop with Ctrl-C. The scripted tour of every path: npm run demo
