@@ -62,7 +62,8 @@ export function tabList(counts: Record<EntryStatus, number>, current: EntryStatu
   // The tabs pattern: arrows move between tabs, Home and End to the ends.
   list.addEventListener('keydown', (ev) => {
     const k = (ev as KeyboardEvent).key;
-    const i = TABS.findIndex((t) => t.status === current);
+    const from = (ev.target as HTMLElement).closest<HTMLElement>('[role=tab]')?.dataset.status ?? current;
+    const i = TABS.findIndex((t) => t.status === from);
     const next = k === 'ArrowRight' ? (i + 1) % TABS.length : k === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : k === 'Home' ? 0 : k === 'End' ? TABS.length - 1 : -1;
     if (next >= 0) { ev.preventDefault(); a.tab(TABS[next]!.status); }
   });
@@ -150,7 +151,7 @@ export function previewView(p: Preview, close: () => void) {
 }
 
 export function accountMapView(map: AccountMap, a: { close(): void; map(hub: string, quadra: string): void; unmap(hub: string): void }) {
-  const form = h('form', { class: 'inline', 'aria-label': 'Map a hub account' },
+  const form = h('form', { class: 'inline', 'aria-label': 'Add a mapping' },
     h('p', {}, h('label', { for: 'map-hub' }, 'Hub account'), h('input', { id: 'map-hub', name: 'hub', required: true, maxlength: 40 })),
     h('p', {}, h('label', { for: 'map-quadra' }, 'Quadra account (8 characters at most)'), h('input', { id: 'map-quadra', name: 'quadra', required: true, maxlength: 8 })),
     h('button', { type: 'submit', class: 'primary' }, 'Map'));
