@@ -171,10 +171,12 @@ async function poll() {
 const TABS_CHANGED = (c: Record<EntryStatus, number>) => (Object.keys(c) as EntryStatus[]).some((k) => c[k] !== state.counts[k]);
 
 async function start() {
-  await attempt(async () => {
+  const done = await attempt(async () => {
     state.api ??= await connect();
     await loadFirm();
+    return true;
   });
+  if (!done) replace(byId('files-body'), h('p', {}, 'Nothing to show: see the message above.'));
 }
 
 void start().then(() => {
