@@ -40,13 +40,30 @@ async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
 async function connect(): Promise<QuadraSyncApi> {
   const api = config.api;
   if (api.kind === 'http') {
-    const token = api.token ?? sessionStorage.getItem('qs-token') ?? '';
+    const token = api.token ?? sessionStorage.getItem('qs-token') ?? await askToken();
     return quadraSync(viaHttp(api.baseUrl, () => token));
   }
   const supabase = createClient(api.url, api.anonKey, { auth: { persistSession: true } });
   if (api.accessToken) supabase.functions.setAuth(api.accessToken);
   else if (!(await supabase.auth.getSession()).data.session) await signIn(supabase);
   return quadraSync(viaSupabase(supabase));
+}
+
+/** Against the Node service without a development token in the page: the user pastes one (kept for this tab only). */
+function askToken(): Promise<string> {
+  return new Promise((done) => {
+    const form = h('form', { 'aria-labelledby': 'token-title' }, h('h2', { id: 'token-title' }, 'Access token'),
+      h('p', {}, h('label', { for: 'token' }, 'A Supabase access token of the user (npm run -s token gives a development one)'),
+        h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, size: 40 })),
+      h('button', { type: 'submit', class: 'primary' }, 'Use this token'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const token = String(new FormData(form).get('token') ?? '').trim();
+      sessionStorage.setItem('qs-token', token);
+      done(token);
+    });
+    replace(byId('files-body'), form);
+  });
 }
 
 /** Against a Supabase project without a session: the user signs in with the project's auth. */
