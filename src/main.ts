@@ -58,7 +58,8 @@ if (sim && token) {
   console.log('Loading the demo firm\'s client files from the simulator…');
   const ready = await demoFirmReady(firm.id);
   // The console gets the development token written into its page: `npm start` is development only.
-  const hubConsole = await startConsole({ port: config.CONSOLE_PORT, host: config.HOST, api: { kind: 'http', baseUrl: service.url, token } });
+  const hubConsole = await startConsole({ port: config.CONSOLE_PORT, host: config.HOST, api: { kind: 'http', baseUrl: service.url, token } })
+    .catch((err: Error) => ({ url: `not started (${err.message}; choose another CONSOLE_PORT)`, stop: async () => {} }));
   stopConsole = hubConsole.stop;
   console.log(`
 Quadra Sync is running.

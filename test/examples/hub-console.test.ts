@@ -1,7 +1,7 @@
 // The hub console in a real Chromium, against the Node service (real HTTP, real jobs, the simulator):
 // the page lists the files, its badges match the API, Synchronize turns entries sent, opening the
-// dossier and the check post them, an entry's timeline shows its attempts, a failed_check entry is
-// fixed and goes back to pending, the account map is changed; the same page served from an origin
+// dossier and the check post them, an entry's timeline shows its attempts, a file never opened is
+// flagged waiting to be opened, a failed_check entry is fixed and goes back to pending, the account map is changed; the same page served from an origin
 // outside CORS_ORIGINS shows the refusal; axe-core finds nothing serious. Screenshots of each
 // screen go to test-artifacts/console/.
 import { serve, type ServerType } from '@hono/node-server';
@@ -116,6 +116,9 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     const badId = pushed.entries[1]!.id!;
     w.sim.control.setJournalOpen(SIC, 'CONSEIL', 'OD', false); // Quadra refuses the OD entry on import
     await send(w, 'CONSEIL');
+    // GARAGE's deposit is never opened in Quadra: after three nights the file waits to be opened.
+    await push(w, 'GARAGE', [purchase({ externalId: 'WEB-WAIT' })]);
+    await send(w, 'GARAGE');
     await w.sim.control.openDossier(SIC, 'CONSEIL');
     await twelveHoursLater(w);
     for (let night = 1; night <= 3; night++) {
@@ -127,6 +130,11 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
 
     await page.reload();
     await page.waitForSelector('body[data-ready]');
+    const garage = (await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token })).body.files.find((f: { dossierCode: string }) => f.dossierCode === 'GARAGE');
+    expect(garage.waitingOpenSince).not.toBeNull();
+    expect(await page.locator('[data-file=GARAGE] [data-flag=waiting]').textContent()).toContain('Waiting to be opened in Quadra');
+    expect(await page.locator('[data-file=CONSEIL] [data-flag=waiting]').count()).toBe(0);
+    await screenshot(page, 'node-4b-files-waiting');
     await openFile('CONSEIL');
     expect(await badges(page)).toEqual(await apiCounts('CONSEIL'));
     expect((await badges(page)).failed_check).toBe(1);
