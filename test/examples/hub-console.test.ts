@@ -1,9 +1,9 @@
 // The hub console in a real Chromium, against the Node service (real HTTP, real jobs, the simulator):
 // the page lists the files, its badges match the API, Synchronize turns entries sent, opening the
 // dossier and the check post them, an entry's timeline shows its attempts, a file never opened is
-// flagged waiting to be opened, a failed_check entry is fixed and goes back to pending, the account map is changed; the same page served from an origin
-// outside CORS_ORIGINS shows the refusal; axe-core finds nothing serious. Screenshots of each
-// screen go to test-artifacts/console/.
+// flagged waiting to be opened, a failed_check entry is fixed and goes back to pending, the account
+// map is changed; the same page served from an origin outside CORS_ORIGINS shows the refusal;
+// axe-core finds nothing serious. Screenshots of each screen go to test-artifacts/console/.
 import { serve, type ServerType } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
