@@ -4,7 +4,7 @@
 // limit per request), wall ms, and the process's peak memory (goal < 256 MB).
 // Postgres: DATABASE_URL, else 127.0.0.1:5432 (a fresh database is made and dropped).
 import { readFileSync } from 'node:fs';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/db/open.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { mintToken } from '../src/lib/auth.ts';

@@ -8,7 +8,7 @@ export async function startBoss(db: Database, opts: { url?: string; log: Logger;
   // supervise false: no maintenance timer (the tick calls supervise() itself).
   const common = { schema: 'pgboss', schedule: opts.schedule, supervise: opts.supervise ?? true, migrate: true } as const;
   const boss = db.kind === 'pglite'
-    ? new PgBoss({ ...common, db: fromPglite(db.pglite!), backend: 'pglite' })
+    ? new PgBoss({ ...common, db: fromPglite(db.pglite as Parameters<typeof fromPglite>[0]), backend: 'pglite' })
     : new PgBoss({ ...common, connectionString: opts.url!, max: opts.max ?? 4, application_name: 'quadra-sync-jobs' });
   boss.on('error', (err: Error) => opts.log.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();

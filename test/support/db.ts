@@ -1,4 +1,5 @@
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/open.ts';
 import { createFreshPostgres } from '../../src/db/fresh.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
