@@ -15,7 +15,7 @@ import { randomKeySpec } from '../src/lib/secret-box.ts';
 import { denoBin, denoUnavailable, functionDir, networkEnv } from '../test/support/deno.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const RUNS = process.env.BENCH_SMALL === '1' ? 3 : 9;
+const RUNS = process.env.BENCH_SMALL === '1' ? 2 : 9;
 const CONFIG = resolve(functionDir, 'deno.json');
 const ENTRIES = { 'quadra-sync': resolve(functionDir, 'index.ts'), 'minimal Hono': resolve(root, 'test/fixtures/minimal-function/index.ts') };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
