@@ -20,6 +20,9 @@ const CONFIG = resolve(functionDir, 'deno.json');
 const ENTRIES = { 'quadra-sync': resolve(functionDir, 'index.ts'), 'minimal Hono': resolve(root, 'test/fixtures/minimal-function/index.ts') };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+// The function runs on Postgres only: a run limited to other engines (BENCH_ENGINES) skips it.
+const engines = process.env.BENCH_ENGINES?.split(',').map((e) => e.trim());
+if (engines && !engines.includes('postgres')) { console.log(`Edge Function size and cold start bench skipped: BENCH_ENGINES=${process.env.BENCH_ENGINES} (it runs on Postgres)`); process.exit(0); }
 const why = denoUnavailable();
 if (why) { console.log(`Edge Function size and cold start bench skipped: ${why}`); process.exit(0); }
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

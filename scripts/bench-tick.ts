@@ -17,6 +17,9 @@ const ENTRIES = process.env.BENCH_SMALL === '1' ? 50 : 2_500;
 const LINES = ENTRIES * 4;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+// The function runs on Postgres only: a run limited to other engines (BENCH_ENGINES) skips it.
+const engines = process.env.BENCH_ENGINES?.split(',').map((e) => e.trim());
+if (engines && !engines.includes('postgres')) { console.log(`Edge Function tick bench skipped: BENCH_ENGINES=${process.env.BENCH_ENGINES} (it runs on Postgres)`); process.exit(0); }
 const why = denoUnavailable();
 if (why) { console.log(`Edge Function tick bench skipped: ${why}`); process.exit(0); }
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
