@@ -1,5 +1,5 @@
 // The Supabase Edge Function's entry (supabase/functions/quadra-sync/index.ts): the same app as the
-// Node service (createApp), on the project's database (SUPABASE_DB_URL, a small pool), with no
+// Node service (createApp), on the project's database (DATABASE_URL or SUPABASE_DB_URL, a small pool), with no
 // long-lived worker: jobs run in ticks (POST /v1/jobs/tick, called by Postgres cron). Migrations are
 // pushed with the Supabase CLI, not run here. Runtime-neutral: also runs under Node (tests, bench).
 //
@@ -38,8 +38,11 @@ export interface EdgeFunction {
 }
 
 export function createEdgeFunction(env: Record<string, string | undefined>, opts: { now?: () => Date } = {}): EdgeFunction {
-  const url = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
-  if (!url) throw new Error('Invalid configuration: SUPABASE_DB_URL is required');
+  // DATABASE_URL, set as a function secret: the project's transaction pooler (port 6543), which
+  // serverless instances are meant to share (README "Deploy to Supabase"). Else the SUPABASE_DB_URL
+  // Supabase sets itself.
+  const url = env.DATABASE_URL ?? env.SUPABASE_DB_URL;
+  if (!url) throw new Error('Invalid configuration: DATABASE_URL (the transaction pooler) or SUPABASE_DB_URL is required');
   const poolMax = Number(env.DATABASE_POOL_MAX ?? 3);
   if (!Number.isInteger(poolMax) || poolMax < 1) throw new Error('Invalid configuration:\n  DATABASE_POOL_MAX: a positive integer');
   const db = openPostgres(url, poolMax);
