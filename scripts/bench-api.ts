@@ -9,6 +9,8 @@
 //   BENCH_SECONDS=10 (per measurement)             BENCH_CPU_PROF=<dir>: CPU profiles of the service
 //   process during each route's full-speed run (open in Chrome DevTools or speedscope)
 //   BENCH_VACUUM=0: skip the VACUUM ANALYZE after loading (what autovacuum would do on its own)
+//   BENCH_SMALL=1: 1,000 entries and 1 s per measurement unless BENCH_SECONDS says otherwise
+//   (seconds in all; CI runs it so that a change that breaks it is seen, figures not judged)
 import { fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
@@ -18,8 +20,10 @@ import pg from 'pg';
 import { mintToken } from '../src/lib/auth.ts';
 import { DEMO_FIRM } from '../src/sim/index.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ENTRIES = 10_000;
+const SMALL = process.env.BENCH_SMALL === '1';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMALL ? 1 : 10));
+const ENTRIES = SMALL ? 1_000 : 10_000;
+const BATCH = Math.min(ENTRIES, 2_500);
 const RATE = 200;
 const adminUrl = process.env.BENCH_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((e) => e.trim()).filter(Boolean);
@@ -82,8 +86,8 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
     await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: 20 }, (_, i) => entry(`SENT-${i}`, i)) }, { 'idempotency-key': 'bench-sent' });
     await api('POST', `/v1/files/${fileId}/sync`);
     await until('first batch sent', async () => (await api('GET', `/v1/files/${fileId}/entries?status=pending`)).items.length === 0);
-    for (let k = 0; k < ENTRIES / 2_500; k++) {
-      await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: 2_500 }, (_, i) => entry(`E-${k}-${i}`, k * 2_500 + i)) }, { 'idempotency-key': `bench-${k}` });
+    for (let k = 0; k < ENTRIES / BATCH; k++) {
+      await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: BATCH }, (_, i) => entry(`E-${k}-${i}`, k * BATCH + i)) }, { 'idempotency-key': `bench-${k}` });
     }
     const setup = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     if (process.env.BENCH_VACUUM !== '0') {
@@ -93,10 +97,11 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
     const sent = (await api('GET', `/v1/files/${fileId}/entries?status=sent&limit=1`)).items[0];
     const timeline = await api('GET', `/v1/entries/${sent.id}`);
     if (!timeline.attempts.length) throw new Error('the sent entry has no timeline');
-    // The cursor of a deep page: past 9,000 of the 10,000 pending entries.
+    // The cursor of a deep page: past nine tenths of the pending entries.
     let cursor: string | null = null;
-    for (let seen = 0; seen < 9_000; seen += 500) {
-      cursor = (await api('GET', `/v1/files/${fileId}/entries?status=pending&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;
+    const page = ENTRIES / 20;
+    for (let seen = 0; seen < ENTRIES * 0.9; seen += page) {
+      cursor = (await api('GET', `/v1/files/${fileId}/entries?status=pending&limit=${page}${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;
     }
     const routes: Array<[string, string, string]> = [
       ['entries tab, first page (pending, 50)', `/v1/files/${fileId}/entries?status=pending&limit=50`, `/files/${fileId}/entries?status=pending&limit=50`],

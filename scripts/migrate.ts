@@ -2,7 +2,7 @@
 // DATABASE_URL, or to the embedded database in DATA_DIR. The service also does this at start-up.
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/db/open.ts';
 import { migrate } from '../src/db/migrate.ts';
 
 const config = loadConfig();

@@ -14,7 +14,8 @@ export interface ServiceParts {
   config: Config;
   db: Database;
   log: Logger;
-  boss: PgBoss;
+  /** The queue, or how to start it on first use (the Edge Function starts pg-boss lazily). */
+  boss: PgBoss | (() => Promise<PgBoss>);
   /** The HS256 secret access tokens are checked with (none: asymmetric keys only). */
   jwtSecret: string | undefined;
   secretsKeys: string;
@@ -25,16 +26,18 @@ export interface ServiceParts {
 
 /** The services routes and jobs share, with the tick (POST /v1/jobs/tick) bound to `boss`. */
 export async function composeServices(p: ServiceParts): Promise<Services> {
+  const { boss } = p;
+  const bossNow = typeof boss === 'function' ? boss : async () => boss;
   const services: Services = {
     config: p.config,
     db: p.db,
     log: p.log,
     verifyToken: createTokenVerifier(authConfig(p.config, p.jwtSecret)),
     secrets: await createSecretBox(p.secretsKeys),
-    jobs: queueOf(p.boss),
+    jobs: typeof boss === 'function' ? { send: async (job, payload, opts) => queueOf(await bossNow()).send(job, payload, opts) } : queueOf(boss),
     cegid: { cpaBaseUrl: p.cpaBaseUrl, cfeBaseUrl: p.cfeBaseUrl, timeoutMs: p.config.CEGID_TIMEOUT_MS, maxAttempts: p.config.CEGID_MAX_ATTEMPTS },
     now: p.now ?? (() => new Date()),
   };
-  services.tick = () => runTick(p.boss, services);
+  services.tick = async () => runTick(await bossNow(), services);
   return services;
 }

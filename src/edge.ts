@@ -1,18 +1,22 @@
 // The Supabase Edge Function's entry (supabase/functions/quadra-sync/index.ts): the same app as the
-// Node service (createApp), on the project's database (SUPABASE_DB_URL, a small pool), with no
+// Node service (createApp), on the project's database (DATABASE_URL or SUPABASE_DB_URL, a small pool), with no
 // long-lived worker: jobs run in ticks (POST /v1/jobs/tick, called by Postgres cron). Migrations are
 // pushed with the Supabase CLI, not run here. Runtime-neutral: also runs under Node (tests, bench).
-import { createApp, type App } from './app.ts';
-import { composeServices } from './compose.ts';
-import { loadConfig } from './config.ts';
+//
+// Every instance pays its start-up, and Supabase starts one per concurrent request: so nothing is
+// opened or loaded before a request needs it. This module holds only the pool (pg opens no
+// connection until the first statement) and GET /health; the app (src/edge-app.ts: settings,
+// routes, OpenAPI document, Cegid clients) is loaded on the first other request, pg-boss on the
+// first that enqueues or ticks.
+import type { App } from './app.ts';
 import { openPostgres } from './db/database.ts';
-import { startBoss } from './jobs/boss.ts';
-import { createQueues } from './jobs/index.ts';
-import { createLogger } from './lib/logger.ts';
+import { databaseHealth } from './db/repos/health.ts';
+import type { FunctionApp } from './edge-app.ts';
 import type { Services } from './services.ts';
 
 /** Supabase routes https://<ref>.supabase.co/functions/v1/quadra-sync/... to the function as /quadra-sync/... */
 export const FUNCTION_BASE = '/quadra-sync';
+const HEALTH = `${FUNCTION_BASE}/health`;
 
 /** The app's fetch under the function's base path: /quadra-sync/v1/... is the app's /v1/... */
 export function underFunctionBase(app: App): (req: Request) => Promise<Response> {
@@ -26,28 +30,38 @@ export function underFunctionBase(app: App): (req: Request) => Promise<Response>
   };
 }
 
-export interface EdgeFunction { fetch(req: Request): Promise<Response>; app: App; services: Services; close(): Promise<void> }
+export interface EdgeFunction {
+  fetch(req: Request): Promise<Response>;
+  /** The app and its services, loaded on first call (a request other than GET /health loads them too). */
+  load(): Promise<{ app: App; services: Services }>;
+  close(): Promise<void>;
+}
 
-export async function createEdgeFunction(env: Record<string, string | undefined>, opts: { now?: () => Date } = {}): Promise<EdgeFunction> {
-  const url = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
-  if (!url) throw new Error('Invalid configuration: SUPABASE_DB_URL is required');
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_POOL_MAX: '3', ...env, DATABASE_URL: url, JOBS: 'false' });
-  if (!config.CPA_BASE_URL || !config.CFE_BASE_URL) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL');
-  const log = createLogger(config.LOG_LEVEL);
-  const db = openPostgres(url, config.DATABASE_POOL_MAX);
-  const boss = await startBoss(db, { url, log, schedule: false, supervise: false, max: 2 });
-  await createQueues(boss);
-  const services = await composeServices({
-    config, db, log, boss, jwtSecret: config.JWT_SECRET, secretsKeys: config.SECRETS_KEYS!,
-    cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, now: opts.now,
-  });
-  const app = createApp(services);
+export function createEdgeFunction(env: Record<string, string | undefined>, opts: { now?: () => Date } = {}): EdgeFunction {
+  // DATABASE_URL, set as a function secret: the project's transaction pooler (port 6543), which
+  // serverless instances are meant to share (README "Deploy to Supabase"). Else the SUPABASE_DB_URL
+  // Supabase sets itself.
+  const url = env.DATABASE_URL ?? env.SUPABASE_DB_URL;
+  if (!url) throw new Error('Invalid configuration: DATABASE_URL (the transaction pooler) or SUPABASE_DB_URL is required');
+  const poolMax = Number(env.DATABASE_POOL_MAX ?? 3);
+  if (!Number.isInteger(poolMax) || poolMax < 1) throw new Error('Invalid configuration:\n  DATABASE_POOL_MAX: a positive integer');
+  const db = openPostgres(url, poolMax);
+  let loading: Promise<FunctionApp & { fetch: (req: Request) => Promise<Response> }> | undefined;
+  const load = () => (loading ??= import('./edge-app.ts')
+    .then((m) => m.composeFunctionApp(env, url, db, opts))
+    .then((f) => ({ ...f, fetch: underFunctionBase(f.app) })));
   return {
-    app,
-    services,
-    fetch: underFunctionBase(app),
+    load,
+    async fetch(req) {
+      // The same answer as the app's GET /health (one rule: databaseHealth), without loading the app.
+      if (req.method === 'GET' && new URL(req.url).pathname === HEALTH) {
+        const health = await databaseHealth(db);
+        return Response.json(health, { status: health.status === 'ok' ? 200 : 503 });
+      }
+      return (await load()).fetch(req);
+    },
     async close() {
-      await boss.stop({ graceful: true, timeout: 10_000 } as Parameters<typeof boss.stop>[0]);
+      if (loading) await (await loading.catch(() => undefined))?.close();
       await db.close();
     },
   };

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import { createApp } from './app.ts';
 import { composeServices } from './compose.ts';
 import { loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { openDatabase } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { startBoss } from './jobs/boss.ts';
 import { createQueues, startWorkers } from './jobs/index.ts';

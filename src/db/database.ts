@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+// The Postgres engine and the interface both engines share. The embedded engine is in
+// src/db/pglite.ts and the choice between them in src/db/open.ts, so that the Edge Function (which
+// only ever runs on Postgres) imports this module without PGlite in its graph.
 import pg from 'pg';
 import { isConnectionLost } from '../lib/errors.ts';
 import { inlineParams } from './literal.ts';
@@ -33,46 +34,20 @@ export interface Database extends Queryable {
   /** Several statements in one string (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
-  /** The embedded engine itself, for pg-boss's pglite backend. */
-  readonly pglite?: PGlite;
+  /**
+   * The embedded engine itself, for pg-boss's pglite backend (src/db/pglite.ts). Typed loosely so
+   * that this module, which the Edge Function imports, names nothing of PGlite.
+   */
+  readonly pglite?: unknown;
 }
 
 // Both engines return the same JS types: int8 as number (cents stay far below 2^53), dates as
 // 'YYYY-MM-DD' strings (an accounting date has no time zone), timestamps as Date.
-const INT8 = 20;
-const DATE = 1082;
-const NUMERIC = 1700;
-const parseInt8 = (v: string) => Number(v);
-const keepString = (v: string) => v;
-
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ?? 'memory://', {
-    parsers: { [INT8]: parseInt8, [DATE]: keepString, [NUMERIC]: keepString },
-  });
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
-    async query<T>(sql: string, params?: unknown[]) {
-      const r = await q.query<T>(sql, params);
-      return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
-    },
-    exec: async (sql) => { await q.exec(sql); },
-  });
-  return {
-    kind: 'pglite',
-    pglite: db,
-    ...wrap(db),
-    transaction: (fn, opts) => db.transaction(async (tx) => {
-      if (opts?.setup) await tx.exec(opts.setup);
-      return fn(wrap(tx));
-    }),
-    // In process there is no round trip to save: the same transaction, read-only as on Postgres.
-    read: (sql, params, opts) => db.transaction(async (tx) => {
-      await tx.exec(`set transaction read only; ${opts.setup}`);
-      return wrap(tx).query(sql, params);
-    }),
-    close: () => db.close(),
-  };
-}
+export const INT8 = 20;
+export const DATE = 1082;
+export const NUMERIC = 1700;
+export const parseInt8 = (v: string) => Number(v);
+export const keepString = (v: string) => v;
 
 export function openPostgres(url: string, max: number): Database {
   const types = {
@@ -155,8 +130,4 @@ export function openPostgres(url: string, max: number): Database {
 /** A one-statement read whose message did not end committed: its connection is dropped, never reused. */
 class ReadNotClosed extends Error {
   constructor() { super('a read did not end with its COMMIT'); this.name = 'ReadNotClosed'; }
-}
-
-export async function openDatabase(opts: { url?: string; dataDir?: string; poolMax?: number }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolMax ?? 10) : openPglite(opts.dataDir);
 }

@@ -1,14 +1,17 @@
-import { PgBoss, fromPglite } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { JobQueue } from '../services.ts';
 
 /** pg-boss on the same database as the data: PGlite's in-process backend, or its own pool on Postgres. */
 export async function startBoss(db: Database, opts: { url?: string; log: Logger; schedule: boolean; supervise?: boolean; max?: number }): Promise<PgBoss> {
+  // Loaded here, not at import: the Edge Function loads its app without pg-boss and starts the
+  // queue on the first request that enqueues or ticks.
+  const { PgBoss, fromPglite } = await import('pg-boss');
   // supervise false: no maintenance timer (the tick calls supervise() itself).
   const common = { schema: 'pgboss', schedule: opts.schedule, supervise: opts.supervise ?? true, migrate: true } as const;
   const boss = db.kind === 'pglite'
-    ? new PgBoss({ ...common, db: fromPglite(db.pglite!), backend: 'pglite' })
+    ? new PgBoss({ ...common, db: fromPglite(db.pglite as Parameters<typeof fromPglite>[0]), backend: 'pglite' })
     : new PgBoss({ ...common, connectionString: opts.url!, max: opts.max ?? 4, application_name: 'quadra-sync-jobs' });
   boss.on('error', (err: Error) => opts.log.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();

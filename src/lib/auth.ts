@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, errors, type JWTPayload } from 'jose';
 import { AppError } from './errors.ts';
 
@@ -53,9 +53,13 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
   if (!cfg.jwksUrl && !cfg.secret && !cfg.supabase) throw new Error('auth: a JWT secret, a JWKS URL or a Supabase project is required');
   const secret = cfg.secret ? new TextEncoder().encode(cfg.secret) : undefined;
   const jwks = cfg.jwksUrl ? createRemoteJWKSet(new URL(cfg.jwksUrl)) : undefined;
-  const supabase = cfg.supabase
-    ? createClient(cfg.supabase.url, cfg.supabase.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } })
-    : undefined;
+  // supabase-js is loaded and its client made on the first asymmetric token: an instance of the
+  // Edge Function that never sees one (the tick, HS256 tokens) does not pay for it at start-up.
+  const project = cfg.supabase;
+  let client: Promise<SupabaseClient> | undefined;
+  const supabase = project ? () => (client ??= import('@supabase/supabase-js').then(({ createClient }) => createClient(project.url, project.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  }))) : undefined;
 
   const checkClaims = (payload: JWTPayload): UserClaims => {
     const now = Math.floor(clock() / 1000);
@@ -77,7 +81,7 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
       }
       if (alg && ASYMMETRIC.includes(alg) && supabase) {
         checkClaims(decodeJwt(token)); // claims first (cheap, and a clear "expired"); the signature next
-        const { data, error } = await supabase.auth.getClaims(token);
+        const { data, error } = await (await supabase()).auth.getClaims(token);
         if (error || !data) throw unauthorized('invalid_token', 'The access token is invalid');
         return checkClaims(data.claims as JWTPayload);
       }

@@ -9,7 +9,14 @@
  *
  * Blob naming (modeled, see depositBlobName): `{dossierCode}/{depositId}.zip`.
  */
-import { AnonymousCredential, ContainerClient, RestError } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
+
+// The Azure SDK (the largest module of the Edge Function's graph) is loaded on the first blob
+// operation, not when a client is made: most requests never touch the container.
+let azure: typeof import('@azure/storage-blob') | undefined;
+const loadAzure = async () => (azure ??= await import('@azure/storage-blob'));
+/** An Azure SDK error: one can only come from an operation, so after the SDK was loaded. */
+const isRestError = (e: unknown): e is InstanceType<typeof import('@azure/storage-blob').RestError> => azure !== undefined && e instanceof azure.RestError;
 import { CegidError } from './errors.ts';
 import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
 import { ContainerResponseSchema } from './types.ts';
@@ -133,6 +140,7 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     const expiresOn = se ? new Date(se) : undefined;
     const endpoint = `${u.origin}${u.pathname}`;
     const containerName = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '');
+    const { AnonymousCredential, ContainerClient } = await loadAzure();
     const client = new ContainerClient(sasUrl, new AnonymousCredential(), {
       retryOptions: {
         maxTries: maxAttempts,
@@ -185,10 +193,10 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     if (name === 'AbortError' || name === 'TimeoutError') {
       return new CegidError({ service: 'cfe', code: 'Timeout', message: `CFE ${what} timed out`, secrets });
     }
-    if (e instanceof RestError && e.statusCode === undefined && /ECONNREFUSED/.test(`${e.code ?? ''} ${e.message}`)) {
+    if (isRestError(e) && e.statusCode === undefined && /ECONNREFUSED/.test(`${e.code ?? ''} ${e.message}`)) {
       return new CegidError({ service: 'cfe', code: 'ConnectionRefused', message: `CFE ${what} failed: connection refused`, retryable: true, secrets });
     }
-    if (e instanceof RestError) {
+    if (isRestError(e)) {
       const status = e.statusCode;
       const azCode = typeof e.code === 'string' ? e.code : undefined;
       const code =
@@ -266,5 +274,5 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
 }
 
 function isAuthFailure(e: unknown): boolean {
-  return e instanceof RestError && (e.statusCode === 401 || e.statusCode === 403);
+  return isRestError(e) && (e.statusCode === 401 || e.statusCode === 403);
 }

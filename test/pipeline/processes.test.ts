@@ -2,7 +2,7 @@
 // database going away in the middle of a send and in the middle of a verification (on Postgres its
 // connections are terminated for real; on the embedded engine the service's statements fail).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/open.ts';
 import { verifyDeposit } from '../../src/pipeline/check.ts';
 import { runNightly, sendAllPending, sweep } from '../../src/pipeline/scheduled.ts';
 import { sendFile } from '../../src/pipeline/send.ts';

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 export const functionDir = resolve(root, 'supabase/functions/quadra-sync');
-const bin = resolve(root, 'node_modules/.bin/deno');
+export const denoBin = resolve(root, 'node_modules/.bin/deno');
+const bin = denoBin;
 
 /** Why Deno cannot run here, or undefined when it can. */
 export function denoUnavailable(): string | undefined {
@@ -18,14 +19,14 @@ export function denoUnavailable(): string | undefined {
 // Only what Deno needs to reach (or skip) the npm registry for its cache: the cache directory,
 // the machine's certificate authorities and proxies. Nothing of the service's own environment.
 const NETWORK = ['DENO_DIR', 'DENO_CERT', 'DENO_TLS_CA_STORE', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
-const network = () => Object.fromEntries(NETWORK.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+export const networkEnv = (): Record<string, string> => Object.fromEntries(NETWORK.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 
 export interface RunningFunction { url: string; pid: number; output: string[]; stop(): Promise<void> }
 
 export async function startFunction(env: Record<string, string>): Promise<RunningFunction> {
   const child: ChildProcess = spawn(bin, ['run', '-A', '--config', resolve(functionDir, 'deno.json'), resolve(functionDir, 'index.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...network(), QUADRA_SYNC_PORT: '0', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...networkEnv(), QUADRA_SYNC_PORT: '0', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

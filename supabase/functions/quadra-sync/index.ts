@@ -2,7 +2,8 @@
 // under /quadra-sync, and the tick Postgres cron calls each minute. See README "Deploy to Supabase".
 import { createEdgeFunction } from '../../../src/edge.ts';
 
-const fn = await createEdgeFunction(Deno.env.toObject());
+// Nothing is loaded or connected here beyond the pool's settings: see src/edge.ts.
+const fn = createEdgeFunction(Deno.env.toObject());
 
 // Supabase's runtime picks the port; locally (tests, `deno run`) QUADRA_SYNC_PORT chooses it (0: any free port).
 const port = Deno.env.get('QUADRA_SYNC_PORT');

@@ -3,7 +3,7 @@
 // counting its entries gives — for the member (under RLS) and for the service alike.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/db/database.ts';
+import { openDatabase } from '../../../src/db/open.ts';
 import { compactCounts, countByStatus } from '../../../src/db/repos/entry-counts.ts';
 import { asService, asUser, readAsUser } from '../../../src/db/scoped.ts';
 import { engine, freshDatabase, type TestDatabase } from '../../support/db.ts';
