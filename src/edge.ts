@@ -8,6 +8,7 @@ import { loadConfig } from './config.ts';
 import { openPostgres } from './db/database.ts';
 import { startBoss } from './jobs/boss.ts';
 import { createQueues } from './jobs/index.ts';
+import { errorBody } from './lib/errors.ts';
 import { createLogger } from './lib/logger.ts';
 import type { Services } from './services.ts';
 
@@ -19,7 +20,7 @@ export function underFunctionBase(app: App): (req: Request) => Promise<Response>
   return async (req) => {
     const u = new URL(req.url);
     if (u.pathname !== FUNCTION_BASE && !u.pathname.startsWith(`${FUNCTION_BASE}/`)) {
-      return Response.json({ error: { code: 'not_found', message: `This function serves ${FUNCTION_BASE}/...` } }, { status: 404 });
+      return Response.json(errorBody('not_found', `This function serves ${FUNCTION_BASE}/...`), { status: 404 });
     }
     u.pathname = u.pathname.slice(FUNCTION_BASE.length) || '/';
     return app.fetch(new Request(u, req));

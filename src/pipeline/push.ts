@@ -23,7 +23,7 @@ export function requestHash(fileId: string, body: unknown): string {
 export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushReply> {
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
-  if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
+  if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
 
   const hash = requestHash(fileId, rawBody);
   // The file lock above serialises replays of one key, so this read is decisive.

@@ -8,7 +8,7 @@ import { enqueueReferenceSync } from '../pipeline/reference-sync.ts';
 import { checkCegidKeys } from '../quadra/connection-check.ts';
 import type { Services } from '../services.ts';
 import { Connection, ConnectionBody } from './schemas/connection.ts';
-import { ErrorSchema, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
+import { errorResponse, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
 import { router } from './env.ts';
 
 export const CEGID_UNAVAILABLE_MESSAGE =
@@ -50,7 +50,7 @@ export function connectionRoutes(s: Services) {
         responses: {
           200: json(Connection, 'Checked and saved (status tells whether both checks passed)'),
           ...errorResponses,
-          503: json(ErrorSchema, 'Cegid could not be reached in time; nothing was saved'),
+          503: errorResponse(503, 'Cegid could not be reached in time; nothing was saved'),
         },
       }),
       async (c) => {
@@ -66,7 +66,7 @@ export function connectionRoutes(s: Services) {
         const checks = results.map(({ transient: _t, ...check }) => check);
         c.get('log').info({ firmId, checks: checks.map(({ name, ok, code }) => ({ name, ok, code })) }, 'cegid keys checked');
         if (results.some((r) => r.transient)) {
-          throw new AppError(503, 'cegid_unavailable', CEGID_UNAVAILABLE_MESSAGE, { checks });
+          throw new AppError('cegid_unavailable', CEGID_UNAVAILABLE_MESSAGE, { checks });
         }
 
         const status = checks.every((x) => x.ok) ? 'connected' : 'failed';
@@ -113,7 +113,7 @@ export function connectionRoutes(s: Services) {
           if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
           return getConnection(tx, firmId);
         });
-        if (!view) throw new AppError(404, 'not_found', 'This firm has no Cegid connection yet: enter its CPA and CFE keys first');
+        if (!view) throw new AppError('not_found', 'This firm has no Cegid connection yet: enter its CPA and CFE keys first');
         return c.json(toConnection(view), 200);
       },
     );
