@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { refuseNul } from './routes/text-guard.ts';
 import type { Services } from './services.ts';
+import { logError } from './lib/log-error.ts';
 
 export function createApp(s: Services) {
   const app = router();
@@ -83,7 +84,7 @@ export function createApp(s: Services) {
       const message = status === 400 ? 'The request body is not valid JSON' : err.message;
       return c.json(errorBody(code, message), status);
     }
-    (c.get('log') ?? s.log).error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    (c.get('log') ?? s.log).error({ err: logError(err, { stack: true }) }, 'unhandled error');
     return c.json(errorBody('internal_error', 'Something went wrong on our side; the request changed nothing'), 500);
   });
 

@@ -13,6 +13,7 @@ import type { Services } from '../services.ts';
 import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, depositEntries, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { isAwaitingVerification } from '../domain/statuses.ts';
 
 const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent']);
 
@@ -24,7 +25,7 @@ const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent'])
 export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
   const ctx = await asService(s.db, async (tx) => {
     const dep = await deposits.get(tx, depositId);
-    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !isAwaitingVerification(dep.status)) return undefined;
     const file = (await getFile(tx, dep.file_id))!;
     const entries = (await tx.query<DueEntry>(...sentEntriesOf(depositId))).rows;
     return { dep, file, entries };
@@ -87,7 +88,7 @@ const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 export async function earlyCheckDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<number> {
   const ctx = await asService(s.db, async (tx) => {
     const dep = await deposits.get(tx, depositId);
-    if (!dep || dep.verified_at || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    if (!dep || dep.verified_at || !isAwaitingVerification(dep.status)) return undefined;
     return { dep, file: (await getFile(tx, dep.file_id))! };
   });
   if (!ctx) return 0;

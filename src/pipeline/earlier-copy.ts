@@ -20,6 +20,7 @@ import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import { applyFound, collect, depositEntries, type DueEntry } from './quadra-read.ts';
+import { OPEN_ENTRY_STATUSES } from '../domain/statuses.ts';
 
 export interface CopyOutcome {
   /** Deposits removed from the container before Quadra took them. */
@@ -34,7 +35,7 @@ const EARLIER_COPY = 'Withdrawn from the exchange container before Quadra took i
 const RESUMED = 'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)';
 const BACK_MESSAGE = 'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
 
-const entriesOf = (depositId: string) => depositEntries(depositId, ['pending', 'sent']);
+const entriesOf = (depositId: string) => depositEntries(depositId, OPEN_ENTRY_STATUSES);
 
 /**
  * Withdraws each re-send still `uploaded` one of whose entries Quadra shows (`results`). `owner`:

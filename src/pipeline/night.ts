@@ -17,6 +17,8 @@ import { withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect, DUE_COLUMNS, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
+import { isInContainer, isLeftUntaken, isUnsettledUpload, OPEN_ENTRY_STATUSES } from '../domain/statuses.ts';
+import { sqlIn } from '../db/literal.ts';
 
 export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
 
@@ -43,11 +45,11 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
       if (!file) return undefined;
       const rows = (await tx.query<DueEntry & { batch_deposit_id: string | null }>(
         `select ${DUE_COLUMNS}, null::bigint as batch_seq, e.batch_deposit_id
-           from public.entries e where e.file_id = $1 and e.status in ('pending', 'sent') and e.next_attempt_at <= $2`, [fileId, now])).rows;
+           from public.entries e where e.file_id = $1 and e.status in ${sqlIn(OPEN_ENTRY_STATUSES)} and e.next_attempt_at <= $2`, [fileId, now])).rows;
       const deps = await deposits.byIds(tx, [...new Set(rows.flatMap((e) => [e.deposit_id, e.batch_deposit_id]).filter((d): d is string => d !== null))]);
       // An upload still in flight or unconfirmed is settled first (send.ts, unconfirmed.ts): the
       // night never re-sends what may be in Quadra's hands.
-      const due = rows.filter((e) => !['preparing', 'unconfirmed'].includes(deps.get(e.deposit_id ?? '')?.status ?? ''))
+      const due = rows.filter((e) => !isUnsettledUpload(deps.get(e.deposit_id ?? '')?.status))
         .map(({ batch_deposit_id, ...e }) => ({ ...e, batch_seq: batch_deposit_id ? deps.get(batch_deposit_id)?.seq ?? null : null }));
       return due.length ? { file, due } : undefined;
     });
@@ -102,7 +104,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   for (const id of new Set([...toWithdraw, ...toLookFor])) {
     const d = plan.deposits.get(id);
     if (!d) continue;
-    if (d.status !== 'uploaded' && d.status !== 'replacing') { taken.set(id, d.status === 'imported'); continue; }
+    if (!isInContainer(d.status)) { taken.set(id, d.status === 'imported'); continue; }
     if (toLookFor.has(id) && d.status === 'uploaded') {
       if (await clients.cfe.exists(d.blob_name)) continue; // still waiting in the container for the file to be opened
     } else {
@@ -126,7 +128,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   const deferred = (e: DueEntry) => e.deposit_id !== null && settling.has(e.deposit_id);
   // A waiting entry no deposit in the container holds any more must be deposited again.
   const outOfContainer = (e: DueEntry) => e.deposit_id === null || withdrawn.has(e.deposit_id) || taken.has(e.deposit_id)
-    || ['failed', 'replaced'].includes(plan.deposits.get(e.deposit_id)?.status ?? '');
+    || isLeftUntaken(plan.deposits.get(e.deposit_id)?.status);
   const recheckAt = new Date(now.getTime() + grace);
 
   const report = await asService(s.db, async (tx) => {
@@ -175,7 +177,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     }
     if (withdrawn.size) {
       // Carries the entry's night, like the night's verification and re-send beside it.
-      await attempts.record(tx, { depositIds: [...withdrawn], statuses: ['pending', 'sent'] }, {
+      await attempts.record(tx, { depositIds: [...withdrawn], statuses: OPEN_ENTRY_STATUSES }, {
         kind: 'resend', outcome: 'replaced', at: now, detail: 'Earlier deposit withdrawn before Quadra took it' });
     }
     if (byReference.size) {
@@ -211,5 +213,5 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
 /** Files with entries due tonight. */
 export async function filesDueTonight(s: Services, now: Date): Promise<string[]> {
   return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
-    `select distinct file_id from public.entries where status in ('pending', 'sent') and next_attempt_at <= $1`, [now])).rows.map((r) => r.file_id));
+    `select distinct file_id from public.entries where status in ${sqlIn(OPEN_ENTRY_STATUSES)} and next_attempt_at <= $1`, [now])).rows.map((r) => r.file_id));
 }

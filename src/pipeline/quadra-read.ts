@@ -13,6 +13,7 @@ import { truncateAccount } from '../quadra/ascii/index.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
+import { logError } from '../lib/log-error.ts';
 
 export interface DueEntry { id: string; quadra_ref: string; journal_code: string; entry_date: string; nights_tried: number; deposit_id: string | null; batch_seq: number | null; status: string }
 
@@ -78,7 +79,7 @@ export async function verificationFailed(s: Services, entryIds: string[], err: u
   const e = isCegidError(err) ? err.toUserError()
     : err instanceof AppError ? { code: err.code, message: err.message }
       : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
-  if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
+  if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: logError(err) }, 'verification failed');
   await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 

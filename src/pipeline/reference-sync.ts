@@ -24,6 +24,7 @@ import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { Services } from '../services.ts';
 import { referenceSyncJob } from '../jobs/definitions.ts';
+import { logError } from '../lib/log-error.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
 
@@ -94,7 +95,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
       log.warn({ code: known.code, counts }, 'reference sync failed');
       return;
     }
-    log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'reference sync failed on our side');
+    log.error({ err: logError(err) }, 'reference sync failed on our side');
     throw err;
   }
 }

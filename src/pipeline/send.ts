@@ -26,6 +26,7 @@ import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { verifyDepositJob } from '../jobs/definitions.ts';
+import { logError } from '../lib/log-error.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -183,7 +184,7 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
     if (started === false) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
   } catch (err) {
     // Nothing left this process: the entries go back, unless another run has started the upload.
-    if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
+    if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: logError(err), depositId }, 'deposit could not be prepared');
     await release(s, depositId, kind, now, userError(err), true);
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }

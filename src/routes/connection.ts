@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import { Connection, ConnectionBody } from './schemas/connection.ts';
 import { errorResponse, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
 import { router } from './env.ts';
+import { logError } from '../lib/log-error.ts';
 
 export const CEGID_UNAVAILABLE_MESSAGE =
   'Cegid did not answer in time or is temporarily unavailable, so your keys could not be checked. Nothing was changed: try again in a few minutes.';
@@ -91,7 +92,7 @@ export function connectionRoutes(s: Services) {
           // The keys are saved either way; a refresh that could not be queued shows as a failed
           // run and the nightly refresh catches up.
           await enqueueReferenceSync(s, saved.runId).catch((err: Error) =>
-            c.get('log').error({ err: { name: err.name, message: err.message }, runId: saved.runId }, 'reference sync not queued'));
+            c.get('log').error({ err: logError(err), runId: saved.runId }, 'reference sync not queued'));
         }
         return c.json(toConnection(saved.view), 200);
       },

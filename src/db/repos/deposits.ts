@@ -6,6 +6,8 @@
 // times, messages and leases; the pipeline decides which transition to fire.
 import type { Queryable } from '../database.ts';
 import type { Database as Schema } from '../types.gen.ts';
+import { AWAITING_VERIFICATION_STATUSES, IMPORTABLE_STATUSES, OPEN_ENTRY_STATUSES } from '../../domain/statuses.ts';
+import { sqlIn } from '../literal.ts';
 
 export type DepositStatus = Schema['public']['Enums']['deposit_status'];
 type DepositTable = Schema['public']['Tables']['deposits']['Row'];
@@ -33,7 +35,7 @@ export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
   takeOver: ['preparing'],
 };
 /** `imported` is set-based: these states may become `imported`; others are left as they are. */
-export const IMPORTABLE: readonly DepositStatus[] = ['uploaded', 'replacing', 'unconfirmed'];
+export const IMPORTABLE: readonly DepositStatus[] = IMPORTABLE_STATUSES;
 
 export class DepositTransitionRefused extends Error {
   override readonly name = 'DepositTransitionRefused';
@@ -178,7 +180,7 @@ export async function withdrawn(tx: Queryable, id: string, p: { now: Date; keep:
           e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $2,
                        next_attempt_at = coalesce(next_attempt_at, $4),
                        batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
-                 where deposit_id in (select id from d) and status in ('pending', 'sent') and not (id = any($5::uuid[])) returning id)
+                 where deposit_id in (select id from d) and status in ${sqlIn(OPEN_ENTRY_STATUSES)} and not (id = any($5::uuid[])) returning id)
      select d.id, coalesce((select array_agg(e.id::text) from e), '{}'::text[]) as back from d`, [id, p.now, p.message, p.dueAt, p.keep]);
   return r.back;
 }
@@ -192,14 +194,14 @@ export async function imported(tx: Queryable, ids: string[], now: Date, from: re
   if (!ids.length) return [];
   return (await tx.query<{ id: string }>(
     `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
-      where id = any($1::uuid[]) and status in ('uploaded', 'replacing', 'unconfirmed') and status::text = any($3::text[]) returning id`,
+      where id = any($1::uuid[]) and status in ${sqlIn(IMPORTABLE)} and status::text = any($3::text[]) returning id`,
     [ids, now, [...from]])).rows.map((r) => r.id);
 }
 
 /** verified: the deposit's own check ran (once). */
 export function verified(tx: Queryable, id: string, now: Date): Promise<void> {
   return guarded(tx, 'verified', id,
-    `update public.deposits set verified_at = $2 where id = $1 and status in ('uploaded', 'imported') and verified_at is null returning id`, [id, now]);
+    `update public.deposits set verified_at = $2 where id = $1 and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verified_at is null returning id`, [id, now]);
 }
 
 /** seenAbsent: an unconfirmed deposit's blob is not in the container; the grace period runs from the first time. */
@@ -245,8 +247,8 @@ export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id'>): Prom
 export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[]; withdrawing: string[] }> {
   const ids = async (sql: string, params: unknown[] = []) => (await tx.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
   return {
-    due: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1 order by seq`, [now]),
-    waiting: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
+    due: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at <= $1 order by seq`, [now]),
+    waiting: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
     // Database time: a lease that ran out, whatever the injected clock says.
     stuck: await ids(`select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`),
     unconfirmed: await ids(`select id from public.deposits where status = 'unconfirmed' order by seq`),
