@@ -5,7 +5,7 @@ import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
-import { NIGHTS } from '../domain/entries/lifecycle.ts';
+import { notFoundAfterSendMessage } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
@@ -64,7 +64,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const first = missing.filter((e) => e.nights_tried === 0).map((e) => e.id);
     if (first.length) {
       const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
-      const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
+      const message = notFoundAfterSendMessage(s.config.VERIFY_AFTER_HOURS, s.config.NIGHTLY_ATTEMPTS);
       await outcomes.requeued(tx, { ids: first, dueAt: night, message, now });
       await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
     }

@@ -8,7 +8,7 @@ import { loadFilePrerequisites } from './prerequisites.ts';
 import { today } from '../domain/calendar.ts';
 import { failingChecks } from '../domain/prerequisites.ts';
 import { asService } from '../db/scoped.ts';
-import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, NIGHTS, RESEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
+import { decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, nightOf as nightOfTried, notFoundOnNightDetail, resendReferenceHoldMessage } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
@@ -61,6 +61,7 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
 
 async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: Date, owner: string): Promise<NightReport> {
   const fileId = file.id;
+  const NIGHTS = s.config.NIGHTLY_ATTEMPTS;
   const clients = await clientsForFirm(s, file.firm_id);
   const nextRun = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
 
@@ -85,7 +86,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     const fail: DueEntry[] = [];
     const wait: DueEntry[] = [];
     for (const e of missing) {
-      if (nightAction(e.nights_tried) === 'resend') resend.push(e);
+      if (nightAction(e.nights_tried, NIGHTS) === 'resend') resend.push(e);
       else if (decideAfterNights(e.batch_seq ?? Number.MAX_SAFE_INTEGER, postedSeqs) === 'failed_check') fail.push(e);
       else wait.push(e);
     }
@@ -132,7 +133,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   const recheckAt = new Date(now.getTime() + grace);
 
   const report = await asService(s.db, async (tx) => {
-    const nightOf = (e: DueEntry) => Math.min(e.nights_tried + 1, NIGHTS);
+    const nightOf = (e: DueEntry) => nightOfTried(e.nights_tried, NIGHTS);
     const defer = [...plan.resend, ...plan.fail, ...plan.wait].filter(deferred);
     if (defer.length) {
       await outcomes.deferred(tx, { ids: defer.map((e) => e.id), until: recheckAt, now });
@@ -173,7 +174,7 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     for (const n of new Set(resendDue.map(nightOf))) {
       const ids = resendDue.filter((e) => nightOf(e) === n).map((e) => e.id);
       await outcomes.resentOnNight(tx, { ids, night: n, until: nextRun, now });
-      await attempts.record(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: `Not found in Quadra on night ${n} of ${NIGHTS}: sent again` });
+      await attempts.record(tx, { entryIds: ids }, { kind: 'verify', outcome: 'not_found', at: now, night: n, detail: notFoundOnNightDetail(n, NIGHTS) });
     }
     if (withdrawn.size) {
       // Carries the entry's night, like the night's verification and re-send beside it.
@@ -182,8 +183,8 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     }
     if (byReference.size) {
       const ids = [...byReference];
-      await outcomes.resendHeld(tx, { ids, until: nextRun, message: RESEND_REFERENCE_HOLD_MESSAGE, now, outOfContainer: true });
-      await attempts.record(tx, { entryIds: ids }, { kind: 'resend', outcome: 'held', at: now, errorCode: 'reference_changed', detail: RESEND_REFERENCE_HOLD_MESSAGE });
+      await outcomes.resendHeld(tx, { ids, until: nextRun, message: resendReferenceHoldMessage(NIGHTS), now, outOfContainer: true });
+      await attempts.record(tx, { entryIds: ids }, { kind: 'resend', outcome: 'held', at: now, errorCode: 'reference_changed', detail: resendReferenceHoldMessage(NIGHTS) });
     }
     let depositId: string | undefined;
     if (resendIds.length) {

@@ -16,6 +16,7 @@ import {
   emptyCounts,
   fileRows,
   journalRows,
+  NIGHTLY_SYNC_WINDOW_MS,
   periodRows,
   type RunError,
   type SyncCounts,
@@ -119,7 +120,7 @@ export async function enqueueReferenceSync(s: Services, runId: string): Promise<
 /** The nightly refresh: a run per connected firm, each its own job. */
 export async function scheduleNightlyReferenceSyncs(s: Services): Promise<number> {
   const now = s.now();
-  const runIds = await asService(s.db, (tx) => createNightlyRuns(tx, now, new Date(now.getTime() - 12 * 3_600_000)));
+  const runIds = await asService(s.db, (tx) => createNightlyRuns(tx, now, new Date(now.getTime() - NIGHTLY_SYNC_WINDOW_MS)));
   for (const runId of runIds) await enqueueReferenceSync(s, runId);
   s.log.info({ runs: runIds.length }, 'nightly reference sync queued');
   return runIds.length;

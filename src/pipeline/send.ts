@@ -18,7 +18,7 @@ import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
 import { today } from '../domain/calendar.ts';
-import { SEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
+import { resentWording, SEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
@@ -112,7 +112,7 @@ export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, '
 }): Promise<boolean> {
   const done = await asService(s.db, async (tx) => {
     const moved = await deposits.tryTransition(deposits.uploaded(tx, dep.id, {
-      now, etag: facts.etag, sizeBytes: facts.sizeBytes, verifyAt: verifyAtFor(s, now), message: SENT_MESSAGE, resendMessage: kind === 'resend' }));
+      now, etag: facts.etag, sizeBytes: facts.sizeBytes, verifyAt: verifyAtFor(s, now), message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
     if (moved === false) return false;
     const n = await attempts.record(tx, { depositId: dep.id }, { kind, outcome: 'sent', at: now, errorCode: facts.errorCode ?? null, detail: facts.detail });
     s.log.info({ depositId: dep.id, kind, entries: n }, kind === 'send' ? 'deposit sent' : 'deposit re-sent');
@@ -125,7 +125,7 @@ export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, '
 /** The upload started and nothing says whether it landed: `unconfirmed`, settled later. */
 async function markUnconfirmed(s: Services, dep: Pick<deposits.DepositRow, 'id'>, kind: SendKind, now: Date, absentSeen: boolean): Promise<void> {
   const done = await asService(s.db, async (tx) => {
-    const moved = await deposits.tryTransition(deposits.unconfirmed(tx, dep.id, { now, verifyAt: verifyAtFor(s, now), absentSeen, message: SENT_MESSAGE, resendMessage: kind === 'resend' }));
+    const moved = await deposits.tryTransition(deposits.unconfirmed(tx, dep.id, { now, verifyAt: verifyAtFor(s, now), absentSeen, message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
     if (moved === false) return false;
     const n = await attempts.record(tx, { depositId: dep.id }, {
       kind, outcome: 'sent', at: now, errorCode: 'upload_unconfirmed',

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getFile } from '../db/repos/entries.ts';
-import { fileSendInFlight } from '../db/repos/jobs.ts';
+import { jobInFlight } from '../db/repos/jobs.ts';
 import { asUser } from '../db/scoped.ts';
 import { today as firmToday } from '../domain/calendar.ts';
 import { perKeyLimit } from '../lib/concurrency.ts';
@@ -65,10 +65,10 @@ export function fileSyncRoutes(s: Services) {
           // and a caller gone away stops the polling (and gives its slot back) at once.
           const gone = c.req.raw.signal;
           const until = Date.now() + SYNC_WAIT_MS;
-          let finished = !(await fileSendInFlight(s.db, fileId));
+          let finished = !(await jobInFlight(s.db, sendFileJob.name, fileId));
           while (!finished && !gone.aborted && Date.now() < until) {
             await new Promise((r) => setTimeout(r, 200));
-            finished = !(await fileSendInFlight(s.db, fileId));
+            finished = !(await jobInFlight(s.db, sendFileJob.name, fileId));
           }
           return c.json({ queued: true, jobId, finished }, 202);
         } finally {

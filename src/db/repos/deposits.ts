@@ -102,13 +102,13 @@ export function uploadStarted(tx: Queryable, id: string, p: { now: Date; sizeByt
  * uploaded: the blob reached the container (its answer, or seen there). The deposit gets its own
  * check (`verifyAt`); its entries become `sent` with the message given.
  */
-export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resendMessage: boolean }): Promise<void> {
+export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resend: ResentWording | null }): Promise<void> {
   return guarded(tx, 'uploaded', id,
     `with d as (update public.deposits set status = 'uploaded', uploaded_at = coalesce(uploaded_at, $2), etag = coalesce($3, etag),
                        size_bytes = coalesce($4, size_bytes), claimed_until = null, verify_at = coalesce(verify_at, $5),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7')}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resendMessage]);
+                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7', 8)}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resend !== null, ...wordingParams(p.resend)]);
 }
 
 /**
@@ -116,23 +116,27 @@ export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string
  * Its entries are `sent` (they may be in Quadra's hands); `absentSeen` records that the container
  * was looked at and the blob was not there.
  */
-export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resendMessage: boolean }): Promise<void> {
+export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resend: ResentWording | null }): Promise<void> {
   return guarded(tx, 'unconfirmed', id,
     `with d as (update public.deposits set status = 'unconfirmed', unconfirmed_at = $2, absent_since = case when $6::boolean then $2::timestamptz end,
                        claimed_until = null, verify_at = coalesce(verify_at, $3),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5')}`, [id, p.now, p.verifyAt, p.message, p.resendMessage, p.absentSeen]);
+                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5', 7)}`, [id, p.now, p.verifyAt, p.message, p.resend !== null, p.absentSeen, ...wordingParams(p.resend)]);
 }
 
+/** How a night's re-send is worded (resentWording in src/domain/entries/lifecycle.ts): past its nights, or on night `{night}`. */
+export interface ResentWording { nights: number; onNight: string; waiting: string }
+const wordingParams = (w: ResentWording | null) => [w?.nights ?? 0, w?.onNight ?? '', w?.waiting ?? ''];
+
 // Entries of the deposit `d` become `sent`. A first send says "open the file"; a night's re-send
-// says which night it is.
-function sentEntries(now: string, message: string, resend: string): string {
+// says which night it is (of NIGHTLY_ATTEMPTS), its three wording parameters from position `w`.
+function sentEntries(now: string, message: string, resend: string, w: number): string {
   return `,
      e as (update public.entries set status = 'sent', sent_at = ${now}, updated_at = ${now},
             status_message = case when not ${resend}::boolean or nights_tried = 0 then ${message}
-              when nights_tried >= 3 then 'Sent again, to wait in the exchange container until the file is opened in Quadra.'
-              else 'Sent again on night ' || nights_tried || ' of 3. Open the file in Quadra to trigger the retrieval of entries.' end,
+              when nights_tried >= $${w}::int then $${w + 2}::text
+              else replace($${w + 1}::text, '{night}', nights_tried::text) end,
             next_attempt_at = case when ${resend}::boolean then next_attempt_at else null end
       where deposit_id in (select id from d) returning id)
      select id from d`;
