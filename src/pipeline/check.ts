@@ -1,5 +1,6 @@
 // The check of one deposit: the contractual one 12 hours after it was sent (every deposit gets
 // its own, re-sends included), and the early one, minutes after Quadra took it.
+import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
@@ -12,10 +13,11 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, depositEntries, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, verificationFailed } from './quadra-read.ts';
 import { isAwaitingVerification } from '../domain/statuses.ts';
+import { depositEntries } from '../db/repos/due-entries.ts';
 
-const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent']);
+const sentEntriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depositId, ['sent']);
 
 /**
  * The check 12 hours after a deposit was sent. Idempotent: a verified deposit is not verified
@@ -27,7 +29,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const dep = await deposits.get(tx, depositId);
     if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !isAwaitingVerification(dep.status)) return undefined;
     const file = (await getFile(tx, dep.file_id))!;
-    const entries = (await tx.query<DueEntry>(...sentEntriesOf(depositId))).rows;
+    const entries = await sentEntriesOf(tx, depositId);
     return { dep, file, entries };
   });
   if (!ctx) return undefined;
@@ -106,7 +108,7 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
   const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
   // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.
   if (!seenAt || since < EARLY_CHECK_DELAY_MS || since > EARLY_CHECK_DELAY_MS + EARLY_CHECK_WINDOW_MS) return 0;
-  const entries = await asService(s.db, async (tx) => (await tx.query<DueEntry>(...sentEntriesOf(dep.id))).rows);
+  const entries = await asService(s.db, (tx) => sentEntriesOf(tx, dep.id));
   if (!entries.length) return 0;
   const results = await collect(s, clients, file, entries);
   return asService(s.db, async (tx) => (await applyFound(s, tx, file, results, now, null)).length);

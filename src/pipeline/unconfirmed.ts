@@ -10,8 +10,9 @@ import { asService } from '../db/scoped.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect } from './quadra-read.ts';
 import { markUploaded, uploadDeposit } from './send.ts';
+import { depositEntries } from '../db/repos/due-entries.ts';
 
 export type Settled = 'landed' | 'waiting' | 'imported' | 'redeposited' | 'nothing';
 
@@ -31,8 +32,7 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
 
   const ctx = await asService(s.db, async (tx) => ({
     file: (await getFile(tx, dep.file_id))!,
-    entries: (await tx.query<DueEntry>(
-      `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status = 'sent'`, [depositId])).rows,
+    entries: await depositEntries(tx, depositId, ['sent']),
   }));
   // A failed read throws: the next sweep tries again; nothing is decided without Quadra's answer.
   const results = ctx.entries.length ? await collect(s, clients, ctx.file, ctx.entries) : new Map();
