@@ -12,7 +12,7 @@ import * as attempts from '../db/repos/attempts.ts';
 import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
-import { lockFile } from '../db/repos/entries.ts';
+import { accountPadding, lockFile, sendableCount } from '../db/repos/entries.ts';
 import { failingChecks } from '../domain/prerequisites.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
@@ -48,8 +48,7 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     if (preparing?.expired) return { kind: 'stuck' as const, depositId: preparing.id };
     if (preparing) return { kind: 'nothing' as const }; // another run is uploading this file's deposit
 
-    const ready = await tx.query<{ n: number }>(`select count(*)::int as n from public.entries e where e.file_id = $1 and ${SENDABLE}`, [fileId]);
-    if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
+    if ((await sendableCount(tx, fileId)) === 0) return { kind: 'nothing' as const };
 
     // No deposit, not even a claim, for a firm whose connection the jobs may not use: its keys
     // last failed, or its SIC code's claim is not verified (USABLE_CONNECTION). The entries stay
@@ -173,7 +172,7 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
   let clients: CegidClients;
   try {
     built = await asService(s.db, async (tx) => {
-      const padding = (await tx.query<{ account_padding: 'space' | 'zero' }>('select account_padding from public.client_files where id = $1', [dep.file_id])).rows[0]!.account_padding;
+      const padding = await accountPadding(tx, dep.file_id);
       return buildDepositZip(tx, depositId, dep.seq, padding);
     });
     clients = opts.clients ?? (await clientsForFirm(s, dep.firm_id));
