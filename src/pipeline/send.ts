@@ -166,7 +166,7 @@ const userError = (err: unknown) => (isCegidError(err)
 export async function uploadDeposit(s: Services, depositId: string, opts: { kind: SendKind; now: Date; clients?: CegidClients }): Promise<SendOutcome> {
   const { now, kind } = opts;
   const dep = await asService(s.db, (tx) => deposits.get(tx, depositId));
-  if (!dep || dep.status !== 'preparing') return { fileId: dep?.file_id ?? '', depositId, entries: 0, lines: 0 };
+  if (dep?.status !== 'preparing') return { fileId: dep?.file_id ?? '', depositId, entries: 0, lines: 0 };
 
   let built: Awaited<ReturnType<typeof buildDepositZip>>;
   let clients: CegidClients;

@@ -18,7 +18,7 @@ export type Settled = 'landed' | 'waiting' | 'imported' | 'redeposited' | 'nothi
 
 export async function settleUnconfirmed(s: Services, depositId: string, now: Date = s.now()): Promise<Settled> {
   const dep = await asService(s.db, (tx) => deposits.get(tx, depositId));
-  if (!dep || dep.status !== 'unconfirmed') return 'nothing';
+  if (dep?.status !== 'unconfirmed') return 'nothing';
   const kind = (await asService(s.db, (tx) => deposits.isResend(tx, dep))) ? 'resend' : 'send';
   const clients = await clientsForFirm(s, dep.firm_id);
   if (await clients.cfe.exists(dep.blob_name)) {

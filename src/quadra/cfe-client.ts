@@ -11,7 +11,8 @@
  */
 import { AnonymousCredential, ContainerClient, RestError } from '@azure/storage-blob';
 import { CegidError } from './errors.ts';
-import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
+import { createHttpClient, type ClientTuning } from './http.ts';
+import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
 import { ContainerResponseSchema } from './types.ts';
 
 export interface CfePaths {
