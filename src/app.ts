@@ -1,7 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { AppError, fromDatabaseError } from './lib/errors.ts';
+import { AppError, errorBody, fromDatabaseError } from './lib/errors.ts';
 import { accountMapRoutes } from './routes/account-map.ts';
 import { connectionRoutes } from './routes/connection.ts';
 import { corsFor } from './routes/cors.ts';
@@ -17,6 +17,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { refuseNul } from './routes/text-guard.ts';
 import type { Services } from './services.ts';
+import { logError } from './lib/log-error.ts';
 
 export function createApp(s: Services) {
   const app = router();
@@ -36,12 +37,12 @@ export function createApp(s: Services) {
 
   const jsonLimit = bodyLimit({
     maxSize: s.config.JSON_BODY_LIMIT,
-    onError: () => { throw new AppError(413, 'payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`); },
+    onError: () => { throw new AppError('payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`); },
   });
   // Documents are multipart uploads with their own, larger limit (plus room for the form itself).
   const documentLimit = bodyLimit({
     maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
-    onError: () => { throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
+    onError: () => { throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
   });
   // Reads carry no body: skipping them spares building the full web Request for every GET.
   app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next()
@@ -50,7 +51,7 @@ export function createApp(s: Services) {
     if (c.req.path === '/v1/jobs/tick') return next(); // its own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw new AppError(401, 'unauthorized', 'A bearer access token is required');
+    if (!token) throw new AppError('unauthorized', 'A bearer access token is required');
     c.set('user', await s.verifyToken(token));
     await next();
   });
@@ -75,20 +76,20 @@ export function createApp(s: Services) {
   });
   app.route('/', docsRoutes());
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
     const known = err instanceof AppError ? err : fromDatabaseError(err);
     if (known) {
-      return c.json({ error: { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}) } }, known.status);
+      return c.json(errorBody(known.code, known.message, known.details), known.status);
     }
     if (err instanceof HTTPException) {
       const status = err.status;
-      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : 'http_error';
+      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : 'http_error' as const;
       const message = status === 400 ? 'The request body is not valid JSON' : err.message;
-      return c.json({ error: { code, message } }, status);
+      return c.json(errorBody(code, message), status);
     }
-    (c.get('log') ?? s.log).error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
-    return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side; the request changed nothing' } }, 500);
+    (c.get('log') ?? s.log).error({ err: logError(err, { stack: true }) }, 'unhandled error');
+    return c.json(errorBody('internal_error', 'Something went wrong on our side; the request changed nothing'), 500);
   });
 
   return app;

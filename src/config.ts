@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_NIGHTLY_ATTEMPTS } from './domain/entries/lifecycle.ts';
 
 // Every setting comes from the environment, validated once at start-up. Defaults make
 // `npm start` work on a fresh machine (embedded database, simulator); production sets its own.
@@ -51,6 +52,10 @@ const schema = z.object({
   REFERENCE_CRON: z.string().default('30 1 * * *'),
   SWEEP_CRON: z.string().default('*/15 * * * *'),
   VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
+  // How many nights an entry missing from Quadra is re-sent and verified before the decision
+  // (failed_check or file waiting): the brief's 3. The domain, the statements and the messages all
+  // take this one number.
+  NIGHTLY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(DEFAULT_NIGHTLY_ATTEMPTS),
   // How long after Quadra took a deposit its entries may still be on their way in (modeled).
   // Honest by default: a dossier with many deposits can take several minutes to import, and the
   // rule re-deposits what is still not visible once this has passed (docs/delivery.md).

@@ -12,6 +12,7 @@ import type { App } from './app.ts';
 import { openPostgres } from './db/database.ts';
 import { databaseHealth } from './db/repos/health.ts';
 import type { FunctionApp } from './edge-app.ts';
+import { errorBody } from './lib/errors.ts';
 import type { Services } from './services.ts';
 
 /** Supabase routes https://<ref>.supabase.co/functions/v1/quadra-sync/... to the function as /quadra-sync/... */
@@ -23,7 +24,7 @@ export function underFunctionBase(app: App): (req: Request) => Promise<Response>
   return async (req) => {
     const u = new URL(req.url);
     if (u.pathname !== FUNCTION_BASE && !u.pathname.startsWith(`${FUNCTION_BASE}/`)) {
-      return Response.json({ error: { code: 'not_found', message: `This function serves ${FUNCTION_BASE}/...` } }, { status: 404 });
+      return Response.json(errorBody('not_found', `This function serves ${FUNCTION_BASE}/...`), { status: 404 });
     }
     u.pathname = u.pathname.slice(FUNCTION_BASE.length) || '/';
     return app.fetch(new Request(u, req));

@@ -118,3 +118,6 @@ function split(sql: string): Template {
   texts.push(sql.slice(from));
   return { texts, refs };
 }
+
+/** A named set of enum values as an SQL list, `('a', 'b')`, for `status in ${sqlIn(SET)}`. */
+export const sqlIn = (values: readonly string[]): string => `(${values.map((v) => pg.escapeLiteral(text(v))).join(', ')})`;

@@ -1,6 +1,12 @@
 // Reference data as we store it: Quadra's lists turned into rows for the set-based upserts, and
 // the counts a sync run reports. Pure: no I/O.
 
+/**
+ * A firm gets one nightly reference run per this window: a schedule slot fired again (a retry, a
+ * second tick, a restart) within it queues nothing more. Shorter than a day, longer than any retry.
+ */
+export const NIGHTLY_SYNC_WINDOW_MS = 12 * 3_600_000;
+
 // The shapes these rules read: what Quadra's lists carry, whatever client fetched them.
 export interface Dossier { code: string; name: string }
 export interface Account { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective?: string | null | undefined }

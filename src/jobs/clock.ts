@@ -12,6 +12,7 @@ import type { FiredSlots } from './contract.ts';
 
 export type { FiredSlots } from './contract.ts';
 import { schedules, slotsBetween, type Schedule } from './schedules.ts';
+import { lastSlots, orphanSlots, slotsSent, winSlots } from '../db/repos/schedule-slots.ts';
 
 
 const HOUR = 3_600_000;
@@ -26,25 +27,21 @@ export function slotJobId(schedule: string, slot: Date): string {
 
 export async function fireDueSlots(s: Services, now: Date = s.now(), list: readonly Schedule[] = schedules): Promise<FiredSlots[]> {
   const horizon = new Date(now.getTime() - s.config.SCHEDULE_CATCHUP_HOURS * HOUR);
-  const last = new Map((await s.db.query<{ schedule: string; last: Date }>(
-    'select schedule, max(slot) as last from private.schedule_slots group by schedule')).rows.map((r) => [r.schedule, new Date(r.last)]));
+  const last = await lastSlots(s.db);
   const fired: FiredSlots[] = [];
   for (const sc of list) {
     const seen = last.get(sc.key);
     const after = seen && seen > horizon ? seen : horizon;
     const due = slotsBetween(sc.cron(s.config), s.config.SCHEDULE_TZ, after, now);
     if (due.length === 0) continue;
-    const won = (await s.db.query<{ slot: Date }>(
-      `insert into private.schedule_slots (schedule, slot) select $1, unnest($2::timestamptz[])
-       on conflict do nothing returning slot`, [sc.key, due.map((d) => d.toISOString())])).rows.map((r) => new Date(r.slot));
+    const won = await winSlots(s.db, sc.key, due);
     if (won.length === 0) continue; // another tick fired them
     fired.push(await sendFor(s, sc, won));
   }
   // Slots won by a tick that stopped before sending their job.
-  const orphans = (await s.db.query<{ schedule: string; slot: Date }>(
-    `select schedule, slot from private.schedule_slots where job_id is null and fired_at < $1`, [new Date(Date.now() - ORPHAN_AFTER_MS)])).rows;
+  const orphans = await orphanSlots(s.db, new Date(Date.now() - ORPHAN_AFTER_MS));
   for (const sc of list) {
-    const mine = orphans.filter((o) => o.schedule === sc.key).map((o) => new Date(o.slot));
+    const mine = orphans.filter((o) => o.schedule === sc.key).map((o) => o.slot);
     if (mine.length) fired.push(await sendFor(s, sc, mine));
   }
   return fired;
@@ -55,7 +52,6 @@ async function sendFor(s: Services, sc: Schedule, slots: Date[]): Promise<FiredS
   const latest = slots[slots.length - 1]!;
   const id = slotJobId(sc.key, latest);
   const sent = await s.jobs.send(sc.job, { slot: latest.toISOString() }, { id });
-  await s.db.query('update private.schedule_slots set job_id = $3 where schedule = $1 and slot = any($2::timestamptz[])',
-    [sc.key, slots.map((d) => d.toISOString()), id]);
+  await slotsSent(s.db, sc.key, slots, id);
   return { schedule: sc.key, job: sc.job.name, slots: slots.map((d) => d.toISOString()), jobId: sent };
 }

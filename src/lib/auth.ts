@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, errors, type JWTPayload } from 'jose';
+import type { CodeWithStatus } from './error-codes.ts';
 import { AppError } from './errors.ts';
 
 export interface AuthConfig {
@@ -13,7 +14,7 @@ export interface AuthConfig {
 export interface UserClaims extends JWTPayload { sub: string; role?: string; email?: string }
 export type TokenVerifier = (token: string) => Promise<UserClaims>;
 
-const unauthorized = (code: string, message: string) => new AppError(401, code, message);
+const unauthorized = (code: CodeWithStatus<401>, message: string) => new AppError(code, message);
 /** Supabase signs with these asymmetric algorithms (supabase-js verifies RS256 and ES256). */
 const ASYMMETRIC = ['RS256', 'ES256'];
 

@@ -1,22 +1,30 @@
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type CodeWithStatus, ERROR_CODES, type ErrorCode, type ErrorStatus } from './error-codes.ts';
 
-/** An error the API answers with as `{ error: { code, message, details? } }`. */
+/**
+ * An error the API answers with as `{ error: { code, message, details? } }`. The code is one of
+ * the list (src/lib/error-codes.ts), which also gives its HTTP status: a code has one status.
+ */
 export class AppError extends Error {
+  readonly status: ErrorStatus;
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
     this.name = 'AppError';
+    this.status = ERROR_CODES[code].status;
   }
 }
 
-export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
-export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
-export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+/** The body of every error answer; also for the few answers given without throwing (unknown route, 500). */
+export const errorBody = (code: ErrorCode, message: string, details?: unknown) =>
+  ({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (message: string) => new AppError('forbidden', message);
+export const conflict = (code: CodeWithStatus<409>, message: string, details?: unknown) => new AppError(code, message, details);
+export const unprocessable = (code: CodeWithStatus<422>, message: string, details?: unknown) => new AppError(code, message, details);
 
 interface PgError { code?: string; constraint?: string; message?: string }
 
@@ -52,7 +60,7 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '54000': return unprocessable('value_too_large', 'A value is too large to be stored');
     default:
       if (isConnectionLost(err)) {
-        return new AppError(503, 'database_unavailable', 'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)');
+        return new AppError('database_unavailable', 'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)');
       }
       return undefined;
   }

@@ -28,7 +28,7 @@ async function openFileToChange(tx: Queryable, userId: string, fileId: string): 
   if (role !== 'admin') throw forbidden(ACCOUNT_MAP_ADMIN_ONLY);
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
-  if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra');
+  if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra');
   return file;
 }
 
@@ -65,7 +65,7 @@ export async function setMapping(tx: Queryable, userId: string, fileId: string, 
 export async function removeMapping(tx: Queryable, userId: string, fileId: string, hub: string): Promise<void> {
   const file = await openFileToChange(tx, userId, fileId);
   const after = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
-  if (!after.delete(hub)) throw new AppError(404, 'mapping_not_found', `Account ${hub} has no mapping in this file`);
+  if (!after.delete(hub)) throw new AppError('mapping_not_found', `Account ${hub} has no mapping in this file`);
   await refuseNewCollisions(tx, file, after);
   await deleteAccountMapping(tx, fileId, hub);
 }

@@ -8,7 +8,8 @@ import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { collectWithLines, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
+import { collectWithLines, type DueEntry } from './quadra-read.ts';
+import { filesPostedSince, postedSince } from '../db/repos/due-entries.ts';
 
 const AUDIT_DAYS = 7;
 /** The start of the audit's week, for posted entries. */
@@ -17,10 +18,7 @@ const auditSince = (now: Date) => new Date(now.getTime() - AUDIT_DAYS * 86_400_0
 export async function auditPosted(s: Services, fileId: string, now: Date = s.now()): Promise<number> {
   const ctx = await asService(s.db, async (tx) => {
     const file = await getFile(tx, fileId);
-    const entries = (await tx.query<DueEntry & { previous_refs: string[] }>(
-      `select ${DUE_COLUMNS}, null::bigint as batch_seq, e.previous_refs
-         from public.entries e where e.file_id = $1 and e.status = 'posted' and not e.duplicate_in_quadra and e.posted_at > $2`,
-      [fileId, auditSince(now)])).rows;
+    const entries = await postedSince(tx, fileId, auditSince(now));
     return file && entries.length ? { file, entries } : undefined;
   });
   if (!ctx) return 0;
@@ -45,7 +43,5 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
 
 /** Files with entries posted in the last week (for the audit). */
 export async function filesRecentlyPosted(s: Services, now: Date): Promise<string[]> {
-  return asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
-    `select distinct file_id from public.entries where status = 'posted' and not duplicate_in_quadra and posted_at > $1`,
-    [auditSince(now)])).rows.map((r) => r.file_id));
+  return asService(s.db, (tx) => filesPostedSince(tx, auditSince(now)));
 }

@@ -1,20 +1,23 @@
 // The check of one deposit: the contractual one 12 hours after it was sent (every deposit gets
 // its own, re-sends included), and the early one, minutes after Quadra took it.
+import type { Queryable } from '../db/database.ts';
 import * as attempts from '../db/repos/attempts.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
 import { getFile } from '../db/repos/entries.ts';
 import { asService } from '../db/scoped.ts';
-import { NIGHTS } from '../domain/entries/lifecycle.ts';
+import { notFoundAfterSendMessage } from '../domain/entries/lifecycle.ts';
 import { nextNightlyRun } from './night-schedule.ts';
 import type { MatchResult } from '../domain/entries/matching.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { lookForEarlierCopy, withdrawCopies } from './earlier-copy.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, depositEntries, verificationFailed, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, verificationFailed } from './quadra-read.ts';
+import { isAwaitingVerification } from '../domain/statuses.ts';
+import { depositEntries } from '../db/repos/due-entries.ts';
 
-const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent']);
+const sentEntriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depositId, ['sent']);
 
 /**
  * The check 12 hours after a deposit was sent. Idempotent: a verified deposit is not verified
@@ -24,9 +27,9 @@ const sentEntriesOf = (depositId: string) => depositEntries(depositId, ['sent'])
 export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
   const ctx = await asService(s.db, async (tx) => {
     const dep = await deposits.get(tx, depositId);
-    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !isAwaitingVerification(dep.status)) return undefined;
     const file = (await getFile(tx, dep.file_id))!;
-    const entries = (await tx.query<DueEntry>(...sentEntriesOf(depositId))).rows;
+    const entries = await sentEntriesOf(tx, depositId);
     return { dep, file, entries };
   });
   if (!ctx) return undefined;
@@ -63,7 +66,7 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     const first = missing.filter((e) => e.nights_tried === 0).map((e) => e.id);
     if (first.length) {
       const night = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
-      const message = `Not found in Quadra ${s.config.VERIFY_AFTER_HOURS} hours after sending: it remains pending sending and a new attempt is made on each of the next ${NIGHTS} nights.`;
+      const message = notFoundAfterSendMessage(s.config.VERIFY_AFTER_HOURS, s.config.NIGHTLY_ATTEMPTS);
       await outcomes.requeued(tx, { ids: first, dueAt: night, message, now });
       await attempts.record(tx, { entryIds: first }, { kind: 'verify', outcome: 'not_found', at: now, detail: message });
     }
@@ -87,7 +90,7 @@ const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 export async function earlyCheckDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<number> {
   const ctx = await asService(s.db, async (tx) => {
     const dep = await deposits.get(tx, depositId);
-    if (!dep || dep.verified_at || !['uploaded', 'imported'].includes(dep.status)) return undefined;
+    if (!dep || dep.verified_at || !isAwaitingVerification(dep.status)) return undefined;
     return { dep, file: (await getFile(tx, dep.file_id))! };
   });
   if (!ctx) return 0;
@@ -105,7 +108,7 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
   const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
   // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.
   if (!seenAt || since < EARLY_CHECK_DELAY_MS || since > EARLY_CHECK_DELAY_MS + EARLY_CHECK_WINDOW_MS) return 0;
-  const entries = await asService(s.db, async (tx) => (await tx.query<DueEntry>(...sentEntriesOf(dep.id))).rows);
+  const entries = await asService(s.db, (tx) => sentEntriesOf(tx, dep.id));
   if (!entries.length) return 0;
   const results = await collect(s, clients, file, entries);
   return asService(s.db, async (tx) => (await applyFound(s, tx, file, results, now, null)).length);

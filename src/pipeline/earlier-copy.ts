@@ -19,7 +19,9 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { nextNightlyRun } from './night-schedule.ts';
-import { applyFound, collect, depositEntries, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect, type DueEntry } from './quadra-read.ts';
+import { OPEN_ENTRY_STATUSES } from '../domain/statuses.ts';
+import { depositEntries } from '../db/repos/due-entries.ts';
 
 export interface CopyOutcome {
   /** Deposits removed from the container before Quadra took them. */
@@ -34,7 +36,7 @@ const EARLIER_COPY = 'Withdrawn from the exchange container before Quadra took i
 const RESUMED = 'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)';
 const BACK_MESSAGE = 'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
 
-const entriesOf = (depositId: string) => depositEntries(depositId, ['pending', 'sent']);
+const entriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depositId, OPEN_ENTRY_STATUSES);
 
 /**
  * Withdraws each re-send still `uploaded` one of whose entries Quadra shows (`results`). `owner`:
@@ -109,7 +111,7 @@ async function withdrawn(s: Services, tx: Queryable, file: FileRow, dep: deposit
  * as never arrived: that upload may still show up in Quadra. Returns the entries posted.
  */
 export async function lookForEarlierCopy(s: Services, clients: CegidClients, file: FileRow, dep: deposits.DepositRow, now: Date): Promise<number> {
-  const entries = await asService(s.db, async (tx) => (await deposits.replacesUnconfirmedUpload(tx, dep.id)) ? (await tx.query<DueEntry>(...entriesOf(dep.id))).rows : []);
+  const entries = await asService(s.db, async (tx) => (await deposits.replacesUnconfirmedUpload(tx, dep.id)) ? await entriesOf(tx, dep.id) : []);
   if (!entries.length) return 0;
   const results = await collect(s, clients, file, entries);
   const out = await withdrawCopies(s, clients, file, entries, results, now);
@@ -132,7 +134,7 @@ export async function recoverWithdrawal(s: Services, depositId: string, now: Dat
     const ctx = await asService(s.db, async (tx) => {
       const dep = await deposits.get(tx, depositId);
       if (dep?.status !== 'replacing') return undefined; // settled before we took the file
-      return { dep, file: (await getFile(tx, dep.file_id))!, entries: (await tx.query<DueEntry>(...entriesOf(depositId))).rows };
+      return { dep, file: (await getFile(tx, dep.file_id))!, entries: await entriesOf(tx, depositId) };
     });
     if (!ctx) return undefined;
     const clients = await clientsForFirm(s, ctx.dep.firm_id);

@@ -5,6 +5,7 @@ import type { Queryable } from '../db/database.ts';
 import { findByExternalIds, loadFileReference, lockFile, pendingAccounts, upsertEntries, type FileRow } from '../db/repos/entries.ts';
 import { checkBatch, type EntryInput, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
+import { idempotentAnswer, rememberAnswer } from '../db/repos/idempotency.ts';
 
 export type PushResult =
   | { id: string; externalId: string; status: 'pending'; warnings: Issue[] }
@@ -23,25 +24,21 @@ export function requestHash(fileId: string, body: unknown): string {
 export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushReply> {
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
-  if (file.gone_at) throw new AppError(409, 'file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
+  if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
 
   const hash = requestHash(fileId, rawBody);
   // The file lock above serialises replays of one key, so this read is decisive.
-  const prior = await tx.query<{ request_hash: string; status_code: number; response: string }>(
-    'select request_hash, status_code, response from public.idempotency_keys where firm_id = $1 and key = $2',
-    [file.firm_id, idempotencyKey]);
-  if (prior.rows[0]) {
-    if (prior.rows[0].request_hash !== hash) {
+  const prior = await idempotentAnswer(tx, file.firm_id, idempotencyKey);
+  if (prior) {
+    if (prior.request_hash !== hash) {
       throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }
-    return { status: prior.rows[0].status_code, text: prior.rows[0].response };
+    return { status: prior.status_code, text: prior.response };
   }
 
   const answer = await storeBatch(tx, file, entries);
   const text = JSON.stringify(answer.body);
-  await tx.query(
-    'insert into public.idempotency_keys (firm_id, key, file_id, request_hash, status_code, response) values ($1, $2, $3, $4, $5, $6)',
-    [file.firm_id, idempotencyKey, file.id, hash, answer.status, text]);
+  await rememberAnswer(tx, { firmId: file.firm_id, key: idempotencyKey, fileId: file.id, requestHash: hash, status: answer.status, response: text });
   return { status: answer.status, text };
 }
 

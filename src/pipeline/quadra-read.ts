@@ -13,15 +13,10 @@ import { truncateAccount } from '../quadra/ascii/index.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
+import { logError } from '../lib/log-error.ts';
+import { entryLines, type DueEntry } from '../db/repos/due-entries.ts';
 
-export interface DueEntry { id: string; quadra_ref: string; journal_code: string; entry_date: string; nights_tried: number; deposit_id: string | null; batch_seq: number | null; status: string }
-
-/** The columns of DueEntry, for `from public.entries e` (batch_seq given by the caller). */
-export const DUE_COLUMNS = 'e.id, e.quadra_ref, e.journal_code, e.entry_date, e.nights_tried, e.deposit_id, e.status';
-
-/** A deposit's entries in `statuses`, as DueEntry: [statement, parameters]. */
-export const depositEntries = (depositId: string, statuses: readonly string[]): [string, unknown[]] => [
-  `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status::text = any($2::text[])`, [depositId, statuses]];
+export type { DueEntry };
 
 /** What Quadra holds of these entries: one CPA read over their date range, matched in memory. */
 export async function collect(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]): Promise<Map<string, MatchResult>> {
@@ -29,11 +24,9 @@ export async function collect(s: Services, clients: CegidClients, file: FileRow,
 }
 
 export async function collectWithLines(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[]) {
-  const lines = await asService(s.db, (tx) => tx.query<{ entry_id: string; account: string; debit_cents: number; credit_cents: number }>(
-    'select entry_id, coalesce(quadra_account, account) as account, debit_cents, credit_cents from public.entry_lines where entry_id = any($1::uuid[]) order by entry_id, line_no',
-    [entries.map((e) => e.id)]));
+  const lines = await asService(s.db, (tx) => entryLines(tx, entries.map((e) => e.id)));
   const byEntry = new Map<string, SentEntry['lines']>();
-  for (const l of lines.rows) {
+  for (const l of lines) {
     let list = byEntry.get(l.entry_id);
     if (!list) byEntry.set(l.entry_id, (list = []));
     list.push({ account8: truncateAccount(l.account, { accountPadding: file.account_padding }), sense: l.debit_cents > 0 ? 'D' : 'C', amountCents: l.debit_cents || l.credit_cents });
@@ -78,7 +71,7 @@ export async function verificationFailed(s: Services, entryIds: string[], err: u
   const e = isCegidError(err) ? err.toUserError()
     : err instanceof AppError ? { code: err.code, message: err.message }
       : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
-  if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'verification failed');
+  if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: logError(err) }, 'verification failed');
   await asService(s.db, (tx) => attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }));
 }
 

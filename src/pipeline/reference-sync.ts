@@ -16,6 +16,7 @@ import {
   emptyCounts,
   fileRows,
   journalRows,
+  NIGHTLY_SYNC_WINDOW_MS,
   periodRows,
   type RunError,
   type SyncCounts,
@@ -24,6 +25,7 @@ import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { Services } from '../services.ts';
 import { referenceSyncJob } from '../jobs/definitions.ts';
+import { logError } from '../lib/log-error.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
 
@@ -94,7 +96,7 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
       log.warn({ code: known.code, counts }, 'reference sync failed');
       return;
     }
-    log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'reference sync failed on our side');
+    log.error({ err: logError(err) }, 'reference sync failed on our side');
     throw err;
   }
 }
@@ -118,7 +120,7 @@ export async function enqueueReferenceSync(s: Services, runId: string): Promise<
 /** The nightly refresh: a run per connected firm, each its own job. */
 export async function scheduleNightlyReferenceSyncs(s: Services): Promise<number> {
   const now = s.now();
-  const runIds = await asService(s.db, (tx) => createNightlyRuns(tx, now, new Date(now.getTime() - 12 * 3_600_000)));
+  const runIds = await asService(s.db, (tx) => createNightlyRuns(tx, now, new Date(now.getTime() - NIGHTLY_SYNC_WINDOW_MS)));
   for (const runId of runIds) await enqueueReferenceSync(s, runId);
   s.log.info({ runs: runIds.length }, 'nightly reference sync queued');
   return runIds.length;

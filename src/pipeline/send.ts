@@ -12,13 +12,13 @@ import * as attempts from '../db/repos/attempts.ts';
 import { connectionUsable, notConnected } from '../db/repos/connections.ts';
 import * as deposits from '../db/repos/deposits.ts';
 import * as outcomes from '../db/repos/entry-outcomes.ts';
-import { lockFile } from '../db/repos/entries.ts';
+import { accountPadding, lockFile, sendableCount } from '../db/repos/entries.ts';
 import { failingChecks } from '../domain/prerequisites.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 import { asService } from '../db/scoped.ts';
 import { depositBlobName, provesNothingStored } from '../quadra/cfe-client.ts';
 import { today } from '../domain/calendar.ts';
-import { SEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
+import { resentWording, SEND_REFERENCE_HOLD_MESSAGE } from '../domain/entries/lifecycle.ts';
 import { AppError } from '../lib/errors.ts';
 import { isCegidError } from '../quadra/errors.ts';
 import type { CegidClients } from '../quadra/gateway.ts';
@@ -26,6 +26,7 @@ import type { Services } from '../services.ts';
 import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { verifyDepositJob } from '../jobs/definitions.ts';
+import { logError } from '../lib/log-error.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -47,8 +48,7 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
     if (preparing?.expired) return { kind: 'stuck' as const, depositId: preparing.id };
     if (preparing) return { kind: 'nothing' as const }; // another run is uploading this file's deposit
 
-    const ready = await tx.query<{ n: number }>(`select count(*)::int as n from public.entries e where e.file_id = $1 and ${SENDABLE}`, [fileId]);
-    if (ready.rows[0]!.n === 0) return { kind: 'nothing' as const };
+    if ((await sendableCount(tx, fileId)) === 0) return { kind: 'nothing' as const };
 
     // No deposit, not even a claim, for a firm whose connection the jobs may not use: its keys
     // last failed, or its SIC code's claim is not verified (USABLE_CONNECTION). The entries stay
@@ -111,7 +111,7 @@ export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, '
 }): Promise<boolean> {
   const done = await asService(s.db, async (tx) => {
     const moved = await deposits.tryTransition(deposits.uploaded(tx, dep.id, {
-      now, etag: facts.etag, sizeBytes: facts.sizeBytes, verifyAt: verifyAtFor(s, now), message: SENT_MESSAGE, resendMessage: kind === 'resend' }));
+      now, etag: facts.etag, sizeBytes: facts.sizeBytes, verifyAt: verifyAtFor(s, now), message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
     if (moved === false) return false;
     const n = await attempts.record(tx, { depositId: dep.id }, { kind, outcome: 'sent', at: now, errorCode: facts.errorCode ?? null, detail: facts.detail });
     s.log.info({ depositId: dep.id, kind, entries: n }, kind === 'send' ? 'deposit sent' : 'deposit re-sent');
@@ -124,7 +124,7 @@ export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, '
 /** The upload started and nothing says whether it landed: `unconfirmed`, settled later. */
 async function markUnconfirmed(s: Services, dep: Pick<deposits.DepositRow, 'id'>, kind: SendKind, now: Date, absentSeen: boolean): Promise<void> {
   const done = await asService(s.db, async (tx) => {
-    const moved = await deposits.tryTransition(deposits.unconfirmed(tx, dep.id, { now, verifyAt: verifyAtFor(s, now), absentSeen, message: SENT_MESSAGE, resendMessage: kind === 'resend' }));
+    const moved = await deposits.tryTransition(deposits.unconfirmed(tx, dep.id, { now, verifyAt: verifyAtFor(s, now), absentSeen, message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
     if (moved === false) return false;
     const n = await attempts.record(tx, { depositId: dep.id }, {
       kind, outcome: 'sent', at: now, errorCode: 'upload_unconfirmed',
@@ -166,13 +166,13 @@ const userError = (err: unknown) => (isCegidError(err)
 export async function uploadDeposit(s: Services, depositId: string, opts: { kind: SendKind; now: Date; clients?: CegidClients }): Promise<SendOutcome> {
   const { now, kind } = opts;
   const dep = await asService(s.db, (tx) => deposits.get(tx, depositId));
-  if (!dep || dep.status !== 'preparing') return { fileId: dep?.file_id ?? '', depositId, entries: 0, lines: 0 };
+  if (dep?.status !== 'preparing') return { fileId: dep?.file_id ?? '', depositId, entries: 0, lines: 0 };
 
   let built: Awaited<ReturnType<typeof buildDepositZip>>;
   let clients: CegidClients;
   try {
     built = await asService(s.db, async (tx) => {
-      const padding = (await tx.query<{ account_padding: 'space' | 'zero' }>('select account_padding from public.client_files where id = $1', [dep.file_id])).rows[0]!.account_padding;
+      const padding = await accountPadding(tx, dep.file_id);
       return buildDepositZip(tx, depositId, dep.seq, padding);
     });
     clients = opts.clients ?? (await clientsForFirm(s, dep.firm_id));
@@ -183,7 +183,7 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
     if (started === false) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
   } catch (err) {
     // Nothing left this process: the entries go back, unless another run has started the upload.
-    if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, depositId }, 'deposit could not be prepared');
+    if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: logError(err), depositId }, 'deposit could not be prepared');
     await release(s, depositId, kind, now, userError(err), true);
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }

@@ -10,14 +10,15 @@ import { asService } from '../db/scoped.ts';
 import { depositBlobName } from '../quadra/cfe-client.ts';
 import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
-import { applyFound, collect, DUE_COLUMNS, type DueEntry } from './quadra-read.ts';
+import { applyFound, collect } from './quadra-read.ts';
 import { markUploaded, uploadDeposit } from './send.ts';
+import { depositEntries } from '../db/repos/due-entries.ts';
 
 export type Settled = 'landed' | 'waiting' | 'imported' | 'redeposited' | 'nothing';
 
 export async function settleUnconfirmed(s: Services, depositId: string, now: Date = s.now()): Promise<Settled> {
   const dep = await asService(s.db, (tx) => deposits.get(tx, depositId));
-  if (!dep || dep.status !== 'unconfirmed') return 'nothing';
+  if (dep?.status !== 'unconfirmed') return 'nothing';
   const kind = (await asService(s.db, (tx) => deposits.isResend(tx, dep))) ? 'resend' : 'send';
   const clients = await clientsForFirm(s, dep.firm_id);
   if (await clients.cfe.exists(dep.blob_name)) {
@@ -31,8 +32,7 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
 
   const ctx = await asService(s.db, async (tx) => ({
     file: (await getFile(tx, dep.file_id))!,
-    entries: (await tx.query<DueEntry>(
-      `select ${DUE_COLUMNS}, null::bigint as batch_seq from public.entries e where e.deposit_id = $1 and e.status = 'sent'`, [depositId])).rows,
+    entries: await depositEntries(tx, depositId, ['sent']),
   }));
   // A failed read throws: the next sweep tries again; nothing is decided without Quadra's answer.
   const results = ctx.entries.length ? await collect(s, clients, ctx.file, ctx.entries) : new Map();

@@ -18,7 +18,8 @@ const loadAzure = async () => (azure ??= await import('@azure/storage-blob'));
 /** An Azure SDK error: one can only come from an operation, so after the SDK was loaded. */
 const isRestError = (e: unknown): e is InstanceType<typeof import('@azure/storage-blob').RestError> => azure !== undefined && e instanceof azure.RestError;
 import { CegidError } from './errors.ts';
-import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
+import { createHttpClient, type ClientTuning } from './http.ts';
+import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
 import { ContainerResponseSchema } from './types.ts';
 
 export interface CfePaths {

@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { CegidError } from './errors.ts';
-import { authorizedRequest, createHttpClient, createTokenSource, type ClientTuning, type TokenSource } from './http.ts';
+import { createHttpClient, type ClientTuning } from './http.ts';
+import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
 import {
   AccountSchema,
   DossierSchema,

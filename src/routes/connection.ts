@@ -1,24 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { getConnection, saveConnection, type ConnectionView } from '../db/repos/connections.ts';
-import { claimSicCode, getMyFirm, releaseSicCode } from '../db/repos/firms.ts';
-import { createSyncRun } from '../db/repos/reference.ts';
-import { asService, asUser } from '../db/scoped.ts';
-import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
-import { enqueueReferenceSync } from '../pipeline/reference-sync.ts';
-import { checkCegidKeys } from '../quadra/connection-check.ts';
+import type { ConnectionView } from '../db/repos/connections.ts';
+import { connectFirm, firmConnection } from '../pipeline/connection.ts';
 import type { Services } from '../services.ts';
 import { Connection, ConnectionBody } from './schemas/connection.ts';
-import { ErrorSchema, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
+import { errorResponse, errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
 import { router } from './env.ts';
-
-export const CEGID_UNAVAILABLE_MESSAGE =
-  'Cegid did not answer in time or is temporarily unavailable, so your keys could not be checked. Nothing was changed: try again in a few minutes.';
-
-// Said only to an admin whose keys Cegid has just accepted for this SIC code, i.e. to the firm
-// itself: it learns no more than that its own code is already connected. Nothing is saved.
-export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) =>
-  `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. `
-  + 'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
 
 // Said when the last check passed but the jobs may not use the keys (the firm's SIC code's claim
 // is gone): the entries then say "not connected", and so does the hub, with what to do.
@@ -50,50 +36,12 @@ export function connectionRoutes(s: Services) {
         responses: {
           200: json(Connection, 'Checked and saved (status tells whether both checks passed)'),
           ...errorResponses,
-          503: json(ErrorSchema, 'Cegid could not be reached in time; nothing was saved'),
+          503: errorResponse(503, 'Cegid could not be reached in time; nothing was saved'),
         },
       }),
       async (c) => {
-        const { firmId } = c.req.valid('param');
-        const body = c.req.valid('json');
-        const user = c.get('user');
-        const firm = await asUser(s.db, user, (tx) => getMyFirm(tx, user.sub, firmId));
-        if (!firm) throw notFound('Firm');
-        if (firm.role !== 'admin') throw forbidden('Only an administrator of the firm can change its Cegid connection');
-
-        // Live checks outside any transaction: a slow Cegid must not hold a database connection.
-        const results = await checkCegidKeys(s.cegid, { sicCode: firm.sic_code, cpa: body.cpa, cfe: body.cfe });
-        const checks = results.map(({ transient: _t, ...check }) => check);
-        c.get('log').info({ firmId, checks: checks.map(({ name, ok, code }) => ({ name, ok, code })) }, 'cegid keys checked');
-        if (results.some((r) => r.transient)) {
-          throw new AppError(503, 'cegid_unavailable', CEGID_UNAVAILABLE_MESSAGE, { checks });
-        }
-
-        const status = checks.every((x) => x.ok) ? 'connected' : 'failed';
-        const now = s.now();
-        // Keys Cegid accepts prove the SIC code: the firm claims it, unless another firm proved it
-        // first. Keys it refuses release any claim. Both as the service: users never set a claim.
-        await asService(s.db, async (tx) => {
-          if (status === 'failed') return releaseSicCode(tx, firmId);
-          try {
-            await claimSicCode(tx, firmId, now);
-          } catch (err) {
-            if ((err as { code?: string }).code !== '23505') throw err;
-            throw conflict('sic_code_already_connected', SIC_ALREADY_CONNECTED_MESSAGE(firm.sic_code));
-          }
-        });
-        const saved = await asUser(s.db, user, async (tx) => {
-          const view = await saveConnection(tx, s.secrets, { firmId, cpa: body.cpa, cfe: body.cfe, status, checks, checkedAt: now });
-          const runId = status === 'connected' ? await createSyncRun(tx, firmId, 'connection', now) : undefined;
-          return { view, runId };
-        });
-        if (saved.runId) {
-          // The keys are saved either way; a refresh that could not be queued shows as a failed
-          // run and the nightly refresh catches up.
-          await enqueueReferenceSync(s, saved.runId).catch((err: Error) =>
-            c.get('log').error({ err: { name: err.name, message: err.message }, runId: saved.runId }, 'reference sync not queued'));
-        }
-        return c.json(toConnection(saved.view), 200);
+        const view = await connectFirm(s, c.get('user'), c.req.valid('param').firmId, c.req.valid('json'), c.get('log'));
+        return c.json(toConnection(view), 200);
       },
     )
     .openapi(
@@ -106,15 +54,6 @@ export function connectionRoutes(s: Services) {
         request: { params: FirmParams },
         responses: { 200: json(Connection, 'The connection'), ...errorResponses },
       }),
-      async (c) => {
-        const { firmId } = c.req.valid('param');
-        const user = c.get('user');
-        const view = await asUser(s.db, user, async (tx) => {
-          if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
-          return getConnection(tx, firmId);
-        });
-        if (!view) throw new AppError(404, 'not_found', 'This firm has no Cegid connection yet: enter its CPA and CFE keys first');
-        return c.json(toConnection(view), 200);
-      },
+      async (c) => c.json(toConnection(await firmConnection(s, c.get('user'), c.req.valid('param').firmId)), 200),
     );
 }

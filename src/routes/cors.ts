@@ -26,7 +26,7 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler {
     // A preflight from elsewhere: refused in words for whoever reads it with curl; the browser only
     // sees the missing headers.
     if (origin !== undefined && c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      throw new AppError(403, 'origin_not_allowed', `The origin ${origin} is not in CORS_ORIGINS: a browser page there cannot call this API`);
+      throw new AppError('origin_not_allowed', `The origin ${origin} is not in CORS_ORIGINS: a browser page there cannot call this API`);
     }
     await next();
     // The answer depends on the origin: a shared cache must not hand this one to an allowed page.

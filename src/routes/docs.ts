@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
+import { errorBody } from '../lib/errors.ts';
 import type { AppEnv } from './env.ts';
 
 // Interactive API docs served from the installed swagger-ui-dist: no CDN, so they work on a
@@ -42,11 +43,11 @@ export function docsRoutes() {
     .get('/docs/assets/:name', (c) => {
       const name = c.req.param('name');
       const type = ASSETS[name];
-      if (!type) return c.json({ error: { code: 'not_found', message: `No asset ${name}` } }, 404);
+      if (!type) return c.json(errorBody('not_found', `No asset ${name}`), 404);
       let bytes = cache.get(name);
       if (!bytes) {
         try { bytes = new Uint8Array(readFileSync(join(distDir(), name))); } catch {
-          return c.json({ error: { code: 'not_found', message: 'The interactive docs are not packaged with this deployment; see /openapi.json' } }, 404);
+          return c.json(errorBody('not_found', 'The interactive docs are not packaged with this deployment; see /openapi.json'), 404);
         }
         cache.set(name, bytes);
       }

@@ -34,14 +34,14 @@ export function documentRoutes(s: Services) {
     }),
     async (c) => {
       const { fileId } = c.req.valid('param');
-      const form = await c.req.parseBody().catch(() => { throw new AppError(400, 'invalid_form', 'Send the document as multipart/form-data with a "file" field'); });
+      const form = await c.req.parseBody().catch(() => { throw new AppError('invalid_form', 'Send the document as multipart/form-data with a "file" field'); });
       const file = form.file;
       if (!(file instanceof File)) throw unprocessable('validation_error', 'The form has no "file" field holding a file', { issues: [{ path: 'file', message: 'required' }] });
-      if (file.size > s.config.DOCUMENT_MAX_BYTES) throw new AppError(413, 'document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+      if (file.size > s.config.DOCUMENT_MAX_BYTES) throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (bytes.length === 0) throw unprocessable('empty_document', 'The document is empty');
       const kind = sniffDocument(bytes);
-      if (!kind) throw new AppError(415, 'unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
+      if (!kind) throw new AppError('unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       // Shown back as is and never written to Quadra (which gets the 8.3 attachment name): control
       // characters are replaced rather than refused, so an odd name never stops an upload.

@@ -61,7 +61,7 @@ export function entryRoutes(s: Services) {
         const key = c.req.valid('header')['idempotency-key'];
         const body = c.req.valid('json');
         const lines = body.entries.reduce((n, e) => n + e.lines.length, 0);
-        if (lines > MAX_LINES_PER_PUSH) throw new AppError(413, 'too_many_lines', `A push carries at most ${MAX_LINES_PER_PUSH} lines; split it`);
+        if (lines > MAX_LINES_PER_PUSH) throw new AppError('too_many_lines', `A push carries at most ${MAX_LINES_PER_PUSH} lines; split it`);
         const answer = await asUser(s.db, c.get('user'), (tx) => pushEntries(tx, fileId, key, body.entries, body));
         // The stored text itself, so a replay is byte for byte the first answer.
         // (Cast: the route's schema documents this JSON; the handler's typing only knows c.json.)

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getFile } from '../db/repos/entries.ts';
-import { fileSendInFlight } from '../db/repos/jobs.ts';
+import { jobInFlight } from '../db/repos/jobs.ts';
 import { asUser } from '../db/scoped.ts';
 import { today as firmToday } from '../domain/calendar.ts';
 import { perKeyLimit } from '../lib/concurrency.ts';
@@ -8,7 +8,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import { previewFile } from '../pipeline/preview.ts';
 import type { Services } from '../services.ts';
 import { sendFileJob } from '../jobs/definitions.ts';
-import { ErrorSchema, errorResponses, FileParams, json } from './schemas/common.ts';
+import { errorResponse, errorResponses, FileParams, json } from './schemas/common.ts';
 import { PreviewSchema, SyncAnswerSchema, SyncQuery } from './schemas/entries.ts';
 import { router } from './env.ts';
 
@@ -45,7 +45,7 @@ export function fileSyncRoutes(s: Services) {
           + `A user has at most SYNC_WAITS_PER_USER (default 4) calls with \`?wait=true\` waiting at once on one service process; one more is `
           + 'answered 429 too_many_waiting_syncs before anything is queued: retry later, or call without wait.',
         request: { params: FileParams, query: SyncQuery },
-        responses: { 202: json(SyncAnswerSchema, 'Queued'), ...errorResponses, 429: json(ErrorSchema, 'Too many calls with wait=true waiting for this user; nothing was queued') },
+        responses: { 202: json(SyncAnswerSchema, 'Queued'), ...errorResponses, 429: errorResponse(429, 'Too many calls with wait=true waiting for this user; nothing was queued') },
       }),
       async (c) => {
         const { fileId } = c.req.valid('param');
@@ -56,7 +56,7 @@ export function fileSyncRoutes(s: Services) {
         // (with or without wait) is the one send the caller asked for.
         const release = wait ? waits.tryAcquire(user.sub) : undefined;
         if (wait && !release) {
-          throw new AppError(429, 'too_many_waiting_syncs', TOO_MANY_WAITS(s.config.SYNC_WAITS_PER_USER), { maxWaiting: s.config.SYNC_WAITS_PER_USER });
+          throw new AppError('too_many_waiting_syncs', TOO_MANY_WAITS(s.config.SYNC_WAITS_PER_USER), { maxWaiting: s.config.SYNC_WAITS_PER_USER });
         }
         try {
           const jobId = await s.jobs.send(sendFileJob, { fileId });
@@ -65,10 +65,10 @@ export function fileSyncRoutes(s: Services) {
           // and a caller gone away stops the polling (and gives its slot back) at once.
           const gone = c.req.raw.signal;
           const until = Date.now() + SYNC_WAIT_MS;
-          let finished = !(await fileSendInFlight(s.db, fileId));
+          let finished = !(await jobInFlight(s.db, sendFileJob.name, fileId));
           while (!finished && !gone.aborted && Date.now() < until) {
             await new Promise((r) => setTimeout(r, 200));
-            finished = !(await fileSendInFlight(s.db, fileId));
+            finished = !(await jobInFlight(s.db, sendFileJob.name, fileId));
           }
           return c.json({ queued: true, jobId, finished }, 202);
         } finally {

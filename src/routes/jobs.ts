@@ -38,8 +38,8 @@ export function jobRoutes(s: Services) {
       const expected = s.config.CRON_SECRET;
       // A deployment without ticks has no such route: 404, like any path it does not serve (a 5xx
       // would read as a fault of the service, and page an operator for a setting).
-      if (!expected || !s.tick) throw new AppError(404, 'tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
-      if (!secretMatches(c.req.header('x-cron-secret'), expected)) throw new AppError(401, 'invalid_cron_secret', 'A valid x-cron-secret header is required');
+      if (!expected || !s.tick) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
+      if (!secretMatches(c.req.header('x-cron-secret'), expected)) throw new AppError('invalid_cron_secret', 'A valid x-cron-secret header is required');
       return c.json(await s.tick(), 200);
     },
   );

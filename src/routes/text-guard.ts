@@ -24,7 +24,7 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
     issues.push(...findNul(body));
   }
   if (issues.length) {
-    throw new AppError(422, 'validation_error', `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues, target });
+    throw new AppError('validation_error', `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues, target });
   }
   await next();
 };

@@ -10,116 +10,13 @@ import {
   generateBlobSASQueryParameters,
   type ContainerClient,
 } from '@azure/storage-blob';
-import { parseAscii, unpackDeposit } from '../quadra/ascii/index.ts';
-import type { Account, AccountKind, Journal, Period, QuadraEntryLine } from '../quadra/types.ts';
-import type { AzuriteHandle } from './azurite.ts';
-import type { SimAccountSpec, SimDossierSpec, SimFirmSpec, SimFixture } from './fixture.ts';
+import type { Account, AccountKind, QuadraEntryLine } from '../quadra/types.ts';
+import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
 
-export type SimService = 'cpa' | 'cfe';
-
-export interface SimFaults {
-  /** Added to every CPA/CFE request (not control routes). */
-  latencyMs?: number;
-  /** The next `count` matching requests fail with `status` (and Retry-After when given). */
-  failNext?: { count: number; status: 500 | 502 | 503 | 504 | 429; retryAfterSec?: number; service?: SimService; pathContains?: string };
-  /** The next `count` matching requests answer 200 with a body of the wrong shape. */
-  malformNext?: { count: number; service?: SimService; pathContains?: string };
-  /** One-shot: every token issued so far is expired now. */
-  expireTokens?: true;
-  /** openDossier is a no-op for these dossier codes: the user never opens them. */
-  neverOpen?: string[];
-}
-
-export type RejectReason = 'ParseError' | 'BadDeposit' | 'NoOpenPeriod' | 'JournalUnknown' | 'JournalClosed' | 'Unbalanced' | 'EntryRejected';
-
-export interface RejectedLine {
-  blobName: string;
-  /** 0 for a deposit-level rejection (unreadable zip/ASCII). */
-  lineNumber: number;
-  account: string;
-  journalCode: string;
-  date: string;
-  reference: string;
-  sense?: 'D' | 'C';
-  amountCents?: number;
-  reasonCode: RejectReason;
-  reason: string;
-  at: string;
-}
-
-export interface DepositReport {
-  blobName: string;
-  imported: number;
-  rejected: number;
-  documents: string[];
-}
-
-export interface ImportReport {
-  sic: string;
-  dossier: string;
-  /** Set when nothing ran: the dossier is in faults.neverOpen. */
-  skipped?: 'neverOpen';
-  deposits: DepositReport[];
-  imported: number;
-  rejected: RejectedLine[];
-  /** Accounts Quadra created (without a label) because lines used them. */
-  createdAccounts: string[];
-}
-
-export interface StoredLine extends QuadraEntryLine {
-  /** Real-clock ms from which the CPA API shows the line (importDelayMs). */
-  visibleFrom: number;
-  /** Business-clock ms from which the CPA API shows the line (importDelayMinutes: an import that takes time). */
-  visibleAt: number;
-  blobName: string | null;
-}
-
-export interface SimDossier {
-  code: string;
-  name: string;
-  periods: Period[];
-  journals: Map<string, Journal>;
-  accounts: Map<string, Account>;
-  lines: StoredLine[];
-  rejected: RejectedLine[];
-  imports: ImportReport[];
-  documents: Map<string, number>;
-  /** How many times Quadra imported each reference (position 149): 2 is money in the ledger twice. */
-  importCounts: Map<string, number>;
-}
-
-export interface SimFirm {
-  sic: string;
-  name: string;
-  cpa: { key: string; secret: string };
-  cfe: { key: string; secret: string };
-  portalAccess: boolean;
-  container: string | null;
-  dossiers: Map<string, SimDossier>;
-}
-
-interface TokenRecord {
-  sic: string;
-  service: SimService;
-  expiresAt: number;
-}
-
-export interface RequestLogEntry {
-  at: string;
-  service: SimService;
-  method: string;
-  path: string;
-  status: number;
-  ms: number;
-}
-
-export interface SimStateOptions {
-  azurite: AzuriteHandle;
-  fixture: SimFixture | ((now: Date) => SimFixture);
-  importDelayMs: number;
-  containerPrefix: string;
-  tokenTtlSec: number;
-}
+// The simulator's data shapes live in state-types.ts; the import of a deposit in import.ts.
+import type { SimService, SimFaults, RejectReason, RejectedLine, DepositReport, ImportReport, StoredLine, SimDossier, SimFirm, RequestLogEntry, SimStateOptions, TokenRecord } from './state-types.ts';
+import { importDeposit } from './import.ts';
+export type { SimService, SimFaults, RejectReason, RejectedLine, DepositReport, ImportReport, StoredLine, SimDossier, SimFirm, RequestLogEntry, SimStateOptions };
 
 export class SimState {
   firms = new Map<string, SimFirm>();
@@ -409,125 +306,11 @@ export class SimState {
   }
 
   private importDeposit(d: SimDossier, blobName: string, zip: Uint8Array, createdAccounts: string[]): { report: DepositReport; rejected: RejectedLine[] } {
-    const at = this.now().toISOString();
-    const rejected: RejectedLine[] = [];
-    const report: DepositReport = { blobName, imported: 0, rejected: 0, documents: [] };
-    const reject = (r: Omit<RejectedLine, 'blobName' | 'at'>) => {
-      const line = { blobName, at, ...r };
-      rejected.push(line);
-      d.rejected.push(line);
-    };
-
-    let parsed: ReturnType<typeof parseAscii>;
-    try {
-      const dep = unpackDeposit(zip);
-      for (const doc of dep.documents) {
-        d.documents.set(doc.name, doc.bytes.length);
-        report.documents.push(doc.name);
-      }
-      parsed = parseAscii(dep.ascii, { onError: 'collect' });
-    } catch (e) {
-      reject({ lineNumber: 0, account: '', journalCode: '', date: '', reference: '', reasonCode: 'BadDeposit', reason: `unreadable deposit: ${e instanceof Error ? e.message : String(e)}` });
-      report.rejected = 1;
-      return { report, rejected };
-    }
-
-    for (const err of parsed.errors) {
-      reject({ lineNumber: err.lineNumber, account: '', journalCode: '', date: '', reference: '', reasonCode: 'ParseError', reason: `${err.field} at position ${err.position}: ${err.message}` });
-    }
-
-    // A '-' amount is the opposite sense: normalise so balances and the CPA view stay positive.
-    const lines = parsed.lines.map((l) =>
-      l.amountCents < 0 ? { ...l, amountCents: -l.amountCents, sense: l.sense === 'D' ? ('C' as const) : ('D' as const) } : l,
-    );
-    // An entry is the lines sharing journal + date + reference (piece number when no reference).
-    const entries = new Map<string, typeof lines>();
-    for (const l of lines) {
-      const journal = (l.journalCode3.trim() || l.journalCode.trim());
-      const key = `${journal}|${l.date}|${l.reference.trim() || l.pieceNumber8.trim()}`;
-      const list = entries.get(key) ?? [];
-      list.push(l);
-      entries.set(key, list);
-    }
-
-    for (const lines of entries.values()) {
-      const problems = new Map<number, { code: RejectReason; reason: string }>();
-      for (const l of lines) {
-        const p = this.checkLine(d, l);
-        if (p) problems.set(l.lineNumber, p);
-      }
-      const debit = lines.filter((l) => l.sense === 'D').reduce((s, l) => s + l.amountCents, 0);
-      const credit = lines.filter((l) => l.sense === 'C').reduce((s, l) => s + l.amountCents, 0);
-      const unbalanced = debit !== credit ? `entry is unbalanced: debit ${debit} != credit ${credit} cents` : null;
-
-      if (problems.size > 0 || unbalanced) {
-        // All or nothing: Quadra does not post half an entry.
-        const first = [...problems.values()][0];
-        for (const l of lines) {
-          const own = problems.get(l.lineNumber);
-          const why = own ?? (unbalanced ? { code: 'Unbalanced' as const, reason: unbalanced } : { code: 'EntryRejected' as const, reason: `another line of the same entry was rejected (${first?.reason ?? ''})` });
-          reject({
-            lineNumber: l.lineNumber,
-            account: l.account.trim(),
-            journalCode: l.journalCode3.trim() || l.journalCode.trim(),
-            date: l.date,
-            reference: l.reference.trim(),
-            sense: l.sense,
-            amountCents: l.amountCents,
-            reasonCode: why.code,
-            reason: why.reason,
-          });
-        }
-        continue;
-      }
-
-      const visibleFrom = Date.now() + this.importDelayMs;
-      const visibleAt = this.now().getTime() + this.importDelayMinutes * 60_000;
-      const ref = lines[0]!.reference.trim() || lines[0]!.pieceNumber8.trim();
-      d.importCounts.set(ref, (d.importCounts.get(ref) ?? 0) + 1);
-      for (const l of lines) {
-        const account = l.account.trim();
-        if (!d.accounts.has(account)) {
-          // The format carries no labels: Quadra creates the account bare.
-          d.accounts.set(account, { kind: 'general', number: account, label: '', collective: null });
-          createdAccounts.push(account);
-        }
-        d.lines.push({
-          lineId: this.nextLineId(),
-          journalCode: l.journalCode3.trim() || l.journalCode.trim(),
-          date: l.date,
-          account,
-          label: l.label30.trim() || l.label20.trim(),
-          sense: l.sense,
-          amountCents: l.amountCents,
-          pieceNumber: l.pieceNumber8.trim(),
-          reference: l.reference.trim(),
-          attachment: l.attachment.trim(),
-          importedAt: at,
-          visibleFrom,
-          visibleAt,
-          blobName,
-        });
-        report.imported += 1;
-      }
-    }
-    report.rejected = rejected.length;
-    return { report, rejected };
+    return importDeposit(this, d, blobName, zip, createdAccounts);
   }
 
-  private checkLine(d: SimDossier, l: { journalCode: string; journalCode3: string; date: string }): { code: RejectReason; reason: string } | null {
-    const code = l.journalCode3.trim() || l.journalCode.trim();
-    const j = d.journals.get(code);
-    if (!j) return { code: 'JournalUnknown', reason: `journal ${code} does not exist in the dossier` };
-    if (!j.open) return { code: 'JournalClosed', reason: `journal ${code} is closed` };
-    const p = d.periods.find((x) => x.start <= l.date && l.date <= x.end);
-    if (!p || p.status !== 'open') {
-      return { code: 'NoOpenPeriod', reason: p ? `period ${p.code ?? p.start} containing ${l.date} is closed` : `no accounting period contains ${l.date}` };
-    }
-    return null;
-  }
-
-  private nextLineId(): string {
+  /** The next line id Quadra gives (for import.ts). */
+  nextLineId(): string {
     this.lineSeq += 1;
     return String(this.lineSeq).padStart(10, '0');
   }

@@ -2,12 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   FAILED_CHECK_MESSAGE,
-  NIGHTS,
+  DEFAULT_NIGHTLY_ATTEMPTS,
   decideAfterNights,
   nextNight,
   nightAction,
+  notFoundOnNightDetail,
+  resendReferenceHoldMessage,
+  resentWording,
   zonedTime,
 } from '../../src/domain/entries/lifecycle.ts';
+import { loadConfig } from '../../src/config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Wall-clock helpers, independent of the code under test
@@ -64,8 +68,18 @@ describe('constants', () => {
     expect(FAILED_CHECK_MESSAGE).toBe('A problem seems to have occurred during the synchronization of this entry. Please verify.');
   });
 
-  it('three nights', () => {
-    expect(NIGHTS).toBe(3);
+  it('three nights by default (the brief\'s), and the configuration\'s default is that one', () => {
+    expect(DEFAULT_NIGHTLY_ATTEMPTS).toBe(3);
+    expect(loadConfig({}).NIGHTLY_ATTEMPTS).toBe(3);
+    expect(loadConfig({ NIGHTLY_ATTEMPTS: '5' }).NIGHTLY_ATTEMPTS).toBe(5);
+    expect(() => loadConfig({ NIGHTLY_ATTEMPTS: '0' })).toThrow(/NIGHTLY_ATTEMPTS/);
+  });
+
+  it('the messages say the configured number of nights', () => {
+    expect(notFoundOnNightDetail(2, 5)).toBe('Not found in Quadra on night 2 of 5: sent again');
+    expect(resendReferenceHoldMessage(3)).toContain('held on the third,');
+    expect(resendReferenceHoldMessage(5)).toContain('held on the fifth,');
+    expect(resentWording(5).onNight).toContain('on night {night} of 5.');
   });
 });
 
@@ -75,21 +89,25 @@ describe('constants', () => {
 
 describe('nightAction', () => {
   it('nights 1 and 2 (0 or 1 tried before) re-send', () => {
-    expect(nightAction(0)).toBe('resend');
-    expect(nightAction(1)).toBe('resend');
+    expect(nightAction(0, 3)).toBe('resend');
+    expect(nightAction(1, 3)).toBe('resend');
   });
 
   it('night 3 (2 tried before) decides, and so does any later night', () => {
-    expect(nightAction(2)).toBe('decide');
-    expect(nightAction(3)).toBe('decide');
-    expect(nightAction(4)).toBe('decide');
-    expect(nightAction(100)).toBe('decide');
+    expect(nightAction(2, 3)).toBe('decide');
+    expect(nightAction(3, 3)).toBe('decide');
+    expect(nightAction(4, 3)).toBe('decide');
+    expect(nightAction(100, 3)).toBe('decide');
+  });
+
+  it('with 5 nights, nights 1 to 4 re-send and night 5 decides', () => {
+    expect([0, 1, 2, 3, 4, 5].map((n) => nightAction(n, 5))).toEqual(['resend', 'resend', 'resend', 'resend', 'decide', 'decide']);
   });
 
   it('is monotonic: once it decides, it always decides', () => {
-    fc.assert(fc.property(fc.nat({ max: 10_000 }), (n) => {
-      expect(nightAction(n)).toBe(n < NIGHTS - 1 ? 'resend' : 'decide');
-      if (nightAction(n) === 'decide') expect(nightAction(n + 1)).toBe('decide');
+    fc.assert(fc.property(fc.nat({ max: 10_000 }), fc.integer({ min: 1, max: 30 }), (n, nights) => {
+      expect(nightAction(n, nights)).toBe(n < nights - 1 ? 'resend' : 'decide');
+      if (nightAction(n, nights) === 'decide') expect(nightAction(n + 1, nights)).toBe('decide');
     }));
   });
 });

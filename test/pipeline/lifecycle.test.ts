@@ -2,7 +2,7 @@
 // the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
 // file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECK_MESSAGE, nextNight, RESEND_REFERENCE_HOLD_MESSAGE, SEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
+import { FAILED_CHECK_MESSAGE, nextNight, resendReferenceHoldMessage, SEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
 import { nightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
 import { runNow } from '../../src/jobs/index.ts';
 import { DEMO_FIRM, defaultFixture } from '../../src/sim/index.ts';
@@ -263,8 +263,8 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
 
     await nextNightRun(w); // night 1: both missing; the sibling is re-sent, the closed period's entry held
     let late = await entry(w, lateId!);
-    expect(late).toMatchObject({ status: 'pending', nightsTried: 1, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
-    expect(late.attempts.at(-1)).toMatchObject({ kind: 'resend', outcome: 'held', errorCode: 'reference_changed', detail: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 1, statusMessage: resendReferenceHoldMessage(3) });
+    expect(late.attempts.at(-1)).toMatchObject({ kind: 'resend', outcome: 'held', errorCode: 'reference_changed', detail: resendReferenceHoldMessage(3) });
     expect(await entry(w, okId!)).toMatchObject({ status: 'sent', nightsTried: 1 });
     const deps = await depositsOf(w, 'CLOTURE');
     expect(deps.map((d) => d.status)).toEqual(['replaced', 'uploaded']);
@@ -278,7 +278,7 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
 
     await nextNightRun(w); // night 2: still closed: held again, its second night counted
     late = await entry(w, lateId!);
-    expect(late).toMatchObject({ status: 'pending', nightsTried: 2, statusMessage: RESEND_REFERENCE_HOLD_MESSAGE });
+    expect(late).toMatchObject({ status: 'pending', nightsTried: 2, statusMessage: resendReferenceHoldMessage(3) });
     expect(outcomes(late).filter((o) => o === 'resend:held')).toHaveLength(2);
 
     await nextNightRun(w); // night 3: still closed: the brief's rule decides, nothing is held for ever

@@ -5,6 +5,7 @@
 // Bounded: PROPERTY_RUNS requests per operation (default 30; bodies get three times as many), so it stays fast in CI.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertListedErrorCode } from '../support/context.ts';
 import { engine } from '../support/db.ts';
 import { purchase, push } from '../support/entries.ts';
 import { createWorld, type World } from '../support/world.ts';
@@ -186,7 +187,8 @@ describe(`no input makes a 5xx (${engine}, ${RUNS} requests per operation)`, () 
         if (process.env.PROPERTY_DEBUG && o.path.endsWith('/entries') && o.method === 'post') console.log(`STATUS ${res.status} ${text.slice(0, 80)}`);
         if (res.status >= 500) failures.push(`${o.method} ${o.path}: ${res.status} ${text.slice(0, 200)}`);
         expect(res.status, `${o.method.toUpperCase()} ${r.path}?${r.query} ${typeof r.body === 'string' ? r.body.slice(0, 300) : ''} -> ${text.slice(0, 300)}`).toBeLessThan(500);
-        if (res.status >= 400 && res.status !== 404) expect(JSON.parse(text).error.code).toEqual(expect.any(String));
+        // One error shape, and its code is one of the list (src/lib/error-codes.ts) with its status.
+        if (res.status >= 400) assertListedErrorCode(res.status, JSON.parse(text), `${o.method.toUpperCase()} ${r.path}`);
       }), { numRuns: o.op.requestBody ? RUNS * 3 : RUNS, endOnFailure: true });
     }
     expect(failures).toEqual([]);
@@ -197,6 +199,7 @@ describe(`no input makes a 5xx (${engine}, ${RUNS} requests per operation)`, () 
       if (!validHeader('authorization', `Bearer ${token}`)) return;
       const res = await w.t.app.request('/v1/firms', { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
+      assertListedErrorCode(res.status, await res.json(), 'GET /v1/firms');
     }), { numRuns: RUNS * 2 });
   });
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { ERROR_CODES, isErrorCode } from '../../src/lib/error-codes.ts';
 import { createTokenVerifier, mintToken } from '../../src/lib/auth.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createSecretBox, randomKeySpec } from '../../src/lib/secret-box.ts';
@@ -59,8 +60,19 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
       const text = await res.text();
       let parsed: unknown = undefined;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+      // Every HTTP test checks the list of error codes (src/lib/error-codes.ts) in passing: an
+      // error answer whose code is not listed fails the test that received it.
+      if (res.status >= 400) assertListedErrorCode(res.status, parsed, `${method} ${path}`);
       return { status: res.status, body: parsed, text };
     },
     close: () => database.drop(),
   };
+}
+
+/** An error answer carries `{ error: { code } }` with a listed code whose status is the answer's. */
+export function assertListedErrorCode(status: number, body: unknown, where: string): void {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (!isErrorCode(code)) throw new Error(`${where} answered ${status} with error code ${JSON.stringify(code)}, which is not in src/lib/error-codes.ts`);
+  // http_error carries the status the HTTP layer chose; every other code has exactly one.
+  if (code !== 'http_error' && ERROR_CODES[code].status !== status) throw new Error(`${where} answered ${status} with ${code}, listed as ${ERROR_CODES[code].status}`);
 }

@@ -18,7 +18,7 @@ export interface AttemptFacts {
 }
 
 /** Who the attempt is about: every entry a deposit holds, or these entries. */
-export type AttemptTarget = { depositId: string } | { entryIds: string[] } | { depositIds: string[]; statuses: string[] };
+export type AttemptTarget = { depositId: string } | { entryIds: string[] } | { depositIds: string[]; statuses: readonly string[] };
 
 /**
  * Records one attempt per entry of the target, in one statement. A re-send and the withdrawal

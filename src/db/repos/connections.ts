@@ -70,7 +70,7 @@ export async function saveConnection(
 }
 
 export const notConnected = () =>
-  new AppError(409, 'not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
+  new AppError('not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
 
 export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'> & {
   /** USABLE_CONNECTION: connected and the SIC code's claim verified. */

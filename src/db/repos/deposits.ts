@@ -6,6 +6,8 @@
 // times, messages and leases; the pipeline decides which transition to fire.
 import type { Queryable } from '../database.ts';
 import type { Database as Schema } from '../types.gen.ts';
+import { AWAITING_VERIFICATION_STATUSES, IMPORTABLE_STATUSES, OPEN_ENTRY_STATUSES } from '../../domain/statuses.ts';
+import { sqlIn } from '../literal.ts';
 
 export type DepositStatus = Schema['public']['Enums']['deposit_status'];
 type DepositTable = Schema['public']['Tables']['deposits']['Row'];
@@ -33,7 +35,7 @@ export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
   takeOver: ['preparing'],
 };
 /** `imported` is set-based: these states may become `imported`; others are left as they are. */
-export const IMPORTABLE: readonly DepositStatus[] = ['uploaded', 'replacing', 'unconfirmed'];
+export const IMPORTABLE: readonly DepositStatus[] = IMPORTABLE_STATUSES;
 
 export class DepositTransitionRefused extends Error {
   override readonly name = 'DepositTransitionRefused';
@@ -100,13 +102,13 @@ export function uploadStarted(tx: Queryable, id: string, p: { now: Date; sizeByt
  * uploaded: the blob reached the container (its answer, or seen there). The deposit gets its own
  * check (`verifyAt`); its entries become `sent` with the message given.
  */
-export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resendMessage: boolean }): Promise<void> {
+export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resend: ResentWording | null }): Promise<void> {
   return guarded(tx, 'uploaded', id,
     `with d as (update public.deposits set status = 'uploaded', uploaded_at = coalesce(uploaded_at, $2), etag = coalesce($3, etag),
                        size_bytes = coalesce($4, size_bytes), claimed_until = null, verify_at = coalesce(verify_at, $5),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7')}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resendMessage]);
+                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7', 8)}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resend !== null, ...wordingParams(p.resend)]);
 }
 
 /**
@@ -114,23 +116,27 @@ export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string
  * Its entries are `sent` (they may be in Quadra's hands); `absentSeen` records that the container
  * was looked at and the blob was not there.
  */
-export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resendMessage: boolean }): Promise<void> {
+export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resend: ResentWording | null }): Promise<void> {
   return guarded(tx, 'unconfirmed', id,
     `with d as (update public.deposits set status = 'unconfirmed', unconfirmed_at = $2, absent_since = case when $6::boolean then $2::timestamptz end,
                        claimed_until = null, verify_at = coalesce(verify_at, $3),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5')}`, [id, p.now, p.verifyAt, p.message, p.resendMessage, p.absentSeen]);
+                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5', 7)}`, [id, p.now, p.verifyAt, p.message, p.resend !== null, p.absentSeen, ...wordingParams(p.resend)]);
 }
 
+/** How a night's re-send is worded (resentWording in src/domain/entries/lifecycle.ts): past its nights, or on night `{night}`. */
+export interface ResentWording { nights: number; onNight: string; waiting: string }
+const wordingParams = (w: ResentWording | null) => [w?.nights ?? 0, w?.onNight ?? '', w?.waiting ?? ''];
+
 // Entries of the deposit `d` become `sent`. A first send says "open the file"; a night's re-send
-// says which night it is.
-function sentEntries(now: string, message: string, resend: string): string {
+// says which night it is (of NIGHTLY_ATTEMPTS), its three wording parameters from position `w`.
+function sentEntries(now: string, message: string, resend: string, w: number): string {
   return `,
      e as (update public.entries set status = 'sent', sent_at = ${now}, updated_at = ${now},
             status_message = case when not ${resend}::boolean or nights_tried = 0 then ${message}
-              when nights_tried >= 3 then 'Sent again, to wait in the exchange container until the file is opened in Quadra.'
-              else 'Sent again on night ' || nights_tried || ' of 3. Open the file in Quadra to trigger the retrieval of entries.' end,
+              when nights_tried >= $${w}::int then $${w + 2}::text
+              else replace($${w + 1}::text, '{night}', nights_tried::text) end,
             next_attempt_at = case when ${resend}::boolean then next_attempt_at else null end
       where deposit_id in (select id from d) returning id)
      select id from d`;
@@ -178,7 +184,7 @@ export async function withdrawn(tx: Queryable, id: string, p: { now: Date; keep:
           e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $2,
                        next_attempt_at = coalesce(next_attempt_at, $4),
                        batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
-                 where deposit_id in (select id from d) and status in ('pending', 'sent') and not (id = any($5::uuid[])) returning id)
+                 where deposit_id in (select id from d) and status in ${sqlIn(OPEN_ENTRY_STATUSES)} and not (id = any($5::uuid[])) returning id)
      select d.id, coalesce((select array_agg(e.id::text) from e), '{}'::text[]) as back from d`, [id, p.now, p.message, p.dueAt, p.keep]);
   return r.back;
 }
@@ -192,14 +198,14 @@ export async function imported(tx: Queryable, ids: string[], now: Date, from: re
   if (!ids.length) return [];
   return (await tx.query<{ id: string }>(
     `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
-      where id = any($1::uuid[]) and status in ('uploaded', 'replacing', 'unconfirmed') and status::text = any($3::text[]) returning id`,
+      where id = any($1::uuid[]) and status in ${sqlIn(IMPORTABLE)} and status::text = any($3::text[]) returning id`,
     [ids, now, [...from]])).rows.map((r) => r.id);
 }
 
 /** verified: the deposit's own check ran (once). */
 export function verified(tx: Queryable, id: string, now: Date): Promise<void> {
   return guarded(tx, 'verified', id,
-    `update public.deposits set verified_at = $2 where id = $1 and status in ('uploaded', 'imported') and verified_at is null returning id`, [id, now]);
+    `update public.deposits set verified_at = $2 where id = $1 and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verified_at is null returning id`, [id, now]);
 }
 
 /** seenAbsent: an unconfirmed deposit's blob is not in the container; the grace period runs from the first time. */
@@ -245,8 +251,8 @@ export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id'>): Prom
 export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[]; withdrawing: string[] }> {
   const ids = async (sql: string, params: unknown[] = []) => (await tx.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
   return {
-    due: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at <= $1 order by seq`, [now]),
-    waiting: await ids(`select id from public.deposits where verified_at is null and status in ('uploaded', 'imported') and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
+    due: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at <= $1 order by seq`, [now]),
+    waiting: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
     // Database time: a lease that ran out, whatever the injected clock says.
     stuck: await ids(`select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`),
     unconfirmed: await ids(`select id from public.deposits where status = 'unconfirmed' order by seq`),

@@ -27,6 +27,16 @@ export async function lockFile(tx: Queryable, fileId: string): Promise<FileRow |
   return r.rows[0];
 }
 
+/** How many of the file's entries are ready to go (SENDABLE). */
+export async function sendableCount(tx: Queryable, fileId: string): Promise<number> {
+  return (await tx.query<{ n: number }>(`select count(*)::int as n from public.entries e where e.file_id = $1 and ${SENDABLE}`, [fileId])).rows[0]!.n;
+}
+
+/** How the file pads accounts shorter than Quadra's 8 characters. */
+export async function accountPadding(tx: Queryable, fileId: string): Promise<'space' | 'zero'> {
+  return (await tx.query<{ account_padding: 'space' | 'zero' }>('select account_padding from public.client_files where id = $1', [fileId])).rows[0]!.account_padding;
+}
+
 export async function getFile(tx: Queryable, fileId: string): Promise<FileRow | undefined> {
   const r = await tx.query<FileRow>(
     'select id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at from public.client_files where id = $1',

@@ -5,6 +5,8 @@
 // Deposit transitions that move entries with them stay in deposits.ts; attempts in attempts.ts.
 import type { Queryable } from '../database.ts';
 import { HELD_BY_REFERENCE, SENDABLE } from './entries.ts';
+import { OPEN_ENTRY_STATUSES } from '../../domain/statuses.ts';
+import { sqlIn } from '../literal.ts';
 
 /**
  * Found in Quadra: `posted` (flagged when Quadra holds it more than once), from `pending` or `sent`
@@ -14,7 +16,7 @@ export async function posted(tx: Queryable, p: { ids: string[]; duplicates: stri
   return (await tx.query<{ id: string; deposit_id: string | null }>(
     `update public.entries set status = 'posted', posted_at = $2, updated_at = $2, next_attempt_at = null, status_message = null,
             duplicate_in_quadra = id = any($3::uuid[])
-      where id = any($1::uuid[]) and status in ('pending', 'sent') returning id, deposit_id`, [p.ids, p.now, p.duplicates])).rows;
+      where id = any($1::uuid[]) and status in ${sqlIn(OPEN_ENTRY_STATUSES)} returning id, deposit_id`, [p.ids, p.now, p.duplicates])).rows;
 }
 
 /** Not found at a first send's check: back to `pending`, due at `dueAt` (the next night). */
@@ -38,7 +40,7 @@ export async function resendHeld(tx: Queryable, p: { ids: string[]; until: Date;
   await tx.query(
     `update public.entries set next_attempt_at = $2, status_message = $3, updated_at = $4,
             status = case when $5::boolean then 'pending'::public.entry_status else status end
-      where id = any($1::uuid[]) and status in ('pending', 'sent')`, [p.ids, p.until, p.message, p.now, p.outOfContainer ?? false]);
+      where id = any($1::uuid[]) and status in ${sqlIn(OPEN_ENTRY_STATUSES)}`, [p.ids, p.until, p.message, p.now, p.outOfContainer ?? false]);
 }
 
 /** Decided after the nights: `failed_check`, out of any deposit, no longer due. */
@@ -77,7 +79,7 @@ export async function dueUnlessScheduled(tx: Queryable, p: { ids: string[]; unti
  */
 export async function resendable(tx: Queryable, p: { fileId: string; withdrawn: string[]; candidates: string[]; except: string[] }): Promise<string[]> {
   return (await tx.query<{ id: string }>(
-    `select id from public.entries where file_id = $1 and status in ('pending', 'sent') and not (id = any($4::uuid[]))
+    `select id from public.entries where file_id = $1 and status in ${sqlIn(OPEN_ENTRY_STATUSES)} and not (id = any($4::uuid[]))
         and (deposit_id = any($2::uuid[]) or id = any($3::uuid[]))
       for update`, [p.fileId, p.withdrawn, p.candidates, p.except])).rows.map((r) => r.id);
 }

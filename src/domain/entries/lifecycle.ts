@@ -1,13 +1,35 @@
 // The entry state machine's time and decision rules (sync-rules.md §5). Pure: given `now`.
 
-export const NIGHTS = 3;
+/**
+ * The brief's number of nights an entry missing from Quadra is re-sent and verified again before
+ * the decision. The service reads NIGHTLY_ATTEMPTS (src/config.ts), whose default this is; every
+ * rule, statement and message below takes that number as `nights`.
+ */
+export const DEFAULT_NIGHTLY_ATTEMPTS = 3;
 export const FAILED_CHECK_MESSAGE = 'A problem seems to have occurred during the synchronization of this entry. Please verify.';
 /** Why an entry its file's reference data no longer accepts is held (entries.ts HELD_BY_REFERENCE). */
 export const REFERENCE_HOLD_REASON = 'its journal is closed or its date is outside every open period in Quadra.';
 /** A first send's hold: the entry never went out, so the user may still correct it. */
 export const SEND_REFERENCE_HOLD_MESSAGE = `Held: ${REFERENCE_HOLD_REASON} Open them in Quadra, sync the reference data, or correct the entry.`;
 /** A night's hold: the entry went out once, so it stays as it is (Quadra may hold that version later). */
-export const RESEND_REFERENCE_HOLD_MESSAGE = `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night. Its nights still count: held on the third, it ends in failed_check, where it can be corrected.`;
+export const resendReferenceHoldMessage = (nights: number) =>
+  `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night. Its nights still count: held on the ${ordinal(nights)}, it ends in failed_check, where it can be corrected.`;
+const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+const ordinal = (n: number) => ORDINALS[n] ?? `${n}th`;
+/** A first verification that found nothing: the entry waits for the nights. */
+export const notFoundAfterSendMessage = (hours: number, nights: number) =>
+  `Not found in Quadra ${hours} hours after sending: it remains pending sending and a new attempt is made on each of the next ${nights} nights.`;
+/** The verification a night records before re-sending. */
+export const notFoundOnNightDetail = (night: number, nights: number) => `Not found in Quadra on night ${night} of ${nights}: sent again`;
+/**
+ * A re-sent entry's status message (the deposit's upload writes it, per entry, from its night):
+ * on night `{night}` of `nights`, or past them, waiting in the container for the file to be opened.
+ */
+export const resentWording = (nights: number) => ({
+  nights,
+  onNight: `Sent again on night {night} of ${nights}. Open the file in Quadra to trigger the retrieval of entries.`,
+  waiting: 'Sent again, to wait in the exchange container until the file is opened in Quadra.',
+});
 export const FILE_WAITING_MESSAGE = 'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /**
@@ -63,7 +85,7 @@ function hourIn(date: Date, timeZone: string): number {
 }
 
 /**
- * After the third unsuccessful night: the entry failed its check only if Quadra demonstrably
+ * After the last unsuccessful night (NIGHTLY_ATTEMPTS): the entry failed its check only if Quadra demonstrably
  * received this file's deposits (an entry of the same batch or of a later batch was posted);
  * otherwise the file was most likely never opened, and the entry is not to blame.
  */
@@ -73,7 +95,10 @@ export function decideAfterNights(entryBatchSeq: number, postedBatchSeqsOfFile: 
 }
 
 export type NightAction = 'resend' | 'decide';
-/** Nights 1 and 2 re-send what is still missing; night 3 (and any later night) decides. */
-export function nightAction(nightsTried: number): NightAction {
-  return nightsTried + 1 < NIGHTS ? 'resend' : 'decide';
+/** Nights before the last re-send what is still missing; the last (and any later night) decides (3 nights: 1 and 2 re-send, 3 decides). */
+export function nightAction(nightsTried: number, nights: number): NightAction {
+  return nightsTried + 1 < nights ? 'resend' : 'decide';
 }
+
+/** The night an entry's attempt tonight counts as: the next one, never past the last. */
+export const nightOf = (nightsTried: number, nights: number) => Math.min(nightsTried + 1, nights);

@@ -1,24 +1,39 @@
 import { z } from '@hono/zod-openapi';
+import { ERROR_CODE_LIST, ERROR_CODES, type ErrorStatus } from '../../lib/error-codes.ts';
 import { CONTROL_CHARACTERS } from '../../lib/text.ts';
+
+/** The whole list of codes (src/lib/error-codes.ts), each with its status and meaning in the description. */
+export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST).openapi('ErrorCode', {
+  description: `Every code an error answer can carry:\n${ERROR_CODE_LIST.map((c) => `- \`${c}\` (${ERROR_CODES[c].status}): ${ERROR_CODES[c].description}`).join('\n')}`,
+  example: 'validation_error',
+});
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'validation_error' }),
+      code: ErrorCodeSchema,
       message: z.string().openapi({ example: 'The request is not valid' }),
       details: z.unknown().optional(),
     }),
   })
   .openapi('Error');
 
+/** An error answer of this status, its description naming the codes the status carries. */
+export const errorResponse = (status: ErrorStatus, what: string) => ({
+  description: `${what}. Codes: ${ERROR_CODE_LIST.filter((c) => ERROR_CODES[c].status === status).join(', ')}`,
+  content: { 'application/json': { schema: ErrorSchema } },
+});
+
 export const errorResponses = {
-  400: { description: 'Malformed request', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing or invalid access token', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'Not allowed for this role', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'Not found (or not yours)', content: { 'application/json': { schema: ErrorSchema } } },
-  409: { description: 'Conflict', content: { 'application/json': { schema: ErrorSchema } } },
-  413: { description: 'Body too large', content: { 'application/json': { schema: ErrorSchema } } },
-  422: { description: 'Validation failed', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse(400, 'Malformed request'),
+  401: errorResponse(401, 'Missing or invalid access token'),
+  403: errorResponse(403, 'Not allowed for this role'),
+  404: errorResponse(404, 'Not found (or not yours)'),
+  409: errorResponse(409, 'Conflict'),
+  413: errorResponse(413, 'Body too large'),
+  422: errorResponse(422, 'Validation failed'),
+  500: errorResponse(500, 'A fault on our side; nothing was changed'),
+  503: errorResponse(503, 'A dependency could not be reached for a moment; try again'),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.ts';
 import * as attempts from '../../../src/db/repos/attempts.ts';
 import * as deposits from '../../../src/db/repos/deposits.ts';
+import { resentWording } from '../../../src/domain/entries/lifecycle.ts';
 import { asService } from '../../../src/db/scoped.ts';
 import { Constants } from '../../../src/db/types.gen.ts';
 import { engine, freshDatabase, type TestDatabase } from '../../support/db.ts';
@@ -19,8 +20,8 @@ const verifyAt = new Date('2026-11-02T21:00:00Z');
 /** Each transition, fired with valid arguments, and the state it leads to. */
 const FIRE: Record<deposits.Transition, { to: deposits.DepositStatus | 'same'; run: (tx: Database, id: string) => Promise<unknown> }> = {
   uploadStarted: { to: 'preparing', run: (tx, id) => deposits.uploadStarted(tx, id, { now, sizeBytes: 10, leaseSeconds: 60 }) },
-  uploaded: { to: 'uploaded', run: (tx, id) => deposits.uploaded(tx, id, { now, etag: '"e"', sizeBytes: 10, verifyAt, message: 'Sent', resendMessage: false }) },
-  unconfirmed: { to: 'unconfirmed', run: (tx, id) => deposits.unconfirmed(tx, id, { now, verifyAt, absentSeen: true, message: 'Sent', resendMessage: false }) },
+  uploaded: { to: 'uploaded', run: (tx, id) => deposits.uploaded(tx, id, { now, etag: '"e"', sizeBytes: 10, verifyAt, message: 'Sent', resend: null }) },
+  unconfirmed: { to: 'unconfirmed', run: (tx, id) => deposits.unconfirmed(tx, id, { now, verifyAt, absentSeen: true, message: 'Sent', resend: null }) },
   released: { to: 'failed', run: (tx, id) => deposits.released(tx, id, { now, errorCode: 'x', message: 'Not sent' }) },
   withdrawing: { to: 'replacing', run: (tx, id) => deposits.withdrawing(tx, id) },
   replaced: { to: 'replaced', run: (tx, id) => deposits.replaced(tx, id) },
@@ -81,7 +82,7 @@ describe(`deposit state machine (${engine})`, () => {
     await asService(t.db, (tx) => deposits.verified(tx, b, now));
     await expect(asService(t.db, (tx) => deposits.verified(tx, b, now))).rejects.toBeInstanceOf(deposits.DepositTransitionRefused);
     const c = await depositIn('preparing', 'uploadStarted'); // never started: cannot be unconfirmed
-    await expect(asService(t.db, (tx) => deposits.unconfirmed(tx, c, { now, verifyAt, absentSeen: false, message: 'm', resendMessage: false }))).rejects.toMatchObject({ found: 'condition' });
+    await expect(asService(t.db, (tx) => deposits.unconfirmed(tx, c, { now, verifyAt, absentSeen: false, message: 'm', resend: null }))).rejects.toMatchObject({ found: 'condition' });
     await expect(asService(t.db, (tx) => deposits.withdrawing(tx, crypto.randomUUID()))).rejects.toMatchObject({ found: 'missing' });
     const d = await depositIn('preparing', 'released'); // its upload started (by another run)
     await expect(asService(t.db, (tx) => deposits.released(tx, d, { now, errorCode: 'x', message: 'm', beforeUpload: true }))).rejects.toMatchObject({ found: 'condition' });
@@ -110,7 +111,7 @@ describe(`deposit state machine (${engine})`, () => {
       await asService(t.db, async (tx) => {
         await deposits.claim(tx, { id, firmId, fileId, blobName: `D1/${id}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] } });
         await deposits.uploadStarted(tx, id, { now, sizeBytes: 5, leaseSeconds: 60 });
-        await deposits.uploaded(tx, id, { now, etag: null, sizeBytes: 5, verifyAt, message: 'Sent', resendMessage: false });
+        await deposits.uploaded(tx, id, { now, etag: null, sizeBytes: 5, verifyAt, message: 'Sent', resend: null });
         await deposits.withdrawing(tx, id);
       });
       return id;
@@ -131,7 +132,7 @@ describe(`deposit state machine (${engine})`, () => {
     await asService(t.db, async (tx) => {
       expect(await deposits.claim(tx, { id: first, firmId, fileId, blobName: `D1/${first}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] } })).toMatchObject({ id: first, entries: 1 });
       await deposits.uploadStarted(tx, first, { now, sizeBytes: 5, leaseSeconds: 60 });
-      await deposits.unconfirmed(tx, first, { now, verifyAt, absentSeen: false, message: 'Sent', resendMessage: false });
+      await deposits.unconfirmed(tx, first, { now, verifyAt, absentSeen: false, message: 'Sent', resend: null });
     });
     expect(await entryStatus()).toEqual({ status: 'sent', deposit_id: first });
     const seen = await asService(t.db, (tx) => deposits.seenAbsent(tx, first, now));
@@ -141,7 +142,7 @@ describe(`deposit state machine (${engine})`, () => {
       await deposits.replaced(tx, first);
       await deposits.claim(tx, { id: second, firmId, fileId, blobName: `D1/${second}.zip`, now, leaseSeconds: 60, entries: { ids: [entryId] }, replacesId: first });
       await deposits.uploadStarted(tx, second, { now, sizeBytes: 5, leaseSeconds: 60 });
-      await deposits.uploaded(tx, second, { now, etag: null, sizeBytes: 5, verifyAt, message: 'Sent', resendMessage: true });
+      await deposits.uploaded(tx, second, { now, etag: null, sizeBytes: 5, verifyAt, message: 'Sent', resend: resentWording(3) });
       await attempts.record(tx, { depositId: second }, { kind: 'resend', outcome: 'sent', at: now });
     });
     expect(await entryStatus()).toEqual({ status: 'sent', deposit_id: second });
