@@ -4,7 +4,7 @@
 // across daylight-saving changes.
 import { CronExpressionParser } from 'cron-parser';
 import type { Config } from '../config.ts';
-import { autoSendJob, nightlyJob, referenceNightlyJob, sweepJob } from './definitions.ts';
+import { autoSendJob, deliverEventsJob, nightlyJob, referenceNightlyJob, sweepJob } from './definitions.ts';
 import type { JobDefinition } from './registry.ts';
 
 export interface Schedule {
@@ -19,6 +19,7 @@ export const schedules: readonly Schedule[] = [
   { key: 'nightly-verification', job: nightlyJob, cron: (c) => c.NIGHTLY_CRON },
   { key: 'reference-nightly', job: referenceNightlyJob, cron: (c) => c.REFERENCE_CRON },
   { key: 'sweep', job: sweepJob, cron: (c) => c.SWEEP_CRON },
+  { key: 'deliver-events', job: deliverEventsJob, cron: (c) => c.WEBHOOK_CRON },
 ];
 
 /**
