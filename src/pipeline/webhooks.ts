@@ -80,12 +80,20 @@ export async function deleteEndpoint(tx: Tx, userId: string, firmId: string, id:
   if (!(await repo.deleteEndpoint(tx, firmId, id))) throw notFound('Webhook endpoint');
 }
 
-/** A new secret, shown once; the previous one keeps signing beside it for WEBHOOK_SECRET_OVERLAP_HOURS. */
-export async function rotateEndpointSecret(s: Services, tx: Tx, userId: string, firmId: string, id: string): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
-  await role(tx, userId, firmId, true);
+/**
+ * A new secret, shown once; the previous one keeps signing beside it for WEBHOOK_SECRET_OVERLAP_HOURS.
+ * The caller's rights are checked under row-level security; the secrets are moved as the service
+ * (members, administrators included, are not granted the sealed secrets' columns at all).
+ */
+export async function rotateEndpointSecret(s: Services, user: Claims, firmId: string, id: string): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
+  await asUser(s.db, user, async (tx) => {
+    await role(tx, user.sub, firmId, true);
+    if (!(await repo.getEndpoint(tx, firmId, id))) throw notFound('Webhook endpoint');
+  });
   const secret = newSecret();
   const until = new Date(s.now().getTime() + s.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000);
-  const endpoint = await repo.rotateSecret(tx, firmId, id, await s.secrets.seal(secret), until);
+  const sealed = await s.secrets.seal(secret);
+  const endpoint = await asService(s.db, (tx) => repo.rotateSecret(tx, firmId, id, sealed, until));
   if (!endpoint) throw notFound('Webhook endpoint');
   return { endpoint, secret };
 }

@@ -101,8 +101,7 @@ export function webhookRoutes(s: Services) {
       }),
       async (c) => {
         const { firmId, webhookId } = c.req.valid('param');
-        const user = c.get('user');
-        const out = await asUser(s.db, user, (tx) => hooks.rotateEndpointSecret(s, tx, user.sub, firmId, webhookId));
+        const out = await hooks.rotateEndpointSecret(s, c.get('user'), firmId, webhookId);
         return c.json({ ...toWebhook(out.endpoint), secret: out.secret }, 200);
       },
     )

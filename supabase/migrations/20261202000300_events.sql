@@ -28,7 +28,7 @@ create table public.webhook_endpoints (
   -- Since when every attempt failed (null: the last attempt succeeded, or none yet).
   failing_since timestamptz,
   -- The per-endpoint rate cap's token bucket (private.claim_webhook_deliveries).
-  tokens double precision not null default 0,
+  tokens double precision not null default 1000000,
   tokens_at timestamptz not null default now(),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -95,8 +95,8 @@ grant select (id, firm_id, url, event_types, description, enabled, disabled_reas
   on table public.webhook_endpoints to authenticated;
 grant insert (firm_id, url, event_types, description, enabled, secret_ciphertext, secret_key_id)
   on table public.webhook_endpoints to authenticated;
-grant update (url, event_types, description, enabled, disabled_reason, secret_ciphertext, secret_key_id, previous_secret_ciphertext,
-              previous_secret_key_id, previous_secret_until, failing_since, updated_at)
+-- Rotation moves the sealed secrets as the service (src/pipeline/webhooks.ts): users never read nor rewrite them.
+grant update (url, event_types, description, enabled, disabled_reason, failing_since, updated_at)
   on table public.webhook_endpoints to authenticated;
 grant delete on table public.webhook_endpoints to authenticated;
 grant select on table public.events, public.webhook_deliveries, public.webhook_attempts to authenticated;
@@ -321,7 +321,8 @@ begin
      for update skip locked
   loop
     exit when left_total <= 0;
-    avail := least(per_endpoint::double precision, ep.tokens + rate * greatest(0, extract(epoch from (at - ep.tokens_at))));
+    -- The rate is of real seconds: the bucket refills on the database's wall clock, whatever `at` says.
+    avail := least(per_endpoint::double precision, ep.tokens + rate * greatest(0, extract(epoch from (clock_timestamp() - ep.tokens_at))));
     select count(*) into busy from public.webhook_deliveries d
      where d.endpoint_id = ep.id and d.state = 'pending' and d.lease_until > at;
     n := least(floor(avail)::integer, per_endpoint - busy, left_total);
@@ -336,7 +337,7 @@ begin
           from picked where d.id = picked.id returning d.*;
       get diagnostics got = row_count;
     end if;
-    update public.webhook_endpoints set tokens = avail - got, tokens_at = at where id = ep.id;
+    update public.webhook_endpoints set tokens = avail - got, tokens_at = clock_timestamp() where id = ep.id;
     left_total := left_total - got;
   end loop;
 end $$;

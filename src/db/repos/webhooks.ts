@@ -147,9 +147,9 @@ export interface AttemptRecord { at: Date; status: number | null; durationMs: nu
  */
 export async function recordAttempt(tx: Queryable, d: { id: number; claimedAttempts: number; endpointId: string; firmId: string }, a: AttemptRecord & { delivered: boolean }): Promise<boolean> {
   const moved = await tx.query(
-    `update public.webhook_deliveries set attempts = attempts + 1, last_status = $3, last_error = $4, lease_until = null,
-            state = case when $5 then 'succeeded' when $6::timestamptz is null then 'failed' else 'pending' end,
-            next_at = coalesce($6, next_at), finished_at = case when $5 or $6::timestamptz is null then $2 end
+    `update public.webhook_deliveries set attempts = attempts + 1, last_status = $3::integer, last_error = $4::text, lease_until = null,
+            state = case when $5::boolean then 'succeeded' when $6::timestamptz is null then 'failed' else 'pending' end,
+            next_at = coalesce($6::timestamptz, next_at), finished_at = case when $5::boolean or $6::timestamptz is null then $2::timestamptz end
       where id = $1 and attempts = $7 and state = 'pending'`,
     [d.id, a.at, a.status, a.error, a.delivered, a.nextAt, d.claimedAttempts]);
   if (moved.affectedRows === 0) return false;
