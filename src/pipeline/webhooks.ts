@@ -12,8 +12,9 @@ import type { Services } from '../services.ts';
 export const WEBHOOKS_ADMIN_ONLY = 'Only an administrator of the firm can manage its event endpoints: they decide where the firm\'s data is sent. '
   + 'Ask an administrator of your firm to make this change; nothing was changed.';
 
+// WEBHOOK_ALLOW_PRIVATE (development and tests) also allows http: a receiver on loopback has no certificate anyone trusts.
 export const addressPolicy = (s: Pick<Services, 'config'>): AddressPolicy => ({
-  httpsOnly: s.config.NODE_ENV === 'production',
+  httpsOnly: s.config.NODE_ENV === 'production' && !s.config.WEBHOOK_ALLOW_PRIVATE,
   allowPrivate: s.config.WEBHOOK_ALLOW_PRIVATE,
 });
 
