@@ -75,6 +75,8 @@ const schema = z.object({
   WEBHOOK_CRON: z.string().default('* * * * *'),
   WEBHOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   WEBHOOK_DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  // Compresses the retry schedule (soaks only: 0.002 makes 24 h about 3 minutes); 1 in service.
+  WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
 });
 
 export type Config = z.infer<typeof schema>;

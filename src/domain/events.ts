@@ -28,10 +28,11 @@ export const RETRY_SCHEDULE_SECONDS = [0, 5, 300, 1800, 7200, 18_000, 36_000, 50
  * so a receiver that comes back is not hit by every retry in the same second. A receiver's own
  * Retry-After (429/503) is honoured when later than the schedule (capped at a day).
  */
-export function nextRetryDelayMs(attempts: number, jitter: number, retryAfterSeconds?: number): number | undefined {
+export function nextRetryDelayMs(attempts: number, jitter: number, retryAfterSeconds?: number, scale = 1): number | undefined {
   if (attempts >= RETRY_SCHEDULE_SECONDS.length) return undefined;
-  const base = RETRY_SCHEDULE_SECONDS[attempts]! * 1000;
-  const spread = Math.max(1000, base * 0.1);
+  // `scale` (WEBHOOK_RETRY_SCALE) compresses the schedule for soaks; 1 in service.
+  const base = RETRY_SCHEDULE_SECONDS[attempts]! * 1000 * scale;
+  const spread = Math.max(1000 * scale, base * 0.1);
   const scheduled = Math.max(0, base + (jitter * 2 - 1) * spread);
   const asked = retryAfterSeconds === undefined ? 0 : Math.min(retryAfterSeconds, 86_400) * 1000;
   return Math.round(Math.max(scheduled, asked));

@@ -38,5 +38,6 @@ export async function startWorkers(boss: PgBoss, s: Services, opts: { schedules:
   }
   if (opts.schedules) {
     for (const sc of schedules) await boss.schedule(sc.job.name, sc.cron(s.config), {}, { tz: s.config.SCHEDULE_TZ });
+    for (const sc of schedules) if (sc.atStart) await boss.send(sc.job.name, {});
   }
 }

@@ -89,7 +89,7 @@ async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<str
   const verdict = judgeAnswer(answer.status);
   const attempts = d.attempts + 1;
   const delay = verdict === 'delivered' || verdict === 'disable' ? undefined
-    : nextRetryDelayMs(attempts, Math.random(), retryAfterSeconds(answer.status, answer.retryAfter, at));
+    : nextRetryDelayMs(attempts, Math.random(), retryAfterSeconds(answer.status, answer.retryAfter, at), s.config.WEBHOOK_RETRY_SCALE);
   const nextAt = delay === undefined ? null : new Date(at.getTime() + delay);
   const tooLong = verdict !== 'delivered' && failingTooLong(d.failing_since ?? at, at, s.config.WEBHOOK_DISABLE_AFTER_DAYS);
   await asService(s.db, async (tx) => {
