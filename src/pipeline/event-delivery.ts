@@ -18,6 +18,9 @@ const MAX_ANSWER_BYTES = 4096;
 
 export interface DeliveryReport { attempted: number; delivered: number; retrying: number; failed: number; disabled: number; ms: number }
 
+/** One attempt's outcome, waiting to be recorded with the others that ended meanwhile. */
+interface Outcome { record: repo.AttemptRecord; disable?: string }
+
 export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } = {}): Promise<DeliveryReport> {
   const started = Date.now();
   const deadline = started + (opts.budgetMs ?? s.config.WEBHOOK_DISPATCH_BUDGET_MS);
@@ -25,35 +28,68 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
   const total = s.config.WEBHOOK_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   const signers = new Map<string, Promise<Webhook[]>>();
+  let ended: Outcome[] = [];
+  // The outcomes that came in since the last call, recorded in one statement (a delivery's lease
+  // holds until then, so nobody else takes it meanwhile).
+  const flush = async () => {
+    if (ended.length === 0) return;
+    const batch = ended;
+    ended = [];
+    await record(s, batch, report).catch((err: Error) => {
+      s.log.warn({ err: { name: err.name, message: err.message }, deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
+    });
+  };
   while (Date.now() < deadline) {
+    // Claims go in batches (half the slots free, or none in flight): a claim costs about as much for
+    // one delivery as for sixteen; the outcomes ended meanwhile are recorded first, in one statement.
     const free = total - inFlight.size;
-    const claimed = free > 0
-      ? await asService(s.db, (tx) => repo.claimDue(tx, {
-        total: free, perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY, rate: s.config.WEBHOOK_ENDPOINT_RATE,
-        leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30, now: s.now(),
-      }))
-      : [];
+    if (free < Math.ceil(total / 2) && inFlight.size > 0) {
+      await Promise.race([...inFlight, sleep(1_000)]);
+      continue;
+    }
+    await flush();
+    const claimed = await asService(s.db, (tx) => repo.claimDue(tx, {
+      total: free, perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY, rate: s.config.WEBHOOK_ENDPOINT_RATE,
+      leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30, now: s.now(),
+    }));
     for (const d of claimed) {
-      const p: Promise<void> = deliverOne(s, d, signers, report)
-        .catch((err: Error) => { s.log.warn({ err: { name: err.name, message: err.message }, delivery: d.id }, 'delivery not recorded; its lease will make it due again'); })
+      const p: Promise<void> = deliverOne(s, d, signers)
+        .then((o) => { report.attempted++; ended.push(o); })
+        .catch((err: Error) => { s.log.warn({ err: { name: err.name, message: err.message }, delivery: d.id }, 'delivery failed before its request; its lease will make it due again'); })
         .finally(() => { inFlight.delete(p); });
       inFlight.add(p);
     }
-    if (claimed.length === 0 && inFlight.size === 0) {
-      // Nothing claimable: done, unless deliveries are due now and only an endpoint's rate holds them.
-      const now = s.now();
-      const due = await asService(s.db, (tx) => repo.anyDueBy(tx, now, new Date(now.getTime() + 1_000)));
-      if (!due || Date.now() + 250 >= deadline) break;
-      await sleep(250);
+    if (claimed.length > 0) continue;
+    if (inFlight.size > 0) {
+      // Nothing more due for now: wait for a request to end, or a moment (a retry due in seconds).
+      await Promise.race([...inFlight, sleep(200)]);
       continue;
     }
-    // Wait for a slot to free, or a moment (a retry due in seconds, an endpoint's rate refilling).
-    if (claimed.length === 0 || inFlight.size >= total) await Promise.race([...inFlight, sleep(claimed.length === 0 ? 200 : 1_000)]);
+    // Nothing claimable, nothing in flight: done, unless deliveries are due now and only an
+    // endpoint's rate holds them back.
+    const now = s.now();
+    const due = await asService(s.db, (tx) => repo.anyDueBy(tx, now, new Date(now.getTime() + 1_000)));
+    if (!due || Date.now() + 250 >= deadline) break;
+    await sleep(250);
   }
   await Promise.all(inFlight);
+  await flush();
   report.ms = Date.now() - started;
   if (report.attempted) s.log.info(report, 'events delivered');
   return report;
+}
+
+async function record(s: Services, batch: Outcome[], report: DeliveryReport): Promise<void> {
+  await asService(s.db, async (tx) => {
+    const kept = await repo.recordAttempts(tx, batch.map((o) => o.record));
+    for (const o of batch) {
+      if (!kept.has(o.record.deliveryId)) continue;
+      if (o.record.delivered) report.delivered++;
+      else if (o.record.nextAt) report.retrying++;
+      else report.failed++;
+      if (o.disable) { await repo.disableEndpoint(tx, o.record.endpointId, o.disable, o.record.at); report.disabled++; }
+    }
+  });
 }
 
 /** The endpoint's signers: its secret, and during a rotation the previous one too. */
@@ -66,9 +102,9 @@ function signersOf(s: Services, d: repo.ClaimedDelivery, now: Date): Promise<Web
   return Promise.all(sealed.map(async (x) => new Webhook(await s.secrets.open(x))));
 }
 
-async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<string, Promise<Webhook[]>>, report: DeliveryReport): Promise<void> {
+async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<string, Promise<Webhook[]>>): Promise<Outcome> {
   const now = s.now();
-  const key = `${d.endpoint_id}:${d.secrets.secret_key_id}:${d.secrets.secret_ciphertext.slice(0, 24)}`;
+  const key = `${d.endpoint_id}:${d.secrets.secret_key_id}:${d.secrets.secret_ciphertext.slice(0, 24)}:${d.secrets.previous_secret_until?.getTime() ?? ''}`;
   let signing = signers.get(key);
   if (!signing) { signing = signersOf(s, d, now); signers.set(key, signing); }
   const body = JSON.stringify(envelope({
@@ -84,30 +120,22 @@ async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<str
       'webhook-id': d.event.public_id, 'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'webhook-signature': signature,
     },
   });
-  report.attempted++;
   const at = s.now();
   const verdict = judgeAnswer(answer.status);
-  const attempts = d.attempts + 1;
   const delay = verdict === 'delivered' || verdict === 'disable' ? undefined
-    : nextRetryDelayMs(attempts, Math.random(), retryAfterSeconds(answer.status, answer.retryAfter, at), s.config.WEBHOOK_RETRY_SCALE);
-  const nextAt = delay === undefined ? null : new Date(at.getTime() + delay);
+    : nextRetryDelayMs(d.attempts + 1, Math.random(), retryAfterSeconds(answer.status, answer.retryAfter, at), s.config.WEBHOOK_RETRY_SCALE);
   const tooLong = verdict !== 'delivered' && failingTooLong(d.failing_since ?? at, at, s.config.WEBHOOK_DISABLE_AFTER_DAYS);
-  await asService(s.db, async (tx) => {
-    const kept = await repo.recordAttempt(tx, { id: d.id, claimedAttempts: d.attempts, endpointId: d.endpoint_id, firmId: d.firm_id }, {
-      at, status: answer.status ?? null, durationMs: answer.durationMs, error: answer.error ?? null, nextAt, delivered: verdict === 'delivered',
-    });
-    if (!kept) return;
-    if (verdict === 'delivered') report.delivered++;
-    else if (nextAt) report.retrying++;
-    else report.failed++;
-    if (verdict === 'disable' || tooLong) {
-      const reason = verdict === 'disable'
-        ? `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
-        : `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.`;
-      await repo.disableEndpoint(tx, d.endpoint_id, reason, at);
-      report.disabled++;
-    }
-  });
+  const disable = verdict === 'disable'
+    ? `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
+    : tooLong ? `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.` : undefined;
+  return {
+    record: {
+      deliveryId: Number(d.id), claimedAttempts: d.attempts, endpointId: d.endpoint_id, firmId: d.firm_id,
+      at, status: answer.status ?? null, durationMs: answer.durationMs, error: answer.error ?? null,
+      nextAt: delay === undefined ? null : new Date(at.getTime() + delay), delivered: verdict === 'delivered',
+    },
+    ...(disable ? { disable } : {}),
+  };
 }
 
 /** Retention: events and delivery records older than WEBHOOK_RETENTION_DAYS removed (the sweep calls this). */

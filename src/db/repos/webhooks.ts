@@ -138,28 +138,43 @@ export async function claimDue(tx: Queryable, p: { total: number; perEndpoint: n
   }));
 }
 
-export interface AttemptRecord { at: Date; status: number | null; durationMs: number; error: string | null; nextAt: Date | null }
+export interface AttemptRecord {
+  deliveryId: number; claimedAttempts: number; endpointId: string; firmId: string;
+  at: Date; status: number | null; durationMs: number; error: string | null; nextAt: Date | null; delivered: boolean;
+}
 
 /**
- * One attempt's outcome: recorded, the delivery ended (delivered, or failed after the last retry) or
- * due again at `nextAt`, and the endpoint's failure clock kept. Only while this claim still holds
- * the lease (`claimedAttempts` unchanged), so a late answer from a taken-over claim records nothing twice.
+ * Attempts' outcomes, in one statement for a batch: each recorded, its delivery ended (delivered, or
+ * failed after the last retry) or due again at `nextAt`, the endpoints' failure clocks kept. Only
+ * where the claim still holds (`claimedAttempts` unchanged), so a late answer from a claim taken
+ * over records nothing twice. Returns the deliveries recorded.
  */
-export async function recordAttempt(tx: Queryable, d: { id: number; claimedAttempts: number; endpointId: string; firmId: string }, a: AttemptRecord & { delivered: boolean }): Promise<boolean> {
-  const moved = await tx.query(
-    `update public.webhook_deliveries set attempts = attempts + 1, last_status = $3::integer, last_error = $4::text, lease_until = null,
-            state = case when $5::boolean then 'succeeded' when $6::timestamptz is null then 'failed' else 'pending' end,
-            next_at = coalesce($6::timestamptz, next_at), finished_at = case when $5::boolean or $6::timestamptz is null then $2::timestamptz end
-      where id = $1 and attempts = $7 and state = 'pending'`,
-    [d.id, a.at, a.status, a.error, a.delivered, a.nextAt, d.claimedAttempts]);
-  if (moved.affectedRows === 0) return false;
-  await tx.query(
-    'insert into public.webhook_attempts (firm_id, delivery_id, endpoint_id, at, status_code, duration_ms, error, next_at) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [d.firmId, d.id, d.endpointId, a.at, a.status, a.durationMs, a.error, a.nextAt]);
-  await tx.query(
-    `update public.webhook_endpoints set failing_since = case when $2 then null else coalesce(failing_since, $3) end
-      where id = $1 and (failing_since is null) <> $2`, [d.endpointId, a.delivered, a.at]);
-  return true;
+export async function recordAttempts(tx: Queryable, rows: AttemptRecord[]): Promise<Set<number>> {
+  if (rows.length === 0) return new Set();
+  const col = <K extends keyof AttemptRecord>(k: K) => rows.map((r) => r[k]);
+  const r = await tx.query<{ id: number }>(
+    `with r as (
+       select * from unnest($1::bigint[], $2::int[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::timestamptz[], $10::boolean[])
+         as r(id, claimed, endpoint_id, firm_id, at, status, duration_ms, error, next_at, delivered)
+     ), moved as (
+       update public.webhook_deliveries d set attempts = d.attempts + 1, last_status = r.status, last_error = r.error, lease_until = null,
+              state = case when r.delivered then 'succeeded' when r.next_at is null then 'failed' else 'pending' end,
+              next_at = coalesce(r.next_at, d.next_at), finished_at = case when r.delivered or r.next_at is null then r.at end
+         from r where d.id = r.id and d.attempts = r.claimed and d.state = 'pending'
+       returning d.id
+     ), logged as (
+       insert into public.webhook_attempts (firm_id, delivery_id, endpoint_id, at, status_code, duration_ms, error, next_at)
+       select r.firm_id, r.id, r.endpoint_id, r.at, r.status, r.duration_ms, r.error, r.next_at from r join moved m on m.id = r.id
+       returning 1
+     ), clocks as (
+       update public.webhook_endpoints w set failing_since = case when x.ok then null else coalesce(w.failing_since, x.first_at) end
+         from (select r.endpoint_id, bool_or(r.delivered) as ok, min(r.at) as first_at from r join moved m on m.id = r.id group by r.endpoint_id) x
+        where w.id = x.endpoint_id and (w.failing_since is null) <> x.ok
+       returning 1
+     )
+     select id from moved`,
+    [col('deliveryId'), col('claimedAttempts'), col('endpointId'), col('firmId'), col('at'), col('status'), col('durationMs'), col('error'), col('nextAt'), col('delivered')]);
+  return new Set(r.rows.map((x) => Number(x.id)));
 }
 
 /** Disables an endpoint with the reason (410 Gone, or failing too long); its pending deliveries stop. */
