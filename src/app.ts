@@ -15,7 +15,9 @@ import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { registerEventCatalogue } from './routes/schemas/events.ts';
 import { refuseNul } from './routes/text-guard.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { Services } from './services.ts';
 import { logError } from './lib/log-error.ts';
 
@@ -67,7 +69,9 @@ export function createApp(s: Services) {
   app.route('/', fileSyncRoutes(s));
   app.route('/', accountMapRoutes(s));
   app.route('/', jobRoutes(s));
+  app.route('/', webhookRoutes(s));
 
+  registerEventCatalogue(app.openAPIRegistry);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -79,6 +79,23 @@ const schema = z.object({
   SYNC_WAITS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  // Outgoing events (docs/events.md). Loopback and private receivers only in development and tests.
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  // After a rotation the previous secret still signs (beside the new one) for this long.
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().min(0.001).max(365).default(5),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  // Requests in flight at once: in all (per process) and per endpoint; per endpoint at most this many per second.
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_ENDPOINT_RATE: z.coerce.number().min(0.1).max(1000).default(20),
+  // The dispatcher runs each minute (and every WEBHOOK_POLL_SECONDS after a run), WEBHOOK_DISPATCH_BUDGET_MS at most.
+  WEBHOOK_CRON: z.string().default('* * * * *'),
+  WEBHOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+  WEBHOOK_DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  // Compresses the retry schedule (soaks only: 0.002 makes 24 h about 3 minutes); 1 in service.
+  WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
 });
 
 export type Config = z.infer<typeof schema>;

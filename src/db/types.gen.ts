@@ -91,14 +91,14 @@ isOneToOne: false
                   ]
                 },"client_files": {
                   Row: {
-                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_owner": string | null,"night_lease_until": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
+                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_owner": string | null,"night_lease_until": string | null,"prerequisites_failing": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Update: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Relationships: [
                     {
@@ -297,6 +297,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"events": {
+                  Row: {
+                    "data": NonNullable<Json>,"firm_id": string,"id": number,"object_id": string,"occurred_at": string,"public_id": string,"type": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "data": NonNullable<Json>,"firm_id": string,"id"?: never,"object_id": string,"occurred_at"?: string,"public_id"?: string,"type": string
+                  }
+                  Update: {
+                    "data"?: NonNullable<Json>,"firm_id"?: string,"id"?: never,"object_id"?: string,"occurred_at"?: string,"public_id"?: string,"type"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"firm_members": {
                   Row: {
                     "created_at": string,"firm_id": string,"role": Database["public"]['Enums']["member_role"],"user_id": string
@@ -423,6 +437,54 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "reference_syncs_firm_id_fkey"
+      columns: ["firm_id"]
+isOneToOne: false
+      referencedRelation: "firms"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"webhook_attempts": {
+                  Row: {
+                    "at": string,"delivery_id": number,"duration_ms": number,"endpoint_id": string,"error": string | null,"firm_id": string,"id": number,"next_at": string | null,"status_code": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at"?: string,"delivery_id": number,"duration_ms": number,"endpoint_id": string,"error"?: string | null,"firm_id": string,"id"?: never,"next_at"?: string | null,"status_code"?: number | null
+                  }
+                  Update: {
+                    "at"?: string,"delivery_id"?: number,"duration_ms"?: number,"endpoint_id"?: string,"error"?: string | null,"firm_id"?: string,"id"?: never,"next_at"?: string | null,"status_code"?: number | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"webhook_deliveries": {
+                  Row: {
+                    "attempts": number,"created_at": string,"endpoint_id": string,"event_id": number,"finished_at": string | null,"firm_id": string,"id": number,"last_error": string | null,"last_status": number | null,"lease_until": string | null,"next_at": string | null,"state": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"created_at"?: string,"endpoint_id": string,"event_id": number,"finished_at"?: string | null,"firm_id": string,"id"?: never,"last_error"?: string | null,"last_status"?: number | null,"lease_until"?: string | null,"next_at"?: string | null,"state"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"created_at"?: string,"endpoint_id"?: string,"event_id"?: number,"finished_at"?: string | null,"firm_id"?: string,"id"?: never,"last_error"?: string | null,"last_status"?: number | null,"lease_until"?: string | null,"next_at"?: string | null,"state"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"webhook_endpoints": {
+                  Row: {
+                    "created_at": string,"description": string,"disabled_reason": string | null,"enabled": boolean,"event_types": (string)[] | null,"failing_since": string | null,"firm_id": string,"id": string,"previous_secret_ciphertext": string | null,"previous_secret_key_id": string | null,"previous_secret_until": string | null,"secret_ciphertext": string,"secret_key_id": string,"tokens": number,"tokens_at": string,"updated_at": string,"url": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string,"disabled_reason"?: string | null,"enabled"?: boolean,"event_types"?: (string)[] | null,"failing_since"?: string | null,"firm_id": string,"id"?: string,"previous_secret_ciphertext"?: string | null,"previous_secret_key_id"?: string | null,"previous_secret_until"?: string | null,"secret_ciphertext": string,"secret_key_id": string,"tokens"?: number,"tokens_at"?: string,"updated_at"?: string,"url": string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string,"disabled_reason"?: string | null,"enabled"?: boolean,"event_types"?: (string)[] | null,"failing_since"?: string | null,"firm_id"?: string,"id"?: string,"previous_secret_ciphertext"?: string | null,"previous_secret_key_id"?: string | null,"previous_secret_until"?: string | null,"secret_ciphertext"?: string,"secret_key_id"?: string,"tokens"?: number,"tokens_at"?: string,"updated_at"?: string,"url"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_endpoints_firm_id_fkey"
       columns: ["firm_id"]
 isOneToOne: false
       referencedRelation: "firms"

@@ -34,3 +34,8 @@ export const nightlyJob = defineJob({ name: 'nightly-verification', payload: sch
 export const sweepJob = defineJob({ name: 'sweep', payload: scheduled, send: { retryLimit: 0 } });
 /** Queues a reference-data run per connected firm. */
 export const referenceNightlyJob = defineJob({ name: 'reference-nightly', payload: scheduled, send: { retryLimit: 2 } });
+/**
+ * Delivers the outbox's due events (src/pipeline/event-delivery.ts): each minute by the schedule,
+ * and every WEBHOOK_POLL_SECONDS after a run (one job per poll slot, however many runs ask for it).
+ */
+export const deliverEventsJob = defineJob({ name: 'deliver-events', payload: scheduled, send: { retryLimit: 0, expireInSeconds: 5 * 60 } });

@@ -1,12 +1,13 @@
 import type { PgBoss } from 'pg-boss';
 import type { Services } from '../services.ts';
+import { eventJobs } from './events.ts';
 import { pipelineJobs } from './pipeline.ts';
 import { referenceJobs } from './reference-sync.ts';
 import { runJob, type JobDefinition, type RegisteredJob } from './registry.ts';
 import { schedules } from './schedules.ts';
 
 /** Every job the service runs, each definition bound to its handler; the Node workers and the tick run these. */
-export const jobs: readonly RegisteredJob[] = [...pipelineJobs, ...referenceJobs];
+export const jobs: readonly RegisteredJob[] = [...pipelineJobs, ...referenceJobs, ...eventJobs];
 
 /** Runs a job's handler now, in this process (the demo and tests drive time through the same handlers). */
 export function runNow<P>(def: JobDefinition<P>, payload: P, s: Services): Promise<unknown> {
@@ -37,5 +38,6 @@ export async function startWorkers(boss: PgBoss, s: Services, opts: { schedules:
   }
   if (opts.schedules) {
     for (const sc of schedules) await boss.schedule(sc.job.name, sc.cron(s.config), {}, { tz: s.config.SCHEDULE_TZ });
+    for (const sc of schedules) if (sc.atStart) await boss.send(sc.job.name, {});
   }
 }

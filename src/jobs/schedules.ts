@@ -4,7 +4,7 @@
 // across daylight-saving changes.
 import { CronExpressionParser } from 'cron-parser';
 import type { Config } from '../config.ts';
-import { autoSendJob, nightlyJob, referenceNightlyJob, sweepJob } from './definitions.ts';
+import { autoSendJob, deliverEventsJob, nightlyJob, referenceNightlyJob, sweepJob } from './definitions.ts';
 import type { JobDefinition } from './registry.ts';
 
 export interface Schedule {
@@ -12,6 +12,8 @@ export interface Schedule {
   key: string;
   job: JobDefinition<{ slot?: string | undefined }>;
   cron(c: Config): string;
+  /** Also sent once when the Node service starts its schedules (a job that re-queues itself restarts at once). */
+  atStart?: boolean;
 }
 
 export const schedules: readonly Schedule[] = [
@@ -19,6 +21,7 @@ export const schedules: readonly Schedule[] = [
   { key: 'nightly-verification', job: nightlyJob, cron: (c) => c.NIGHTLY_CRON },
   { key: 'reference-nightly', job: referenceNightlyJob, cron: (c) => c.REFERENCE_CRON },
   { key: 'sweep', job: sweepJob, cron: (c) => c.SWEEP_CRON },
+  { key: 'deliver-events', job: deliverEventsJob, cron: (c) => c.WEBHOOK_CRON, atStart: true },
 ];
 
 /**

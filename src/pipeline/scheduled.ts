@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import { auditPosted, filesRecentlyPosted } from './audit.ts';
 import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit, verifyDeposit } from './check.ts';
 import { recoverWithdrawal } from './earlier-copy.ts';
+import { expireOldEvents } from './event-delivery.ts';
 import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
 import { settleUnconfirmed } from './unconfirmed.ts';
@@ -86,5 +87,6 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   });
   // The tab counts' difference rows, folded per file (cheap; nothing waits on it).
   await asService(s.db, (tx) => compactCounts(tx, COUNT_ROWS_BEFORE_FOLDING)).catch(quiet('folding the tab counts'));
+  await expireOldEvents(s, now).catch(quiet('removing events past their retention'));
   return { verified, recovered: found.stuck.length, settled, postedEarly: early };
 }

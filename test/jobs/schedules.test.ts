@@ -7,9 +7,10 @@ const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 const config = loadConfig({ NODE_ENV: 'test' });
 
 describe('the schedules', () => {
-  it('one list: sends every 10 min, nightly at 02:00, reference data at 01:30, sweep every 15 min', () => {
+  it('one list: sends every 10 min, nightly at 02:00, reference data at 01:30, sweep every 15 min, events each minute', () => {
     expect(schedules.map((s) => [s.key, s.cron(config)])).toEqual([
       ['auto-send', '*/10 * * * *'], ['nightly-verification', '0 2 * * *'], ['reference-nightly', '30 1 * * *'], ['sweep', '*/15 * * * *'],
+      ['deliver-events', '* * * * *'],
     ]);
     expect(schedules.find((s) => s.key === 'nightly-verification')!.job).toBe(nightlyJob);
   });

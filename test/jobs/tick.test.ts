@@ -39,8 +39,8 @@ describe(`the tick (${engine})`, () => {
     // First tick ever: everything due in the catch-up window (26 h) is fired, one job per schedule.
     const [a, b] = await Promise.all([fireDueSlots(t.services), fireDueSlots(t.services)]);
     const fired = [...a, ...b];
-    expect(fired.map((f) => f.schedule).sort()).toEqual(['auto-send', 'nightly-verification', 'reference-nightly', 'sweep']);
-    expect(new Set(fired.map((f) => f.jobId)).size).toBe(4);
+    expect(fired.map((f) => f.schedule).sort()).toEqual(['auto-send', 'deliver-events', 'nightly-verification', 'reference-nightly', 'sweep']);
+    expect(new Set(fired.map((f) => f.jobId)).size).toBe(5);
     const night = fired.find((f) => f.schedule === 'nightly-verification')!;
     expect(night.slots).toEqual(['2027-03-27T01:00:00.000Z']);
     const before = await slotRows();
@@ -51,9 +51,11 @@ describe(`the tick (${engine})`, () => {
     expect(await fireDueSlots(t.services)).toEqual([]);
     // Five minutes later, past midnight: one auto-send slot (00:00Z), nothing else.
     clock = new Date('2027-03-28T00:00:30Z');
-    expect((await fireDueSlots(t.services)).map((f) => [f.schedule, f.slots])).toEqual([
+    const later = await fireDueSlots(t.services);
+    expect(later.filter((f) => f.schedule !== 'deliver-events').map((f) => [f.schedule, f.slots])).toEqual([
       ['auto-send', ['2027-03-28T00:00:00.000Z']], ['sweep', ['2027-03-28T00:00:00.000Z']],
     ]);
+    expect(later.find((f) => f.schedule === 'deliver-events')!.slots).toHaveLength(5); // each minute
   });
 
   it('slots missed while nothing ticked (over the spring change) are caught up at the next tick, the night once', async () => {

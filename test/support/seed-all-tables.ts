@@ -7,6 +7,7 @@ export const guardedTables = {
   journals: 'label', periods: 'status', reference_syncs: 'error_message', documents: 'file_name', deposits: 'etag',
   entries: 'label', entry_lines: 'label', entry_documents: 'firm_id', attempts: 'detail', idempotency_keys: 'request_hash',
   account_maps: 'quadra_account', entry_count_deltas: 'n',
+  webhook_endpoints: 'description', events: 'data', webhook_deliveries: 'attempts', webhook_attempts: 'error',
 } as const;
 
 /** One row in every table for a new firm whose admin is `userId`; returns the firm id. */
@@ -29,6 +30,10 @@ export async function seedFirmEverywhere(db: Database, userId: string, sic: stri
     await q(`insert into attempts (firm_id, entry_id, deposit_id, kind, outcome) values ($1, $2, $3, 'send', 'sent') returning id`, [firm, entry, dep]);
     await q(`insert into account_maps (firm_id, file_id, hub_account, quadra_account) values ($1, $2, '6064000000', '60640000') returning hub_account`, [firm, file]);
     await q(`insert into idempotency_keys (firm_id, key, file_id, request_hash, status_code, response) values ($1, 'k1', $2, 'h', 202, '{}') returning key`, [firm, file]);
+    const hook = (await q(`insert into webhook_endpoints (firm_id, url, secret_ciphertext, secret_key_id) values ($1, 'https://hub.example.com/events', 'x.y', 'k') returning id`, [firm])).id!;
+    const ev = (await q(`insert into events (firm_id, type, object_id, data) values ($1, 'webhook.ping', $2, '{}') returning id`, [firm, hook])).id!;
+    const del = (await q(`insert into webhook_deliveries (firm_id, endpoint_id, event_id) values ($1, $2, $3) returning id`, [firm, hook, ev])).id!;
+    await q(`insert into webhook_attempts (firm_id, delivery_id, endpoint_id, duration_ms) values ($1, $2, $3, 1) returning id`, [firm, del, hook]);
     return firm;
   });
 }
