@@ -38,6 +38,12 @@ export const ERROR_CODES = {
   document_too_large: { status: 413, description: 'The document exceeds DOCUMENT_MAX_BYTES.' },
   empty_document: { status: 422, description: 'The uploaded document is empty.' },
   unsupported_document_type: { status: 415, description: 'Only PDF, JPEG and PNG documents are accepted (checked by their content).' },
+  // Event endpoints
+  invalid_url: { status: 422, description: 'A webhook URL is not a valid absolute http(s) URL without credentials, spaces or control characters.' },
+  url_not_https: { status: 422, description: 'In production a webhook URL must use https.' },
+  url_forbidden_address: { status: 422, description: 'A webhook URL points to a loopback, private, link-local or cloud-metadata address (allowed only with WEBHOOK_ALLOW_PRIVATE=true).' },
+  url_unresolvable: { status: 422, description: 'A webhook URL\'s host name does not resolve.' },
+  webhook_disabled: { status: 409, description: 'The webhook endpoint is disabled; enable it first (PATCH enabled: true).' },
   // What the database refused
   already_exists: { status: 409, description: 'A record with the same identity already exists (`details.constraint` names it).' },
   constraint_violation: { status: 422, description: 'The data breaks a rule of the ledger the database enforces (e.g. debits and credits must balance).' },

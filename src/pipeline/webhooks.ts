@@ -35,7 +35,7 @@ async function checkedUrl(s: Services, raw: string): Promise<string> {
     await resolveChecked(url, policy);
     return url.toString();
   } catch (err) {
-    if (err instanceof UnsafeUrl) throw new AppError(422, err.code, `url: ${err.message}`, { field: 'url', issues: [{ path: 'url', message: err.message, code: err.code }] });
+    if (err instanceof UnsafeUrl) throw new AppError(err.code, `url: ${err.message}`, { field: 'url', issues: [{ path: 'url', message: err.message, code: err.code }] });
     throw err;
   }
 }
@@ -115,7 +115,7 @@ export async function pingEndpoint(s: Services, user: Claims, firmId: string, id
     return repo.getEndpoint(tx, firmId, id);
   });
   if (!ep) throw notFound('Webhook endpoint');
-  if (!ep.enabled) throw new AppError(409, 'webhook_disabled', 'This endpoint is disabled; enable it first (PATCH enabled: true)');
+  if (!ep.enabled) throw new AppError('webhook_disabled', 'This endpoint is disabled; enable it first (PATCH enabled: true)');
   return asService(s.db, (tx) => repo.insertPing(tx, firmId, id, s.now()));
 }
 
