@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { queueOf } from './jobs/boss.ts';
-import { runTick } from './jobs/tick.ts';
+import { runTick, runWorker } from './jobs/tick.ts';
 import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -21,9 +21,11 @@ export interface ServiceParts {
   cpaBaseUrl: string;
   cfeBaseUrl: string;
   now?: (() => Date) | undefined;
+  /** Where the app is mounted (the Edge Function's base path). */
+  basePath?: string;
 }
 
-/** The services routes and jobs share, with the tick (POST /v1/jobs/tick) bound to `boss`. */
+/** The services routes and jobs share, with the tick and its workers (POST /v1/jobs/tick, /v1/jobs/work) bound to `boss`. */
 export async function composeServices(p: ServiceParts): Promise<Services> {
   const services: Services = {
     config: p.config,
@@ -35,6 +37,8 @@ export async function composeServices(p: ServiceParts): Promise<Services> {
     cegid: { cpaBaseUrl: p.cpaBaseUrl, cfeBaseUrl: p.cfeBaseUrl, timeoutMs: p.config.CEGID_TIMEOUT_MS, maxAttempts: p.config.CEGID_MAX_ATTEMPTS },
     now: p.now ?? (() => new Date()),
   };
-  services.tick = () => runTick(p.boss, services);
+  if (p.basePath) services.basePath = p.basePath;
+  services.tick = (o) => runTick(p.boss, services, o);
+  services.work = (o) => runWorker(p.boss, services, o);
   return services;
 }

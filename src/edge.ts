@@ -31,7 +31,13 @@ export interface EdgeFunction { fetch(req: Request): Promise<Response>; app: App
 export async function createEdgeFunction(env: Record<string, string | undefined>, opts: { now?: () => Date } = {}): Promise<EdgeFunction> {
   const url = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
   if (!url) throw new Error('Invalid configuration: SUPABASE_DB_URL is required');
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_POOL_MAX: '3', ...env, DATABASE_URL: url, JOBS: 'false' });
+  // The tick fans out to 4 workers by default, each an instance reached at the project's own
+  // function URL (docs/scale.md); locally, beside the tick's own request.
+  const workerUrl = env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/+$/, '')}/functions/v1${FUNCTION_BASE}/v1/jobs/work` : undefined;
+  const config = loadConfig({
+    NODE_ENV: 'production', DATABASE_POOL_MAX: '3', TICK_WORKERS: '4', ...(workerUrl ? { TICK_WORKER_URL: workerUrl } : {}),
+    ...env, DATABASE_URL: url, JOBS: 'false',
+  });
   if (!config.CPA_BASE_URL || !config.CFE_BASE_URL) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL');
   const log = createLogger(config.LOG_LEVEL);
   const db = openPostgres(url, config.DATABASE_POOL_MAX);
@@ -39,7 +45,7 @@ export async function createEdgeFunction(env: Record<string, string | undefined>
   await createQueues(boss);
   const services = await composeServices({
     config, db, log, boss, jwtSecret: config.JWT_SECRET, secretsKeys: config.SECRETS_KEYS!,
-    cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, now: opts.now,
+    cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, now: opts.now, basePath: FUNCTION_BASE,
   });
   const app = createApp(services);
   return {

@@ -15,6 +15,9 @@ export async function startBoss(db: Database, opts: { url?: string; log: Logger;
   return boss;
 }
 
+/** Rows per insert statement: bounded statements, a few round trips for thousands of units. */
+const INSERT_CHUNK = 500;
+
 /** Sends by definition: the payload checked against its schema, the definition's send policy applied. */
 export function queueOf(boss: PgBoss): JobQueue {
   return {
@@ -27,6 +30,18 @@ export function queueOf(boss: PgBoss): JobQueue {
         ...(opts?.startAfter ? { startAfter: opts.startAfter } : {}),
         ...(opts?.id ? { id: opts.id } : {}),
       });
+    },
+    sendMany: async (job, items) => {
+      const { singletonKey, retryDelaySeconds, ...policy } = job.send;
+      let inserted = 0;
+      for (let i = 0; i < items.length; i += INSERT_CHUNK) {
+        const rows = items.slice(i, i + INSERT_CHUNK).map(({ payload, id }) => {
+          const data = job.payload.parse(payload) as object;
+          return { id, data, ...policy, retryDelay: retryDelaySeconds, ...(singletonKey ? { singletonKey: singletonKey(data as never) } : {}) };
+        });
+        inserted += (await boss.insert(job.name, rows))?.length ?? 0;
+      }
+      return inserted;
     },
   };
 }

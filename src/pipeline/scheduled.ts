@@ -1,7 +1,9 @@
-// The scheduled runs (automatic send, night, audit, sweep), each a loop over the files or deposits
-// it concerns, calling the same functions the routes and per-file jobs call. Time comes in as
-// `now`: tests and the demo move it forward.
+// The scheduled runs (automatic send, night, audit, sweep) as loops in one process over the files
+// or deposits they concern, calling the same functions the units of src/pipeline/fan-out.ts call:
+// the demo and tests that move time forward run them at once. The service's schedules do not:
+// their slots fan out into one job per unit (fan-out.ts). Time comes in as `now`.
 import * as deposits from '../db/repos/deposits.ts';
+import { filesToSend } from '../db/repos/due-work.ts';
 import { compactCounts } from '../db/repos/entry-counts.ts';
 import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
@@ -44,9 +46,8 @@ export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise
 
 /** Automatic sending: every file with entries ready to go. */
 export async function sendAllPending(s: Services, now: Date = s.now()): Promise<SendOutcome[]> {
-  const files = await asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
-    `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`)).rows);
-  const out = await mapLimit(files, FILE_CONCURRENCY, async ({ file_id }) => {
+  const files = await asService(s.db, (tx) => filesToSend(tx));
+  const out = await mapLimit(files, FILE_CONCURRENCY, async (file_id) => {
     try { return await sendFile(s, file_id, now); } catch (err) {
       s.log.warn({ fileId: file_id, err: { name: (err as Error).name, message: (err as Error).message } }, 'automatic send failed for a file');
       return undefined;
