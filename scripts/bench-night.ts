@@ -7,7 +7,9 @@
 //   night: from the slot's job to the last file done; files/s; the ideal (files × Cegid calls per
 //   file × latency ÷ concurrency) and ideal ÷ measured; the largest CPU and wall of any tick
 //   request; how long a user's Synchronize, made during the night, waited to be deposited.
-// BENCH_SIZES="500,1000" picks sizes; BENCH_MODES="node1,node3,ticks" the runtimes;
+// First, a backed-up queue: N due checks drained by one process's workers beside the same handler
+// called in a loop (BENCH_DRAIN=0 skips it).
+// BENCH_SIZES="500,1000" picks sizes; BENCH_MODES="node1,node3,ticks" the runtimes (none: "-");
 // BENCH_SMALL=1 is a tiny run (9 files, Node with 1 process and ticks, latency 20 ms, ticks every
 // 3 s) that checks it all works in well under a minute.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +18,12 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
+import { composeServices } from '../src/compose.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { startBoss } from '../src/jobs/boss.ts';
+import { verifyDepositJob } from '../src/jobs/definitions.ts';
+import { createQueues, jobs, startWorkers } from '../src/jobs/index.ts';
+import { runJob } from '../src/jobs/registry.ts';
 import { mintToken } from '../src/lib/auth.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { mapLimit } from '../src/lib/concurrency.ts';
@@ -38,7 +45,7 @@ if (process.argv[2] === '--serve') {
 const SMALL = process.env.BENCH_SMALL === '1';
 const SIZES = (process.env.BENCH_SIZES ?? (SMALL ? '9' : '500,1000,2000')).split(',').map(Number);
 // The small run (CI) skips the 3 processes: the same code as one, thrice the start-up.
-const MODES = (process.env.BENCH_MODES ?? (SMALL ? 'node1,ticks' : 'node1,node3,ticks')).split(',') as Array<'node1' | 'node3' | 'ticks'>;
+const MODES = (process.env.BENCH_MODES ?? (SMALL ? 'node1,ticks' : 'node1,node3,ticks')).split(',').filter((m): m is 'node1' | 'node3' | 'ticks' => ['node1', 'node3', 'ticks'].includes(m));
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? (SMALL ? 20 : 200));
 const ENTRIES = 20;
 const PER_FIRM = SMALL ? 10 : 50;
@@ -278,13 +285,50 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
   }
 }
 
+/**
+ * Queues drain as fast as their jobs run: N checks of deposits that need nothing (the cheapest
+ * handler there is, so the queue's own cost shows) called in a loop, then N such jobs due at once
+ * drained by one process's workers with their default options.
+ */
+async function drain(n: number): Promise<{ n: number; loopPerS: number; drainPerS: number }> {
+  const fresh = await createFreshPostgres(admin, `qs_bench_night_drain_${process.pid}_${Date.now()}`);
+  cleanups.push(() => fresh.drop());
+  const db = await openDatabase({ url: fresh.url, poolMax: 10 });
+  cleanups.push(() => db.close());
+  await migrate(db);
+  const config = loadConfig({ DATABASE_URL: fresh.url, LOG_LEVEL: 'silent', JWT_SECRET, SECRETS_KEYS });
+  const log = createLogger('silent');
+  const boss = await startBoss(db, { url: fresh.url, log, schedule: false });
+  cleanups.push(() => boss.stop({ graceful: false, wait: true } as Parameters<typeof boss.stop>[0]));
+  const s = await composeServices({ config, db, log, boss, jwtSecret: JWT_SECRET, secretsKeys: SECRETS_KEYS, cpaBaseUrl: 'http://127.0.0.1:9', cfeBaseUrl: 'http://127.0.0.1:9' });
+  const verify = jobs.find((j) => j.def === verifyDepositJob)!;
+  let t = performance.now();
+  for (let i = 0; i < n; i++) await runJob(verify, { depositId: crypto.randomUUID() }, s);
+  const loopPerS = n / ((performance.now() - t) / 1000);
+  await createQueues(boss);
+  await s.jobs.sendMany(verifyDepositJob, Array.from({ length: n }, () => ({ id: crypto.randomUUID(), payload: { depositId: crypto.randomUUID() } })));
+  t = performance.now();
+  await startWorkers(boss, s, { schedules: false });
+  for (let i = 0; ; i++) {
+    const left = (await db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'verify-deposit' and state <> 'completed'`)).rows[0]!.n;
+    if (left === 0) break;
+    if (i > 12_000) throw new Error(`${left} checks still queued`);
+    await sleep(25);
+  }
+  const drainPerS = n / ((performance.now() - t) / 1000);
+  await cleanUp();
+  return { n, loopPerS, drainPerS };
+}
+
 const results: Array<Result | string> = [];
+let drained: Awaited<ReturnType<typeof drain>> | undefined;
 const deno = denoUnavailable();
 try {
   // A first connection tells whether Postgres is there at all.
   const probe = await createFreshPostgres(admin, `qs_bench_night_probe_${process.pid}`).catch((err: Error) => err);
   if (probe instanceof Error) { console.log(`bench:night skipped: needs Postgres (${probe.message})`); process.exit(0); }
   await probe.drop();
+  if (process.env.BENCH_DRAIN !== '0') drained = await drain(SMALL ? 100 : 2_000);
   for (const size of SIZES) {
     for (const mode of MODES) {
       if (mode === 'ticks' && deno) { results.push(`ticks: skipped (${deno})`); continue; }
@@ -300,6 +344,11 @@ try {
   await sim?.stop();
 }
 
+if (drained) {
+  console.log(`\nA backed-up queue — ${fmt(drained.n)} checks due at once, one Node process, default worker options (${loadConfig({}).WORKER_FETCHERS} fetchers × ${loadConfig({}).WORKER_BATCH} per fetch)\n`);
+  console.log('| handler in a loop | drained by the workers | drained ÷ loop (goal ≥ 0.5) |\n|---|---|---|');
+  console.log(`| ${fmt(drained.loopPerS)} /s | ${fmt(drained.drainPerS)} /s | ${fmt(drained.drainPerS / drained.loopPerS, 2)} |`);
+}
 console.log(`\nThe night, measured from outside — PostgreSQL, ${ENTRIES} entries per file, ${PER_FIRM} files per firm, a third re-sent, Cegid latency ${LATENCY} ms, ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| runtime | files | night | files/s | Cegid calls/file | concurrency | ideal | ideal ÷ measured | largest tick CPU / wall | Synchronize waited | posted / re-sent entries |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
