@@ -179,7 +179,7 @@ function serveNode(env: Record<string, string>): Promise<{ url: string; child: C
   });
 }
 
-interface Result { mode: string; files: number; nightMs: number; callsPerFile: number; concurrency: number; maxTickCpu?: number; maxTickWall?: number; ticks?: number; syncWaitMs: number; posted: number; resent: number }
+interface Result { mode: string; files: number; nightMs: number; callsPerFile: number; concurrency: number; maxTickCpu?: number; maxTickWall?: number; ticks?: number; syncWaitMs: number; posted: number; resent: number; skipped: number }
 
 async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise<Result | string> {
   const w = await seed(size);
@@ -256,14 +256,22 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
         await sleep(100);
       }
     })().catch((err: Error) => { console.log(`the user's Synchronize failed: ${err.message}`); return Number.NaN; });
+    // Done when the slot's job has run and none of its units is waiting or running; the last file
+    // done is the last unit's completion.
     let done = 0;
     for (;;) {
-      const left = (await w.db.query<{ n: number }>(
-        `select count(distinct file_id)::int as n from public.entries where status in ('pending', 'sent') and next_attempt_at <= to_timestamp($1 / 1000.0)`, [t0])).rows[0]!.n;
-      if (left === 0) { done = Date.now(); break; }
-      if (Date.now() - t0 > LIMIT_MS) return `${mode} ${size}: ${left} files still due after ${LIMIT_MS / 1000} s`;
+      const q = (await w.db.query<{ slot: number; open: number; last: Date | null }>(
+        `select count(*) filter (where name = 'nightly-verification' and state = 'completed')::int as slot,
+                count(*) filter (where name = 'night-file' and state in ('created', 'retry', 'active'))::int as open,
+                max(completed_on) filter (where name = 'night-file') as last
+           from pgboss.job where name in ('nightly-verification', 'night-file')`)).rows[0]!;
+      if (q.slot === 1 && q.open === 0 && q.last) { done = new Date(q.last).getTime(); break; }
+      if (Date.now() - t0 > LIMIT_MS) return `${mode} ${size}: ${q.open} night units still open after ${LIMIT_MS / 1000} s`;
       await sleep(250);
     }
+    // Files the night could not take: an upload of the seed left unconfirmed (the sweep settles those).
+    const skipped = (await w.db.query<{ n: number }>(
+      `select count(distinct file_id)::int as n from public.entries where status in ('pending', 'sent') and next_attempt_at <= to_timestamp($1 / 1000.0)`, [t0])).rows[0]!.n;
     const syncWaitMs = await sync;
     const calls = w.sim.control.requests().length;
     const counts = (await w.db.query<{ posted: number; resent: number }>(
@@ -274,7 +282,7 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
     return {
       mode, files: size, nightMs: done - t0, callsPerFile: calls / size, concurrency,
       ...(mode === 'ticks' ? { maxTickCpu: Math.max(0, ...ticks.map((t) => t.cpu)), maxTickWall: Math.max(0, ...ticks.map((t) => t.wall)), ticks: ticks.length } : {}),
-      syncWaitMs, posted: counts.posted, resent: counts.resent,
+      syncWaitMs, posted: counts.posted, resent: counts.resent, skipped,
     };
   } finally {
     ticking = false;
@@ -350,13 +358,13 @@ if (drained) {
   console.log(`| ${fmt(drained.loopPerS)} /s | ${fmt(drained.drainPerS)} /s | ${fmt(drained.drainPerS / drained.loopPerS, 2)} |`);
 }
 console.log(`\nThe night, measured from outside — PostgreSQL, ${ENTRIES} entries per file, ${PER_FIRM} files per firm, a third re-sent, Cegid latency ${LATENCY} ms, ${new Date().toISOString().slice(0, 10)}\n`);
-console.log('| runtime | files | night | files/s | Cegid calls/file | concurrency | ideal | ideal ÷ measured | largest tick CPU / wall | Synchronize waited | posted / re-sent entries |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| runtime | files | night | files/s | Cegid calls/file | concurrency | ideal | ideal ÷ measured | largest tick CPU / wall | Synchronize waited | posted / re-sent entries | files left due |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   if (typeof r === 'string') { console.log(`| ${r} |||||||||||`); continue; }
   const ideal = (r.files * r.callsPerFile * LATENCY) / r.concurrency;
   const name = r.mode === 'node1' ? 'Node, 1 process' : r.mode === 'node3' ? 'Node, 3 processes' : `Deno ticks, ${TICK_WORKERS} workers`;
   const tick = r.maxTickCpu !== undefined ? `${fmt(r.maxTickCpu)} ms / ${fmt(r.maxTickWall! / 1000, 1)} s (${r.ticks} requests)` : '—';
-  console.log(`| ${name} | ${fmt(r.files)} | ${fmt(r.nightMs / 1000, 1)} s | ${fmt(r.files / (r.nightMs / 1000), 1)} | ${fmt(r.callsPerFile, 1)} | ${r.concurrency} | ${fmt(ideal / 1000, 1)} s | ${fmt(ideal / r.nightMs, 2)} | ${tick} | ${fmt(r.syncWaitMs / 1000, 1)} s | ${fmt(r.posted)} / ${fmt(r.resent)} |`);
+  console.log(`| ${name} | ${fmt(r.files)} | ${fmt(r.nightMs / 1000, 1)} s | ${fmt(r.files / (r.nightMs / 1000), 1)} | ${fmt(r.callsPerFile, 1)} | ${r.concurrency} | ${fmt(ideal / 1000, 1)} s | ${fmt(ideal / r.nightMs, 2)} | ${tick} | ${fmt(r.syncWaitMs / 1000, 1)} s | ${fmt(r.posted)} / ${fmt(r.resent)} | ${r.skipped} |`);
 }
 process.exit(0);
