@@ -82,7 +82,7 @@ const s: Services = {
   log: createLogger('silent'),
   verifyToken: async () => { throw new Error('no HTTP in the bench'); },
   secrets: await createSecretBox(randomKeySpec()),
-  jobs: { send: async () => null },
+  jobs: { send: async () => null, sendMany: async () => 0 },
   cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 30_000, maxAttempts: 3 },
   now: () => clock,
 };

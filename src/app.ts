@@ -50,7 +50,7 @@ export function createApp(s: Services) {
   app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next()
     : c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
   app.use('/v1/*', async (c, next) => {
-    if (c.req.path === '/v1/jobs/tick') return next(); // its own secret (src/routes/jobs.ts)
+    if (c.req.path === '/v1/jobs/tick' || c.req.path === '/v1/jobs/work') return next(); // their own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw new AppError('unauthorized', 'A bearer access token is required');

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { queueOf } from './jobs/boss.ts';
-import { runTick } from './jobs/tick.ts';
+import { runTick, runWorker } from './jobs/tick.ts';
 import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -22,9 +22,11 @@ export interface ServiceParts {
   cpaBaseUrl: string;
   cfeBaseUrl: string;
   now?: (() => Date) | undefined;
+  /** Where the app is mounted (the Edge Function's base path). */
+  basePath?: string;
 }
 
-/** The services routes and jobs share, with the tick (POST /v1/jobs/tick) bound to `boss`. */
+/** The services routes and jobs share, with the tick and its workers (POST /v1/jobs/tick, /v1/jobs/work) bound to `boss`. */
 export async function composeServices(p: ServiceParts): Promise<Services> {
   const { boss } = p;
   const bossNow = typeof boss === 'function' ? boss : async () => boss;
@@ -34,10 +36,18 @@ export async function composeServices(p: ServiceParts): Promise<Services> {
     log: p.log,
     verifyToken: createTokenVerifier(authConfig(p.config, p.jwtSecret)),
     secrets: await createSecretBox(p.secretsKeys),
-    jobs: typeof boss === 'function' ? { send: async (job, payload, opts) => queueOf(await bossNow()).send(job, payload, opts) } : queueOf(boss),
+    jobs:
+      typeof boss === 'function'
+        ? {
+            send: async (job, payload, opts) => queueOf(await bossNow()).send(job, payload, opts),
+            sendMany: async (job, items) => queueOf(await bossNow()).sendMany(job, items),
+          }
+        : queueOf(boss),
     cegid: { cpaBaseUrl: p.cpaBaseUrl, cfeBaseUrl: p.cfeBaseUrl, timeoutMs: p.config.CEGID_TIMEOUT_MS, maxAttempts: p.config.CEGID_MAX_ATTEMPTS },
     now: p.now ?? (() => new Date()),
   };
-  services.tick = async () => runTick(await bossNow(), services);
+  if (p.basePath) services.basePath = p.basePath;
+  services.tick = async (o) => runTick(await bossNow(), services, o);
+  services.work = async (o) => runWorker(await bossNow(), services, o);
   return services;
 }

@@ -71,6 +71,28 @@ const schema = z.object({
   CRON_SECRET: z.string().min(32).optional(),
   TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
   SCHEDULE_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(26),
+  // Tick fan-out (docs/scale.md): the tick works as one worker and calls the worker route
+  // (POST /v1/jobs/work) TICK_WORKERS - 1 more times, each its own function instance. Each worker
+  // takes no new job once its wall budget (TICK_BUDGET_MS) or its CPU budget is spent (the
+  // platform ends a request at 2 s of CPU), and runs at most TICK_JOB_CONCURRENCY jobs at once.
+  TICK_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+  TICK_CPU_BUDGET_MS: z.coerce.number().int().min(50).max(1_800).default(1_200),
+  TICK_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Where the tick reaches the worker route (default: SUPABASE_URL's function, else the tick's own origin). */
+  TICK_WORKER_URL: z.string().url().optional(),
+  // Node workers: per queue, WORKER_FETCHERS pg-boss workers (localConcurrency) each fetching
+  // WORKER_BATCH jobs at once (batchSize), fetching again at once while batches come back full.
+  // WORKER_CONCURRENCY_BY_QUEUE ("night-file=4x8,verify-deposit=2x4") overrides it per queue.
+  // Jobs in flight per queue (fetchers × batch) are capped at DATABASE_POOL_MAX.
+  WORKER_FETCHERS: z.coerce.number().int().min(1).max(64).default(2),
+  WORKER_BATCH: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_CONCURRENCY_BY_QUEUE: z.string().regex(/^([a-z-]+=\d+x\d+)?(,[a-z-]+=\d+x\d+)*$/, 'queue=FETCHERSxBATCH[,...]').default(''),
+  WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  // At most this many Cegid calls in flight per firm across every process (a database-held
+  // semaphore, docs/scale.md); a slot's lease runs out after the call's timeout if its holder died.
+  CEGID_CONCURRENCY_PER_FIRM: z.coerce.number().int().min(1).max(64).default(4),
+  /** A 429 without Retry-After pauses the firm this long. */
+  CEGID_PAUSE_DEFAULT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked with supabase-js.
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().optional(),

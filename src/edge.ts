@@ -49,7 +49,7 @@ export function createEdgeFunction(env: Record<string, string | undefined>, opts
   const db = openPostgres(url, poolMax);
   let loading: Promise<FunctionApp & { fetch: (req: Request) => Promise<Response> }> | undefined;
   const load = () => (loading ??= import('./edge-app.ts')
-    .then((m) => m.composeFunctionApp(env, url, db, opts))
+    .then((m) => m.composeFunctionApp(env, url, db, { ...opts, basePath: FUNCTION_BASE }))
     .then((f) => ({ ...f, fetch: underFunctionBase(f.app) })));
   return {
     load,

@@ -35,10 +35,26 @@ export function defineJob<P>(def: { name: string; payload: z.ZodType<P>; send?: 
 export interface FiredSlots { schedule: string; job: string; slots: string[]; jobId: string | null }
 
 export interface QueueReport { completed: number; failed: number }
+
+/** What one worker (the tick's own, or one POST /v1/jobs/work) did. */
+export interface WorkReport {
+  queues: Record<string, QueueReport>;
+  /** Jobs run (completed or failed). */
+  jobs: number;
+  /** `idle`: no job was due; `budget`: the wall budget ran out; `cpu`: the CPU budget did (work perhaps left for the next tick). */
+  stoppedBy: 'idle' | 'budget' | 'cpu';
+  /** CPU of this process (user + system) during the request, and the request's wall time. */
+  cpuMs: number;
+  wallMs: number;
+}
+
 export interface TickReport {
   slots: FiredSlots[];
+  /** The tick's own worker. */
   queues: Record<string, QueueReport>;
-  /** `idle`: every queue was empty; `budget`: time ran out with work perhaps left for the next tick. */
-  stoppedBy: 'idle' | 'budget';
+  stoppedBy: WorkReport['stoppedBy'];
   ms: number;
+  cpuMs: number;
+  /** Every worker of this tick, its own first; a worker that could not be reached says why. */
+  workers: Array<WorkReport | { error: string }>;
 }

@@ -1,48 +1,123 @@
-// One tick: what a long-lived worker does continuously, done in one bounded request. pg-boss
-// maintenance (expired jobs back to retry, retention), the schedules' due slots, then the due jobs
-// of every queue, one at a time, round robin, until none is left or the time budget is spent. The
-// handlers are the Node workers' own (src/jobs/index.ts).
+// The tick and its workers: what long-lived workers do continuously, done in bounded requests.
+// The tick (POST /v1/jobs/tick, pg_cron each minute) does pg-boss maintenance and fires the
+// schedules' due slots, starts TICK_WORKERS - 1 more workers by calling the worker route
+// (POST /v1/jobs/work: each call is a function instance of its own, with its own CPU allowance),
+// then works as a worker itself and reports every worker's figures. A worker runs due jobs,
+// TICK_JOB_CONCURRENCY at a time, the user lane (send-file) first at every fetch, the other queues
+// in turn; it takes no new job once its wall budget or its CPU budget is spent. A job is fetched
+// only when it is about to run, so a worker that stops holds none.
+import { cpuUsage } from 'node:process';
 import type { PgBoss } from 'pg-boss';
 import type { Services } from '../services.ts';
 import { fireDueSlots } from './clock.ts';
-import type { QueueReport, TickReport } from './contract.ts';
+import type { QueueReport, TickReport, WorkReport } from './contract.ts';
+import { sendFileJob } from './definitions.ts';
 import { createQueues, jobs } from './index.ts';
-import { runJob } from './registry.ts';
+import { runJob, type RegisteredJob } from './registry.ts';
+import { logError } from '../lib/log-error.ts';
 
-export type { QueueReport, TickReport } from './contract.ts';
+export type { QueueReport, TickReport, WorkReport } from './contract.ts';
 
 const prepared = new WeakSet<PgBoss>();
+const prepare = async (boss: PgBoss) => { if (!prepared.has(boss)) { await createQueues(boss); prepared.add(boss); } };
 
-export async function runTick(boss: PgBoss, s: Services, opts: { budgetMs?: number } = {}): Promise<TickReport> {
-  const started = Date.now();
-  const deadline = started + (opts.budgetMs ?? s.config.TICK_BUDGET_MS);
-  if (!prepared.has(boss)) { await createQueues(boss); prepared.add(boss); }
-  await boss.supervise();
-  const slots = await fireDueSlots(s);
+/** The user lane first, then every other queue. */
+const LANE = jobs.find((j) => j.def === sendFileJob)!;
+const OTHERS = jobs.filter((j) => j !== LANE);
+
+export interface WorkOptions {
+  /** Wall budget (default TICK_BUDGET_MS), counted from `startedAt`. */
+  budgetMs?: number;
+  /** CPU budget of this process (default TICK_CPU_BUDGET_MS), counted from `cpuAt`. */
+  cpuBudgetMs?: number;
+  concurrency?: number;
+  startedAt?: number;
+  cpuAt?: NodeJS.CpuUsage;
+}
+
+const cpuMsSince = (at: NodeJS.CpuUsage) => { const d = cpuUsage(at); return Math.round((d.user + d.system) / 1000); };
+
+/** Works due jobs until none is left or a budget is spent. */
+export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {}): Promise<WorkReport> {
+  const startedAt = opts.startedAt ?? Date.now();
+  const cpuAt = opts.cpuAt ?? cpuUsage();
+  const deadline = startedAt + (opts.budgetMs ?? s.config.TICK_BUDGET_MS);
+  const cpuBudget = opts.cpuBudgetMs ?? s.config.TICK_CPU_BUDGET_MS;
+  await prepare(boss);
   const queues: Record<string, QueueReport> = Object.fromEntries(jobs.map((j) => [j.def.name, { completed: 0, failed: 0 }]));
-  let stoppedBy: TickReport['stoppedBy'] = 'budget';
-  while (Date.now() < deadline) {
-    let worked = false;
-    for (const job of jobs) {
-      if (Date.now() >= deadline) break;
-      // One job at a time: a job fetched is one this tick will run (none held until expiry).
+  let stoppedBy: WorkReport['stoppedBy'] = 'idle';
+  let turn = 0;
+  const spent = (): WorkReport['stoppedBy'] | undefined =>
+    Date.now() >= deadline ? 'budget' : cpuMsSince(cpuAt) >= cpuBudget ? 'cpu' : undefined;
+
+  const next = async (): Promise<{ job: RegisteredJob; j: { id: string; data: Record<string, unknown> } } | undefined> => {
+    const order = [LANE, ...OTHERS.slice(turn % OTHERS.length), ...OTHERS.slice(0, turn % OTHERS.length)];
+    for (const job of order) {
       const [j] = await boss.fetch<Record<string, unknown>>(job.def.name, { batchSize: 1 });
-      if (!j) continue;
-      worked = true;
-      const report = queues[job.def.name]!;
+      if (j) { if (job !== LANE) turn++; return { job, j }; }
+    }
+    return undefined;
+  };
+  const lane = async () => {
+    for (;;) {
+      const why = spent();
+      if (why) { stoppedBy = why; return; }
+      const got = await next();
+      if (!got) return;
+      const report = queues[got.job.def.name]!;
       try {
-        await runJob(job, j.data, s);
-        await boss.complete(job.def.name, j);
+        await runJob(got.job, got.j.data, s, { id: got.j.id });
+        await boss.complete(got.job.def.name, got.j.id);
         report.completed++;
       } catch (err) {
-        s.log.child({ job: job.def.name, jobId: j.id }).error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'job failed');
-        await boss.fail(job.def.name, j, { message: (err as Error).message });
+        s.log.child({ job: got.job.def.name, jobId: got.j.id }).error({ err: logError(err) }, 'job failed');
+        await boss.fail(got.job.def.name, got.j.id, { message: (err as Error).message });
         report.failed++;
       }
     }
-    if (!worked) { stoppedBy = 'idle'; break; }
-  }
-  const report = { slots, queues, stoppedBy, ms: Date.now() - started };
-  s.log.info({ slots: slots.map((x) => x.schedule), queues: Object.fromEntries(Object.entries(queues).filter(([, q]) => q.completed + q.failed > 0)), stoppedBy, ms: report.ms }, 'tick');
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? s.config.TICK_JOB_CONCURRENCY) }, lane));
+  const done = Object.values(queues).reduce((n, q) => n + q.completed + q.failed, 0);
+  return { queues, jobs: done, stoppedBy, cpuMs: cpuMsSince(cpuAt), wallMs: Date.now() - startedAt };
+}
+
+export interface TickOptions extends WorkOptions {
+  /** The worker route the tick calls TICK_WORKERS - 1 times (none: the tick works alone). */
+  workerUrl?: string | undefined;
+}
+
+export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {}): Promise<TickReport> {
+  const startedAt = opts.startedAt ?? Date.now();
+  const cpuAt = opts.cpuAt ?? cpuUsage();
+  await prepare(boss);
+  await boss.supervise();
+  const slots = await fireDueSlots(s);
+  const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
+  const others = opts.workerUrl && s.config.CRON_SECRET
+    ? Array.from({ length: s.config.TICK_WORKERS - 1 }, () => callWorker(opts.workerUrl!, s.config.CRON_SECRET!, budgetMs))
+    : [];
+  const own = await runWorker(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
+  const workers = [own, ...(await Promise.all(others))];
+  const report: TickReport = { slots, queues: own.queues, stoppedBy: own.stoppedBy, ms: Date.now() - startedAt, cpuMs: cpuMsSince(cpuAt), workers };
+  s.log.info({
+    slots: slots.map((x) => x.schedule),
+    workers: workers.map((w) => ('error' in w ? { error: w.error } : { jobs: w.jobs, cpuMs: w.cpuMs, wallMs: w.wallMs, stoppedBy: w.stoppedBy })),
+    ms: report.ms, cpuMs: report.cpuMs,
+  }, 'tick');
   return report;
+}
+
+/** One more worker: the worker route, a request (an instance) of its own; its report, or why not. */
+async function callWorker(url: string, secret: string, budgetMs: number): Promise<WorkReport | { error: string }> {
+  try {
+    const r = await fetch(url, {
+      method: 'POST', headers: { 'x-cron-secret': secret, 'content-type': 'application/json' }, body: '{}',
+      // Its budget, then the jobs in flight finishing (each bounded by its lease).
+      signal: AbortSignal.timeout(budgetMs + 60_000),
+    });
+    if (!r.ok) return { error: `worker answered HTTP ${r.status}` };
+    return (await r.json()) as WorkReport;
+  } catch (err) {
+    return { error: `worker unreachable (${(err as Error).name})` };
+  }
 }

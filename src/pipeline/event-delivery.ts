@@ -13,6 +13,7 @@ import { envelope, failingTooLong, judgeAnswer, nextRetryDelayMs, retryAfterSeco
 import { postWebhook } from '../lib/webhook-http.ts';
 import type { Services } from '../services.ts';
 import { addressPolicy } from './webhooks.ts';
+import { logError } from '../lib/log-error.ts';
 
 /** At most this much of an answer is read (its first bytes go into the attempt's error). */
 const MAX_ANSWER_BYTES = 4096;
@@ -37,7 +38,7 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
     const batch = ended;
     ended = [];
     await asService(s.db, (tx) => record(tx, batch, report)).catch((err: Error) => {
-      s.log.warn({ err: { name: err.name, message: err.message }, deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
+      s.log.warn({ err: logError(err), deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
     });
   };
   while (Date.now() < deadline) {
@@ -57,13 +58,13 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
     });
     const claimed = await asService(s.db, async (tx) => { await record(tx, batch, report); return claim(tx); }).catch(async (err: Error) => {
       // A batch that cannot be recorded must not keep the claim from running: its leases make it due again.
-      s.log.warn({ err: { name: err.name, message: err.message }, deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
+      s.log.warn({ err: logError(err), deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
       return asService(s.db, claim);
     });
     for (const d of claimed) {
       const p: Promise<void> = deliverOne(s, d, signers)
         .then((o) => { report.attempted++; ended.push(o); })
-        .catch((err: Error) => { s.log.warn({ err: { name: err.name, message: err.message }, delivery: d.id }, 'delivery failed before its request; its lease will make it due again'); })
+        .catch((err: Error) => { s.log.warn({ err: logError(err), delivery: d.id }, 'delivery failed before its request; its lease will make it due again'); })
         .finally(() => { inFlight.delete(p); });
       inFlight.add(p);
     }

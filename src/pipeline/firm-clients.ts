@@ -2,6 +2,7 @@ import { loadSealedConnection, notConnected, type KeyPair } from '../db/repos/co
 import { asService } from '../db/scoped.ts';
 import { cegidClients, type CegidClients, type FirmCredentials } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
+import { gatedFetch } from './cegid-gate.ts';
 
 /**
  * The firm's decrypted credentials: the one gate every job passes before it reaches Cegid for a
@@ -19,5 +20,6 @@ export async function firmCredentials(s: Services, firmId: string): Promise<Firm
 
 /** A firm's Cegid clients, from its stored (decrypted) credentials; built per unit of work. */
 export async function clientsForFirm(s: Services, firmId: string): Promise<CegidClients> {
-  return cegidClients(s.cegid, await firmCredentials(s, firmId));
+  // Every call through the firm's slots (CEGID_CONCURRENCY_PER_FIRM across all processes) and its 429 pause.
+  return cegidClients(s.cegid, await firmCredentials(s, firmId), (service) => gatedFetch(s, firmId, service));
 }

@@ -1,7 +1,9 @@
-// The scheduled runs (automatic send, night, audit, sweep), each a loop over the files or deposits
-// it concerns, calling the same functions the routes and per-file jobs call. Time comes in as
-// `now`: tests and the demo move it forward.
+// The scheduled runs (automatic send, night, audit, sweep) as loops in one process over the files
+// or deposits they concern, calling the same functions the units of src/pipeline/fan-out.ts call:
+// the demo and tests that move time forward run them at once. The service's schedules do not:
+// their slots fan out into one job per unit (fan-out.ts). Time comes in as `now`.
 import * as deposits from '../db/repos/deposits.ts';
+import { filesToSend } from '../db/repos/due-work.ts';
 import { compactCounts } from '../db/repos/entry-counts.ts';
 import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
@@ -13,6 +15,7 @@ import { expireOldEvents } from './event-delivery.ts';
 import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
 import { recoverDeposit, sendFile, type SendOutcome } from './send.ts';
 import { settleUnconfirmed } from './unconfirmed.ts';
+import { logError } from '../lib/log-error.ts';
 
 // Files are independent: a few at a time overlap one file's Cegid round trips with another's SQL.
 const FILE_CONCURRENCY = 4;
@@ -25,7 +28,7 @@ export async function runNightly(s: Services, now: Date = s.now()): Promise<Nigh
     try {
       return await runNightForFile(s, fileId, now);
     } catch (err) {
-      s.log.warn({ fileId, err: { name: (err as Error).name, message: (err as Error).message } }, 'night attempt failed for a file; it is tried again next run');
+      s.log.warn({ fileId, err: logError(err) }, 'night attempt failed for a file; it is tried again next run');
       return undefined;
     }
   });
@@ -36,7 +39,7 @@ export async function runNightly(s: Services, now: Date = s.now()): Promise<Nigh
 export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise<number> {
   const flagged = await mapLimit(await filesRecentlyPosted(s, now), FILE_CONCURRENCY, async (fileId) => {
     try { return await auditPosted(s, fileId, now); } catch (err) {
-      s.log.warn({ fileId, err: { name: (err as Error).name, message: (err as Error).message } }, 'posted-entries audit failed for a file; tried again next night');
+      s.log.warn({ fileId, err: logError(err) }, 'posted-entries audit failed for a file; tried again next night');
       return 0;
     }
   });
@@ -45,11 +48,10 @@ export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise
 
 /** Automatic sending: every file with entries ready to go. */
 export async function sendAllPending(s: Services, now: Date = s.now()): Promise<SendOutcome[]> {
-  const files = await asService(s.db, async (tx) => (await tx.query<{ file_id: string }>(
-    `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`)).rows);
-  const out = await mapLimit(files, FILE_CONCURRENCY, async ({ file_id }) => {
+  const files = await asService(s.db, (tx) => filesToSend(tx));
+  const out = await mapLimit(files, FILE_CONCURRENCY, async (file_id) => {
     try { return await sendFile(s, file_id, now); } catch (err) {
-      s.log.warn({ fileId: file_id, err: { name: (err as Error).name, message: (err as Error).message } }, 'automatic send failed for a file');
+      s.log.warn({ fileId: file_id, err: logError(err) }, 'automatic send failed for a file');
       return undefined;
     }
   });
@@ -65,7 +67,7 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
 export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
   const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
   const quiet = (what: string) => (err: unknown) => {
-    s.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, `${what} failed; the next sweep tries again`);
+    s.log.warn({ err: logError(err) }, `${what} failed; the next sweep tries again`);
   };
   for (const id of found.stuck) await recoverDeposit(s, id, now).catch(quiet('recovery of a crashed deposit'));
   let settled = 0;

@@ -43,7 +43,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     verifyToken: createTokenVerifier({ secret: jwtSecret, audience: config.JWT_AUDIENCE }),
     secrets: await createSecretBox(randomKeySpec('test1')),
     // Replaced by a real pg-boss queue in tests that run jobs (test/support/jobs.ts).
-    jobs: opts.jobs ?? { send: async () => { throw new Error('this test context runs no jobs'); } },
+    jobs: opts.jobs ?? { send: async () => { throw new Error('this test context runs no jobs'); }, sendMany: async () => { throw new Error('this test context runs no jobs'); } },
     cegid: { cpaBaseUrl: 'http://127.0.0.1:9/cpa', cfeBaseUrl: 'http://127.0.0.1:9/cfe', timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10, ...opts.cegid },
     now: opts.now ?? (() => new Date()),
   };
