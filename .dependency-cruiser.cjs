@@ -21,7 +21,8 @@ module.exports = {
     },
     {
       name: 'domain-is-pure',
-      comment: 'src/domain holds the rules as pure functions: it imports only itself and src/format — no db, quadra, pipeline, routes, jobs, sim, lib adapters.',
+      comment:
+        'src/domain holds the rules as pure functions: it imports only itself and src/format — no db, quadra, pipeline, routes, jobs, sim, lib adapters.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { path: '^src/', pathNot: '^src/(domain|format)/' },
@@ -35,10 +36,14 @@ module.exports = {
     },
     {
       name: 'routes-hold-no-sql',
-      comment: 'Routes reach the database only through repositories (src/db/repos), asUser (src/db/scoped.ts) and the pipeline: never a driver.',
+      comment:
+        'Routes reach the database only through repositories (src/db/repos), asUser (src/db/scoped.ts) and the pipeline: never a driver.',
       severity: 'error',
       from: { path: '^src/routes/' },
-      to: { path: '((^|/)node_modules/(pg|@electric-sql/pglite|pg-boss)/)|(^src/db/(database|migrate|fresh)\\.ts$)', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '((^|/)node_modules/(pg|@electric-sql/pglite|pg-boss)/)|(^src/db/(database|migrate|fresh)\\.ts$)',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'routes-call-no-cegid-transport',
@@ -49,7 +54,8 @@ module.exports = {
     },
     {
       name: 'repositories-return-data',
-      comment: 'src/db (repositories included) imports no pipeline, routes, jobs, Cegid adapter or simulator: it reads and writes rows, nothing else.',
+      comment:
+        'src/db (repositories included) imports no pipeline, routes, jobs, Cegid adapter or simulator: it reads and writes rows, nothing else.',
       severity: 'error',
       from: { path: '^src/db/' },
       to: { path: '^src/(pipeline|routes|jobs|quadra|sim|app\\.ts|server\\.ts|main\\.ts)' },
@@ -87,6 +93,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
   },
 };

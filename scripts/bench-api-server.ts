@@ -24,11 +24,15 @@ const engine = process.env.BENCH_ENGINE === 'postgres' ? 'postgres' : 'pglite';
 const dataDir = mkdtempSync(join(tmpdir(), 'quadra-sync-bench-api-'));
 // A generous start-up wait: the machine may be busy with other work.
 const sim = await startSimulator({ azurite: await startAzurite({ startTimeoutMs: 180_000 }) });
-const fresh = engine === 'postgres'
-  ? await createFreshPostgres(process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', `qs_bench_api_${process.pid}`)
-  : undefined;
+const fresh =
+  engine === 'postgres'
+    ? await createFreshPostgres(process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', `qs_bench_api_${process.pid}`)
+    : undefined;
 const config = loadConfig({
-  NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  NODE_ENV: 'development',
+  DATA_DIR: dataDir,
+  PORT: '0',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   ...(fresh ? { DATABASE_URL: fresh.url } : {}),
 });
 const service = await startService(config, { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, schedules: false });
@@ -50,7 +54,9 @@ const baseline = createServer(async (req, res) => {
     if (kind === 'files' && sub === 'entries') {
       const limit = Number(u.searchParams.get('limit') ?? 50);
       const tab = await fileTab(db, id!, {
-        status: (u.searchParams.get('status') ?? undefined) as EntryStatus | undefined, limit: limit + 1, after: decodeCursor(u.searchParams.get('cursor')),
+        status: (u.searchParams.get('status') ?? undefined) as EntryStatus | undefined,
+        limit: limit + 1,
+        after: decodeCursor(u.searchParams.get('cursor')),
       });
       body = { file: tab && { waitingOpenSince: tab.waitingOpenSince }, items: tab?.rows.slice(0, limit) };
     } else if (kind === 'files' && sub === 'counts') {
@@ -71,15 +77,20 @@ const baseline = createServer(async (req, res) => {
 await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
 
 process.send!({
-  url: service.url, baseUrl: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/bare`,
-  jwtSecret: devSecret(dataDir, 'jwt.secret'), engine, databaseUrl: fresh?.url,
+  url: service.url,
+  baseUrl: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/bare`,
+  jwtSecret: devSecret(dataDir, 'jwt.secret'),
+  engine,
+  databaseUrl: fresh?.url,
 });
 process.on('message', async (m) => {
   if (typeof m === 'object' && m && 'profile' in m) {
     // A CPU profile of one window (a route's full-speed run), in the format `node --cpu-prof` writes.
     const { profile, file } = m as { profile: 'start' | 'stop'; file?: string };
-    if (profile === 'start') { await inspector.post('Profiler.enable'); await inspector.post('Profiler.start'); }
-    else {
+    if (profile === 'start') {
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    } else {
       const { profile: p } = await inspector.post('Profiler.stop');
       mkdirSync(join(file!, '..'), { recursive: true });
       writeFileSync(file!, JSON.stringify(p));

@@ -26,16 +26,41 @@ const ENTRIES = SMALL ? 1_000 : 10_000;
 const BATCH = Math.min(ENTRIES, 2_500);
 const RATE = 200;
 const adminUrl = process.env.BENCH_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((e) => e.trim()).filter(Boolean);
+const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres')
+  .split(',')
+  .map((e) => e.trim())
+  .filter(Boolean);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-interface Ready { url: string; baseUrl: string; jwtSecret: string; engine: string; databaseUrl?: string }
-interface Figures { p50: number; p99: number; rps: number; errors: number; cpuMs?: number }
-interface RouteResult { route: string; fixed: Figures; full: Figures; baseFixed: Figures; baseFull: Figures }
+interface Ready {
+  url: string;
+  baseUrl: string;
+  jwtSecret: string;
+  engine: string;
+  databaseUrl?: string;
+}
+interface Figures {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  cpuMs?: number;
+}
+interface RouteResult {
+  route: string;
+  fixed: Figures;
+  full: Figures;
+  baseFixed: Figures;
+  baseFull: Figures;
+}
 
 async function load(url: string, headers: Record<string, string>, rate?: number): Promise<Figures> {
   const r = await autocannon({
-    url, headers, duration: SECONDS, connections: rate ? 10 : 20, pipelining: 1,
+    url,
+    headers,
+    duration: SECONDS,
+    connections: rate ? 10 : 20,
+    pipelining: 1,
     ...(rate ? { overallRate: rate } : {}),
   });
   return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, errors: r.errors + r.timeouts + r.non2xx };
@@ -57,37 +82,66 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
     const auth = { authorization: `Bearer ${token}` };
     const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(ready.url + path, {
-        method, headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: JSON.stringify(body) } : {}),
+        method,
+        headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
       });
-      const json = await res.json().catch(() => undefined) as any;
+      const json = (await res.json().catch(() => undefined)) as any;
       if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
       return json;
     };
     const until = async (what: string, probe: () => Promise<boolean>) => {
       const end = Date.now() + 120_000;
-      while (!(await probe())) { if (Date.now() > end) throw new Error(`timed out: ${what}`); await new Promise((r) => setTimeout(r, 200)); }
+      while (!(await probe())) {
+        if (Date.now() > end) throw new Error(`timed out: ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     };
 
     // Setup, through the public API only.
     const t0 = performance.now();
     const firm = await api('POST', '/v1/firms', { name: 'Bench API', sicCode: DEMO_FIRM.sic });
-    await api('PUT', `/v1/firms/${firm.id}/connection`, { cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } });
+    await api('PUT', `/v1/firms/${firm.id}/connection`, {
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+    });
     const run = await api('POST', `/v1/firms/${firm.id}/reference-sync`);
-    await until('reference sync', async () => (await api('GET', `/v1/firms/${firm.id}/reference-sync`)).runs.some((r: any) => r.id === run.runId && r.status === 'succeeded'));
+    await until('reference sync', async () =>
+      (await api('GET', `/v1/firms/${firm.id}/reference-sync`)).runs.some((r: any) => r.id === run.runId && r.status === 'succeeded'),
+    );
     const { files } = await api('GET', `/v1/firms/${firm.id}/files`);
     const fileId: string = files.find((f: any) => f.dossierCode === 'BOULANG').id;
     const today = new Date().toISOString().slice(0, 10);
     const entry = (externalId: string, i: number) => {
       const amount = 1_000 + (i % 9_000);
-      return { externalId, kind: 'purchase', journalCode: 'AC', date: today, label: `Achat n°${i}`, lines: [
-        { account: '60700000', debit: amount * 5, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: amount * 5 }] };
+      return {
+        externalId,
+        kind: 'purchase',
+        journalCode: 'AC',
+        date: today,
+        label: `Achat n°${i}`,
+        lines: [
+          { account: '60700000', debit: amount * 5, credit: 0 },
+          { account: 'FMOULIN', debit: 0, credit: amount * 5 },
+        ],
+      };
     };
     // A first small batch is sent, so its entries carry a timeline (pushed, sent) and fill the sent tab.
-    await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: 20 }, (_, i) => entry(`SENT-${i}`, i)) }, { 'idempotency-key': 'bench-sent' });
+    await api(
+      'POST',
+      `/v1/files/${fileId}/entries`,
+      { entries: Array.from({ length: 20 }, (_, i) => entry(`SENT-${i}`, i)) },
+      { 'idempotency-key': 'bench-sent' },
+    );
     await api('POST', `/v1/files/${fileId}/sync`);
     await until('first batch sent', async () => (await api('GET', `/v1/files/${fileId}/entries?status=pending`)).items.length === 0);
     for (let k = 0; k < ENTRIES / BATCH; k++) {
-      await api('POST', `/v1/files/${fileId}/entries`, { entries: Array.from({ length: BATCH }, (_, i) => entry(`E-${k}-${i}`, k * BATCH + i)) }, { 'idempotency-key': `bench-${k}` });
+      await api(
+        'POST',
+        `/v1/files/${fileId}/entries`,
+        { entries: Array.from({ length: BATCH }, (_, i) => entry(`E-${k}-${i}`, k * BATCH + i)) },
+        { 'idempotency-key': `bench-${k}` },
+      );
     }
     const setup = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     if (process.env.BENCH_VACUUM !== '0') {
@@ -101,11 +155,20 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
     let cursor: string | null = null;
     const page = ENTRIES / 20;
     for (let seen = 0; seen < ENTRIES * 0.9; seen += page) {
-      cursor = (await api('GET', `/v1/files/${fileId}/entries?status=pending&limit=${page}${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;
+      cursor = (await api('GET', `/v1/files/${fileId}/entries?status=pending&limit=${page}${cursor ? `&cursor=${cursor}` : ''}`))
+        .nextCursor;
     }
     const routes: Array<[string, string, string]> = [
-      ['entries tab, first page (pending, 50)', `/v1/files/${fileId}/entries?status=pending&limit=50`, `/files/${fileId}/entries?status=pending&limit=50`],
-      ['entries tab, deep page by cursor', `/v1/files/${fileId}/entries?status=pending&limit=50&cursor=${cursor}`, `/files/${fileId}/entries?status=pending&limit=50&cursor=${cursor}`],
+      [
+        'entries tab, first page (pending, 50)',
+        `/v1/files/${fileId}/entries?status=pending&limit=50`,
+        `/files/${fileId}/entries?status=pending&limit=50`,
+      ],
+      [
+        'entries tab, deep page by cursor',
+        `/v1/files/${fileId}/entries?status=pending&limit=50&cursor=${cursor}`,
+        `/files/${fileId}/entries?status=pending&limit=50&cursor=${cursor}`,
+      ],
       ['entry with its timeline', `/v1/entries/${sent.id}`, `/entries/${sent.id}`],
       ['file list', `/v1/firms/${firm.id}/files`, `/firms/${firm.id}`],
       ['tab counts', `/v1/files/${fileId}/entries/counts`, `/files/${fileId}/counts`],
@@ -117,14 +180,22 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       if (a.status !== 200 || b.status !== 200) throw new Error(`${route}: ${a.status} / ${b.status}`);
       await load(ready.url + path, auth, 50); // warm-up (JIT, plans, caches)
       const fixed = await load(ready.url + path, auth, RATE);
-      const cpu = () => new Promise<number>((resolve) => { child.once('message', (m: any) => resolve(m.cpu)); child.send('cpu'); });
+      const cpu = () =>
+        new Promise<number>((resolve) => {
+          child.once('message', (m: any) => resolve(m.cpu));
+          child.send('cpu');
+        });
       const measured = async (url: string, headers: Record<string, string>) => {
         const before = await cpu();
         const f = await load(url, headers);
-        return { ...f, cpuMs: (await cpu() - before) / 1000 / (f.rps * SECONDS) };
+        return { ...f, cpuMs: ((await cpu()) - before) / 1000 / (f.rps * SECONDS) };
       };
       const profDir = process.env.BENCH_CPU_PROF;
-      const ask = (m: unknown) => new Promise((resolve) => { child.once('message', resolve); child.send(m as any); });
+      const ask = (m: unknown) =>
+        new Promise((resolve) => {
+          child.once('message', resolve);
+          child.send(m as any);
+        });
       if (profDir) await ask({ profile: 'start' });
       const full = await measured(ready.url + path, auth);
       if (profDir) await ask({ profile: 'stop', file: join(resolve(profDir), `${engine}-${route.replace(/\W+/g, '-')}.cpuprofile`) });
@@ -144,20 +215,41 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
 
 async function postgresReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: adminUrl });
-  try { await c.connect(); await c.end(); return true; } catch { return false; }
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-const commit = (() => { try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } })();
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
 console.log(`\nQuadra Sync API benchmark — ${new Date().toISOString().slice(0, 16)}Z, commit ${commit}, Node ${process.version}`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${fmt(ENTRIES)} pending entries in one file; ${SECONDS} s per measurement`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${fmt(ENTRIES)} pending entries in one file; ${SECONDS} s per measurement`,
+);
 for (const engine of engines) {
-  if (engine === 'postgres' && !(await postgresReachable())) { console.log(`\nPostgres at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is not reachable: skipped`); continue; }
+  if (engine === 'postgres' && !(await postgresReachable())) {
+    console.log(`\nPostgres at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is not reachable: skipped`);
+    continue;
+  }
   const { results, setup } = await runEngine(engine);
   console.log(`\n### ${engine === 'postgres' ? 'PostgreSQL' : 'Embedded PGlite'} (setup through the API: ${setup})\n`);
-  console.log('| route | 200 req/s p50 / p99 | full speed | baseline 200 req/s p50 / p99 | baseline full speed | service ÷ baseline | service process CPU per request (service / baseline) |');
+  console.log(
+    '| route | 200 req/s p50 / p99 | full speed | baseline 200 req/s p50 / p99 | baseline full speed | service ÷ baseline | service process CPU per request (service / baseline) |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   const ms = (f: Figures) => `${f.p50} / ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ''}`;
   for (const r of results) {
-    console.log(`| ${r.route} | ${ms(r.fixed)} | ${fmt(r.full.rps)} req/s | ${ms(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} | ${r.full.cpuMs!.toFixed(2)} / ${r.baseFull.cpuMs!.toFixed(2)} ms |`);
+    console.log(
+      `| ${r.route} | ${ms(r.fixed)} | ${fmt(r.full.rps)} req/s | ${ms(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} | ${r.full.cpuMs!.toFixed(2)} / ${r.baseFull.cpuMs!.toFixed(2)} ms |`,
+    );
   }
 }

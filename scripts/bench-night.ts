@@ -37,7 +37,12 @@ import { denoUnavailable, startFunction } from '../test/support/deno.ts';
 if (process.argv[2] === '--serve') {
   const running = await startService(loadConfig(), { schedules: false });
   console.log(`listening on ${running.url}`);
-  const stop = () => { running.stop().then(() => process.exit(0), () => process.exit(1)); };
+  const stop = () => {
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await new Promise(() => {});
@@ -46,7 +51,9 @@ if (process.argv[2] === '--serve') {
 const SMALL = process.env.BENCH_SMALL === '1';
 const SIZES = (process.env.BENCH_SIZES ?? (SMALL ? '9' : '500,1000,2000')).split(',').map(Number);
 // The small run (CI) runs one Node process only: its ticks mode does not end at this commit (see docs/benchmarks.md).
-const MODES = (process.env.BENCH_MODES ?? (SMALL ? 'node1' : 'node1,node3,ticks')).split(',').filter((m): m is 'node1' | 'node3' | 'ticks' => ['node1', 'node3', 'ticks'].includes(m));
+const MODES = (process.env.BENCH_MODES ?? (SMALL ? 'node1' : 'node1,node3,ticks'))
+  .split(',')
+  .filter((m): m is 'node1' | 'node3' | 'ticks' => ['node1', 'node3', 'ticks'].includes(m));
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? (SMALL ? 20 : 200));
 const ENTRIES = 20;
 const PER_FIRM = SMALL ? 10 : 50;
@@ -66,26 +73,57 @@ async function cleanUp() {
   for (const c of children) c.kill('SIGKILL');
   for (const f of cleanups.splice(0).reverse()) await f().catch(() => {});
 }
-process.once('SIGINT', () => { stopping = true; cleanUp().then(() => sim?.stop()).finally(() => process.exit(130)); });
+process.once('SIGINT', () => {
+  stopping = true;
+  cleanUp()
+    .then(() => sim?.stop())
+    .finally(() => process.exit(130));
+});
 // However the bench ends, no service process outlives it.
-process.once('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 const USER = crypto.randomUUID();
 
 const firmSic = (i: number) => `BN${String(i).padStart(3, '0')}`;
-const keys = (i: number) => ({ cpa: { key: `cpa-bn-${i}`, secret: `cpa-bn-secret-${i}` }, cfe: { key: `cfe-bn-${i}`, secret: `cfe-bn-secret-${i}` } });
-const entriesFor = (code: string, date: string, tag: string) => Array.from({ length: ENTRIES }, (_, i) => {
-  const a = 1_000 + i * 7;
-  return { externalId: `${tag}-${code}-${i}`, kind: 'purchase', journalCode: 'AC', date, label: `Achat ${code} n°${i}`, lines: [
-    { account: '60700000', debit: a * 5, credit: 0 }, { account: '44566000', debit: a, credit: 0 }, { account: 'FEDF0001', debit: 0, credit: a * 6 }] };
+const keys = (i: number) => ({
+  cpa: { key: `cpa-bn-${i}`, secret: `cpa-bn-secret-${i}` },
+  cfe: { key: `cfe-bn-${i}`, secret: `cfe-bn-secret-${i}` },
 });
+const entriesFor = (code: string, date: string, tag: string) =>
+  Array.from({ length: ENTRIES }, (_, i) => {
+    const a = 1_000 + i * 7;
+    return {
+      externalId: `${tag}-${code}-${i}`,
+      kind: 'purchase',
+      journalCode: 'AC',
+      date,
+      label: `Achat ${code} n°${i}`,
+      lines: [
+        { account: '60700000', debit: a * 5, credit: 0 },
+        { account: '44566000', debit: a, credit: 0 },
+        { account: 'FEDF0001', debit: 0, credit: a * 6 },
+      ],
+    };
+  });
 
 let sim: RunningSimulator | undefined;
 let seeded = 0;
 
-interface World { db: Database; url: string; sim: RunningSimulator; firms: number; files: Array<{ id: string; firm: number; code: string }>; userFile: string }
+interface World {
+  db: Database;
+  url: string;
+  sim: RunningSimulator;
+  firms: number;
+  files: Array<{ id: string; firm: number; code: string }>;
+  userFile: string;
+}
 
 /** A fresh database and simulator, firms connected and synced, every file's 20 entries sent; then the night comes. */
-const phase = (what: string, since: number) => { if (process.env.BENCH_VERBOSE) console.error(`  ${what}: ${fmt((Date.now() - since) / 1000, 1)} s`); return Date.now(); };
+const phase = (what: string, since: number) => {
+  if (process.env.BENCH_VERBOSE) console.error(`  ${what}: ${fmt((Date.now() - since) / 1000, 1)} s`);
+  return Date.now();
+};
 async function seed(files: number): Promise<World> {
   let at = Date.now();
   const fresh = await createFreshPostgres(admin, `qs_bench_night_${process.pid}_${Date.now()}`);
@@ -93,20 +131,39 @@ async function seed(files: number): Promise<World> {
   const firms = Math.ceil(files / PER_FIRM);
   // One simulator for the whole run (its blob store is slow to start), rebuilt from the fixture for each night.
   seeded = files;
-  sim ??= await startSimulator({ fixture: (now) => {
-    const template = defaultFixture(now).firms[0]!.dossiers[0]!;
-    const n = Math.ceil(seeded / PER_FIRM);
-    return { firms: Array.from({ length: n }, (_, f) => ({
-      sic: firmSic(f), name: `Cabinet ${f}`, ...keys(f),
-      dossiers: [
-        ...Array.from({ length: Math.min(PER_FIRM, seeded - f * PER_FIRM) }, (_, d) => ({ ...template, code: `D${String(d).padStart(3, '0')}`, name: `Dossier ${d}` })),
-        ...(f === 0 ? [{ ...template, code: 'ZUSER', name: 'Dossier du client pressé' }] : []),
-      ],
-    })) };
-  } });
+  sim ??= await startSimulator({
+    fixture: (now) => {
+      const template = defaultFixture(now).firms[0]!.dossiers[0]!;
+      const n = Math.ceil(seeded / PER_FIRM);
+      return {
+        firms: Array.from({ length: n }, (_, f) => ({
+          sic: firmSic(f),
+          name: `Cabinet ${f}`,
+          ...keys(f),
+          dossiers: [
+            ...Array.from({ length: Math.min(PER_FIRM, seeded - f * PER_FIRM) }, (_, d) => ({
+              ...template,
+              code: `D${String(d).padStart(3, '0')}`,
+              name: `Dossier ${d}`,
+            })),
+            ...(f === 0 ? [{ ...template, code: 'ZUSER', name: 'Dossier du client pressé' }] : []),
+          ],
+        })),
+      };
+    },
+  });
   await sim.control.reset();
   at = phase('database and simulator', at);
-  const seedConfig = loadConfig({ DATABASE_URL: fresh.url, JWT_SECRET, SECRETS_KEYS, LOG_LEVEL: 'warn', PORT: '0', JOBS: 'true', DATABASE_POOL_MAX: '8', WORKER_POLL_SECONDS: '0.5' });
+  const seedConfig = loadConfig({
+    DATABASE_URL: fresh.url,
+    JWT_SECRET,
+    SECRETS_KEYS,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    JOBS: 'true',
+    DATABASE_POOL_MAX: '8',
+    WORKER_POLL_SECONDS: '0.5',
+  });
   const service = await startService(seedConfig, { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, schedules: false });
   const token = await mintToken({ secret: JWT_SECRET, sub: USER, expiresIn: '12h' });
   const call = api(service.url, token);
@@ -114,28 +171,42 @@ async function seed(files: number): Promise<World> {
   const out: World['files'] = [];
   let userFile = '';
   try {
-    await mapLimit(Array.from({ length: firms }, (_, i) => i), 4, async (f) => {
-      const firm = await call('POST', '/v1/firms', { name: `Cabinet ${f}`, sicCode: firmSic(f) });
-      const k = keys(f);
-      await call('PUT', `/v1/firms/${firm.id}/connection`, { cpa: { apiKey: k.cpa.key, secret: k.cpa.secret }, cfe: { apiKey: k.cfe.key, secret: k.cfe.secret } });
-      const run = await call('POST', `/v1/firms/${firm.id}/reference-sync`);
-      for (let i = 0; ; i++) {
-        const runs = (await call('GET', `/v1/firms/${firm.id}/reference-sync`)).runs as Array<{ id: string; status: string }>;
-        if (runs.find((r) => r.id === run.runId)?.status === 'succeeded') break;
-        if (i > 600) throw new Error('reference sync did not finish');
-        await sleep(100);
-      }
-      for (const file of (await call('GET', `/v1/firms/${firm.id}/files`)).files as Array<{ id: string; dossierCode: string }>) {
-        if (file.dossierCode === 'ZUSER') userFile = file.id; else out.push({ id: file.id, firm: f, code: file.dossierCode });
-      }
-    });
+    await mapLimit(
+      Array.from({ length: firms }, (_, i) => i),
+      4,
+      async (f) => {
+        const firm = await call('POST', '/v1/firms', { name: `Cabinet ${f}`, sicCode: firmSic(f) });
+        const k = keys(f);
+        await call('PUT', `/v1/firms/${firm.id}/connection`, {
+          cpa: { apiKey: k.cpa.key, secret: k.cpa.secret },
+          cfe: { apiKey: k.cfe.key, secret: k.cfe.secret },
+        });
+        const run = await call('POST', `/v1/firms/${firm.id}/reference-sync`);
+        for (let i = 0; ; i++) {
+          const runs = (await call('GET', `/v1/firms/${firm.id}/reference-sync`)).runs as Array<{ id: string; status: string }>;
+          if (runs.find((r) => r.id === run.runId)?.status === 'succeeded') break;
+          if (i > 600) throw new Error('reference sync did not finish');
+          await sleep(100);
+        }
+        for (const file of (await call('GET', `/v1/firms/${firm.id}/files`)).files as Array<{ id: string; dossierCode: string }>) {
+          if (file.dossierCode === 'ZUSER') userFile = file.id;
+          else out.push({ id: file.id, firm: f, code: file.dossierCode });
+        }
+      },
+    );
     at = phase('service, firms and reference data', at);
     await mapLimit(out, 8, async (file) => {
-      await call('POST', `/v1/files/${file.id}/entries`, { entries: entriesFor(file.code, today, 'n') }, { 'idempotency-key': `seed-${file.id}` });
+      await call(
+        'POST',
+        `/v1/files/${file.id}/entries`,
+        { entries: entriesFor(file.code, today, 'n') },
+        { 'idempotency-key': `seed-${file.id}` },
+      );
       await call('POST', `/v1/files/${file.id}/sync`);
     });
     for (let i = 0; ; i++) {
-      const sent = (await service.services.db.query<{ n: number }>(`select count(*)::int as n from public.entries where status = 'sent'`)).rows[0]!.n;
+      const sent = (await service.services.db.query<{ n: number }>(`select count(*)::int as n from public.entries where status = 'sent'`))
+        .rows[0]!.n;
       if (sent === out.length * ENTRIES) break;
       if (i > 3_000) throw new Error(`only ${sent} of ${out.length * ENTRIES} entries sent`);
       await sleep(200);
@@ -158,7 +229,11 @@ async function seed(files: number): Promise<World> {
 
 function api(base: string, token: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const r = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await r.text();
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : undefined;
@@ -167,26 +242,54 @@ function api(base: string, token: string) {
 
 function serveNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'bench-night.ts'), '--serve'], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
   return new Promise((ok, fail) => {
-    const onData = (b: Buffer) => { out += String(b); const m = /listening on (http:\/\/\S+)/.exec(out); if (m) ok({ url: m[1]!, child }); };
+    const onData = (b: Buffer) => {
+      out += String(b);
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok({ url: m[1]!, child });
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => fail(new Error(`service exited ${code}: ${out.slice(-2000)}`)));
   });
 }
 
-interface Result { mode: string; files: number; nightMs: number; callsPerFile: number; concurrency: number; maxTickCpu?: number; maxTickWall?: number; ticks?: number; syncWaitMs: number; posted: number; resent: number; skipped: number }
+interface Result {
+  mode: string;
+  files: number;
+  nightMs: number;
+  callsPerFile: number;
+  concurrency: number;
+  maxTickCpu?: number;
+  maxTickWall?: number;
+  ticks?: number;
+  syncWaitMs: number;
+  posted: number;
+  resent: number;
+  skipped: number;
+}
 
 async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise<Result | string> {
   const w = await seed(size);
   const env = {
-    DATABASE_URL: w.url, SUPABASE_DB_URL: w.url, CPA_BASE_URL: w.sim.cpaBaseUrl, CFE_BASE_URL: w.sim.cfeBaseUrl,
-    JWT_SECRET, SECRETS_KEYS, CRON_SECRET, LOG_LEVEL: 'warn', PORT: '0', NODE_ENV: 'production', JOBS: 'true', TICK_WORKERS: String(TICK_WORKERS),
+    DATABASE_URL: w.url,
+    SUPABASE_DB_URL: w.url,
+    CPA_BASE_URL: w.sim.cpaBaseUrl,
+    CFE_BASE_URL: w.sim.cfeBaseUrl,
+    JWT_SECRET,
+    SECRETS_KEYS,
+    CRON_SECRET,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    NODE_ENV: 'production',
+    JOBS: 'true',
+    TICK_WORKERS: String(TICK_WORKERS),
   };
   const conf = loadConfig({ ...env, JOBS: 'true' });
   const perFirm = conf.CEGID_CONCURRENCY_PER_FIRM;
@@ -199,8 +302,13 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
     // process per request, so each request's CPU is its own).
     const proxy = createServer((req, res) => {
       const target = fns[1 + (turn++ % Math.max(1, fns.length - 1))] ?? fns[0]!;
-      const out = httpRequest(`${target.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => { res.writeHead(r.statusCode ?? 502, r.headers); r.pipe(res); });
-      out.on('error', () => { res.writeHead(502).end(); });
+      const out = httpRequest(`${target.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      out.on('error', () => {
+        res.writeHead(502).end();
+      });
       req.pipe(out);
     });
     let turn = 0;
@@ -209,13 +317,24 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
     const workerUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/quadra-sync/v1/jobs/work`;
     const fns = await Promise.all(Array.from({ length: TICK_WORKERS }, () => startFunction({ ...env, TICK_WORKER_URL: workerUrl })));
     // Stopped with the mode, and on Ctrl-C too.
-    for (const fn of fns) { stops.push(() => fn.stop()); cleanups.push(() => fn.stop()); }
+    for (const fn of fns) {
+      stops.push(() => fn.stop());
+      cleanups.push(() => fn.stop());
+    }
     base = `${fns[0]!.url}/quadra-sync`;
     concurrency = Math.min(TICK_WORKERS * conf.TICK_JOB_CONCURRENCY, w.firms * perFirm);
   } else {
     const n = mode === 'node1' ? 1 : 3;
     const procs = await Promise.all(Array.from({ length: n }, () => serveNode(env)));
-    for (const p of procs) stops.push(() => new Promise((r) => { p.child.once('exit', () => r()); p.child.kill('SIGTERM'); setTimeout(() => p.child.kill('SIGKILL'), 10_000).unref(); }));
+    for (const p of procs)
+      stops.push(
+        () =>
+          new Promise((r) => {
+            p.child.once('exit', () => r());
+            p.child.kill('SIGTERM');
+            setTimeout(() => p.child.kill('SIGKILL'), 10_000).unref();
+          }),
+      );
     base = procs[0]!.url;
     concurrency = Math.min(n * Math.min(conf.WORKER_FETCHERS * conf.WORKER_BATCH, conf.DATABASE_POOL_MAX), w.firms * perFirm);
   }
@@ -230,14 +349,24 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
     if (mode !== 'ticks') return;
     const pending: Promise<void>[] = [];
     while (ticking && !stopping) {
-      pending.push((async () => {
-        try {
-          // pg_net gives up on a call after its own timeout too: a tick never holds the bench.
-          const r = await fetch(`${base}/v1/jobs/tick`, { method: 'POST', headers: { 'x-cron-secret': CRON_SECRET }, signal: AbortSignal.timeout(conf.TICK_BUDGET_MS + 90_000) });
-          const rep = await r.json() as { workers: Array<{ cpuMs?: number; wallMs?: number; error?: string }> };
-          for (const x of rep.workers) if (x.cpuMs !== undefined) ticks.push({ cpu: x.cpuMs, wall: x.wallMs! }); else workerErrors.push(x.error ?? 'no figures');
-        } catch (err) { workerErrors.push(`tick: ${(err as Error).message}`); }
-      })());
+      pending.push(
+        (async () => {
+          try {
+            // pg_net gives up on a call after its own timeout too: a tick never holds the bench.
+            const r = await fetch(`${base}/v1/jobs/tick`, {
+              method: 'POST',
+              headers: { 'x-cron-secret': CRON_SECRET },
+              signal: AbortSignal.timeout(conf.TICK_BUDGET_MS + 90_000),
+            });
+            const rep = (await r.json()) as { workers: Array<{ cpuMs?: number; wallMs?: number; error?: string }> };
+            for (const x of rep.workers)
+              if (x.cpuMs !== undefined) ticks.push({ cpu: x.cpuMs, wall: x.wallMs! });
+              else workerErrors.push(x.error ?? 'no figures');
+          } catch (err) {
+            workerErrors.push(`tick: ${(err as Error).message}`);
+          }
+        })(),
+      );
       const until = Date.now() + TICK_EVERY_MS;
       while (ticking && Date.now() < until) await sleep(100);
     }
@@ -249,7 +378,12 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
     // A user's Synchronize, a few seconds into the night.
     const sync = (async () => {
       await sleep(SMALL ? 500 : 3_000);
-      const pushed = await call('POST', `/v1/files/${w.userFile}/entries`, { entries: entriesFor('ZUSER', new Date().toISOString().slice(0, 10), 'u').slice(0, 1) }, { 'idempotency-key': `user-${mode}` });
+      const pushed = await call(
+        'POST',
+        `/v1/files/${w.userFile}/entries`,
+        { entries: entriesFor('ZUSER', new Date().toISOString().slice(0, 10), 'u').slice(0, 1) },
+        { 'idempotency-key': `user-${mode}` },
+      );
       const id = pushed.entries[0].id as string;
       const asked = Date.now();
       await call('POST', `/v1/files/${w.userFile}/sync`);
@@ -258,34 +392,63 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
         if (st === 'sent' || Date.now() - t0 > LIMIT_MS) return Date.now() - asked;
         await sleep(100);
       }
-    })().catch((err: Error) => { console.log(`the user's Synchronize failed: ${err.message}`); return Number.NaN; });
+    })().catch((err: Error) => {
+      console.log(`the user's Synchronize failed: ${err.message}`);
+      return Number.NaN;
+    });
     // Done when the slot's job has run and none of its units is waiting or running; the last file
     // done is the last unit's completion.
     let done = 0;
     for (;;) {
-      const q = (await w.db.query<{ slot: number; open: number; last: Date | null }>(
-        `select count(*) filter (where name = 'nightly-verification' and state = 'completed')::int as slot,
+      const q = (
+        await w.db.query<{ slot: number; open: number; last: Date | null }>(
+          `select count(*) filter (where name = 'nightly-verification' and state = 'completed')::int as slot,
                 count(*) filter (where name = 'night-file' and state in ('created', 'retry', 'active'))::int as open,
                 max(completed_on) filter (where name = 'night-file') as last
-           from pgboss.job where name in ('nightly-verification', 'night-file')`)).rows[0]!;
-      if (q.slot >= 1 && q.open === 0 && q.last) { done = new Date(q.last).getTime(); break; }
+           from pgboss.job where name in ('nightly-verification', 'night-file')`,
+        )
+      ).rows[0]!;
+      if (q.slot >= 1 && q.open === 0 && q.last) {
+        done = new Date(q.last).getTime();
+        break;
+      }
       if (Date.now() - t0 > LIMIT_MS) return `${mode} ${size}: ${q.open} night units still open after ${LIMIT_MS / 1000} s`;
       await sleep(250);
     }
     // Files the night could not take: an upload of the seed left unconfirmed (the sweep settles those).
-    const skipped = (await w.db.query<{ n: number }>(
-      `select count(distinct file_id)::int as n from public.entries where status in ('pending', 'sent') and next_attempt_at <= to_timestamp($1 / 1000.0)`, [t0])).rows[0]!.n;
+    const skipped = (
+      await w.db.query<{ n: number }>(
+        `select count(distinct file_id)::int as n from public.entries where status in ('pending', 'sent') and next_attempt_at <= to_timestamp($1 / 1000.0)`,
+        [t0],
+      )
+    ).rows[0]!.n;
     const syncWaitMs = await sync;
     const calls = w.sim.control.requests().length;
-    const counts = (await w.db.query<{ posted: number; resent: number }>(
-      `select count(*) filter (where status = 'posted')::int as posted, count(*) filter (where status = 'sent' and nights_tried = 1)::int as resent from public.entries`)).rows[0]!;
+    const counts = (
+      await w.db.query<{ posted: number; resent: number }>(
+        `select count(*) filter (where status = 'posted')::int as posted, count(*) filter (where status = 'sent' and nights_tried = 1)::int as resent from public.entries`,
+      )
+    ).rows[0]!;
     ticking = false;
     await tickLoop;
     if (workerErrors.length) console.log(`${workerErrors.length} tick workers gave no figures: ${[...new Set(workerErrors)].join('; ')}`);
     return {
-      mode, files: size, nightMs: done - t0, callsPerFile: calls / size, concurrency,
-      ...(mode === 'ticks' ? { maxTickCpu: Math.max(0, ...ticks.map((t) => t.cpu)), maxTickWall: Math.max(0, ...ticks.map((t) => t.wall)), ticks: ticks.length } : {}),
-      syncWaitMs, posted: counts.posted, resent: counts.resent, skipped,
+      mode,
+      files: size,
+      nightMs: done - t0,
+      callsPerFile: calls / size,
+      concurrency,
+      ...(mode === 'ticks'
+        ? {
+            maxTickCpu: Math.max(0, ...ticks.map((t) => t.cpu)),
+            maxTickWall: Math.max(0, ...ticks.map((t) => t.wall)),
+            ticks: ticks.length,
+          }
+        : {}),
+      syncWaitMs,
+      posted: counts.posted,
+      resent: counts.resent,
+      skipped,
     };
   } finally {
     ticking = false;
@@ -311,17 +474,31 @@ async function drain(n: number): Promise<{ n: number; loopPerS: number; drainPer
   const log = createLogger('silent');
   const boss = await startBoss(db, { url: fresh.url, log, schedule: false });
   cleanups.push(() => boss.stop({ graceful: false, wait: true } as Parameters<typeof boss.stop>[0]));
-  const s = await composeServices({ config, db, log, boss, jwtSecret: JWT_SECRET, secretsKeys: SECRETS_KEYS, cpaBaseUrl: 'http://127.0.0.1:9', cfeBaseUrl: 'http://127.0.0.1:9' });
+  const s = await composeServices({
+    config,
+    db,
+    log,
+    boss,
+    jwtSecret: JWT_SECRET,
+    secretsKeys: SECRETS_KEYS,
+    cpaBaseUrl: 'http://127.0.0.1:9',
+    cfeBaseUrl: 'http://127.0.0.1:9',
+  });
   const verify = jobs.find((j) => j.def === verifyDepositJob)!;
   let t = performance.now();
   for (let i = 0; i < n; i++) await runJob(verify, { depositId: crypto.randomUUID() }, s);
   const loopPerS = n / ((performance.now() - t) / 1000);
   await createQueues(boss);
-  await s.jobs.sendMany(verifyDepositJob, Array.from({ length: n }, () => ({ id: crypto.randomUUID(), payload: { depositId: crypto.randomUUID() } })));
+  await s.jobs.sendMany(
+    verifyDepositJob,
+    Array.from({ length: n }, () => ({ id: crypto.randomUUID(), payload: { depositId: crypto.randomUUID() } })),
+  );
   t = performance.now();
   await startWorkers(boss, s, { schedules: false });
   for (let i = 0; ; i++) {
-    const left = (await db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'verify-deposit' and state <> 'completed'`)).rows[0]!.n;
+    const left = (
+      await db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'verify-deposit' and state <> 'completed'`)
+    ).rows[0]!.n;
     if (left === 0) break;
     if (i > 12_000) throw new Error(`${left} checks still queued`);
     await sleep(25);
@@ -337,7 +514,10 @@ const deno = denoUnavailable();
 try {
   // A first connection tells whether Postgres is there at all.
   const probe = await createFreshPostgres(admin, `qs_bench_night_probe_${process.pid}`).catch((err: Error) => err);
-  if (probe instanceof Error) { console.log(`bench:night skipped: needs Postgres (${probe.message})`); process.exit(0); }
+  if (probe instanceof Error) {
+    console.log(`bench:night skipped: needs Postgres (${probe.message})`);
+    process.exit(0);
+  }
   await probe.drop();
   if (process.env.BENCH_DRAIN !== '0') {
     drained = await drain(SMALL ? 100 : 2_000);
@@ -345,7 +525,10 @@ try {
   }
   for (const size of SIZES) {
     for (const mode of MODES) {
-      if (mode === 'ticks' && deno) { results.push(`ticks: skipped (${deno})`); continue; }
+      if (mode === 'ticks' && deno) {
+        results.push(`ticks: skipped (${deno})`);
+        continue;
+      }
       if (stopping) break;
       const r = await runMode(mode, size);
       results.push(r);
@@ -359,18 +542,29 @@ try {
 }
 
 if (drained) {
-  console.log(`\nA backed-up queue — ${fmt(drained.n)} checks due at once, one Node process, default worker options (${loadConfig({}).WORKER_FETCHERS} fetchers × ${loadConfig({}).WORKER_BATCH} per fetch)\n`);
+  console.log(
+    `\nA backed-up queue — ${fmt(drained.n)} checks due at once, one Node process, default worker options (${loadConfig({}).WORKER_FETCHERS} fetchers × ${loadConfig({}).WORKER_BATCH} per fetch)\n`,
+  );
   console.log('| handler in a loop | drained by the workers | drained ÷ loop (goal ≥ 0.5) |\n|---|---|---|');
   console.log(`| ${fmt(drained.loopPerS)} /s | ${fmt(drained.drainPerS)} /s | ${fmt(drained.drainPerS / drained.loopPerS, 2)} |`);
 }
-console.log(`\nThe night, measured from outside — PostgreSQL, ${ENTRIES} entries per file, ${PER_FIRM} files per firm, a third re-sent, Cegid latency ${LATENCY} ms, ${new Date().toISOString().slice(0, 10)}\n`);
-console.log('| runtime | files | night | files/s | Cegid calls/file | concurrency | ideal | ideal ÷ measured | largest tick CPU / wall | Synchronize waited | posted / re-sent entries | files left due |');
+console.log(
+  `\nThe night, measured from outside — PostgreSQL, ${ENTRIES} entries per file, ${PER_FIRM} files per firm, a third re-sent, Cegid latency ${LATENCY} ms, ${new Date().toISOString().slice(0, 10)}\n`,
+);
+console.log(
+  '| runtime | files | night | files/s | Cegid calls/file | concurrency | ideal | ideal ÷ measured | largest tick CPU / wall | Synchronize waited | posted / re-sent entries | files left due |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  if (typeof r === 'string') { console.log(`| ${r} |||||||||||`); continue; }
+  if (typeof r === 'string') {
+    console.log(`| ${r} |||||||||||`);
+    continue;
+  }
   const ideal = (r.files * r.callsPerFile * LATENCY) / r.concurrency;
   const name = r.mode === 'node1' ? 'Node, 1 process' : r.mode === 'node3' ? 'Node, 3 processes' : `Deno ticks, ${TICK_WORKERS} workers`;
   const tick = r.maxTickCpu !== undefined ? `${fmt(r.maxTickCpu)} ms / ${fmt(r.maxTickWall! / 1000, 1)} s (${r.ticks} requests)` : '—';
-  console.log(`| ${name} | ${fmt(r.files)} | ${fmt(r.nightMs / 1000, 1)} s | ${fmt(r.files / (r.nightMs / 1000), 1)} | ${fmt(r.callsPerFile, 1)} | ${r.concurrency} | ${fmt(ideal / 1000, 1)} s | ${fmt(ideal / r.nightMs, 2)} | ${tick} | ${fmt(r.syncWaitMs / 1000, 1)} s | ${fmt(r.posted)} / ${fmt(r.resent)} | ${r.skipped} |`);
+  console.log(
+    `| ${name} | ${fmt(r.files)} | ${fmt(r.nightMs / 1000, 1)} s | ${fmt(r.files / (r.nightMs / 1000), 1)} | ${fmt(r.callsPerFile, 1)} | ${r.concurrency} | ${fmt(ideal / 1000, 1)} s | ${fmt(ideal / r.nightMs, 2)} | ${tick} | ${fmt(r.syncWaitMs / 1000, 1)} s | ${fmt(r.posted)} / ${fmt(r.resent)} | ${r.skipped} |`,
+  );
 }
 process.exit(0);

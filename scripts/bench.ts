@@ -37,25 +37,45 @@ const SAMPLE_ENTRIES = SMALL ? 50 : 2_500;
 const LINES_PER_ENTRY = 4;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 let peakRss = 0;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
 
 async function database(): Promise<{ db: Database; drop: () => Promise<void>; label: string }> {
   const admin = process.env.DATABASE_URL;
   if (!admin) {
     const dir = mkdtempSync(join(tmpdir(), 'quadra-sync-bench-'));
     const db = await openDatabase({ dataDir: dir });
-    return { db, label: 'PGlite (embedded, on disk)', drop: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      db,
+      label: 'PGlite (embedded, on disk)',
+      drop: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const fresh = await createFreshPostgres(admin, `qs_bench_${Date.now()}`);
   const db = await openDatabase({ url: fresh.url, poolMax: 8 });
-  return { db, label: 'PostgreSQL', drop: async () => { await db.close(); await fresh.drop(); } };
+  return {
+    db,
+    label: 'PostgreSQL',
+    drop: async () => {
+      await db.close();
+      await fresh.drop();
+    },
+  };
 }
 
 function entries(prefix: string, count: number, date: string): EntryInput[] {
   return Array.from({ length: count }, (_, i) => {
     const amount = 1_000 + (i % 9_000);
     return {
-      externalId: `${prefix}-${i}`, kind: 'purchase', journalCode: 'AC', date, label: `Achat ${prefix} n°${i}`,
+      externalId: `${prefix}-${i}`,
+      kind: 'purchase',
+      journalCode: 'AC',
+      date,
+      label: `Achat ${prefix} n°${i}`,
       lines: [
         { account: '60700000', debit: amount * 5, credit: 0 },
         { account: '44566000', debit: amount, credit: 0 },
@@ -68,19 +88,35 @@ function entries(prefix: string, count: number, date: string): EntryInput[] {
 
 const { db, drop, label } = await database();
 await migrate(db);
-const sim = await startSimulator({ fixture: (now) => {
-  const base = defaultFixture(now);
-  const demo = base.firms[0]!;
-  const template = demo.dossiers[0]!;
-  return { firms: [{ ...demo, sic: 'BENCH01', dossiers: Array.from({ length: FILES }, (_, i) => ({ ...template, code: `F${String(i).padStart(3, '0')}`, name: `Dossier ${i}` })) }] };
-} });
+const sim = await startSimulator({
+  fixture: (now) => {
+    const base = defaultFixture(now);
+    const demo = base.firms[0]!;
+    const template = demo.dossiers[0]!;
+    return {
+      firms: [
+        {
+          ...demo,
+          sic: 'BENCH01',
+          dossiers: Array.from({ length: FILES }, (_, i) => ({
+            ...template,
+            code: `F${String(i).padStart(3, '0')}`,
+            name: `Dossier ${i}`,
+          })),
+        },
+      ],
+    };
+  },
+});
 sim.control.configure({ entriesPageSize: 1_000 });
 let clock = new Date();
 const s: Services = {
   config: loadConfig({ LOG_LEVEL: 'silent' }),
   db,
   log: createLogger('silent'),
-  verifyToken: async () => { throw new Error('no HTTP in the bench'); },
+  verifyToken: async () => {
+    throw new Error('no HTTP in the bench');
+  },
   secrets: await createSecretBox(randomKeySpec()),
   jobs: { send: async () => null, sendMany: async () => 0 },
   cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 30_000, maxAttempts: 3 },
@@ -91,19 +127,32 @@ const today = clock.toISOString().slice(0, 10);
 try {
   // A connected firm with its 50 files, through the same code as the API and the reference job.
   const user = { sub: crypto.randomUUID() };
-  const firmId = await asUser(db, user, async (tx) => (await tx.query<{ id: string }>("select private.create_firm('Bench', 'BENCH01') as id")).rows[0]!.id);
+  const firmId = await asUser(
+    db,
+    user,
+    async (tx) => (await tx.query<{ id: string }>("select private.create_firm('Bench', 'BENCH01') as id")).rows[0]!.id,
+  );
   // As the connection route does: keys Cegid accepts claim the firm's SIC code, then the passing
   // check is saved (reference syncs and sends use only a connection whose claim is verified).
   await asService(db, async (tx) => {
     await claimSicCode(tx, firmId, clock);
     await saveConnection(tx, s.secrets, {
-      firmId, cpa: { apiKey: 'cpa-demo-key', secret: 'cpa-demo-secret' }, cfe: { apiKey: 'cfe-demo-key', secret: 'cfe-demo-secret' },
-      status: 'connected', checks: [], checkedAt: clock,
+      firmId,
+      cpa: { apiKey: 'cpa-demo-key', secret: 'cpa-demo-secret' },
+      cfe: { apiKey: 'cfe-demo-key', secret: 'cfe-demo-secret' },
+      status: 'connected',
+      checks: [],
+      checkedAt: clock,
     });
   });
   const runId = await asService(db, (tx) => createSyncRun(tx, firmId, 'manual', clock));
   await runReferenceSync(s, runId);
-  const files = (await db.query<{ id: string; dossier_code: string }>('select id, dossier_code from client_files where firm_id = $1 order by dossier_code', [firmId])).rows;
+  const files = (
+    await db.query<{ id: string; dossier_code: string }>(
+      'select id, dossier_code from client_files where firm_id = $1 order by dossier_code',
+      [firmId],
+    )
+  ).rows;
 
   // 1. Push vs raw insert, same rows (10,000 lines; small: 200), same database.
   const sample = entries('push', SAMPLE_ENTRIES, today);
@@ -118,22 +167,51 @@ try {
       `insert into entries (firm_id, file_id, external_id, kind, journal_code, entry_date, label)
        select $1, $2, x.external_id, 'purchase', 'AC', x.entry_date, x.label from jsonb_to_recordset($3::jsonb) as x(external_id text, entry_date date, label text)
        returning id, external_id`,
-      [firmId, files[1]!.id, JSON.stringify(raw.map((e) => ({ external_id: e.externalId, entry_date: e.date, label: e.label })))]);
+      [firmId, files[1]!.id, JSON.stringify(raw.map((e) => ({ external_id: e.externalId, entry_date: e.date, label: e.label })))],
+    );
     const byExt = new Map(ids.rows.map((r) => [r.external_id, r.id]));
     await tx.query(
       `insert into entry_lines (entry_id, line_no, firm_id, account, debit_cents, credit_cents)
        select x.entry_id, x.line_no, $1, x.account, x.debit, x.credit from jsonb_to_recordset($2::jsonb) as x(entry_id uuid, line_no int, account text, debit bigint, credit bigint)`,
-      [firmId, JSON.stringify(raw.flatMap((e) => e.lines.map((l, i) => ({ entry_id: byExt.get(e.externalId), line_no: i + 1, account: l.account, debit: l.debit, credit: l.credit }))))]);
+      [
+        firmId,
+        JSON.stringify(
+          raw.flatMap((e) =>
+            e.lines.map((l, i) => ({
+              entry_id: byExt.get(e.externalId),
+              line_no: i + 1,
+              account: l.account,
+              debit: l.debit,
+              credit: l.credit,
+            })),
+          ),
+        ),
+      ],
+    );
   });
   const rawSeconds = (performance.now() - t0) / 1000;
   await db.query('delete from entries where file_id = any($1::uuid[])', [[files[0]!.id, files[1]!.id]]);
 
   // 2. The ASCII writer.
-  const line: MLineInput = { account: '60700000', journalCode: 'AC', date: today, sense: 'D', amountCents: 123_456, label: 'Achat de marchandises n°42', reference: 'Q000000042', pieceNumber: '1042' };
+  const line: MLineInput = {
+    account: '60700000',
+    journalCode: 'AC',
+    date: today,
+    sense: 'D',
+    amountCents: 123_456,
+    label: 'Achat de marchandises n°42',
+    reference: 'Q000000042',
+    pieceNumber: '1042',
+  };
   const asciiLines = SMALL ? 10_000 : 1_000_000;
   t0 = performance.now();
   let bytes = 0;
-  for (const w of writeAscii((function* () { for (let i = 0; i < asciiLines; i++) yield line; })())) bytes += w.bytes.length;
+  for (const w of writeAscii(
+    (function* () {
+      for (let i = 0; i < asciiLines; i++) yield line;
+    })(),
+  ))
+    bytes += w.bytes.length;
   const asciiSeconds = (performance.now() - t0) / 1000;
 
   // 3. The full cycle.
@@ -141,7 +219,9 @@ try {
   const cycleStart = performance.now();
   t0 = performance.now();
   // The hub's pushes arrive as concurrent requests, a few at a time.
-  await mapLimit(files, 4, (f) => asUser(db, user, (tx) => pushEntries(tx, f.id, `cycle-${f.id}`, entries(`c-${f.dossier_code}`, perFile, today), { f: f.id })));
+  await mapLimit(files, 4, (f) =>
+    asUser(db, user, (tx) => pushEntries(tx, f.id, `cycle-${f.id}`, entries(`c-${f.dossier_code}`, perFile, today), { f: f.id })),
+  );
   const tPush = (performance.now() - t0) / 1000;
   t0 = performance.now();
   // The automatic send and the sweep's verifications: the same functions their jobs run.
@@ -156,28 +236,49 @@ try {
   await sweep(s, clock);
   const tVerify = (performance.now() - t0) / 1000;
   const cycleSeconds = (performance.now() - cycleStart) / 1000;
-  const posted = (await db.query<{ n: number }>(`select coalesce(sum(line_count), 0)::int as n from entries where status = 'posted'`)).rows[0]!.n;
+  const posted = (await db.query<{ n: number }>(`select coalesce(sum(line_count), 0)::int as n from entries where status = 'posted'`))
+    .rows[0]!.n;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
   const pushRate = sampleLines / pushSeconds;
   const rawRate = sampleLines / rawSeconds;
   const rows: Array<[string, string, string, string]> = [
-    ['Push (validation + set-based store)', `${fmt(pushRate)} lines/s`, `≥ 0.5 × raw (${fmt(rawRate * 0.5)})`, pushRate >= 0.5 * rawRate ? 'met' : 'MISSED'],
+    [
+      'Push (validation + set-based store)',
+      `${fmt(pushRate)} lines/s`,
+      `≥ 0.5 × raw (${fmt(rawRate * 0.5)})`,
+      pushRate >= 0.5 * rawRate ? 'met' : 'MISSED',
+    ],
     ['Raw bulk insert, same rows', `${fmt(rawRate)} lines/s`, '', ''],
     ['Push ÷ raw', `${(pushRate / rawRate).toFixed(2)}`, '≥ 0.50', pushRate / rawRate >= 0.5 ? 'met' : 'MISSED'],
     ['ASCII writer', `${fmt(asciiLines / asciiSeconds)} lines/s`, '≥ 650,000', asciiLines / asciiSeconds >= 650_000 ? 'met' : 'MISSED'],
     [`Full cycle, ${fmt(LINES)} lines / ${FILES} files`, `${cycleSeconds.toFixed(1)} s`, '< 15 s', cycleSeconds < 15 ? 'met' : 'MISSED'],
-    ['  push / deposit / import / verify', `${tPush.toFixed(1)} / ${tSend.toFixed(1)} / ${tImport.toFixed(1)} / ${tVerify.toFixed(1)} s`, '', ''],
-    ['  lines posted at the end', fmt(posted), fmt(LINES), posted === LINES && sentLines === LINES && imported === LINES ? 'met' : 'MISSED'],
+    [
+      '  push / deposit / import / verify',
+      `${tPush.toFixed(1)} / ${tSend.toFixed(1)} / ${tImport.toFixed(1)} / ${tVerify.toFixed(1)} s`,
+      '',
+      '',
+    ],
+    [
+      '  lines posted at the end',
+      fmt(posted),
+      fmt(LINES),
+      posted === LINES && sentLines === LINES && imported === LINES ? 'met' : 'MISSED',
+    ],
     ['Peak RSS (this process)', `${fmt(peakRss / 1048576)} MB`, '< 512 MB', peakRss < 512 * 1048576 ? 'met' : 'MISSED'],
   ];
-  console.log(`\nQuadra Sync benchmark — ${label}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${SMALL ? ' — BENCH_SMALL: sizes too small for the targets to mean anything' : ''}\n`);
+  console.log(
+    `\nQuadra Sync benchmark — ${label}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${SMALL ? ' — BENCH_SMALL: sizes too small for the targets to mean anything' : ''}\n`,
+  );
   console.log('| measure | figure | target | |\n|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   void bytes;
   // Speed is never judged here, but a cycle that loses lines is a broken product: the command fails.
-  if (posted !== LINES || sentLines !== LINES || imported !== LINES) { console.error(`posted ${posted}, sent ${sentLines}, imported ${imported} of ${LINES} lines`); process.exitCode = 1; }
+  if (posted !== LINES || sentLines !== LINES || imported !== LINES) {
+    console.error(`posted ${posted}, sent ${sentLines}, imported ${imported} of ${LINES} lines`);
+    process.exitCode = 1;
+  }
 } finally {
   clearInterval(sampler);
   await sim.stop();

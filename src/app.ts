@@ -39,16 +39,25 @@ export function createApp(s: Services) {
 
   const jsonLimit = bodyLimit({
     maxSize: s.config.JSON_BODY_LIMIT,
-    onError: () => { throw new AppError('payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`); },
+    onError: () => {
+      throw new AppError('payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`);
+    },
   });
   // Documents are multipart uploads with their own, larger limit (plus room for the form itself).
   const documentLimit = bodyLimit({
     maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
-    onError: () => { throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`); },
+    onError: () => {
+      throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+    },
   });
   // Reads carry no body: skipping them spares building the full web Request for every GET.
-  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next()
-    : c.req.path.endsWith('/documents') ? documentLimit(c, next) : jsonLimit(c, next)));
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : c.req.path.endsWith('/documents')
+        ? documentLimit(c, next)
+        : jsonLimit(c, next),
+  );
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/jobs/tick' || c.req.path === '/v1/jobs/work') return next(); // their own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
@@ -75,7 +84,11 @@ export function createApp(s: Services) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Quadra Sync API', version: '1.0.0', description: 'Connects an accounting firm to Cegid Quadra: reference data, entries, deposits, verification.' },
+    info: {
+      title: 'Quadra Sync API',
+      version: '1.0.0',
+      description: 'Connects an accounting firm to Cegid Quadra: reference data, entries, deposits, verification.',
+    },
     security: [{ bearer: [] }],
   });
   app.route('/', docsRoutes());
@@ -88,7 +101,7 @@ export function createApp(s: Services) {
     }
     if (err instanceof HTTPException) {
       const status = err.status;
-      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : 'http_error' as const;
+      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : ('http_error' as const);
       const message = status === 400 ? 'The request body is not valid JSON' : err.message;
       return c.json(errorBody(code, message), status);
     }

@@ -43,7 +43,12 @@ export async function composeServices(p: ServiceParts): Promise<Services> {
             sendMany: async (job, items) => queueOf(await bossNow()).sendMany(job, items),
           }
         : queueOf(boss),
-    cegid: { cpaBaseUrl: p.cpaBaseUrl, cfeBaseUrl: p.cfeBaseUrl, timeoutMs: p.config.CEGID_TIMEOUT_MS, maxAttempts: p.config.CEGID_MAX_ATTEMPTS },
+    cegid: {
+      cpaBaseUrl: p.cpaBaseUrl,
+      cfeBaseUrl: p.cfeBaseUrl,
+      timeoutMs: p.config.CEGID_TIMEOUT_MS,
+      maxAttempts: p.config.CEGID_MAX_ATTEMPTS,
+    },
     now: p.now ?? (() => new Date()),
   };
   if (p.basePath) services.basePath = p.basePath;

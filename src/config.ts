@@ -3,9 +3,7 @@ import { DEFAULT_NIGHTLY_ATTEMPTS } from './domain/entries/lifecycle.ts';
 
 // Every setting comes from the environment, validated once at start-up. Defaults make
 // `npm start` work on a fresh machine (embedded database, simulator); production sets its own.
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -35,16 +33,26 @@ const schema = z.object({
   CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   // The browser origins allowed to call the API (CORS): exact origins, comma-separated. Unset: none
   // in production, the console's own origins otherwise (filled in by loadConfig).
-  CORS_ORIGINS: z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const list = v.split(',').map((o) => o.trim()).filter(Boolean);
-    for (const o of list) {
-      let exact = false;
-      try { exact = !o.includes('*') && new URL(o).origin === o; } catch { exact = false; }
-      if (!exact) ctx.addIssue({ code: 'custom', message: `"${o}" is not an exact origin (scheme://host[:port], no path, no wildcard)` });
-    }
-    return list;
-  }),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const list = v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const o of list) {
+        let exact = false;
+        try {
+          exact = !o.includes('*') && new URL(o).origin === o;
+        } catch {
+          exact = false;
+        }
+        if (!exact) ctx.addIssue({ code: 'custom', message: `"${o}" is not an exact origin (scheme://host[:port], no path, no wildcard)` });
+      }
+      return list;
+    }),
   // Schedules (cron, in SCHEDULE_TZ): automatic sends and the nightly verification run.
   SCHEDULE_TZ: z.string().default('Europe/Paris'),
   SEND_CRON: z.string().default('*/10 * * * *'),
@@ -70,7 +78,11 @@ const schema = z.object({
   // time a tick may spend on jobs (well under the Edge Function's 150 s), how far back missed slots are caught up.
   CRON_SECRET: z.string().min(32).optional(),
   TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
-  SCHEDULE_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(26),
+  SCHEDULE_CATCHUP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 7)
+    .default(26),
   // Tick fan-out (docs/scale.md): the tick works as one worker and calls the worker route
   // (POST /v1/jobs/work) TICK_WORKERS - 1 more times, each its own function instance. Each worker
   // takes no new job once its wall budget (TICK_BUDGET_MS) or its CPU budget is spent (the
@@ -86,7 +98,10 @@ const schema = z.object({
   // Jobs in flight per queue (fetchers × batch) are capped at DATABASE_POOL_MAX.
   WORKER_FETCHERS: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_BATCH: z.coerce.number().int().min(1).max(64).default(4),
-  WORKER_CONCURRENCY_BY_QUEUE: z.string().regex(/^([a-z-]+=\d+x\d+)?(,[a-z-]+=\d+x\d+)*$/, 'queue=FETCHERSxBATCH[,...]').default(''),
+  WORKER_CONCURRENCY_BY_QUEUE: z
+    .string()
+    .regex(/^([a-z-]+=\d+x\d+)?(,[a-z-]+=\d+x\d+)*$/, 'queue=FETCHERSxBATCH[,...]')
+    .default(''),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   // At most this many Cegid calls in flight per firm across every process (a database-held
   // semaphore, docs/scale.md); a slot's lease runs out after the call's timeout if its holder died.
@@ -99,13 +114,25 @@ const schema = z.object({
   // POST /v1/files/{id}/sync?wait=true holds its request open while the send runs (up to 30 s,
   // polling the job table): at most this many such requests per user at once, per service process.
   SYNC_WAITS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
-  JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
-  DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  JSON_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   // Outgoing events (docs/events.md). Loopback and private receivers only in development and tests.
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
   // After a rotation the previous secret still signs (beside the new one) for this long.
-  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().min(0.001).max(365).default(5),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
   // Requests in flight at once: in all (per process) and per endpoint; per endpoint at most this many per second.
@@ -133,15 +160,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // A lease shorter than the upload it guards would let recovery act while the upload still runs.
   const uploadWorstSeconds = (cfg.CEGID_TIMEOUT_MS * cfg.CEGID_MAX_ATTEMPTS) / 1000;
   if (cfg.DEPOSIT_LEASE_SECONDS < uploadWorstSeconds * 2) {
-    throw new Error(`Invalid configuration:\n  DEPOSIT_LEASE_SECONDS: must be at least twice CEGID_TIMEOUT_MS × CEGID_MAX_ATTEMPTS (${uploadWorstSeconds * 2} s)`);
+    throw new Error(
+      `Invalid configuration:\n  DEPOSIT_LEASE_SECONDS: must be at least twice CEGID_TIMEOUT_MS × CEGID_MAX_ATTEMPTS (${uploadWorstSeconds * 2} s)`,
+    );
   }
   // An upload taken over while still in flight (it outran its lease) must not be judged "never
   // arrived" and deposited again before it could still land: the grace covers the lease.
   if (cfg.IMPORT_GRACE_MINUTES * 60 < cfg.DEPOSIT_LEASE_SECONDS) {
-    throw new Error(`Invalid configuration:\n  IMPORT_GRACE_MINUTES: must be at least DEPOSIT_LEASE_SECONDS (${cfg.DEPOSIT_LEASE_SECONDS} s)`);
+    throw new Error(
+      `Invalid configuration:\n  IMPORT_GRACE_MINUTES: must be at least DEPOSIT_LEASE_SECONDS (${cfg.DEPOSIT_LEASE_SECONDS} s)`,
+    );
   }
   if (cfg.NODE_ENV === 'production') {
-    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL && !(cfg.SUPABASE_URL && cfg.SUPABASE_ANON_KEY)) throw new Error('Invalid configuration: JWT_SECRET, JWT_JWKS_URL or SUPABASE_URL with SUPABASE_ANON_KEY is required in production');
+    if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL && !(cfg.SUPABASE_URL && cfg.SUPABASE_ANON_KEY))
+      throw new Error('Invalid configuration: JWT_SECRET, JWT_JWKS_URL or SUPABASE_URL with SUPABASE_ANON_KEY is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
   }
   return cfg;

@@ -11,28 +11,54 @@ import { createQueues } from './jobs/index.ts';
 import { createLogger } from './lib/logger.ts';
 import type { Services } from './services.ts';
 
-export interface FunctionApp { app: App; services: Services; close(): Promise<void> }
+export interface FunctionApp {
+  app: App;
+  services: Services;
+  close(): Promise<void>;
+}
 
 export async function composeFunctionApp(
-  env: Record<string, string | undefined>, url: string, db: Database, opts: { now?: () => Date; basePath: string },
+  env: Record<string, string | undefined>,
+  url: string,
+  db: Database,
+  opts: { now?: () => Date; basePath: string },
 ): Promise<FunctionApp> {
   // The tick fans out to 4 workers by default, each an instance reached at the project's own
   // function URL (docs/scale.md); locally, beside the tick's own request.
   const workerUrl = env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/+$/, '')}/functions/v1${opts.basePath}/v1/jobs/work` : undefined;
   const config = loadConfig({
-    NODE_ENV: 'production', DATABASE_POOL_MAX: '3', TICK_WORKERS: '4', ...(workerUrl ? { TICK_WORKER_URL: workerUrl } : {}),
-    ...env, DATABASE_URL: url, JOBS: 'false',
+    NODE_ENV: 'production',
+    DATABASE_POOL_MAX: '3',
+    TICK_WORKERS: '4',
+    ...(workerUrl ? { TICK_WORKER_URL: workerUrl } : {}),
+    ...env,
+    DATABASE_URL: url,
+    JOBS: 'false',
   });
   if (!config.CPA_BASE_URL || !config.CFE_BASE_URL) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL');
   const log = createLogger(config.LOG_LEVEL);
   let started: ReturnType<typeof startBoss> | undefined;
-  const boss = () => (started ??= startBoss(db, { url, log, schedule: false, supervise: false, max: 2 }).then(async (b) => {
-    await createQueues(b);
-    return b;
-  }).catch((err: unknown) => { started = undefined; throw err; }));
+  const boss = () =>
+    (started ??= startBoss(db, { url, log, schedule: false, supervise: false, max: 2 })
+      .then(async (b) => {
+        await createQueues(b);
+        return b;
+      })
+      .catch((err: unknown) => {
+        started = undefined;
+        throw err;
+      }));
   const services = await composeServices({
-    config, db, log, boss, jwtSecret: config.JWT_SECRET, secretsKeys: config.SECRETS_KEYS!,
-    cpaBaseUrl: config.CPA_BASE_URL, cfeBaseUrl: config.CFE_BASE_URL, now: opts.now, basePath: opts.basePath,
+    config,
+    db,
+    log,
+    boss,
+    jwtSecret: config.JWT_SECRET,
+    secretsKeys: config.SECRETS_KEYS!,
+    cpaBaseUrl: config.CPA_BASE_URL,
+    cfeBaseUrl: config.CFE_BASE_URL,
+    now: opts.now,
+    basePath: opts.basePath,
   });
   return {
     app: createApp(services),

@@ -48,9 +48,10 @@ export function createEdgeFunction(env: Record<string, string | undefined>, opts
   if (!Number.isInteger(poolMax) || poolMax < 1) throw new Error('Invalid configuration:\n  DATABASE_POOL_MAX: a positive integer');
   const db = openPostgres(url, poolMax);
   let loading: Promise<FunctionApp & { fetch: (req: Request) => Promise<Response> }> | undefined;
-  const load = () => (loading ??= import('./edge-app.ts')
-    .then((m) => m.composeFunctionApp(env, url, db, { ...opts, basePath: FUNCTION_BASE }))
-    .then((f) => ({ ...f, fetch: underFunctionBase(f.app) })));
+  const load = () =>
+    (loading ??= import('./edge-app.ts')
+      .then((m) => m.composeFunctionApp(env, url, db, { ...opts, basePath: FUNCTION_BASE }))
+      .then((f) => ({ ...f, fetch: underFunctionBase(f.app) })));
   return {
     load,
     async fetch(req) {

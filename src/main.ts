@@ -11,21 +11,32 @@ import { onShutdown, startService } from './server.ts';
 import { DEMO_FIRM, startSimulator } from './sim/index.ts';
 
 const config = loadConfig({ QUADRA_SIMULATOR: 'embedded', ...process.env });
-const sim = config.QUADRA_SIMULATOR === 'embedded' ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') }) : undefined;
+const sim =
+  config.QUADRA_SIMULATOR === 'embedded'
+    ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') })
+    : undefined;
 const service = await startService(config, sim ? { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl } : {});
 let stopConsole: (() => Promise<void>) | undefined;
-onShutdown(async () => { await stopConsole?.(); await service.stop(); await sim?.stop(); });
+onShutdown(async () => {
+  await stopConsole?.();
+  await service.stop();
+  await sim?.stop();
+});
 
 // A development user, and (first run only) the simulator's demo firm connected through the real API.
 const userId = '00000000-0000-4000-8000-000000000001';
-const token = config.JWT_SECRET || !config.JWT_JWKS_URL
-  ? await mintToken({ secret: config.JWT_SECRET ?? devSecret(config.DATA_DIR, 'jwt.secret'), sub: userId, expiresIn: '12h' })
-  : undefined;
+const token =
+  config.JWT_SECRET || !config.JWT_JWKS_URL
+    ? await mintToken({ secret: config.JWT_SECRET ?? devSecret(config.DATA_DIR, 'jwt.secret'), sub: userId, expiresIn: '12h' })
+    : undefined;
 
 type Answer = { status: number; body: any };
 const call = (method: string, path: string, body?: unknown): Promise<Answer> =>
-  fetch(service.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
-    .then(async (r) => ({ status: r.status, body: await r.json().catch(() => undefined) }));
+  fetch(service.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  }).then(async (r) => ({ status: r.status, body: await r.json().catch(() => undefined) }));
 
 /** The demo firm's client files, once its reference sync has brought them; or what is still missing. */
 async function demoFirmReady(firmId: string, timeoutMs = 120_000): Promise<{ files: number; pending?: string }> {
@@ -38,8 +49,15 @@ async function demoFirmReady(firmId: string, timeoutMs = 120_000): Promise<{ fil
     const latest = runs[0];
     if (latest?.status === 'failed') return { files: 0, pending: `its reference sync failed: ${JSON.stringify(latest.error)}` };
     // A firm left without files and without a run under way (a first start stopped mid-way): ask again.
-    if (!asked && (!latest || latest.status === 'succeeded')) { asked = true; await call('POST', `/v1/firms/${firmId}/reference-sync`); }
-    if (Date.now() > until) return { files: 0, pending: `its client files are still loading (reference sync ${latest?.status ?? 'not started'}); list them in a moment` };
+    if (!asked && (!latest || latest.status === 'succeeded')) {
+      asked = true;
+      await call('POST', `/v1/firms/${firmId}/reference-sync`);
+    }
+    if (Date.now() > until)
+      return {
+        files: 0,
+        pending: `its client files are still loading (reference sync ${latest?.status ?? 'not started'}); list them in a moment`,
+      };
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -55,11 +73,14 @@ if (sim && token) {
     });
     service.services.log.info({ firmId: firm.id, connection: conn.body?.status }, 'demo firm connected to the simulator');
   }
-  console.log('Loading the demo firm\'s client files from the simulator…');
+  console.log("Loading the demo firm's client files from the simulator…");
   const ready = await demoFirmReady(firm.id);
   // The console gets the development token written into its page: `npm start` is development only.
-  const hubConsole = await startConsole({ port: config.CONSOLE_PORT, host: config.HOST, api: { kind: 'http', baseUrl: service.url, token } })
-    .catch((err: Error) => ({ url: `not started (${err.message}; choose another CONSOLE_PORT)`, stop: async () => {} }));
+  const hubConsole = await startConsole({
+    port: config.CONSOLE_PORT,
+    host: config.HOST,
+    api: { kind: 'http', baseUrl: service.url, token },
+  }).catch((err: Error) => ({ url: `not started (${err.message}; choose another CONSOLE_PORT)`, stop: async () => {} }));
   stopConsole = hubConsole.stop;
   console.log(`
 Quadra Sync is running.

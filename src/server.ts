@@ -12,7 +12,12 @@ import { devSecret } from './lib/dev-secrets.ts';
 import { createLogger } from './lib/logger.ts';
 import type { Services } from './services.ts';
 
-export interface RunningService { services: Services; url: string; boss: PgBoss; stop(): Promise<void> }
+export interface RunningService {
+  services: Services;
+  url: string;
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
 
 /** config → database (migrated) → pg-boss → workers and schedules → HTTP. */
 export interface StartOptions {
@@ -30,7 +35,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const applied = await migrate(db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
 
-  const jwtSecret = config.JWT_SECRET ?? (config.JWT_JWKS_URL || config.SUPABASE_URL ? undefined : devSecret(config.DATA_DIR, 'jwt.secret'));
+  const jwtSecret =
+    config.JWT_SECRET ?? (config.JWT_JWKS_URL || config.SUPABASE_URL ? undefined : devSecret(config.DATA_DIR, 'jwt.secret'));
   const cpaBaseUrl = opts.cpaBaseUrl ?? config.CPA_BASE_URL;
   const cfeBaseUrl = opts.cfeBaseUrl ?? config.CFE_BASE_URL;
   if (!cpaBaseUrl || !cfeBaseUrl) throw new Error('Invalid configuration: set CPA_BASE_URL and CFE_BASE_URL, or QUADRA_SIMULATOR=embedded');
@@ -38,7 +44,14 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const schedules = opts.schedules ?? config.JOBS;
   const boss = await startBoss(db, { url: config.DATABASE_URL, log, schedule: schedules });
   const services = await composeServices({
-    config, db, log, boss, jwtSecret, cpaBaseUrl, cfeBaseUrl, now: opts.now,
+    config,
+    db,
+    log,
+    boss,
+    jwtSecret,
+    cpaBaseUrl,
+    cfeBaseUrl,
+    now: opts.now,
     secretsKeys: config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys'),
   });
   // Routes enqueue even where this process runs no worker (JOBS=false: jobs run in ticks).
@@ -55,19 +68,25 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   log.info({ url, engine: db.kind }, 'Quadra Sync listening');
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    // HTTP first (no new work), then workers (finish what they hold), then the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await boss.stop({ graceful: true, timeout: 20_000 } as Parameters<PgBoss['stop']>[0]);
-    await db.close();
-    log.info('Quadra Sync stopped');
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      // HTTP first (no new work), then workers (finish what they hold), then the database.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await boss.stop({ graceful: true, timeout: 20_000 } as Parameters<PgBoss['stop']>[0]);
+      await db.close();
+      log.info('Quadra Sync stopped');
+    })());
   return { services, url, boss, stop };
 }
 
 export function onShutdown(stop: () => Promise<void>) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => { stop().then(() => process.exit(0), () => process.exit(1)); });
+    process.once(sig, () => {
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
   }
 }
 

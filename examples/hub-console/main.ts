@@ -6,10 +6,14 @@ import { startConsole, type ConsoleApi } from './server.ts';
 
 const env = process.env;
 const port = Number(env.CONSOLE_PORT ?? 3001);
-const api: ConsoleApi = env.SUPABASE_URL && env.SUPABASE_ANON_KEY
-  ? { kind: 'supabase', url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY }
-  : { kind: 'http', baseUrl: env.API_URL ?? 'http://127.0.0.1:3000', ...(env.TOKEN ? { token: env.TOKEN } : {}) };
+const api: ConsoleApi =
+  env.SUPABASE_URL && env.SUPABASE_ANON_KEY
+    ? { kind: 'supabase', url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY }
+    : { kind: 'http', baseUrl: env.API_URL ?? 'http://127.0.0.1:3000', ...(env.TOKEN ? { token: env.TOKEN } : {}) };
 const running = await startConsole({ port, api });
 console.log(`Hub console on ${running.url} → ${api.kind === 'http' ? api.baseUrl : `${api.url} (functions/v1/quadra-sync)`}
 Allow its origin on the API: CORS_ORIGINS=${running.url}`);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void running.stop().then(() => process.exit(0)); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    void running.stop().then(() => process.exit(0));
+  });

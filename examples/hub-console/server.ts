@@ -13,7 +13,10 @@ export type ConsoleApi =
   | { kind: 'http'; baseUrl: string; token?: string }
   | { kind: 'supabase'; url: string; anonKey: string; accessToken?: string };
 
-export interface RunningConsole { url: string; stop(): Promise<void> }
+export interface RunningConsole {
+  url: string;
+  stop(): Promise<void>;
+}
 
 const here = import.meta.dirname;
 
@@ -21,8 +24,15 @@ let bundle: Promise<string> | undefined;
 /** console.ts and what it imports (the typed wrapper, supabase-js), one ES module for the browser. */
 export function consoleBundle(): Promise<string> {
   return (bundle ??= build({
-    entryPoints: [resolve(here, 'console.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    write: false, minify: true, legalComments: 'none', logLevel: 'silent',
+    entryPoints: [resolve(here, 'console.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
   }).then((out) => out.outputFiles[0]!.text));
 }
 
@@ -30,7 +40,10 @@ const escapeJsonForHtml = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u00
 
 function page(api: ConsoleApi): string {
   const html = readFileSync(resolve(here, 'index.html'), 'utf8');
-  return html.replace('<!--console-config-->', `<script type="application/json" id="console-config">${escapeJsonForHtml({ api })}</script>`);
+  return html.replace(
+    '<!--console-config-->',
+    `<script type="application/json" id="console-config">${escapeJsonForHtml({ api })}</script>`,
+  );
 }
 
 export async function startConsole(opts: { port: number; host?: string; api: ConsoleApi }): Promise<RunningConsole> {
@@ -49,14 +62,30 @@ export async function startConsole(opts: { port: number; host?: string; api: Con
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://console').pathname;
     const file = req.method === 'GET' || req.method === 'HEAD' ? files[path] : undefined;
-    if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found'); return; }
-    res.writeHead(200, { 'content-type': file[0], 'content-security-policy': csp, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': file[0],
+      'content-security-policy': csp,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
     res.end(req.method === 'HEAD' ? undefined : file[1]);
   });
-  await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok()); });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok());
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -9,7 +9,15 @@ import type { z } from 'zod';
 import type { MappingAnswer, MappingList } from '../../src/routes/schemas/account-map.ts';
 import type { Connection as ConnectionSchema } from '../../src/routes/schemas/connection.ts';
 import type {
-  EntryCountsSchema, EntryDetailSchema, EntryListSchema, EntryStatusSchema, EntryUpdateBody, PreviewSchema, PushAnswerSchema, PushBody, SyncAnswerSchema,
+  EntryCountsSchema,
+  EntryDetailSchema,
+  EntryListSchema,
+  EntryStatusSchema,
+  EntryUpdateBody,
+  PreviewSchema,
+  PushAnswerSchema,
+  PushBody,
+  SyncAnswerSchema,
 } from '../../src/routes/schemas/entries.ts';
 import type { ClientFileList } from '../../src/routes/schemas/files.ts';
 import type { CreateFirmBody, Firm as FirmSchema, FirmList } from '../../src/routes/schemas/firms.ts';
@@ -30,28 +38,44 @@ export type AccountMap = z.infer<typeof MappingList>;
  * `unreachable`: no answer the page may read (network down, or the browser refused it: CORS).
  */
 export class QuadraSyncError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) { super(message); this.name = 'QuadraSyncError'; }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'QuadraSyncError';
+  }
 }
 
-const UNREACHABLE = 'No answer the page may read: the API is out of reach, or it does not allow this page\'s origin (CORS_ORIGINS)';
+const UNREACHABLE = "No answer the page may read: the API is out of reach, or it does not allow this page's origin (CORS_ORIGINS)";
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** One call of the API: method, path under /v1, JSON body, extra headers. */
 export type Transport = <T>(method: Method, path: `/v1/${string}`, body?: unknown, headers?: Record<string, string>) => Promise<T>;
 
 async function errorOf(res: Response): Promise<QuadraSyncError> {
-  const answer = await res.json().catch(() => undefined) as { error?: { code: string; message: string; details?: unknown } } | undefined;
-  return new QuadraSyncError(res.status, answer?.error?.code ?? 'http_error', answer?.error?.message ?? res.statusText, answer?.error?.details);
+  const answer = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string; details?: unknown } } | undefined;
+  return new QuadraSyncError(
+    res.status,
+    answer?.error?.code ?? 'http_error',
+    answer?.error?.message ?? res.statusText,
+    answer?.error?.details,
+  );
 }
 
 /** The Edge Function, through the hub's supabase-js client: `functions.invoke('quadra-sync/v1/...')`. */
 export function viaSupabase(supabase: SupabaseClient): Transport {
   return async <T>(method: Method, path: `/v1/${string}`, body?: unknown, headers?: Record<string, string>) => {
     const { data, error } = await supabase.functions.invoke<T>(`quadra-sync${path}`, {
-      method, ...(body !== undefined ? { body: body as Record<string, unknown> } : {}), ...(headers ? { headers } : {}),
+      method,
+      ...(body !== undefined ? { body: body as Record<string, unknown> } : {}),
+      ...(headers ? { headers } : {}),
     });
     if (error instanceof FunctionsHttpError) throw await errorOf(error.context as Response);
-    if (error instanceof FunctionsFetchError || error instanceof FunctionsRelayError) throw new QuadraSyncError(0, 'unreachable', UNREACHABLE);
+    if (error instanceof FunctionsFetchError || error instanceof FunctionsRelayError)
+      throw new QuadraSyncError(0, 'unreachable', UNREACHABLE);
     if (error) throw error;
     return data as T;
   };
@@ -64,7 +88,11 @@ export function viaHttp(baseUrl: string, token: () => string | Promise<string>, 
     try {
       res = await fetchFn(`${baseUrl.replace(/\/$/, '')}${path}`, {
         method,
-        headers: { authorization: `Bearer ${await token()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${await token()}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch {
@@ -87,10 +115,19 @@ export function quadraSync(client: SupabaseClient | Transport) {
     listFiles: (firmId: string) => call<z.infer<typeof ClientFileList>>('GET', `/v1/firms/${seg(firmId)}/files`),
     /** Same key, same body: the first answer again (safe to retry after a network error). */
     pushEntries: (fileId: string, entries: EntryInput[], idempotencyKey: string) =>
-      call<z.infer<typeof PushAnswerSchema>>('POST', `/v1/files/${seg(fileId)}/entries`, { entries }, { 'idempotency-key': idempotencyKey }),
+      call<z.infer<typeof PushAnswerSchema>>(
+        'POST',
+        `/v1/files/${seg(fileId)}/entries`,
+        { entries },
+        { 'idempotency-key': idempotencyKey },
+      ),
     /** A tab of the file: its entries of one status, oldest first, by cursor. */
     tab: (fileId: string, status: EntryStatus, opts: { limit?: number; cursor?: string } = {}) => {
-      const q = new URLSearchParams({ status, ...(opts.limit ? { limit: String(opts.limit) } : {}), ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+      const q = new URLSearchParams({
+        status,
+        ...(opts.limit ? { limit: String(opts.limit) } : {}),
+        ...(opts.cursor ? { cursor: opts.cursor } : {}),
+      });
       return call<EntryList>('GET', `/v1/files/${seg(fileId)}/entries?${q}`);
     },
     /** The tab badges, in one request. */
@@ -108,7 +145,8 @@ export function quadraSync(client: SupabaseClient | Transport) {
     accountMap: (fileId: string) => call<AccountMap>('GET', `/v1/files/${seg(fileId)}/account-map`),
     mapAccount: (fileId: string, hubAccount: string, quadraAccount: string) =>
       call<z.infer<typeof MappingAnswer>>('PUT', `/v1/files/${seg(fileId)}/account-map/${seg(hubAccount)}`, { quadraAccount }),
-    unmapAccount: (fileId: string, hubAccount: string) => call<unknown>('DELETE', `/v1/files/${seg(fileId)}/account-map/${seg(hubAccount)}`),
+    unmapAccount: (fileId: string, hubAccount: string) =>
+      call<unknown>('DELETE', `/v1/files/${seg(fileId)}/account-map/${seg(hubAccount)}`),
   };
 }
 

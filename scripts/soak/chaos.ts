@@ -17,17 +17,31 @@ export interface Chaos {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function chaos(o: { service: ManagedProcess; cluster: SoakCluster; random: () => number; t0: number; pushMs: number; log: (m: string) => void }): Chaos {
+export function chaos(o: {
+  service: ManagedProcess;
+  cluster: SoakCluster;
+  random: () => number;
+  t0: number;
+  pushMs: number;
+  log: (m: string) => void;
+}): Chaos {
   const events: Chaos['events'] = [];
   let armed: Armed | undefined;
   let finished = false;
   const at = (frac: number, spread: number) => o.t0 + o.pushMs * (frac + o.random() * spread);
-  const note = (what: string) => { events.push({ atMs: Date.now() - o.t0, what }); o.log(what); };
+  const note = (what: string) => {
+    events.push({ atMs: Date.now() - o.t0, what });
+    o.log(what);
+  };
 
   async function restart(): Promise<void> {
     await sleep(500 + o.random() * 2500);
     for (let i = 1; i <= 3; i++) {
-      try { await o.service.start(); note(`service started again (start #${o.service.starts})`); return; } catch (e) {
+      try {
+        await o.service.start();
+        note(`service started again (start #${o.service.starts})`);
+        return;
+      } catch (e) {
         note(`service restart ${i} failed: ${(e as Error).message}`);
         await o.service.kill();
       }
@@ -48,8 +62,12 @@ export function chaos(o: { service: ManagedProcess; cluster: SoakCluster; random
   let onArmedKilled: (() => void) | undefined;
   async function armedKill(kind: Armed, stop: () => boolean) {
     let hit = false;
-    const killed = new Promise<void>((r) => { onArmedKilled = r; });
-    void killed.then(() => { hit = true; });
+    const killed = new Promise<void>((r) => {
+      onArmedKilled = r;
+    });
+    void killed.then(() => {
+      hit = true;
+    });
     taken = false;
     armed = kind;
     // The next upload fires it; once taken, the kill is under way (the blob may be landing first).
@@ -79,18 +97,25 @@ export function chaos(o: { service: ManagedProcess; cluster: SoakCluster; random
     },
     async run(stop) {
       try {
-        await until(at(0.08, 0.15), stop); if (stop()) return;
-        await killNow('at a random moment'); await restart();
-        await until(at(0.25, 0.1), stop); if (stop()) return;
+        await until(at(0.08, 0.15), stop);
+        if (stop()) return;
+        await killNow('at a random moment');
+        await restart();
+        await until(at(0.25, 0.1), stop);
+        if (stop()) return;
         await armedKill('killAfterLanding', stop);
-        await until(at(0.5, 0.15), stop); if (stop()) return;
+        await until(at(0.5, 0.15), stop);
+        if (stop()) return;
         note('database stopped (fast shutdown), down 5 s');
         await o.cluster.restart(5000);
         note('database started again');
-        await until(at(0.7, 0.1), stop); if (stop()) return;
+        await until(at(0.7, 0.1), stop);
+        if (stop()) return;
         await armedKill('killBeforeLanding', stop);
-        await until(at(0.95, 0.15), stop); if (stop()) return;
-        await killNow('at a random moment'); await restart();
+        await until(at(0.95, 0.15), stop);
+        if (stop()) return;
+        await killNow('at a random moment');
+        await restart();
       } finally {
         finished = true;
       }

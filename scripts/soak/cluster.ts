@@ -12,10 +12,12 @@ export interface SoakCluster {
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }).toString();
 
 function exists(name: string, version: string): boolean {
-  return run('pg_lsclusters', ['--no-header']).split('\n').some((l) => {
-    const [v, c] = l.trim().split(/\s+/);
-    return v === version && c === name;
-  });
+  return run('pg_lsclusters', ['--no-header'])
+    .split('\n')
+    .some((l) => {
+      const [v, c] = l.trim().split(/\s+/);
+      return v === version && c === name;
+    });
 }
 
 export async function createCluster(opts: { name: string; port: number; version?: string }): Promise<SoakCluster> {
@@ -28,7 +30,11 @@ export async function createCluster(opts: { name: string; port: number; version?
   const pg = (await import('pg')).default;
   const c = new pg.Client({ connectionString: admin });
   await c.connect();
-  try { await c.query('create database quadra_soak'); } finally { await c.end(); }
+  try {
+    await c.query('create database quadra_soak');
+  } finally {
+    await c.end();
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${opts.port}/quadra_soak`,
     async restart(downMs) {

@@ -45,20 +45,27 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
     starts += 1;
     note(`start #${starts}`);
     const c = spawn(process.execPath, ['--import', 'tsx', spec.script], {
-      cwd: process.cwd(), env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: process.cwd(),
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
     c.stdout!.pipe(log, { end: false });
     c.stderr!.pipe(log, { end: false });
-    exited = new Promise((resolve) => c.once('exit', (code, signal) => {
-      note(`exit code=${code} signal=${signal}`);
-      resolve();
-      if (!expectExit && !stopped && child === c) {
-        // A crash we did not cause: counted, restarted (bounded), reported.
-        crashes += 1;
-        if (crashes <= spec.maxCrashRestarts) void sleep(1000).then(() => (stopped ? undefined : start())).catch(() => undefined);
-      }
-    }));
+    exited = new Promise((resolve) =>
+      c.once('exit', (code, signal) => {
+        note(`exit code=${code} signal=${signal}`);
+        resolve();
+        if (!expectExit && !stopped && child === c) {
+          // A crash we did not cause: counted, restarted (bounded), reported.
+          crashes += 1;
+          if (crashes <= spec.maxCrashRestarts)
+            void sleep(1000)
+              .then(() => (stopped ? undefined : start()))
+              .catch(() => undefined);
+        }
+      }),
+    );
     const deadline = Date.now() + spec.readyTimeoutMs;
     while (!(await spec.ready().catch(() => false))) {
       if (c.exitCode !== null || c.signalCode !== null) throw new Error(`${spec.name} exited before it was ready (see ${spec.logFile})`);
@@ -78,7 +85,10 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
     },
     async stop() {
       stopped = true;
-      if (!child || child.exitCode !== null || child.signalCode !== null) { log.end(); return; }
+      if (!child || child.exitCode !== null || child.signalCode !== null) {
+        log.end();
+        return;
+      }
       expectExit = true;
       child.kill('SIGTERM');
       const c = child;
@@ -87,8 +97,12 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
       clearTimeout(timer);
       log.end();
     },
-    get starts() { return starts; },
-    get crashes() { return crashes; },
+    get starts() {
+      return starts;
+    },
+    get crashes() {
+      return crashes;
+    },
     pid: () => child?.pid,
   };
 }

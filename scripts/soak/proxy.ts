@@ -15,7 +15,15 @@ import type { AddressInfo, Socket } from 'node:net';
 export const FAULT_KINDS = ['status5xx', 'status429', 'hang', 'drop', 'lostAnswer', 'lateAnswer', 'lostAnswerOpened'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Relative weights of the kinds among faulted requests. */
-const WEIGHTS: Record<FaultKind, number> = { status5xx: 0.2, status429: 0.15, hang: 0.15, drop: 0.15, lostAnswer: 0.2, lateAnswer: 0.15, lostAnswerOpened: Number(process.env.SOAK_LOST_OPENED_WEIGHT ?? 0.4) };
+const WEIGHTS: Record<FaultKind, number> = {
+  status5xx: 0.2,
+  status429: 0.15,
+  hang: 0.15,
+  drop: 0.15,
+  lostAnswer: 0.2,
+  lateAnswer: 0.15,
+  lostAnswerOpened: Number(process.env.SOAK_LOST_OPENED_WEIGHT ?? 0.4),
+};
 
 export interface ProxyEvent {
   /** ms since the proxy started */
@@ -68,7 +76,10 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
     timers.add(t);
   };
   const record = (e: Omit<ProxyEvent, 't'>) => {
@@ -80,37 +91,48 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
     if (random() >= o.faultRate) return 'none';
     const kinds = FAULT_KINDS.filter((k) => k !== 'lostAnswerOpened' || (upload && o.openDossierOf));
     let r = random() * kinds.reduce((a, k) => a + WEIGHTS[k], 0);
-    for (const k of kinds) { r -= WEIGHTS[k]; if (r < 0) return k; }
+    for (const k of kinds) {
+      r -= WEIGHTS[k];
+      if (r < 0) return k;
+    }
     return 'status5xx';
   };
 
   /** Forwards the request and resolves with the whole answer (or undefined on an upstream error). */
-  const forward = (req: http.IncomingMessage, path: string) => new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | undefined>((resolve) => {
-    const target = targetOf();
-    const up = http.request({
-      host: target.hostname, port: target.port, method: req.method, path: req.url,
-      headers: { ...req.headers, host: target.host }, timeout: 60_000,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let body = Buffer.concat(chunks);
-        const status = res.statusCode ?? 502;
-        const headers = { ...res.headers };
-        if (status === 200 && o.rewrite) {
-          const rewritten = o.rewrite(path, body.toString('utf8'));
-          if (rewritten !== undefined) body = Buffer.from(rewritten, 'utf8');
-        }
-        delete headers['transfer-encoding'];
-        headers['content-length'] = String(body.length);
-        resolve({ status, headers, body });
-      });
-      res.on('error', () => resolve(undefined));
+  const forward = (req: http.IncomingMessage, path: string) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | undefined>((resolve) => {
+      const target = targetOf();
+      const up = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+          timeout: 60_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let body = Buffer.concat(chunks);
+            const status = res.statusCode ?? 502;
+            const headers = { ...res.headers };
+            if (status === 200 && o.rewrite) {
+              const rewritten = o.rewrite(path, body.toString('utf8'));
+              if (rewritten !== undefined) body = Buffer.from(rewritten, 'utf8');
+            }
+            delete headers['transfer-encoding'];
+            headers['content-length'] = String(body.length);
+            resolve({ status, headers, body });
+          });
+          res.on('error', () => resolve(undefined));
+        },
+      );
+      up.on('timeout', () => up.destroy());
+      up.on('error', () => resolve(undefined));
+      req.pipe(up);
     });
-    up.on('timeout', () => up.destroy());
-    up.on('error', () => resolve(undefined));
-    req.pipe(up);
-  });
 
   const answer = (res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}) => {
     if (res.headersSent || res.destroyed) return;
@@ -126,13 +148,18 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
 
     if (fault === 'killBeforeLanding' || fault === 'killAfterLanding') {
       // The service dies in the middle of this request: before or after the blob lands.
-      if (fault === 'killAfterLanding') await forward(req, path); else req.resume();
+      if (fault === 'killAfterLanding') await forward(req, path);
+      else req.resume();
       record({ method, path, fault: 'killed', status: fault === 'killAfterLanding' ? 201 : 0 });
       await o.onKill?.(fault);
       req.socket.destroy();
       return;
     }
-    if (fault === 'drop') { record({ method, path, fault }); req.socket.destroy(); return; }
+    if (fault === 'drop') {
+      record({ method, path, fault });
+      req.socket.destroy();
+      return;
+    }
     if (fault === 'status5xx' || fault === 'status429' || fault === 'hang') {
       req.resume();
       req.on('end', () => {
@@ -143,26 +170,49 @@ export async function startFaultProxy(o: ProxyOptions): Promise<RunningProxy> {
         }
         const status = fault === 'status429' ? 429 : [500, 502, 503][Math.floor(random() * 3)]!;
         record({ method, path, fault, status });
-        answer(res, status, { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'injected by the soak proxy' },
-          status === 429 ? { 'retry-after': String(1 + Math.floor(random() * 2)) } : {});
+        answer(
+          res,
+          status,
+          { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'injected by the soak proxy' },
+          status === 429 ? { 'retry-after': String(1 + Math.floor(random() * 2)) } : {},
+        );
       });
       return;
     }
     const up = await forward(req, path);
-    if (!up) { record({ method, path, fault: 'upstreamError' }); answer(res, 502, { code: 'BadGateway', message: 'upstream failed' }); return; }
+    if (!up) {
+      record({ method, path, fault: 'upstreamError' });
+      answer(res, 502, { code: 'BadGateway', message: 'upstream failed' });
+      return;
+    }
     record({ method, path, fault, status: up.status });
     if (fault === 'lostAnswerOpened') await o.openDossierOf?.(path).catch(() => undefined);
-    if (fault === 'lostAnswer' || fault === 'lostAnswerOpened') { req.socket.destroy(); return; }
-    const send = () => { if (!res.destroyed && !res.headersSent) { res.writeHead(up.status, up.headers); res.end(up.body); } };
-    if (fault === 'lateAnswer') later(o.lateMs, send); else send();
+    if (fault === 'lostAnswer' || fault === 'lostAnswerOpened') {
+      req.socket.destroy();
+      return;
+    }
+    const send = () => {
+      if (!res.destroyed && !res.headersSent) {
+        res.writeHead(up.status, up.headers);
+        res.end(up.body);
+      }
+    };
+    if (fault === 'lateAnswer') later(o.lateMs, send);
+    else send();
   });
-  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, startedAt: started, faults, events,
+    url,
+    startedAt: started,
+    faults,
+    events,
     async stop() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

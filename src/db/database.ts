@@ -6,7 +6,10 @@ import { isConnectionLost } from '../lib/errors.ts';
 import { inlineParams } from './literal.ts';
 
 export type Row = Record<string, unknown>;
-export interface QueryResult<T> { rows: T[]; affectedRows: number }
+export interface QueryResult<T> {
+  rows: T[];
+  affectedRows: number;
+}
 
 /** What a repository needs: one statement at a time, inside or outside a transaction. */
 export interface Queryable {
@@ -66,7 +69,9 @@ export function openPostgres(url: string, max: number): Database {
       return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
     },
     // No parameters: the simple protocol, which takes several statements.
-    exec: async (sql) => { await q.query(sql); },
+    exec: async (sql) => {
+      await q.query(sql);
+    },
   });
   // The first message on a pooled connection. One the server closed meanwhile (a restart, a
   // terminated session) is dropped and the message sent once more on a fresh one: nothing of it
@@ -83,7 +88,9 @@ export function openPostgres(url: string, max: number): Database {
           throw err;
         }
         let broken: Error | undefined;
-        await client.query('rollback').catch((e: Error) => { broken = e; });
+        await client.query('rollback').catch((e: Error) => {
+          broken = e;
+        });
         client.release(broken);
         throw err;
       }
@@ -101,7 +108,9 @@ export function openPostgres(url: string, max: number): Database {
         return out;
       } catch (err) {
         // A connection that cannot even roll back is not handed to the next caller.
-        await client.query('rollback').catch((e: Error) => { broken = e; });
+        await client.query('rollback').catch((e: Error) => {
+          broken = e;
+        });
         throw err;
       } finally {
         client.release(broken);
@@ -129,5 +138,8 @@ export function openPostgres(url: string, max: number): Database {
 
 /** A one-statement read whose message did not end committed: its connection is dropped, never reused. */
 class ReadNotClosed extends Error {
-  constructor() { super('a read did not end with its COMMIT'); this.name = 'ReadNotClosed'; }
+  constructor() {
+    super('a read did not end with its COMMIT');
+    this.name = 'ReadNotClosed';
+  }
 }

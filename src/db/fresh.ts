@@ -9,7 +9,11 @@ export async function createFreshPostgres(adminUrl: string, name: string): Promi
   const run = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
   };
   await run(`drop database if exists ${name} with (force)`);
   await run(`create database ${name}`);

@@ -32,13 +32,22 @@ function text(v: string): string {
 // Postgres's array input syntax, every element double-quoted (so commas, braces and spaces in a
 // value stay inside it) and NULL bare.
 function arrayText(items: unknown[]): string {
-  return `{${items.map((x) => {
-    if (x === null || x === undefined) return 'NULL';
-    if (Array.isArray(x)) return arrayText(x);
-    const s = typeof x === 'string' ? text(x) : typeof x === 'number' && Number.isFinite(x) ? String(x) : typeof x === 'boolean' ? String(x) : undefined;
-    if (s === undefined) throw new TypeError(`no array element form for a ${Object.prototype.toString.call(x)}`);
-    return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-  }).join(',')}}`;
+  return `{${items
+    .map((x) => {
+      if (x === null || x === undefined) return 'NULL';
+      if (Array.isArray(x)) return arrayText(x);
+      const s =
+        typeof x === 'string'
+          ? text(x)
+          : typeof x === 'number' && Number.isFinite(x)
+            ? String(x)
+            : typeof x === 'boolean'
+              ? String(x)
+              : undefined;
+      if (s === undefined) throw new TypeError(`no array element form for a ${Object.prototype.toString.call(x)}`);
+      return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    })
+    .join(',')}}`;
 }
 
 /**
@@ -57,7 +66,10 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
   return out;
 }
 
-interface Template { texts: string[]; refs: number[] }
+interface Template {
+  texts: string[];
+  refs: number[];
+}
 // The statements are the repositories' own, so there are few; each is read once.
 const templates = new Map<string, Template>();
 const MAX_TEMPLATES = 1_000;
@@ -80,11 +92,18 @@ function split(sql: string): Template {
     const c = sql[i]!;
     const next = sql[i + 1];
     if (c === "'" || c === '"') {
-      if (c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? '')) throw new Error('escape strings are not supported here');
+      if (c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? ''))
+        throw new Error('escape strings are not supported here');
       let j = i + 1;
       for (;;) {
         if (j >= sql.length) throw new Error('unterminated quote in statement');
-        if (sql[j] === c) { if (sql[j + 1] === c) { j += 2; continue; } break; }
+        if (sql[j] === c) {
+          if (sql[j + 1] === c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
         j++;
       }
       i = j + 1;
@@ -98,7 +117,13 @@ function split(sql: string): Template {
       let j = i + 2;
       while (depth > 0) {
         if (j >= sql.length) throw new Error('unterminated comment in statement');
-        if (sql[j] === '/' && sql[j + 1] === '*') { depth++; j += 2; } else if (sql[j] === '*' && sql[j + 1] === '/') { depth--; j += 2; } else j++;
+        if (sql[j] === '/' && sql[j + 1] === '*') {
+          depth++;
+          j += 2;
+        } else if (sql[j] === '*' && sql[j + 1] === '/') {
+          depth--;
+          j += 2;
+        } else j++;
       }
       i = j;
     } else if (c === ';') {

@@ -7,7 +7,11 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../supaba
 export const migrationsDir = join(root, 'migrations');
 export const shimFile = join(root, 'platform/shim.sql');
 
-export interface Migration { version: string; name: string; sql: string }
+export interface Migration {
+  version: string;
+  name: string;
+  sql: string;
+}
 
 export function listMigrations(dir = migrationsDir): Migration[] {
   return readdirSync(dir)
@@ -39,7 +43,9 @@ export async function migrate(db: Database): Promise<string[]> {
       // One transaction per file: a failed migration leaves nothing half-applied.
       await tx.exec(m.sql);
       await tx.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [
-        m.version, m.name, [m.sql],
+        m.version,
+        m.name,
+        [m.sql],
       ]);
     });
     done.push(m.version);

@@ -13,21 +13,25 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       const r = await q.query<T>(sql, params);
       return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
     },
-    exec: async (sql) => { await q.exec(sql); },
+    exec: async (sql) => {
+      await q.exec(sql);
+    },
   });
   return {
     kind: 'pglite',
     pglite: db,
     ...wrap(db),
-    transaction: (fn, opts) => db.transaction(async (tx) => {
-      if (opts?.setup) await tx.exec(opts.setup);
-      return fn(wrap(tx));
-    }),
+    transaction: (fn, opts) =>
+      db.transaction(async (tx) => {
+        if (opts?.setup) await tx.exec(opts.setup);
+        return fn(wrap(tx));
+      }),
     // In process there is no round trip to save: the same transaction, read-only as on Postgres.
-    read: (sql, params, opts) => db.transaction(async (tx) => {
-      await tx.exec(`set transaction read only; ${opts.setup}`);
-      return wrap(tx).query(sql, params);
-    }),
+    read: (sql, params, opts) =>
+      db.transaction(async (tx) => {
+        await tx.exec(`set transaction read only; ${opts.setup}`);
+        return wrap(tx).query(sql, params);
+      }),
     close: () => db.close(),
   };
 }

@@ -2,7 +2,11 @@ import pg from 'pg';
 import type { Database, Queryable, Tx } from './database.ts';
 
 /** The JWT claims of the caller, as Supabase's API hands them to Postgres. */
-export interface Claims { sub: string; role?: string; [k: string]: unknown }
+export interface Claims {
+  sub: string;
+  role?: string;
+  [k: string]: unknown;
+}
 
 /**
  * A user-scoped transaction: role authenticated and request.jwt.claims set, exactly as

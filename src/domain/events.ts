@@ -5,11 +5,21 @@
 
 /** Every event a firm's endpoint may receive. A type added later is added here and in the triggers. */
 export const EVENT_TYPES = [
-  'entry.sent', 'entry.posted', 'entry.pending', 'entry.failed_check', 'entry.held', 'entry.duplicate_flagged',
-  'file.waiting_started', 'file.waiting_ended', 'file.prerequisites_failing', 'file.prerequisites_ok',
+  'entry.sent',
+  'entry.posted',
+  'entry.pending',
+  'entry.failed_check',
+  'entry.held',
+  'entry.duplicate_flagged',
+  'file.waiting_started',
+  'file.waiting_ended',
+  'file.prerequisites_failing',
+  'file.prerequisites_ok',
   'connection.status_changed',
-  'reference_sync.succeeded', 'reference_sync.failed',
-  'deposit.sent', 'deposit.verified',
+  'reference_sync.succeeded',
+  'reference_sync.failed',
+  'deposit.sent',
+  'deposit.verified',
   'webhook.ping',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -74,6 +84,13 @@ export interface EventEnvelope {
   data: Record<string, unknown>;
 }
 
-export function envelope(e: { publicId: string; type: string; firmId: string; sequence: number; occurredAt: Date; data: Record<string, unknown> }): EventEnvelope {
+export function envelope(e: {
+  publicId: string;
+  type: string;
+  firmId: string;
+  sequence: number;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}): EventEnvelope {
   return { type: e.type, timestamp: e.occurredAt.toISOString(), id: e.publicId, firmId: e.firmId, sequence: e.sequence, data: e.data };
 }

@@ -14,7 +14,10 @@ export interface PrerequisiteCheck {
   remedy?: string;
 }
 
-export interface PrerequisitesResult { ok: boolean; checks: PrerequisiteCheck[] }
+export interface PrerequisitesResult {
+  ok: boolean;
+  checks: PrerequisiteCheck[];
+}
 
 export interface PrerequisiteInput {
   periods: ReadonlyArray<{ startsOn: string; endsOn: string; status: 'open' | 'closed' }>;
@@ -68,11 +71,12 @@ function openPeriod({ periods, today }: PrerequisiteInput): PrerequisiteCheck {
   const covering = periods.filter((p) => p.startsOn <= today && today <= p.endsOn);
   const open = covering.find((p) => p.status === 'open');
   if (open) return { name: 'open_period', ok: true, message: `Open period: ${span(open)}.` };
-  const message = periods.length === 0
-    ? 'This file has no accounting period in Quadra.'
-    : covering.length > 0
-      ? `The accounting period covering today (${span(covering[0]!)}) is closed in Quadra.`
-      : `No accounting period of this file covers today (${today}) in Quadra.`;
+  const message =
+    periods.length === 0
+      ? 'This file has no accounting period in Quadra.'
+      : covering.length > 0
+        ? `The accounting period covering today (${span(covering[0]!)}) is closed in Quadra.`
+        : `No accounting period of this file covers today (${today}) in Quadra.`;
   return { name: 'open_period', ok: false, message, remedy: OPEN_PERIOD_REMEDY };
 }
 
@@ -84,13 +88,24 @@ function openPeriod({ periods, today }: PrerequisiteInput): PrerequisiteCheck {
 function previousPeriodClosed({ periods, today }: PrerequisiteInput): PrerequisiteCheck {
   // Deterministic whatever the order (overlapping periods are a data error, but must not flip the answer).
   const latest = (list: readonly Period[], key: (p: Period) => string) =>
-    list.reduce<Period | undefined>((best, p) => (!best || key(p) > key(best) || (key(p) === key(best) && p.status === 'open') ? p : best), undefined);
+    list.reduce<Period | undefined>(
+      (best, p) => (!best || key(p) > key(best) || (key(p) === key(best) && p.status === 'open') ? p : best),
+      undefined,
+    );
   const covering = periods.filter((p) => p.startsOn <= today && today <= p.endsOn);
-  const current = latest(covering.filter((p) => p.status === 'open'), (p) => p.startsOn) ?? latest(covering, (p) => p.startsOn);
+  const current =
+    latest(
+      covering.filter((p) => p.status === 'open'),
+      (p) => p.startsOn,
+    ) ?? latest(covering, (p) => p.startsOn);
   const before = current ? current.startsOn : today;
-  const previous = latest(periods.filter((p) => p.endsOn < before), (p) => p.endsOn);
+  const previous = latest(
+    periods.filter((p) => p.endsOn < before),
+    (p) => p.endsOn,
+  );
   if (!previous) return { name: 'previous_period_closed', ok: true, message: 'There is no earlier period.' };
-  if (previous.status === 'closed') return { name: 'previous_period_closed', ok: true, message: `Previous period closed: ${span(previous)}.` };
+  if (previous.status === 'closed')
+    return { name: 'previous_period_closed', ok: true, message: `Previous period closed: ${span(previous)}.` };
   return {
     name: 'previous_period_closed',
     ok: false,
@@ -128,11 +143,17 @@ function openJournals({ journals }: PrerequisiteInput): PrerequisiteCheck {
     return { name: 'open_journals', ok: false, message: 'This file has no journal in Quadra.', remedy: OPEN_JOURNALS_REMEDY };
   }
   if (open.length === 0) {
-    return { name: 'open_journals', ok: false, message: `Every journal of this file is closed in Quadra: ${closed.map(name).join(', ')}.`, remedy: OPEN_JOURNALS_REMEDY };
+    return {
+      name: 'open_journals',
+      ok: false,
+      message: `Every journal of this file is closed in Quadra: ${closed.map(name).join(', ')}.`,
+      remedy: OPEN_JOURNALS_REMEDY,
+    };
   }
-  const message = closed.length === 0
-    ? `Open journals: ${open.map((j) => j.code).join(', ')}.`
-    : `Open journals: ${open.map((j) => j.code).join(', ')}. Closed in Quadra: ${closed.map(name).join(', ')}; entries in a closed journal wait until it is reopened.`;
+  const message =
+    closed.length === 0
+      ? `Open journals: ${open.map((j) => j.code).join(', ')}.`
+      : `Open journals: ${open.map((j) => j.code).join(', ')}. Closed in Quadra: ${closed.map(name).join(', ')}; entries in a closed journal wait until it is reopened.`;
   return { name: 'open_journals', ok: true, message };
 }
 

@@ -8,10 +8,26 @@
 export const NIGHTLY_SYNC_WINDOW_MS = 12 * 3_600_000;
 
 // The shapes these rules read: what Quadra's lists carry, whatever client fetched them.
-export interface Dossier { code: string; name: string }
-export interface Account { number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective?: string | null | undefined }
-export interface Journal { code: string; label: string; open: boolean }
-export interface Period { start: string; end: string; status: 'open' | 'closed' }
+export interface Dossier {
+  code: string;
+  name: string;
+}
+export interface Account {
+  number: string;
+  label: string;
+  kind: 'general' | 'customer' | 'supplier';
+  collective?: string | null | undefined;
+}
+export interface Journal {
+  code: string;
+  label: string;
+  open: boolean;
+}
+export interface Period {
+  start: string;
+  end: string;
+  status: 'open' | 'closed';
+}
 
 export interface SyncCounts {
   /** What Quadra holds now (dossiers, and the items of every dossier). */
@@ -25,12 +41,23 @@ export interface SyncCounts {
   gone: number;
 }
 
-export interface Changes { seen: number; created: number; updated: number; gone: number }
+export interface Changes {
+  seen: number;
+  created: number;
+  updated: number;
+  gone: number;
+}
 
 export const emptyCounts = (): SyncCounts => ({ files: 0, accounts: 0, journals: 0, periods: 0, created: 0, updated: 0, gone: 0 });
 
 export function addChanges(counts: SyncCounts, table: 'files' | 'accounts' | 'journals' | 'periods', c: Changes): SyncCounts {
-  return { ...counts, [table]: counts[table] + c.seen, created: counts.created + c.created, updated: counts.updated + c.updated, gone: counts.gone + c.gone };
+  return {
+    ...counts,
+    [table]: counts[table] + c.seen,
+    created: counts.created + c.created,
+    updated: counts.updated + c.updated,
+    gone: counts.gone + c.gone,
+  };
 }
 
 /** Last one wins on a repeated key: a single upsert statement cannot touch the same row twice. */
@@ -38,10 +65,26 @@ function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
   return [...new Map(items.map((i) => [key(i), i])).values()];
 }
 
-export interface FileRowInput { dossier_code: string; name: string }
-export interface AccountRowInput { number: string; label: string; kind: Account['kind']; collective: string | null }
-export interface JournalRowInput { code: string; label: string; is_open: boolean }
-export interface PeriodRowInput { starts_on: string; ends_on: string; status: Period['status'] }
+export interface FileRowInput {
+  dossier_code: string;
+  name: string;
+}
+export interface AccountRowInput {
+  number: string;
+  label: string;
+  kind: Account['kind'];
+  collective: string | null;
+}
+export interface JournalRowInput {
+  code: string;
+  label: string;
+  is_open: boolean;
+}
+export interface PeriodRowInput {
+  starts_on: string;
+  ends_on: string;
+  status: Period['status'];
+}
 
 export const fileRows = (dossiers: readonly Dossier[]): FileRowInput[] =>
   uniqueBy(dossiers, (d) => d.code).map((d) => ({ dossier_code: d.code, name: d.name.trim() || d.code }));
@@ -56,4 +99,7 @@ export const periodRows = (periods: readonly Period[]): PeriodRowInput[] =>
   uniqueBy(periods, (p) => p.start).map((p) => ({ starts_on: p.start, ends_on: p.end, status: p.status }));
 
 /** Why a run failed, in words a user can act on (see runError in the pipeline). */
-export interface RunError { code: string; message: string }
+export interface RunError {
+  code: string;
+  message: string;
+}

@@ -7,7 +7,10 @@
 export type EntryStatus = 'pending' | 'sent' | 'posted' | 'failed_check';
 export type DepositStatus = 'preparing' | 'uploaded' | 'replacing' | 'replaced' | 'imported' | 'failed' | 'unconfirmed';
 
-const is = <S extends string>(set: readonly S[]) => (status: string | null | undefined): status is S => set.includes(status as S);
+const is =
+  <S extends string>(set: readonly S[]) =>
+  (status: string | null | undefined): status is S =>
+    set.includes(status as S);
 
 /** Entries still in play: not yet posted nor failed: the night may verify, re-send or decide them. */
 export const OPEN_ENTRY_STATUSES = ['pending', 'sent'] as const satisfies readonly EntryStatus[];

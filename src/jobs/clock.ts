@@ -14,7 +14,6 @@ export type { FiredSlots } from './contract.ts';
 import { schedules, slotsBetween, type Schedule } from './schedules.ts';
 import { lastSlots, orphanSlots, slotsSent, winSlots } from '../db/repos/schedule-slots.ts';
 
-
 const HOUR = 3_600_000;
 /** How long a won slot may wait for its job before another tick sends it. */
 const ORPHAN_AFTER_MS = 60_000;

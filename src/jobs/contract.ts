@@ -32,9 +32,17 @@ export function defineJob<P>(def: { name: string; payload: z.ZodType<P>; send?: 
 }
 
 /** A schedule's slots fired by one tick, and the job sent for them. */
-export interface FiredSlots { schedule: string; job: string; slots: string[]; jobId: string | null }
+export interface FiredSlots {
+  schedule: string;
+  job: string;
+  slots: string[];
+  jobId: string | null;
+}
 
-export interface QueueReport { completed: number; failed: number }
+export interface QueueReport {
+  completed: number;
+  failed: number;
+}
 
 /** What one worker (the tick's own, or one POST /v1/jobs/work) did. */
 export interface WorkReport {

@@ -30,9 +30,11 @@ export function runNow<P>(def: JobDefinition<P>, payload: P, s: Services): Promi
       send: s.jobs.send,
       sendMany: async (unitDef, items) => {
         const unit = registered(unitDef as JobDefinition<unknown>);
-        await mapLimit(items, 4, (i) => runJob(unit, i.payload, inline, { id: i.id }).catch((err: Error) => {
-          s.log.warn({ job: unit.def.name, err: logError(err) }, 'unit failed; its job would be retried');
-        }));
+        await mapLimit(items, 4, (i) =>
+          runJob(unit, i.payload, inline, { id: i.id }).catch((err: Error) => {
+            s.log.warn({ job: unit.def.name, err: logError(err) }, 'unit failed; its job would be retried');
+          }),
+        );
         return items.length;
       },
     },
@@ -52,11 +54,14 @@ export async function createQueues(boss: PgBoss): Promise<void> {
  * time, so a queue never waits on the pool behind itself.
  */
 export function workerConcurrency(c: Config, queue: string): { localConcurrency: number; batchSize: number } {
-  const own = c.WORKER_CONCURRENCY_BY_QUEUE.split(',').map((x) => /^([a-z-]+)=(\d+)x(\d+)$/.exec(x)).find((m) => m?.[1] === queue);
+  const own = c.WORKER_CONCURRENCY_BY_QUEUE.split(',')
+    .map((x) => /^([a-z-]+)=(\d+)x(\d+)$/.exec(x))
+    .find((m) => m?.[1] === queue);
   let localConcurrency = Math.max(1, own ? Number(own[2]) : c.WORKER_FETCHERS);
   let batchSize = Math.max(1, own ? Number(own[3]) : c.WORKER_BATCH);
   while (localConcurrency * batchSize > c.DATABASE_POOL_MAX) {
-    if (batchSize > 1) batchSize--; else localConcurrency--;
+    if (batchSize > 1) batchSize--;
+    else localConcurrency--;
   }
   return { localConcurrency: Math.max(1, localConcurrency), batchSize };
 }
@@ -71,18 +76,28 @@ export async function startWorkers(boss: PgBoss, s: Services, opts: { schedules:
   await createQueues(boss);
   for (const job of jobs) {
     const { localConcurrency, batchSize } = workerConcurrency(s.config, job.def.name);
-    await boss.work<Record<string, unknown>>(job.def.name, {
-      pollingIntervalSeconds: opts.pollSeconds ?? s.config.WORKER_POLL_SECONDS,
-      localConcurrency, batchSize, burstWhenBatchFull: true, perJobResults: true,
-    }, (batch) => Promise.all(batch.map(async (j) => {
-      try {
-        await runJob(job, j.data, s, { id: j.id });
-        return { id: j.id, status: 'completed' as const };
-      } catch (err) {
-        s.log.child({ job: job.def.name, jobId: j.id }).error({ err: logError(err) }, 'job failed');
-        return { id: j.id, status: 'failed' as const, output: { message: (err as Error).message } };
-      }
-    })));
+    await boss.work<Record<string, unknown>>(
+      job.def.name,
+      {
+        pollingIntervalSeconds: opts.pollSeconds ?? s.config.WORKER_POLL_SECONDS,
+        localConcurrency,
+        batchSize,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+      },
+      (batch) =>
+        Promise.all(
+          batch.map(async (j) => {
+            try {
+              await runJob(job, j.data, s, { id: j.id });
+              return { id: j.id, status: 'completed' as const };
+            } catch (err) {
+              s.log.child({ job: job.def.name, jobId: j.id }).error({ err: logError(err) }, 'job failed');
+              return { id: j.id, status: 'failed' as const, output: { message: (err as Error).message } };
+            }
+          }),
+        ),
+    );
   }
   if (opts.schedules) {
     for (const sc of schedules) await boss.schedule(sc.job.name, sc.cron(s.config), {}, { tz: s.config.SCHEDULE_TZ });

@@ -1,7 +1,16 @@
 import { fanOutAutoSend, fanOutNight, fanOutSweep, runNightUnit, runSweepUnit } from '../pipeline/fan-out.ts';
 import { sendFile } from '../pipeline/send.ts';
 import { verifyDeposit } from '../pipeline/check.ts';
-import { autoSendFileJob, autoSendJob, nightFileJob, nightlyJob, sendFileJob, sweepJob, sweepUnitJob, verifyDepositJob } from './definitions.ts';
+import {
+  autoSendFileJob,
+  autoSendJob,
+  nightFileJob,
+  nightlyJob,
+  sendFileJob,
+  sweepJob,
+  sweepUnitJob,
+  verifyDepositJob,
+} from './definitions.ts';
 import { handle } from './registry.ts';
 
 // A slot job's units are named by its slot (ticks) or, scheduled by pg-boss without one, by its own id.

@@ -19,7 +19,12 @@ import { logError } from '../lib/log-error.ts';
 export type { QueueReport, TickReport, WorkReport } from './contract.ts';
 
 const prepared = new WeakSet<PgBoss>();
-const prepare = async (boss: PgBoss) => { if (!prepared.has(boss)) { await createQueues(boss); prepared.add(boss); } };
+const prepare = async (boss: PgBoss) => {
+  if (!prepared.has(boss)) {
+    await createQueues(boss);
+    prepared.add(boss);
+  }
+};
 
 /** The user lane first, then every other queue. */
 const LANE = jobs.find((j) => j.def === sendFileJob)!;
@@ -35,7 +40,10 @@ export interface WorkOptions {
   cpuAt?: NodeJS.CpuUsage;
 }
 
-const cpuMsSince = (at: NodeJS.CpuUsage) => { const d = cpuUsage(at); return Math.round((d.user + d.system) / 1000); };
+const cpuMsSince = (at: NodeJS.CpuUsage) => {
+  const d = cpuUsage(at);
+  return Math.round((d.user + d.system) / 1000);
+};
 
 /** Works due jobs until none is left or a budget is spent. */
 export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {}): Promise<WorkReport> {
@@ -54,14 +62,20 @@ export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {
     const order = [LANE, ...OTHERS.slice(turn % OTHERS.length), ...OTHERS.slice(0, turn % OTHERS.length)];
     for (const job of order) {
       const [j] = await boss.fetch<Record<string, unknown>>(job.def.name, { batchSize: 1 });
-      if (j) { if (job !== LANE) turn++; return { job, j }; }
+      if (j) {
+        if (job !== LANE) turn++;
+        return { job, j };
+      }
     }
     return undefined;
   };
   const lane = async () => {
     for (;;) {
       const why = spent();
-      if (why) { stoppedBy = why; return; }
+      if (why) {
+        stoppedBy = why;
+        return;
+      }
       const got = await next();
       if (!got) return;
       const report = queues[got.job.def.name]!;
@@ -93,17 +107,31 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
   await boss.supervise();
   const slots = await fireDueSlots(s);
   const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
-  const others = opts.workerUrl && s.config.CRON_SECRET
-    ? Array.from({ length: s.config.TICK_WORKERS - 1 }, () => callWorker(opts.workerUrl!, s.config.CRON_SECRET!, budgetMs))
-    : [];
+  const others =
+    opts.workerUrl && s.config.CRON_SECRET
+      ? Array.from({ length: s.config.TICK_WORKERS - 1 }, () => callWorker(opts.workerUrl!, s.config.CRON_SECRET!, budgetMs))
+      : [];
   const own = await runWorker(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
   const workers = [own, ...(await Promise.all(others))];
-  const report: TickReport = { slots, queues: own.queues, stoppedBy: own.stoppedBy, ms: Date.now() - startedAt, cpuMs: cpuMsSince(cpuAt), workers };
-  s.log.info({
-    slots: slots.map((x) => x.schedule),
-    workers: workers.map((w) => ('error' in w ? { error: w.error } : { jobs: w.jobs, cpuMs: w.cpuMs, wallMs: w.wallMs, stoppedBy: w.stoppedBy })),
-    ms: report.ms, cpuMs: report.cpuMs,
-  }, 'tick');
+  const report: TickReport = {
+    slots,
+    queues: own.queues,
+    stoppedBy: own.stoppedBy,
+    ms: Date.now() - startedAt,
+    cpuMs: cpuMsSince(cpuAt),
+    workers,
+  };
+  s.log.info(
+    {
+      slots: slots.map((x) => x.schedule),
+      workers: workers.map((w) =>
+        'error' in w ? { error: w.error } : { jobs: w.jobs, cpuMs: w.cpuMs, wallMs: w.wallMs, stoppedBy: w.stoppedBy },
+      ),
+      ms: report.ms,
+      cpuMs: report.cpuMs,
+    },
+    'tick',
+  );
   return report;
 }
 
@@ -111,7 +139,9 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
 async function callWorker(url: string, secret: string, budgetMs: number): Promise<WorkReport | { error: string }> {
   try {
     const r = await fetch(url, {
-      method: 'POST', headers: { 'x-cron-secret': secret, 'content-type': 'application/json' }, body: '{}',
+      method: 'POST',
+      headers: { 'x-cron-secret': secret, 'content-type': 'application/json' },
+      body: '{}',
       // Its budget, then the jobs in flight finishing (each bounded by its lease).
       signal: AbortSignal.timeout(budgetMs + 60_000),
     });

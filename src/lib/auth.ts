@@ -11,7 +11,11 @@ export interface AuthConfig {
   /** A Supabase project: tokens signed with its asymmetric keys are checked by supabase-js against its JWKS. */
   supabase?: { url: string; anonKey: string };
 }
-export interface UserClaims extends JWTPayload { sub: string; role?: string; email?: string }
+export interface UserClaims extends JWTPayload {
+  sub: string;
+  role?: string;
+  email?: string;
+}
 export type TokenVerifier = (token: string) => Promise<UserClaims>;
 
 const unauthorized = (code: CodeWithStatus<401>, message: string) => new AppError(code, message);
@@ -58,19 +62,26 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
   // Edge Function that never sees one (the tick, HS256 tokens) does not pay for it at start-up.
   const project = cfg.supabase;
   let client: Promise<SupabaseClient> | undefined;
-  const supabase = project ? () => (client ??= import('@supabase/supabase-js').then(({ createClient }) => createClient(project.url, project.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  }))) : undefined;
+  const supabase = project
+    ? () =>
+        (client ??= import('@supabase/supabase-js').then(({ createClient }) =>
+          createClient(project.url, project.anonKey, {
+            auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+          }),
+        ))
+    : undefined;
 
   const checkClaims = (payload: JWTPayload): UserClaims => {
     const now = Math.floor(clock() / 1000);
     if (typeof payload.exp !== 'number') throw unauthorized('invalid_token', 'The access token has no expiry (exp)');
     if (payload.exp <= now) throw unauthorized('token_expired', 'The access token has expired');
-    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + 5)) throw unauthorized('invalid_token', 'The access token is not valid here (nbf)');
+    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + 5))
+      throw unauthorized('invalid_token', 'The access token is not valid here (nbf)');
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!aud.includes(cfg.audience)) throw unauthorized('invalid_token', 'The access token is not valid here (aud)');
     if (cfg.issuer && payload.iss !== cfg.issuer) throw unauthorized('invalid_token', 'The access token is not valid here (iss)');
-    if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) throw unauthorized('invalid_token', 'The token has no valid subject');
+    if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub))
+      throw unauthorized('invalid_token', 'The token has no valid subject');
     return payload as UserClaims;
   };
 
@@ -78,7 +89,9 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
     try {
       const alg = decodeProtectedHeader(token).alg;
       if (alg === 'HS256' && secret) {
-        return checkClaims((await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
+        return checkClaims(
+          (await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload,
+        );
       }
       if (alg && ASYMMETRIC.includes(alg) && supabase) {
         checkClaims(decodeJwt(token)); // claims first (cheap, and a clear "expired"); the signature next
@@ -87,20 +100,33 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
         return checkClaims(data.claims as JWTPayload);
       }
       if (alg && [...ASYMMETRIC, 'EdDSA'].includes(alg) && jwks) {
-        return checkClaims((await jwtVerify(token, jwks, { algorithms: [...ASYMMETRIC, 'EdDSA'], requiredClaims: ['exp'], currentDate: new Date(clock()) })).payload);
+        return checkClaims(
+          (await jwtVerify(token, jwks, { algorithms: [...ASYMMETRIC, 'EdDSA'], requiredClaims: ['exp'], currentDate: new Date(clock()) }))
+            .payload,
+        );
       }
       throw unauthorized('invalid_token', 'The access token is invalid');
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof errors.JWTExpired) throw unauthorized('token_expired', 'The access token has expired');
-      if (err instanceof errors.JWTClaimValidationFailed) throw unauthorized('invalid_token', `The access token is not valid here (${err.claim})`);
+      if (err instanceof errors.JWTClaimValidationFailed)
+        throw unauthorized('invalid_token', `The access token is not valid here (${err.claim})`);
       throw unauthorized('invalid_token', 'The access token is invalid');
     }
   };
 }
 
 /** The verifier's settings from the configuration (the Supabase project when its URL and anon key are set). */
-export function authConfig(c: { JWT_JWKS_URL?: string | undefined; JWT_AUDIENCE: string; JWT_ISSUER?: string | undefined; SUPABASE_URL?: string | undefined; SUPABASE_ANON_KEY?: string | undefined }, secret: string | undefined): AuthConfig {
+export function authConfig(
+  c: {
+    JWT_JWKS_URL?: string | undefined;
+    JWT_AUDIENCE: string;
+    JWT_ISSUER?: string | undefined;
+    SUPABASE_URL?: string | undefined;
+    SUPABASE_ANON_KEY?: string | undefined;
+  },
+  secret: string | undefined,
+): AuthConfig {
   return {
     audience: c.JWT_AUDIENCE,
     ...(secret ? { secret } : {}),
@@ -111,7 +137,13 @@ export function authConfig(c: { JWT_JWKS_URL?: string | undefined; JWT_AUDIENCE:
 }
 
 /** A development token, shaped like Supabase's: sub, role authenticated, aud authenticated. */
-export async function mintToken(opts: { secret: string; sub: string; email?: string; expiresIn?: string; audience?: string }): Promise<string> {
+export async function mintToken(opts: {
+  secret: string;
+  sub: string;
+  email?: string;
+  expiresIn?: string;
+  audience?: string;
+}): Promise<string> {
   return new SignJWT({ role: 'authenticated', ...(opts.email ? { email: opts.email } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.sub)

@@ -10,9 +10,8 @@ export function devSecret(dataDir: string, name: 'jwt.secret' | 'secrets.keys'):
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const value = name === 'jwt.secret'
-    ? Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url')
-    : randomKeySpec('dev1');
+  const value =
+    name === 'jwt.secret' ? Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url') : randomKeySpec('dev1');
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   return value;
 }

@@ -18,15 +18,20 @@ export class AppError extends Error {
 }
 
 /** The body of every error answer; also for the few answers given without throwing (unknown route, 500). */
-export const errorBody = (code: ErrorCode, message: string, details?: unknown) =>
-  ({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
+export const errorBody = (code: ErrorCode, message: string, details?: unknown) => ({
+  error: { code, message, ...(details !== undefined ? { details } : {}) },
+});
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message: string) => new AppError('forbidden', message);
 export const conflict = (code: CodeWithStatus<409>, message: string, details?: unknown) => new AppError(code, message, details);
 export const unprocessable = (code: CodeWithStatus<422>, message: string, details?: unknown) => new AppError(code, message, details);
 
-interface PgError { code?: string; constraint?: string; message?: string }
+interface PgError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
 
 /**
  * The connection to the database was lost or refused (a restart, a failover, a terminated
@@ -37,30 +42,56 @@ export function isConnectionLost(err: unknown): boolean {
   const e = err as PgError | undefined;
   const code = e?.code ?? '';
   // 08P01 is a malformed message (ours), not a lost connection.
-  return (code.startsWith('08') && code !== '08P01') || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)
-    || /^Connection terminated/.test(e?.message ?? '');
+  return (
+    (code.startsWith('08') && code !== '08P01') ||
+    ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code) ||
+    /^Connection terminated/.test(e?.message ?? '')
+  );
 }
 
 /** Database errors a request can cause map to 4xx; anything else stays a 500. */
 export function fromDatabaseError(err: unknown): AppError | undefined {
   const e = err as PgError;
   switch (e?.code) {
-    case '23505': return conflict('already_exists', 'A record with the same identity already exists', e.constraint ? { constraint: e.constraint } : undefined);
-    case '23514': return unprocessable('constraint_violation', e.constraint === 'entry_lines_balanced' ? 'Debits and credits must balance' : 'The data breaks a rule of the ledger', e.constraint ? { constraint: e.constraint } : undefined);
-    case '23503': return notFound('A referenced record');
+    case '23505':
+      return conflict(
+        'already_exists',
+        'A record with the same identity already exists',
+        e.constraint ? { constraint: e.constraint } : undefined,
+      );
+    case '23514':
+      return unprocessable(
+        'constraint_violation',
+        e.constraint === 'entry_lines_balanced' ? 'Debits and credits must balance' : 'The data breaks a rule of the ledger',
+        e.constraint ? { constraint: e.constraint } : undefined,
+      );
+    case '23503':
+      return notFound('A referenced record');
     // RLS refused a write: the row belongs to another firm, which the caller may not even know exists.
-    case '42501': return notFound('Resource');
+    case '42501':
+      return notFound('Resource');
     // Data exceptions a value the request carried causes: text the database cannot hold (22021
     // bad encoding, 22P05 untranslatable character, 22001 too long), dates and numbers out of
     // range (22007/22008/22009, 22003), malformed values (22P02). Not the whole class 22: a
     // division by zero or a bad function argument (22012, 22023...) is a fault of our SQL, a 500.
-    case '22P02': case '22007': case '22008': case '22009': case '22003': case '22021': case '22P05': case '22001':
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22009':
+    case '22003':
+    case '22021':
+    case '22P05':
+    case '22001':
       return unprocessable('invalid_value', 'A value has the wrong format, holds a character that cannot be stored, or is out of range');
     // 54000: a value too large for an index or a row.
-    case '54000': return unprocessable('value_too_large', 'A value is too large to be stored');
+    case '54000':
+      return unprocessable('value_too_large', 'A value is too large to be stored');
     default:
       if (isConnectionLost(err)) {
-        return new AppError('database_unavailable', 'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)');
+        return new AppError(
+          'database_unavailable',
+          'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)',
+        );
       }
       return undefined;
   }

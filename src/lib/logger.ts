@@ -4,9 +4,24 @@ export type { Logger };
 
 // Secrets never reach a log line: known secret-bearing keys are censored wherever they appear.
 const redact = [
-  'secret', 'apiKey', 'password', 'token', 'access_token', 'authorization', 'client_secret',
-  '*.secret', '*.apiKey', '*.password', '*.token', '*.access_token', '*.authorization', '*.client_secret',
-  '*.*.secret', '*.*.apiKey', 'req.headers.authorization', 'headers.authorization',
+  'secret',
+  'apiKey',
+  'password',
+  'token',
+  'access_token',
+  'authorization',
+  'client_secret',
+  '*.secret',
+  '*.apiKey',
+  '*.password',
+  '*.token',
+  '*.access_token',
+  '*.authorization',
+  '*.client_secret',
+  '*.*.secret',
+  '*.*.apiKey',
+  'req.headers.authorization',
+  'headers.authorization',
 ];
 
 /**
@@ -22,6 +37,22 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const stdout = pino.destination({ dest: 1, sync: false, minLength: batchMs > 0 ? 4096 : 0 });
   if (batchMs <= 0) return pino(options, stdout);
   let pending = false;
-  setInterval(() => { if (pending) { pending = false; stdout.flush(); } }, batchMs).unref();
-  return pino({ ...options, hooks: { streamWrite: (line: string) => { pending = true; return line; } } }, stdout);
+  setInterval(() => {
+    if (pending) {
+      pending = false;
+      stdout.flush();
+    }
+  }, batchMs).unref();
+  return pino(
+    {
+      ...options,
+      hooks: {
+        streamWrite: (line: string) => {
+          pending = true;
+          return line;
+        },
+      },
+    },
+    stdout,
+  );
 }

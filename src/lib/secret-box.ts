@@ -1,7 +1,10 @@
 // AES-256-GCM with WebCrypto (runs on Node and Deno alike). Each ciphertext names the key that
 // made it, so keys can be rotated: add the new key first in SECRETS_KEYS, old ones still decrypt.
 
-export interface SealedSecret { keyId: string; ciphertext: string }
+export interface SealedSecret {
+  keyId: string;
+  ciphertext: string;
+}
 export interface SecretBox {
   seal(plain: string): Promise<SealedSecret>;
   open(sealed: SealedSecret): Promise<string>;
@@ -32,7 +35,13 @@ export async function createSecretBox(spec: string): Promise<SecretBox> {
   return {
     async seal(plain) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(active) }, keys.get(active)!, new TextEncoder().encode(plain)));
+      const ct = new Uint8Array(
+        await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(active) },
+          keys.get(active)!,
+          new TextEncoder().encode(plain),
+        ),
+      );
       return { keyId: active, ciphertext: `${b64(iv)}.${b64(ct)}` };
     },
     async open({ keyId, ciphertext }) {
@@ -40,7 +49,11 @@ export async function createSecretBox(spec: string): Promise<SecretBox> {
       if (!key) throw new Error(`secret sealed with unknown key id "${keyId}"`);
       const [iv, ct] = ciphertext.split('.');
       if (!iv || !ct) throw new Error('malformed sealed secret');
-      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(iv) as BufferSource, additionalData: new TextEncoder().encode(keyId) }, key, unb64(ct) as BufferSource);
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: unb64(iv) as BufferSource, additionalData: new TextEncoder().encode(keyId) },
+        key,
+        unb64(ct) as BufferSource,
+      );
       return new TextDecoder().decode(plain);
     },
   };

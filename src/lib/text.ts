@@ -13,7 +13,11 @@ export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
  */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export interface TextIssue { path: string; message: string; code: 'nul_character' | 'unpaired_surrogate' }
+export interface TextIssue {
+  path: string;
+  message: string;
+  code: 'nul_character' | 'unpaired_surrogate';
+}
 
 const LONE_SURROGATE_MESSAGE = 'Text cannot contain half of a surrogate pair (e.g. \\ud800 alone): it is not a character';
 
@@ -28,7 +32,8 @@ export function findNul(value: unknown, limit = 20): TextIssue[] {
   while (stack.length && issues.length < limit) {
     const { v, path } = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes(NUL)) issues.push({ path: path || '(body)', code: 'nul_character', message: 'Text cannot contain the NUL character (\\u0000)' });
+      if (v.includes(NUL))
+        issues.push({ path: path || '(body)', code: 'nul_character', message: 'Text cannot contain the NUL character (\\u0000)' });
       else if (LONE_SURROGATE.test(v)) issues.push({ path: path || '(body)', code: 'unpaired_surrogate', message: LONE_SURROGATE_MESSAGE });
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: at(path, String(i)) });
@@ -37,9 +42,17 @@ export function findNul(value: unknown, limit = 20): TextIssue[] {
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i]!;
         if (k.includes(NUL)) {
-          issues.push({ path: at(path, k.replaceAll(NUL, '\\u0000')), code: 'nul_character', message: 'A field name cannot contain the NUL character (\\u0000)' });
+          issues.push({
+            path: at(path, k.replaceAll(NUL, '\\u0000')),
+            code: 'nul_character',
+            message: 'A field name cannot contain the NUL character (\\u0000)',
+          });
         } else if (LONE_SURROGATE.test(k)) {
-          issues.push({ path: at(path, k.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?')), code: 'unpaired_surrogate', message: LONE_SURROGATE_MESSAGE });
+          issues.push({
+            path: at(path, k.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?')),
+            code: 'unpaired_surrogate',
+            message: LONE_SURROGATE_MESSAGE,
+          });
         } else stack.push({ v: (v as Record<string, unknown>)[k], path: at(path, k) });
       }
     }

@@ -15,7 +15,10 @@ export interface AddressPolicy {
 
 /** Why a URL is refused, in the words the API answers with (field `url`). */
 export class UnsafeUrl extends Error {
-  constructor(readonly code: 'invalid_url' | 'url_not_https' | 'url_forbidden_address' | 'url_unresolvable', message: string) {
+  constructor(
+    readonly code: 'invalid_url' | 'url_not_https' | 'url_forbidden_address' | 'url_unresolvable',
+    message: string,
+  ) {
     super(message);
     this.name = 'UnsafeUrl';
   }
@@ -29,7 +32,11 @@ export function checkUrlForm(raw: string, policy: AddressPolicy): URL {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw new UnsafeUrl('invalid_url', 'The URL holds a space or a control character');
   let url: URL;
-  try { url = new URL(raw); } catch { throw new UnsafeUrl('invalid_url', 'The URL is not a valid absolute URL'); }
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UnsafeUrl('invalid_url', 'The URL is not a valid absolute URL');
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrl('invalid_url', 'The URL must start with https://');
   if (policy.httpsOnly && url.protocol !== 'https:') throw new UnsafeUrl('url_not_https', 'Only https URLs are accepted');
   if (url.username || url.password) throw new UnsafeUrl('invalid_url', 'The URL may not carry a user name or password');
@@ -39,13 +46,18 @@ export function checkUrlForm(raw: string, policy: AddressPolicy): URL {
     if (host === 'localhost' || host.endsWith('.localhost') || METADATA_NAMES.has(host) || host.endsWith('.internal')) {
       throw new UnsafeUrl('url_forbidden_address', 'The URL points to a local or internal host');
     }
-    if (isIP(host) && forbiddenAddress(host)) throw new UnsafeUrl('url_forbidden_address', 'The URL points to a loopback, private, link-local or metadata address');
+    if (isIP(host) && forbiddenAddress(host))
+      throw new UnsafeUrl('url_forbidden_address', 'The URL points to a loopback, private, link-local or metadata address');
   }
   return url;
 }
 
 /** The URL's host as a name or a bare IP (IPv6 without its brackets), lower case. */
-export const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+export const hostOf = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
 
 /**
  * The addresses to connect to for `url`, each checked: a literal IP as it is, a name resolved here
@@ -56,7 +68,9 @@ export async function resolveChecked(url: URL, policy: AddressPolicy): Promise<A
   let found: Array<{ address: string; family: number }>;
   if (isIP(host)) found = [{ address: host, family: isIP(host) }];
   else {
-    try { found = await lookup(host, { all: true, verbatim: true }); } catch {
+    try {
+      found = await lookup(host, { all: true, verbatim: true });
+    } catch {
       throw new UnsafeUrl('url_unresolvable', `The host name ${host} does not resolve`);
     }
   }
@@ -77,7 +91,8 @@ export function forbiddenAddress(ip: string): boolean {
   const [a] = words as [number];
   // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64): judged as the IPv4 inside.
   const v4 = [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255];
-  if (words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0)) return words[5] === 0 && words[6] === 0 && words[7]! <= 1 ? true : forbiddenV4(v4);
+  if (words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0))
+    return words[5] === 0 && words[6] === 0 && words[7]! <= 1 ? true : forbiddenV4(v4);
   if (a === 0x64 && words[1] === 0xff9b) return forbiddenV4(v4);
   if ((a & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local (AWS fd00:ec2::254 metadata included)
   if ((a & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
@@ -87,11 +102,18 @@ export function forbiddenAddress(ip: string): boolean {
 }
 
 function forbiddenV4([a, b]: number[]): boolean {
-  return a === 0 || a === 10 || a === 127 || a! >= 224
-    || (a === 100 && b! >= 64 && b! < 128) // shared address space (carrier NAT)
-    || (a === 169 && b === 254) // link-local, the cloud metadata service (169.254.169.254)
-    || (a === 172 && b! >= 16 && b! < 32) || (a === 192 && b === 168)
-    || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19));
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a! >= 224 ||
+    (a === 100 && b! >= 64 && b! < 128) || // shared address space (carrier NAT)
+    (a === 169 && b === 254) || // link-local, the cloud metadata service (169.254.169.254)
+    (a === 172 && b! >= 16 && b! < 32) ||
+    (a === 192 && b === 168) ||
+    (a === 192 && b === 0) ||
+    (a === 198 && (b === 18 || b === 19))
+  );
 }
 
 function v6Words(ip: string): number[] | undefined {

@@ -41,38 +41,51 @@ export async function postWebhook(o: PostOptions): Promise<PostResult> {
   const host = hostOf(url);
   return new Promise<PostResult>((resolve) => {
     let settled = false;
-    const done = (r: Omit<PostResult, 'durationMs'>) => { if (!settled) { settled = true; clearTimeout(timer); resolve({ ...r, durationMs: ms() }); } };
-    const req = (secure ? https : http).request({
-      method: 'POST',
-      host: address,
-      port: url.port || (secure ? 443 : 80),
-      path: `${url.pathname}${url.search}`,
-      headers: { ...o.headers, host: url.host, 'content-length': String(Buffer.byteLength(o.body)), connection: 'close' },
-      // TLS is checked against the name, not the address.
-      ...(secure && !isIP(host) ? { servername: host } : {}),
-      agent: false,
-    }, (res) => {
-      const status = res.statusCode ?? 0;
-      let read = 0;
-      const chunks: Buffer[] = [];
-      const finish = () => {
-        const text = Buffer.concat(chunks).toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
-        const retryAfter = res.headers['retry-after'];
-        done({
-          status,
-          ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-          ...(status >= 200 && status < 300 ? {} : { error: `HTTP ${status}${text ? `: ${text}` : ''}` }),
+    const done = (r: Omit<PostResult, 'durationMs'>) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ ...r, durationMs: ms() });
+      }
+    };
+    const req = (secure ? https : http).request(
+      {
+        method: 'POST',
+        host: address,
+        port: url.port || (secure ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        headers: { ...o.headers, host: url.host, 'content-length': String(Buffer.byteLength(o.body)), connection: 'close' },
+        // TLS is checked against the name, not the address.
+        ...(secure && !isIP(host) ? { servername: host } : {}),
+        agent: false,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        let read = 0;
+        const chunks: Buffer[] = [];
+        const finish = () => {
+          const text = Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+            .trim()
+            .slice(0, 200);
+          const retryAfter = res.headers['retry-after'];
+          done({
+            status,
+            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+            ...(status >= 200 && status < 300 ? {} : { error: `HTTP ${status}${text ? `: ${text}` : ''}` }),
+          });
+          res.destroy();
+        };
+        res.on('data', (c: Buffer) => {
+          read += c.length;
+          if (read <= o.maxBodyBytes) chunks.push(c);
+          else finish(); // enough: the rest is not read
         });
-        res.destroy();
-      };
-      res.on('data', (c: Buffer) => {
-        read += c.length;
-        if (read <= o.maxBodyBytes) chunks.push(c);
-        else finish(); // enough: the rest is not read
-      });
-      res.on('end', finish);
-      res.on('error', () => done({ status, error: `HTTP ${status}, the answer was cut off` }));
-    });
+        res.on('end', finish);
+        res.on('error', () => done({ status, error: `HTTP ${status}, the answer was cut off` }));
+      },
+    );
     const timer = setTimeout(() => {
       done({ error: `No answer within ${o.timeoutMs} ms` });
       req.destroy();

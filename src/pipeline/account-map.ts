@@ -10,15 +10,25 @@ import { collisionsIntroduced, mappingWarnings } from '../domain/entries/account
 import { writtenAccount, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
 
-export interface MappingView { hubAccount: string; quadraAccount: string; quadraLabel: string | null; createdAt: string; updatedAt: string }
+export interface MappingView {
+  hubAccount: string;
+  quadraAccount: string;
+  quadraLabel: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export const mappingView = (r: AccountMapRow): MappingView => ({
-  hubAccount: r.hub_account, quadraAccount: r.quadra_account, quadraLabel: r.quadra_label, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  hubAccount: r.hub_account,
+  quadraAccount: r.quadra_account,
+  quadraLabel: r.quadra_label,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
 });
 
 export const ACCOUNT_MAP_ADMIN_ONLY =
-  'Only an administrator of the firm can change a file\'s account map: it decides which Quadra account entries are posted to. '
-  + 'Ask an administrator of your firm to make this change; nothing was changed.';
+  "Only an administrator of the firm can change a file's account map: it decides which Quadra account entries are posted to. " +
+  'Ask an administrator of your firm to make this change; nothing was changed.';
 
 /** The file, locked, for a change of its map by an administrator of its firm. */
 async function openFileToChange(tx: Queryable, userId: string, fileId: string): Promise<FileRow> {
@@ -38,20 +48,32 @@ export async function listMappings(tx: Queryable, fileId: string): Promise<Mappi
 }
 
 /** Refuses a change of the map that would merge a pending entry's account with another of the hub's. */
-async function refuseNewCollisions(tx: Queryable, file: FileRow, after: Map<string, string>): Promise<{ ref: Awaited<ReturnType<typeof loadFileReference>>; pending: Awaited<ReturnType<typeof pendingAccounts>> }> {
+async function refuseNewCollisions(
+  tx: Queryable,
+  file: FileRow,
+  after: Map<string, string>,
+): Promise<{ ref: Awaited<ReturnType<typeof loadFileReference>>; pending: Awaited<ReturnType<typeof pendingAccounts>> }> {
   const ref = await loadFileReference(tx, file);
   const pending = await pendingAccounts(tx, file.id);
   const introduced = collisionsIntroduced({ before: ref.accountMap ?? new Map(), after, pending }, ref);
   if (introduced.length) {
     const [first] = introduced;
-    throw conflict('account_map_collision',
+    throw conflict(
+      'account_map_collision',
       `With this change, account ${first!.account} of entries waiting to be sent would go to ${first!.truncated} with ${first!.collidesWith.join(', ')}: two ledgers would merge in Quadra. Map ${first!.account} first, or correct those entries.`,
-      { collisions: introduced });
+      { collisions: introduced },
+    );
   }
   return { ref, pending };
 }
 
-export async function setMapping(tx: Queryable, userId: string, fileId: string, hub: string, quadra: string): Promise<{ mapping: MappingView; created: boolean; warnings: Issue[] }> {
+export async function setMapping(
+  tx: Queryable,
+  userId: string,
+  fileId: string,
+  hub: string,
+  quadra: string,
+): Promise<{ mapping: MappingView; created: boolean; warnings: Issue[] }> {
   const file = await openFileToChange(tx, userId, fileId);
   const current = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
   const after = new Map(current).set(hub, quadra);

@@ -30,12 +30,27 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
     const flag = async (list: DueEntry[], code: string, detail: (e: DueEntry) => string) => {
       const flagged = await outcomes.flaggedDuplicate(tx, { ids: list.map((e) => e.id), now });
       for (const e of list.filter((x) => flagged.includes(x.id))) {
-        await attempts.record(tx, { entryIds: [e.id] }, { kind: 'verify', outcome: 'duplicate', at: now, errorCode: code, detail: detail(e) });
+        await attempts.record(
+          tx,
+          { entryIds: [e.id] },
+          { kind: 'verify', outcome: 'duplicate', at: now, errorCode: code, detail: detail(e) },
+        );
       }
       return flagged.length;
     };
-    return (await flag(twice, 'found_twice', (e) => `Found ${(results.get(e.id) as { copies: number }).copies} times in Quadra after it was posted: check the file there and delete the extra copies`))
-      + (await flag(earlier, 'earlier_version_in_quadra', () => 'An earlier version of this entry is in Quadra too: check the file there and delete the one that is wrong'));
+    return (
+      (await flag(
+        twice,
+        'found_twice',
+        (e) =>
+          `Found ${(results.get(e.id) as { copies: number }).copies} times in Quadra after it was posted: check the file there and delete the extra copies`,
+      )) +
+      (await flag(
+        earlier,
+        'earlier_version_in_quadra',
+        () => 'An earlier version of this entry is in Quadra too: check the file there and delete the one that is wrong',
+      ))
+    );
   });
   if (flaggedCount) s.log.info({ fileId, flagged: flaggedCount }, 'posted entries flagged by the audit');
   return flaggedCount;

@@ -13,15 +13,27 @@ import type { Services } from '../services.ts';
 const PAUSE_SLEEP_CAP_MS = 30_000;
 const NO_BODY = new Set([101, 204, 205, 304]);
 
-const sleep = (ms: number, signal?: AbortSignal | null) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-  const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-  signal?.addEventListener('abort', onAbort, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal | null) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 
 /** Waits for a slot of the firm (or its pause to end); the function that gives it back. */
-export async function acquireCegidSlot(s: Services, firmId: string, service: CegidService, signal?: AbortSignal | null): Promise<() => Promise<void>> {
+export async function acquireCegidSlot(
+  s: Services,
+  firmId: string,
+  service: CegidService,
+  signal?: AbortSignal | null,
+): Promise<() => Promise<void>> {
   const holder = crypto.randomUUID();
   // The slot outlives one attempt's timeout only if its holder died: then the lease frees it.
   const leaseMs = s.config.CEGID_TIMEOUT_MS + 5_000;
@@ -30,12 +42,24 @@ export async function acquireCegidSlot(s: Services, firmId: string, service: Ceg
     const { slot, pausedMs } = await takeCegidSlot(s.db, firmId, s.config.CEGID_CONCURRENCY_PER_FIRM, holder, leaseMs);
     if (slot !== null) return () => giveCegidSlot(s.db, firmId, slot, holder);
     if (pausedMs > PAUSE_SLEEP_CAP_MS) {
-      throw new CegidError({ service, status: 429, code: 'RateLimited', message: `Cegid asked to slow down for this firm (paused ${Math.ceil(pausedMs / 1000)} s more)`, retryable: true, retryAfterMs: pausedMs });
+      throw new CegidError({
+        service,
+        status: 429,
+        code: 'RateLimited',
+        message: `Cegid asked to slow down for this firm (paused ${Math.ceil(pausedMs / 1000)} s more)`,
+        retryable: true,
+        retryAfterMs: pausedMs,
+      });
     }
     if (Date.now() + Math.max(pausedMs, wait) > deadline) {
-      throw new CegidError({ service, code: 'Unavailable', message: `no free Cegid slot for this firm within ${Math.round((deadline - Date.now()) / 1000)} s (CEGID_CONCURRENCY_PER_FIRM)`, retryable: true });
+      throw new CegidError({
+        service,
+        code: 'Unavailable',
+        message: `no free Cegid slot for this firm within ${Math.round((deadline - Date.now()) / 1000)} s (CEGID_CONCURRENCY_PER_FIRM)`,
+        retryable: true,
+      });
     }
-    await sleep(pausedMs > 0 ? pausedMs : wait / 2 + Math.random() * wait / 2, signal);
+    await sleep(pausedMs > 0 ? pausedMs : wait / 2 + (Math.random() * wait) / 2, signal);
   }
 }
 
@@ -47,10 +71,13 @@ export function gatedFetch(s: Services, firmId: string, service: CegidService, i
       const res = await inner(input, init);
       // The call is over once its body is in: read it under the slot.
       const body = NO_BODY.has(res.status) ? null : await res.arrayBuffer();
-      if (res.status === 429) await pauseFirm(s.db, firmId, parseRetryAfter(res.headers.get('retry-after')) ?? s.config.CEGID_PAUSE_DEFAULT_MS);
+      if (res.status === 429)
+        await pauseFirm(s.db, firmId, parseRetryAfter(res.headers.get('retry-after')) ?? s.config.CEGID_PAUSE_DEFAULT_MS);
       return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
-      await release().catch(() => { /* the lease frees it */ });
+      await release().catch(() => {
+        /* the lease frees it */
+      });
     }
   };
 }

@@ -24,7 +24,11 @@ const sentEntriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, d
  * again. What is missing of a first send goes back to `pending`, due at the next night; what is
  * missing of a night's re-send is left to the next night, which records its own verification.
  */
-export async function verifyDeposit(s: Services, depositId: string, now: Date = s.now()): Promise<{ posted: number; missing: number } | undefined> {
+export async function verifyDeposit(
+  s: Services,
+  depositId: string,
+  now: Date = s.now(),
+): Promise<{ posted: number; missing: number } | undefined> {
   const ctx = await asService(s.db, async (tx) => {
     const dep = await deposits.get(tx, depositId);
     if (!dep || dep.verified_at || !dep.verify_at || dep.verify_at > now || !isAwaitingVerification(dep.status)) return undefined;
@@ -45,7 +49,12 @@ export async function verifyDeposit(s: Services, depositId: string, now: Date = 
     clients = await clientsForFirm(s, dep.firm_id);
     results = await collect(s, clients, file, entries);
   } catch (err) {
-    await verificationFailed(s, entries.map((e) => e.id), err, now);
+    await verificationFailed(
+      s,
+      entries.map((e) => e.id),
+      err,
+      now,
+    );
     throw err; // pg-boss retries the job with backoff
   }
   if (dep.status === 'uploaded') {

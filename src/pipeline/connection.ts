@@ -19,8 +19,8 @@ export const CEGID_UNAVAILABLE_MESSAGE =
 // Said only to an admin whose keys Cegid has just accepted for this SIC code, i.e. to the firm
 // itself: it learns no more than that its own code is already connected. Nothing is saved.
 export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) =>
-  `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. `
-  + 'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
+  `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. ` +
+  'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
 
 /** Postgres's unique_violation: here, another firm's claim on the SIC code. */
 const UNIQUE_VIOLATION = '23505';
@@ -30,7 +30,13 @@ const UNIQUE_VIOLATION = '23505';
  * 503 `cegid_unavailable`, nothing changed. Keys Cegid accepts claim the firm's SIC code; another
  * registration's claim on it is 409 `sic_code_already_connected`, nothing saved.
  */
-export async function connectFirm(s: Services, user: UserClaims, firmId: string, keys: { cpa: KeyPair; cfe: KeyPair }, log: Logger): Promise<ConnectionView> {
+export async function connectFirm(
+  s: Services,
+  user: UserClaims,
+  firmId: string,
+  keys: { cpa: KeyPair; cfe: KeyPair },
+  log: Logger,
+): Promise<ConnectionView> {
   const firm = await asUser(s.db, user, (tx) => getMyFirm(tx, user.sub, firmId));
   if (!firm) throw notFound('Firm');
   if (firm.role !== 'admin') throw forbidden('Only an administrator of the firm can change its Cegid connection');
@@ -62,7 +68,9 @@ export async function connectFirm(s: Services, user: UserClaims, firmId: string,
   if (saved.runId) {
     // The keys are saved either way; a refresh that could not be queued shows as a failed run and
     // the nightly refresh catches up.
-    await enqueueReferenceSync(s, saved.runId).catch((err: unknown) => log.error({ err: logError(err), runId: saved.runId }, 'reference sync not queued'));
+    await enqueueReferenceSync(s, saved.runId).catch((err: unknown) =>
+      log.error({ err: logError(err), runId: saved.runId }, 'reference sync not queued'),
+    );
   }
   return saved.view;
 }

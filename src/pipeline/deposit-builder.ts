@@ -16,7 +16,10 @@ const PAGE = 5_000;
  * account it was sent as if it was sent before, else the file's account map applied to the hub's
  * account, else the hub's account: the map acts before Quadra's 8-character cut.
  */
-export async function* selectionLines(tx: Queryable, sel: EntrySelection): AsyncGenerator<{ entryId: string; lineNo: number; hubAccount: string; line: MLineInput }> {
+export async function* selectionLines(
+  tx: Queryable,
+  sel: EntrySelection,
+): AsyncGenerator<{ entryId: string; lineNo: number; hubAccount: string; line: MLineInput }> {
   // Keyset on created_at to the microsecond, id, line (deposit-content.ts).
   let after: LineKey | null = null;
   for (;;) {
@@ -47,10 +50,18 @@ function toMLine(r: LineRecord): MLineInput {
 }
 
 /** One hub account of one entry and the account its lines are written as (before the cut), first line 1-based. */
-export interface BuiltAccount { entryId: string; lineNo: number; hub: string; written: string }
+export interface BuiltAccount {
+  entryId: string;
+  lineNo: number;
+  hub: string;
+  written: string;
+}
 
 export interface BuiltAscii {
-  bytes: Uint8Array; lineCount: number; entryIds: string[]; changes: Array<{ entryId: string; change: AsciiChange }>;
+  bytes: Uint8Array;
+  lineCount: number;
+  entryIds: string[];
+  changes: Array<{ entryId: string; change: AsciiChange }>;
   /** Each hub account once per entry, as written. */
   accounts: BuiltAccount[];
 }
@@ -67,7 +78,10 @@ export async function buildAscii(tx: Queryable, sel: EntrySelection, accountPadd
   const batch: Array<{ entryId: string; line: MLineInput }> = [];
   const flush = () => {
     let i = 0;
-    for (const written of writeAscii(batch.map((b) => b.line), { accountPadding })) {
+    for (const written of writeAscii(
+      batch.map((b) => b.line),
+      { accountPadding },
+    )) {
       const entryId = batch[i++]!.entryId;
       chunks.push(written.bytes);
       total += written.bytes.length;
@@ -76,7 +90,10 @@ export async function buildAscii(tx: Queryable, sel: EntrySelection, accountPadd
     batch.length = 0;
   };
   for await (const item of selectionLines(tx, sel)) {
-    if (entryIds[entryIds.length - 1] !== item.entryId) { entryIds.push(item.entryId); seenAccounts.clear(); }
+    if (entryIds[entryIds.length - 1] !== item.entryId) {
+      entryIds.push(item.entryId);
+      seenAccounts.clear();
+    }
     if (!seenAccounts.has(item.hubAccount)) {
       seenAccounts.add(item.hubAccount);
       accounts.push({ entryId: item.entryId, lineNo: item.lineNo, hub: item.hubAccount, written: item.line.account });
@@ -88,12 +105,20 @@ export async function buildAscii(tx: Queryable, sel: EntrySelection, accountPadd
   flush();
   const bytes = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
   return { bytes, lineCount, entryIds, changes, accounts };
 }
 
 /** The zip of one deposit: its ASCII file and every document its entries carry. */
-export async function buildDepositZip(tx: Queryable, depositId: string, seq: number, accountPadding: 'space' | 'zero'): Promise<{ zip: Uint8Array; ascii: BuiltAscii }> {
+export async function buildDepositZip(
+  tx: Queryable,
+  depositId: string,
+  seq: number,
+  accountPadding: 'space' | 'zero',
+): Promise<{ zip: Uint8Array; ascii: BuiltAscii }> {
   // The accounts go out as the map says now, and stay so for every later copy of this deposit.
   await fixSentAccounts(tx, depositId);
   const ascii = await buildAscii(tx, { depositId }, accountPadding);

@@ -32,9 +32,11 @@ export interface CopyOutcome {
   busy: boolean;
 }
 
-const EARLIER_COPY = 'Withdrawn from the exchange container before Quadra took it: Quadra already shows entries of this deposit through an earlier copy, and would have imported them twice';
+const EARLIER_COPY =
+  'Withdrawn from the exchange container before Quadra took it: Quadra already shows entries of this deposit through an earlier copy, and would have imported them twice';
 const RESUMED = 'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)';
-const BACK_MESSAGE = 'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
+const BACK_MESSAGE =
+  'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
 
 const entriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depositId, OPEN_ENTRY_STATUSES);
 
@@ -43,7 +45,15 @@ const entriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depos
  * the caller already holds the file's lease (the night); otherwise it is taken here, and a file
  * another run holds is left alone (`busy`): that run, or the next check, decides.
  */
-export async function withdrawCopies(s: Services, clients: CegidClients, file: FileRow, entries: DueEntry[], results: Map<string, MatchResult>, now: Date, owner?: string): Promise<CopyOutcome> {
+export async function withdrawCopies(
+  s: Services,
+  clients: CegidClients,
+  file: FileRow,
+  entries: DueEntry[],
+  results: Map<string, MatchResult>,
+  now: Date,
+  owner?: string,
+): Promise<CopyOutcome> {
   const out: CopyOutcome = { withdrawn: [], taken: [], busy: false };
   const found = entries.filter((e) => e.deposit_id !== null && (results.get(e.id)?.state ?? 'missing') !== 'missing');
   if (!found.length) return out;
@@ -51,25 +61,34 @@ export async function withdrawCopies(s: Services, clients: CegidClients, file: F
   if (!candidates.length) return out;
   const holder = owner ?? crypto.randomUUID();
   // Quadra was read already: the lease covers a removal and a commit, like a deposit's upload.
-  if (!owner && !(await asService(s.db, (tx) => takeNightLease(tx, file.id, holder, s.config.DEPOSIT_LEASE_SECONDS)))) return { ...out, busy: true };
+  if (!owner && !(await asService(s.db, (tx) => takeNightLease(tx, file.id, holder, s.config.DEPOSIT_LEASE_SECONDS))))
+    return { ...out, busy: true };
   try {
     for (const id of candidates) {
       // The mark first, under the lease: from here no other run reads the blob's absence as a take.
       const dep = await asService(s.db, async (tx) => {
         if ((await deposits.tryTransition(deposits.withdrawing(tx, id))) === false) return undefined; // moved meanwhile
         const row = await deposits.get(tx, id);
-        if (!(await holdsNightLease(tx, file.id, holder))) throw new Error('the file lease ran out before the withdrawal; nothing is withdrawn');
+        if (!(await holdsNightLease(tx, file.id, holder)))
+          throw new Error('the file lease ran out before the withdrawal; nothing is withdrawn');
         return row;
       });
-      if (!dep) { out.busy = true; continue; }
+      if (!dep) {
+        out.busy = true;
+        continue;
+      }
       const held = new Set(entries.filter((e) => e.deposit_id === id).map((e) => e.id));
       const ofDeposit = new Map([...results].filter(([entryId]) => held.has(entryId)));
-      (await settleWithdrawal(s, clients, file, dep, ofDeposit, now, holder, EARLIER_COPY) === 'withdrawn' ? out.withdrawn : out.taken).push(id);
+      ((await settleWithdrawal(s, clients, file, dep, ofDeposit, now, holder, EARLIER_COPY)) === 'withdrawn'
+        ? out.withdrawn
+        : out.taken
+      ).push(id);
     }
   } finally {
     if (!owner) await asService(s.db, (tx) => releaseNightLease(tx, file.id, holder));
   }
-  if (out.withdrawn.length) s.log.info({ fileId: file.id, withdrawn: out.withdrawn }, 're-send withdrawn: Quadra shows its entries through an earlier copy');
+  if (out.withdrawn.length)
+    s.log.info({ fileId: file.id, withdrawn: out.withdrawn }, 're-send withdrawn: Quadra shows its entries through an earlier copy');
   return out;
 }
 
@@ -77,30 +96,65 @@ export async function withdrawCopies(s: Services, clients: CegidClients, file: F
  * Removes the blob of a deposit this run marked `replacing`, then records what that proves, in one
  * transaction that commits only while the run still holds the file.
  */
-async function settleWithdrawal(s: Services, clients: CegidClients, file: FileRow, dep: deposits.DepositRow, results: Map<string, MatchResult>, now: Date, holder: string, detail: string): Promise<'withdrawn' | 'taken'> {
+async function settleWithdrawal(
+  s: Services,
+  clients: CegidClients,
+  file: FileRow,
+  dep: deposits.DepositRow,
+  results: Map<string, MatchResult>,
+  now: Date,
+  holder: string,
+  detail: string,
+): Promise<'withdrawn' | 'taken'> {
   // A failure here leaves the deposit `replacing`: the sweep completes the withdrawal.
   const gone = await clients.cfe.remove(dep.blob_name);
   return asService(s.db, async (tx) => {
-    const outcome = gone === 'absent' ? await taken(s, tx, file, dep, results, now) : await withdrawn(s, tx, file, dep, results, now, detail);
+    const outcome =
+      gone === 'absent' ? await taken(s, tx, file, dep, results, now) : await withdrawn(s, tx, file, dep, results, now, detail);
     // Checked last, in the order the night locks rows (entries, then the file).
-    if (!(await holdsNightLease(tx, file.id, holder))) throw new Error('the file lease ran out during the withdrawal; the sweep settles it');
+    if (!(await holdsNightLease(tx, file.id, holder)))
+      throw new Error('the file lease ran out during the withdrawal; the sweep settles it');
     return outcome;
   });
 }
 
-async function taken(s: Services, tx: Queryable, file: FileRow, dep: deposits.DepositRow, results: Map<string, MatchResult>, now: Date): Promise<'taken'> {
+async function taken(
+  s: Services,
+  tx: Queryable,
+  file: FileRow,
+  dep: deposits.DepositRow,
+  results: Map<string, MatchResult>,
+  now: Date,
+): Promise<'taken'> {
   await deposits.imported(tx, [dep.id], now);
   await applyFound(s, tx, file, results, now, null);
   return 'taken';
 }
 
-async function withdrawn(s: Services, tx: Queryable, file: FileRow, dep: deposits.DepositRow, results: Map<string, MatchResult>, now: Date, detail: string): Promise<'withdrawn'> {
+async function withdrawn(
+  s: Services,
+  tx: Queryable,
+  file: FileRow,
+  dep: deposits.DepositRow,
+  results: Map<string, MatchResult>,
+  now: Date,
+  detail: string,
+): Promise<'withdrawn'> {
   // Recorded while the entries still point at the deposit.
-  await attempts.record(tx, { depositId: dep.id }, { kind: 'resend', outcome: 'replaced', at: now, errorCode: 'withdrawn_before_import', detail });
+  await attempts.record(
+    tx,
+    { depositId: dep.id },
+    { kind: 'resend', outcome: 'replaced', at: now, errorCode: 'withdrawn_before_import', detail },
+  );
   const keep = [...results].filter(([, r]) => r.state !== 'missing').map(([id]) => id);
   const dueAt = nextNightlyRun(s.config.NIGHTLY_CRON, s.config.SCHEDULE_TZ, now);
   const back = await deposits.withdrawn(tx, dep.id, { now, keep, dueAt, message: BACK_MESSAGE });
-  if (back.length) await attempts.record(tx, { entryIds: back }, { kind: 'verify', outcome: 'not_found', at: now, depositId: dep.id, detail: BACK_MESSAGE });
+  if (back.length)
+    await attempts.record(
+      tx,
+      { entryIds: back },
+      { kind: 'verify', outcome: 'not_found', at: now, depositId: dep.id, detail: BACK_MESSAGE },
+    );
   // What Quadra shows through the earlier copy: posted, still attached to this deposit.
   await applyFound(s, tx, file, results, now, null);
   return 'withdrawn';
@@ -110,8 +164,16 @@ async function withdrawn(s: Services, tx: Queryable, file: FileRow, dep: deposit
  * The sweep's look at a re-send waiting in the container, when the upload it replaces was settled
  * as never arrived: that upload may still show up in Quadra. Returns the entries posted.
  */
-export async function lookForEarlierCopy(s: Services, clients: CegidClients, file: FileRow, dep: deposits.DepositRow, now: Date): Promise<number> {
-  const entries = await asService(s.db, async (tx) => (await deposits.replacesUnconfirmedUpload(tx, dep.id)) ? await entriesOf(tx, dep.id) : []);
+export async function lookForEarlierCopy(
+  s: Services,
+  clients: CegidClients,
+  file: FileRow,
+  dep: deposits.DepositRow,
+  now: Date,
+): Promise<number> {
+  const entries = await asService(s.db, async (tx) =>
+    (await deposits.replacesUnconfirmedUpload(tx, dep.id)) ? await entriesOf(tx, dep.id) : [],
+  );
   if (!entries.length) return 0;
   const results = await collect(s, clients, file, entries);
   const out = await withdrawCopies(s, clients, file, entries, results, now);

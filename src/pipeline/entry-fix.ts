@@ -1,7 +1,16 @@
 // The fix of an entry: correct it (a failed_check entry, or one not yet sent), then validate it
 // again. Runs in a user-scoped transaction: RLS decides which entry the caller reaches.
 import type { Queryable } from '../db/database.ts';
-import { entryInput, getFile, isInDeposit, loadFileReference, lockFile, pendingAccounts, revalidateEntry, upsertEntries } from '../db/repos/entries.ts';
+import {
+  entryInput,
+  getFile,
+  isInDeposit,
+  loadFileReference,
+  lockFile,
+  pendingAccounts,
+  revalidateEntry,
+  upsertEntries,
+} from '../db/repos/entries.ts';
 import { entryDetail, getEntry, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
 import { conflict, notFound, unprocessable } from '../lib/errors.ts';
@@ -12,7 +21,8 @@ async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInpu
   const ref = await loadFileReference(tx, file, input.documentIds ?? []);
   const others = await pendingAccounts(tx, file.id, { entryId: entry.id });
   const [check] = checkBatch([input], ref, others);
-  if (check!.errors.length) throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
+  if (check!.errors.length)
+    throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
   return { file, warnings: check!.warnings };
 }
 
@@ -27,7 +37,8 @@ async function lockedEntry(tx: Queryable, entryId: string): Promise<EntrySummary
 export async function correctEntry(tx: Queryable, entryId: string, body: Omit<EntryInput, 'externalId'>): Promise<EntryDetail> {
   const current = await lockedEntry(tx, entryId);
   const editable = current.status === 'failed_check' || (current.status === 'pending' && !(await isInDeposit(tx, entryId)));
-  if (!editable) throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
+  if (!editable)
+    throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
   const input: EntryInput = { ...body, externalId: current.external_id };
   const { file, warnings } = await preflightOne(tx, current, input);
   await upsertEntries(tx, file, [{ input, warnings }], { allowFailedCheck: true });
@@ -36,7 +47,8 @@ export async function correctEntry(tx: Queryable, entryId: string, body: Omit<En
 
 export async function revalidate(tx: Queryable, entryId: string, now: Date): Promise<EntryDetail> {
   const current = await lockedEntry(tx, entryId);
-  if (current.status !== 'failed_check') throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
+  if (current.status !== 'failed_check')
+    throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
   const { warnings } = await preflightOne(tx, current, await entryInput(tx, current));
   await revalidateEntry(tx, entryId, warnings, now);
   return (await entryDetail(tx, entryId))!;

@@ -18,10 +18,20 @@ import { logError } from '../lib/log-error.ts';
 /** At most this much of an answer is read (its first bytes go into the attempt's error). */
 const MAX_ANSWER_BYTES = 4096;
 
-export interface DeliveryReport { attempted: number; delivered: number; retrying: number; failed: number; disabled: number; ms: number }
+export interface DeliveryReport {
+  attempted: number;
+  delivered: number;
+  retrying: number;
+  failed: number;
+  disabled: number;
+  ms: number;
+}
 
 /** One attempt's outcome, waiting to be recorded with the others that ended meanwhile. */
-interface Outcome { record: repo.AttemptRecord; disable?: string }
+interface Outcome {
+  record: repo.AttemptRecord;
+  disable?: string;
+}
 
 export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } = {}): Promise<DeliveryReport> {
   const started = Date.now();
@@ -52,20 +62,34 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
     // The outcomes ended meanwhile and the next claim, in one transaction (two round trips fewer).
     const batch = ended;
     ended = [];
-    const claim = (tx: Tx) => repo.claimDue(tx, {
-      total: free, perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY, rate: s.config.WEBHOOK_ENDPOINT_RATE,
-      leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30, now: s.now(),
-    });
-    const claimed = await asService(s.db, async (tx) => { await record(tx, batch, report); return claim(tx); }).catch(async (err: Error) => {
+    const claim = (tx: Tx) =>
+      repo.claimDue(tx, {
+        total: free,
+        perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY,
+        rate: s.config.WEBHOOK_ENDPOINT_RATE,
+        leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30,
+        now: s.now(),
+      });
+    const claimed = await asService(s.db, async (tx) => {
+      await record(tx, batch, report);
+      return claim(tx);
+    }).catch(async (err: Error) => {
       // A batch that cannot be recorded must not keep the claim from running: its leases make it due again.
       s.log.warn({ err: logError(err), deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
       return asService(s.db, claim);
     });
     for (const d of claimed) {
       const p: Promise<void> = deliverOne(s, d, signers)
-        .then((o) => { report.attempted++; ended.push(o); })
-        .catch((err: Error) => { s.log.warn({ err: logError(err), delivery: d.id }, 'delivery failed before its request; its lease will make it due again'); })
-        .finally(() => { inFlight.delete(p); });
+        .then((o) => {
+          report.attempted++;
+          ended.push(o);
+        })
+        .catch((err: Error) => {
+          s.log.warn({ err: logError(err), delivery: d.id }, 'delivery failed before its request; its lease will make it due again');
+        })
+        .finally(() => {
+          inFlight.delete(p);
+        });
       inFlight.add(p);
     }
     if (claimed.length > 0) continue;
@@ -90,13 +114,19 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
 
 async function record(tx: Tx, batch: Outcome[], report: DeliveryReport): Promise<void> {
   if (batch.length === 0) return;
-  const kept = await repo.recordAttempts(tx, batch.map((o) => o.record));
+  const kept = await repo.recordAttempts(
+    tx,
+    batch.map((o) => o.record),
+  );
   for (const o of batch) {
     if (!kept.has(o.record.deliveryId)) continue;
     if (o.record.delivered) report.delivered++;
     else if (o.record.nextAt) report.retrying++;
     else report.failed++;
-    if (o.disable) { await repo.disableEndpoint(tx, o.record.endpointId, o.disable, o.record.at); report.disabled++; }
+    if (o.disable) {
+      await repo.disableEndpoint(tx, o.record.endpointId, o.disable, o.record.at);
+      report.disabled++;
+    }
   }
 }
 
@@ -114,33 +144,67 @@ async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<str
   const now = s.now();
   const key = `${d.endpoint_id}:${d.secrets.secret_key_id}:${d.secrets.secret_ciphertext.slice(0, 24)}:${d.secrets.previous_secret_until?.getTime() ?? ''}`;
   let signing = signers.get(key);
-  if (!signing) { signing = signersOf(s, d, now); signers.set(key, signing); }
-  const body = JSON.stringify(envelope({
-    publicId: d.event.public_id, type: d.event.type, firmId: d.event.firm_id, sequence: Number(d.event.id), occurredAt: d.event.occurred_at, data: d.event.data,
-  }));
+  if (!signing) {
+    signing = signersOf(s, d, now);
+    signers.set(key, signing);
+  }
+  const body = JSON.stringify(
+    envelope({
+      publicId: d.event.public_id,
+      type: d.event.type,
+      firmId: d.event.firm_id,
+      sequence: Number(d.event.id),
+      occurredAt: d.event.occurred_at,
+      data: d.event.data,
+    }),
+  );
   // The signature's timestamp is the wall clock: receivers check it against theirs (5 minutes' tolerance).
   const sentAt = new Date();
   const signature = (await signing).map((w) => w.sign(d.event.public_id, sentAt, body)).join(' ');
   const answer = await postWebhook({
-    url: d.url, body, timeoutMs: s.config.WEBHOOK_TIMEOUT_MS, maxBodyBytes: MAX_ANSWER_BYTES, policy: addressPolicy(s),
+    url: d.url,
+    body,
+    timeoutMs: s.config.WEBHOOK_TIMEOUT_MS,
+    maxBodyBytes: MAX_ANSWER_BYTES,
+    policy: addressPolicy(s),
     headers: {
-      'content-type': 'application/json', 'user-agent': 'QuadraSync-Webhooks/1.0',
-      'webhook-id': d.event.public_id, 'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'webhook-signature': signature,
+      'content-type': 'application/json',
+      'user-agent': 'QuadraSync-Webhooks/1.0',
+      'webhook-id': d.event.public_id,
+      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+      'webhook-signature': signature,
     },
   });
   const at = s.now();
   const verdict = judgeAnswer(answer.status);
-  const delay = verdict === 'delivered' || verdict === 'disable' ? undefined
-    : nextRetryDelayMs(d.attempts + 1, Math.random(), retryAfterSeconds(answer.status, answer.retryAfter, at), s.config.WEBHOOK_RETRY_SCALE);
+  const delay =
+    verdict === 'delivered' || verdict === 'disable'
+      ? undefined
+      : nextRetryDelayMs(
+          d.attempts + 1,
+          Math.random(),
+          retryAfterSeconds(answer.status, answer.retryAfter, at),
+          s.config.WEBHOOK_RETRY_SCALE,
+        );
   const tooLong = verdict !== 'delivered' && failingTooLong(d.failing_since ?? at, at, s.config.WEBHOOK_DISABLE_AFTER_DAYS);
-  const disable = verdict === 'disable'
-    ? `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
-    : tooLong ? `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.` : undefined;
+  const disable =
+    verdict === 'disable'
+      ? `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
+      : tooLong
+        ? `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.`
+        : undefined;
   return {
     record: {
-      deliveryId: Number(d.id), claimedAttempts: d.attempts, endpointId: d.endpoint_id, firmId: d.firm_id,
-      at, status: answer.status ?? null, durationMs: answer.durationMs, error: answer.error ?? null,
-      nextAt: delay === undefined ? null : new Date(at.getTime() + delay), delivered: verdict === 'delivered',
+      deliveryId: Number(d.id),
+      claimedAttempts: d.attempts,
+      endpointId: d.endpoint_id,
+      firmId: d.firm_id,
+      at,
+      status: answer.status ?? null,
+      durationMs: answer.durationMs,
+      error: answer.error ?? null,
+      nextAt: delay === undefined ? null : new Date(at.getTime() + delay),
+      delivered: verdict === 'delivered',
     },
     ...(disable ? { disable } : {}),
   };

@@ -36,7 +36,10 @@ async function enqueueUnits<P extends object>(s: Services, job: JobDefinition<P>
   const key = job.send.singletonKey ?? ((p: P) => JSON.stringify(p));
   const live = await liveJobKeys(s.db, job.name, payloads.map(key));
   const fresh = payloads.filter((p) => !live.has(key(p)));
-  return s.jobs.sendMany(job, fresh.map((payload) => ({ payload, id: unitJobId(job.name, seed, key(payload)) })));
+  return s.jobs.sendMany(
+    job,
+    fresh.map((payload) => ({ payload, id: unitJobId(job.name, seed, key(payload)) })),
+  );
 }
 
 /** The night's slot: one unit per file with entries due tonight or posted this week (then audited). */
@@ -44,7 +47,12 @@ export async function fanOutNight(s: Services, seed: string, now: Date = s.now()
   const night = new Set(await filesDueTonight(s, now));
   const audit = new Set(await filesRecentlyPosted(s, now));
   const files = [...new Set([...night, ...audit])].sort();
-  return enqueueUnits(s, nightFileJob, seed, files.map((fileId) => ({ fileId, night: night.has(fileId), audit: audit.has(fileId) })));
+  return enqueueUnits(
+    s,
+    nightFileJob,
+    seed,
+    files.map((fileId) => ({ fileId, night: night.has(fileId), audit: audit.has(fileId) })),
+  );
 }
 
 /** A file's night, then its audit: each file's trouble is its own (the unit fails and is retried). */
@@ -57,7 +65,12 @@ export async function runNightUnit(s: Services, p: { fileId: string; night: bool
 /** The automatic send's slot: one unit per file with entries ready to go. */
 export async function fanOutAutoSend(s: Services, seed: string): Promise<number> {
   const files = await asService(s.db, (tx) => filesToSend(tx));
-  return enqueueUnits(s, autoSendFileJob, seed, files.map((fileId) => ({ fileId })));
+  return enqueueUnits(
+    s,
+    autoSendFileJob,
+    seed,
+    files.map((fileId) => ({ fileId })),
+  );
 }
 
 /**
@@ -75,8 +88,18 @@ export async function fanOutSweep(s: Services, seed: string, now: Date = s.now()
     ...found.withdrawing.map(unit('recover-withdrawal')),
     ...found.waiting.map(unit('early-check')),
   ]);
-  n += await enqueueUnits(s, verifyDepositJob, seed, found.due.map((depositId) => ({ depositId })));
-  n += await enqueueUnits(s, nightFileJob, seed, (await filesDueTonight(s, now)).map((fileId) => ({ fileId, night: true, audit: false })));
+  n += await enqueueUnits(
+    s,
+    verifyDepositJob,
+    seed,
+    found.due.map((depositId) => ({ depositId })),
+  );
+  n += await enqueueUnits(
+    s,
+    nightFileJob,
+    seed,
+    (await filesDueTonight(s, now)).map((fileId) => ({ fileId, night: true, audit: false })),
+  );
   await asService(s.db, (tx) => compactCounts(tx, COUNT_ROWS_BEFORE_FOLDING)).catch((err: Error) => {
     s.log.warn({ err: logError(err) }, 'folding the tab counts failed; the next sweep tries again');
   });
@@ -87,9 +110,13 @@ export async function fanOutSweep(s: Services, seed: string, now: Date = s.now()
 export async function runSweepUnit(s: Services, p: { kind: (typeof SWEEP_KINDS)[number]; depositId: string }): Promise<unknown> {
   const now = s.now();
   switch (p.kind) {
-    case 'recover-deposit': return recoverDeposit(s, p.depositId, now);
-    case 'settle-upload': return settleUnconfirmed(s, p.depositId, now);
-    case 'recover-withdrawal': return recoverWithdrawal(s, p.depositId, now);
-    case 'early-check': return earlyCheckDeposit(s, p.depositId, now);
+    case 'recover-deposit':
+      return recoverDeposit(s, p.depositId, now);
+    case 'settle-upload':
+      return settleUnconfirmed(s, p.depositId, now);
+    case 'recover-withdrawal':
+      return recoverWithdrawal(s, p.depositId, now);
+    case 'early-check':
+      return earlyCheckDeposit(s, p.depositId, now);
   }
 }

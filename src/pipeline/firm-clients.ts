@@ -14,7 +14,10 @@ import { gatedFetch } from './cegid-gate.ts';
 export async function firmCredentials(s: Services, firmId: string): Promise<FirmCredentials> {
   const row = await asService(s.db, (tx) => loadSealedConnection(tx, firmId));
   if (!row?.usable) throw notConnected();
-  const plain = JSON.parse(await s.secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as { cpa: KeyPair; cfe: KeyPair };
+  const plain = JSON.parse(await s.secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as {
+    cpa: KeyPair;
+    cfe: KeyPair;
+  };
   return { sicCode: row.sic_code, cpa: plain.cpa, cfe: plain.cfe };
 }
 

@@ -21,7 +21,15 @@ import { loadFilePrerequisites } from './prerequisites.ts';
 import { applyFound, collect, verificationFailed, type DueEntry } from './quadra-read.ts';
 import { uploadDeposit } from './send.ts';
 
-export interface NightReport { fileId: string; posted: number; resent: number; failedCheck: number; fileWaiting: boolean; deferred: number; held: number }
+export interface NightReport {
+  fileId: string;
+  posted: number;
+  resent: number;
+  failedCheck: number;
+  fileWaiting: boolean;
+  deferred: number;
+  held: number;
+}
 
 /**
  * One night's attempt for one file, on every entry due (`next_attempt_at <= now`):
@@ -45,11 +53,14 @@ export async function runNightForFile(s: Services, fileId: string, now: Date = s
       const file = await getFile(tx, fileId);
       if (!file) return undefined;
       const rows = await dueEntriesOfFile(tx, fileId, now);
-      const deps = await deposits.byIds(tx, [...new Set(rows.flatMap((e) => [e.deposit_id, e.batch_deposit_id]).filter((d): d is string => d !== null))]);
+      const deps = await deposits.byIds(tx, [
+        ...new Set(rows.flatMap((e) => [e.deposit_id, e.batch_deposit_id]).filter((d): d is string => d !== null)),
+      ]);
       // An upload still in flight or unconfirmed is settled first (send.ts, unconfirmed.ts): the
       // night never re-sends what may be in Quadra's hands.
-      const due = rows.filter((e) => !isUnsettledUpload(deps.get(e.deposit_id ?? '')?.status))
-        .map(({ batch_deposit_id, ...e }) => ({ ...e, batch_seq: batch_deposit_id ? deps.get(batch_deposit_id)?.seq ?? null : null }));
+      const due = rows
+        .filter((e) => !isUnsettledUpload(deps.get(e.deposit_id ?? '')?.status))
+        .map(({ batch_deposit_id, ...e }) => ({ ...e, batch_seq: batch_deposit_id ? (deps.get(batch_deposit_id)?.seq ?? null) : null }));
       return due.length ? { file, due } : undefined;
     });
     return ctx ? await nightWithLease(s, ctx.file, ctx.due, now, owner) : undefined;
@@ -68,7 +79,12 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   try {
     results = await collect(s, clients, file, due);
   } catch (err) {
-    await verificationFailed(s, due.map((e) => e.id), err, now);
+    await verificationFailed(
+      s,
+      due.map((e) => e.id),
+      err,
+      now,
+    );
     throw err;
   }
   // A re-send still in the container whose entries Quadra shows through an earlier copy is
@@ -82,11 +98,28 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
     await applyFound(s, tx, file, results, now, null);
     const postedBatchSeqs = await deposits.postedBatchSeqs(tx, fileId);
     // A re-send is a send: the file's prerequisites are checked first, and a failing one holds it.
-    const prereq = wouldResend(entries, missing, nights) ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now)) : { ok: true, checks: [] };
-    const prerequisiteFailure = prereq.ok ? null : failingChecks(prereq).map((c) => c.message).join(' ');
-    const rows = await deposits.byIds(tx, [...new Set(entries.filter((e) => missing.has(e.id)).map((e) => e.depositId).filter((d): d is string => d !== null))]);
+    const prereq = wouldResend(entries, missing, nights)
+      ? await loadFilePrerequisites(tx, fileId, today(s.config.SCHEDULE_TZ, now))
+      : { ok: true, checks: [] };
+    const prerequisiteFailure = prereq.ok
+      ? null
+      : failingChecks(prereq)
+          .map((c) => c.message)
+          .join(' ');
+    const rows = await deposits.byIds(tx, [
+      ...new Set(
+        entries
+          .filter((e) => missing.has(e.id))
+          .map((e) => e.depositId)
+          .filter((d): d is string => d !== null),
+      ),
+    ]);
     const states = new Map<string, DepositStatus>([...rows].map(([id, d]) => [id, d.status]));
-    return { sort: sortNight({ entries, missing, postedBatchSeqs, prerequisiteFailure, deposits: states, nights }), states, blobs: blobNames(rows) };
+    return {
+      sort: sortNight({ entries, missing, postedBatchSeqs, prerequisiteFailure, deposits: states, nights }),
+      states,
+      blobs: blobNames(rows),
+    };
   });
 
   const { withdrawn, taken } = await withdrawFromContainer(s, clients, sort, blobs, now);
@@ -94,20 +127,39 @@ async function nightWithLease(s: Services, file: FileRow, due: DueEntry[], now: 
   // its entries already shows (then the import is done).
   const grace = s.config.IMPORT_GRACE_MINUTES * 60_000;
   const settling = new Set(await asService(s.db, (tx) => deposits.stillSettling(tx, [...taken], new Date(now.getTime() - grace))));
-  const plan = planNight({ sort, deposits: states, withdrawn, taken, settling, now, graceMinutes: s.config.IMPORT_GRACE_MINUTES, nextRun, nights });
+  const plan = planNight({
+    sort,
+    deposits: states,
+    withdrawn,
+    taken,
+    settling,
+    now,
+    graceMinutes: s.config.IMPORT_GRACE_MINUTES,
+    nextRun,
+    nights,
+  });
 
   const id = crypto.randomUUID();
-  const applied = await asService(s.db, (tx) => applyNightPlan(tx, {
-    plan, fileId, firmId: file.firm_id, owner, now,
-    newDeposit: { id, blobName: depositBlobName(file.dossier_code, id), leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS },
-  }));
+  const applied = await asService(s.db, (tx) =>
+    applyNightPlan(tx, {
+      plan,
+      fileId,
+      firmId: file.firm_id,
+      owner,
+      now,
+      newDeposit: { id, blobName: depositBlobName(file.dossier_code, id), leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS },
+    }),
+  );
 
   // The re-send (its own commit; a crash here leaves a `preparing` deposit for recovery).
   if (applied.depositId) await uploadDeposit(s, applied.depositId, { kind: 'resend', now, clients });
   const posted = [...results.values()].filter((r) => r.state !== 'missing').length;
   const held = plan.report.heldByPrerequisite + applied.heldByReference;
   const { failedCheck, deferred, waiting } = plan.report;
-  s.log.info({ fileId, posted, resent: applied.resent, failedCheck, waiting, deferred, held, depositId: applied.depositId }, 'night decided');
+  s.log.info(
+    { fileId, posted, resent: applied.resent, failedCheck, waiting, deferred, held, depositId: applied.depositId },
+    'night decided',
+  );
   return { fileId, posted, resent: applied.resent, failedCheck, fileWaiting: waiting > 0, deferred, held };
 }
 
@@ -125,7 +177,10 @@ async function withdrawFromContainer(s: Services, clients: CegidClients, sort: N
   for (const step of sort.containers) {
     const id = step.depositId;
     const blob = blobs.get(id)!;
-    if (step.action === 'known') { taken.add(id); continue; } // out of the container already (its state says how)
+    if (step.action === 'known') {
+      taken.add(id);
+      continue;
+    } // out of the container already (its state says how)
     if (step.action === 'look') {
       if (await clients.cfe.exists(blob)) continue; // still waiting in the container for the file to be opened
     } else {

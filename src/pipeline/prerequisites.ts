@@ -12,7 +12,14 @@ export async function loadFilePrerequisites(tx: Queryable, fileId: string, today
 }
 
 /** The firm's files with their prerequisites, in one statement; undefined when the firm is not the caller's. */
-export async function firmFilesWithPrerequisites(q: Queryable, firmId: string, today: string): Promise<Array<{ file: ClientFileRow; prerequisites: PrerequisitesResult }> | undefined> {
+export async function firmFilesWithPrerequisites(
+  q: Queryable,
+  firmId: string,
+  today: string,
+): Promise<Array<{ file: ClientFileRow; prerequisites: PrerequisitesResult }> | undefined> {
   const files = await firmFilesWithFacts(q, firmId);
-  return files?.map(({ periods, accounts, journals, ...file }) => ({ file, prerequisites: checkPrerequisites({ periods, accounts, journals, today }) }));
+  return files?.map(({ periods, accounts, journals, ...file }) => ({
+    file,
+    prerequisites: checkPrerequisites({ periods, accounts, journals, today }),
+  }));
 }

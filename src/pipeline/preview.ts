@@ -11,8 +11,16 @@ import { notFound } from '../lib/errors.ts';
 import { buildAscii } from './deposit-builder.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 
-export interface PreviewWarning extends Issue { entryId: string; externalId: string }
-export interface MappedAccount { hubAccount: string; quadraAccount: string; quadraLabel: string | null; entries: number }
+export interface PreviewWarning extends Issue {
+  entryId: string;
+  externalId: string;
+}
+export interface MappedAccount {
+  hubAccount: string;
+  quadraAccount: string;
+  quadraLabel: string | null;
+  entries: number;
+}
 
 export interface Preview {
   prerequisites: PrerequisitesResult;
@@ -44,7 +52,11 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
   // The writer's own reports add only what the rules do not already say: characters folded in an account.
   for (const { entryId, change } of built.changes) {
     if (change.kind === 'characters_folded' && change.field === 'account') {
-      byEntry.get(entryId)?.push({ code: 'account_folded', message: `Account ${change.from} is written as ${change.to} (Windows-1252)`, details: { from: change.from, to: change.to } });
+      byEntry.get(entryId)?.push({
+        code: 'account_folded',
+        message: `Account ${change.from} is written as ${change.to} (Windows-1252)`,
+        details: { from: change.from, to: change.to },
+      });
     }
   }
 
@@ -64,7 +76,12 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     if (a.written === a.hub) continue;
     const key = `${a.hub}\u0000${a.written}`;
     const quadraAccount = truncateAccount(a.written, { accountPadding: file.account_padding });
-    const m = mapped.get(key) ?? { hubAccount: a.hub, quadraAccount, quadraLabel: ref.quadraAccounts.get(quadraAccount) ?? null, entries: 0 };
+    const m = mapped.get(key) ?? {
+      hubAccount: a.hub,
+      quadraAccount,
+      quadraLabel: ref.quadraAccounts.get(quadraAccount) ?? null,
+      entries: 0,
+    };
     m.entries++;
     mapped.set(key, m);
   }
@@ -76,6 +93,10 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     ascii: iconv.decode(Buffer.from(built.bytes), 'win1252'),
     warnings,
     mappedAccounts: [...mapped.values()].sort((a, b) => a.hubAccount.localeCompare(b.hubAccount)),
-    held: held.map((h) => ({ entryId: h.id, externalId: h.external_id, reason: 'Its journal is closed or its date is outside every open period in Quadra' })),
+    held: held.map((h) => ({
+      entryId: h.id,
+      externalId: h.external_id,
+      reason: 'Its journal is closed or its date is outside every open period in Quadra',
+    })),
   };
 }

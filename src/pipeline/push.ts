@@ -7,21 +7,31 @@ import { checkBatch, type EntryInput, type Issue } from '../domain/entries/valid
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { idempotentAnswer, rememberAnswer } from '../db/repos/idempotency.ts';
 
-export type PushResult =
-  | { id: string; externalId: string; status: 'pending'; warnings: Issue[] }
-  | { externalId: string; errors: Issue[] };
+export type PushResult = { id: string; externalId: string; status: 'pending'; warnings: Issue[] } | { externalId: string; errors: Issue[] };
 
-export interface PushAnswer { status: number; body: { fileId: string; accepted: number; refused: number; entries: PushResult[] } }
+export interface PushAnswer {
+  status: number;
+  body: { fileId: string; accepted: number; refused: number; entries: PushResult[] };
+}
 
 /** What is sent back: the status and the exact JSON text (a replay sends the first one's bytes). */
-export interface PushReply { status: number; text: string }
+export interface PushReply {
+  status: number;
+  text: string;
+}
 
 export function requestHash(fileId: string, body: unknown): string {
   return createHash('sha256').update(fileId).update('\n').update(JSON.stringify(body)).digest('hex');
 }
 
 /** Must run in a user-scoped transaction: RLS decides which file the caller can reach. */
-export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey: string, entries: EntryInput[], rawBody: unknown): Promise<PushReply> {
+export async function pushEntries(
+  tx: Queryable,
+  fileId: string,
+  idempotencyKey: string,
+  entries: EntryInput[],
+  rawBody: unknown,
+): Promise<PushReply> {
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
   if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
@@ -38,7 +48,14 @@ export async function pushEntries(tx: Queryable, fileId: string, idempotencyKey:
 
   const answer = await storeBatch(tx, file, entries);
   const text = JSON.stringify(answer.body);
-  await rememberAnswer(tx, { firmId: file.firm_id, key: idempotencyKey, fileId: file.id, requestHash: hash, status: answer.status, response: text });
+  await rememberAnswer(tx, {
+    firmId: file.firm_id,
+    key: idempotencyKey,
+    fileId: file.id,
+    requestHash: hash,
+    status: answer.status,
+    response: text,
+  });
   return { status: answer.status, text };
 }
 
@@ -46,7 +63,11 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
   const allDocs = [...new Set(entries.flatMap((e) => e.documentIds ?? []))];
   const ref = await loadFileReference(tx, file, allDocs);
   const pending = await pendingAccounts(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
-  const existing = await findByExternalIds(tx, file.firm_id, entries.map((e) => e.externalId));
+  const existing = await findByExternalIds(
+    tx,
+    file.firm_id,
+    entries.map((e) => e.externalId),
+  );
   const checks = checkBatch(entries, ref, pending);
 
   const results: PushResult[] = [];
@@ -55,13 +76,18 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
     const check = checks[i]!;
     const known = existing.get(e.externalId);
     if (known && known.file_id !== file.id) {
-      check.errors.push({ code: 'external_id_in_other_file', field: 'externalId', message: `externalId ${e.externalId} already belongs to another file of this firm` });
+      check.errors.push({
+        code: 'external_id_in_other_file',
+        field: 'externalId',
+        message: `externalId ${e.externalId} already belongs to another file of this firm`,
+      });
     } else if (known && (known.status !== 'pending' || known.deposit_id !== null || known.batch_deposit_id !== null)) {
       // Sent at least once: its first version may be in Quadra under its reference, so it is never rewritten.
       const code = known.status === 'posted' ? 'already_posted' : known.status === 'failed_check' ? 'entry_failed_check' : 'already_sent';
-      const message = known.status === 'failed_check'
-        ? `Entry ${e.externalId} failed its check: correct it with PUT /v1/entries/${known.id}, then revalidate it`
-        : `Entry ${e.externalId} was already ${known.status === 'posted' ? 'posted in Quadra' : 'sent to Quadra'}: it cannot be replaced`;
+      const message =
+        known.status === 'failed_check'
+          ? `Entry ${e.externalId} failed its check: correct it with PUT /v1/entries/${known.id}, then revalidate it`
+          : `Entry ${e.externalId} was already ${known.status === 'posted' ? 'posted in Quadra' : 'sent to Quadra'}: it cannot be replaced`;
       check.errors.push({ code, field: 'externalId', message, details: { entryId: known.id, status: known.status } });
     }
     if (check.errors.length) results.push({ externalId: e.externalId, errors: check.errors });

@@ -2,13 +2,7 @@
 // periods, accounts and journals. Network reads happen outside transactions; each file's data is
 // then written in one short service transaction. Safe to run twice: the writes converge.
 import { clientsForFirm } from './firm-clients.ts';
-import {
-  claimSyncRun,
-  createNightlyRuns,
-  finishSyncRun,
-  syncFileReference,
-  upsertClientFiles,
-} from '../db/repos/reference.ts';
+import { claimSyncRun, createNightlyRuns, finishSyncRun, syncFileReference, upsertClientFiles } from '../db/repos/reference.ts';
 import { asService } from '../db/scoped.ts';
 import {
   accountRows,
@@ -78,12 +72,18 @@ export async function runReferenceSync(s: Services, runId: string): Promise<void
 
     await forEachLimited(files, DOSSIER_CONCURRENCY, async (f) => {
       const [periods, accounts, journals] = await Promise.all([
-        cpa.listPeriods(f.dossier_code), cpa.listAccounts(f.dossier_code), cpa.listJournals(f.dossier_code),
+        cpa.listPeriods(f.dossier_code),
+        cpa.listAccounts(f.dossier_code),
+        cpa.listJournals(f.dossier_code),
       ]);
-      const c = await asService(s.db, (tx) => syncFileReference(
-        tx, { id: ids.get(f.dossier_code)!, firmId },
-        { periods: periodRows(periods), accounts: accountRows(accounts), journals: journalRows(journals) }, s.now(),
-      ));
+      const c = await asService(s.db, (tx) =>
+        syncFileReference(
+          tx,
+          { id: ids.get(f.dossier_code)!, firmId },
+          { periods: periodRows(periods), accounts: accountRows(accounts), journals: journalRows(journals) },
+          s.now(),
+        ),
+      );
       counts = addChanges(addChanges(addChanges(counts, 'periods', c.periods), 'accounts', c.accounts), 'journals', c.journals);
     });
 
@@ -109,10 +109,17 @@ export async function enqueueReferenceSync(s: Services, runId: string): Promise<
   try {
     await s.jobs.send(referenceSyncJob, { runId });
   } catch (err) {
-    await asService(s.db, (tx) => finishSyncRun(tx, runId, {
-      counts: emptyCounts(),
-      error: { code: 'queue_unavailable', message: 'The refresh could not be queued. Try again in a moment.' },
-    }, s.now()));
+    await asService(s.db, (tx) =>
+      finishSyncRun(
+        tx,
+        runId,
+        {
+          counts: emptyCounts(),
+          error: { code: 'queue_unavailable', message: 'The refresh could not be queued. Try again in a moment.' },
+        },
+        s.now(),
+      ),
+    );
     throw err;
   }
 }

@@ -38,7 +38,9 @@ export async function runNightly(s: Services, now: Date = s.now()): Promise<Nigh
 /** Each night, after the attempts: the week's posted entries looked at again for copies. */
 export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise<number> {
   const flagged = await mapLimit(await filesRecentlyPosted(s, now), FILE_CONCURRENCY, async (fileId) => {
-    try { return await auditPosted(s, fileId, now); } catch (err) {
+    try {
+      return await auditPosted(s, fileId, now);
+    } catch (err) {
       s.log.warn({ fileId, err: logError(err) }, 'posted-entries audit failed for a file; tried again next night');
       return 0;
     }
@@ -50,7 +52,9 @@ export async function runNightlyAudit(s: Services, now: Date = s.now()): Promise
 export async function sendAllPending(s: Services, now: Date = s.now()): Promise<SendOutcome[]> {
   const files = await asService(s.db, (tx) => filesToSend(tx));
   const out = await mapLimit(files, FILE_CONCURRENCY, async (file_id) => {
-    try { return await sendFile(s, file_id, now); } catch (err) {
+    try {
+      return await sendFile(s, file_id, now);
+    } catch (err) {
       s.log.warn({ fileId: file_id, err: logError(err) }, 'automatic send failed for a file');
       return undefined;
     }
@@ -64,7 +68,10 @@ export async function sendAllPending(s: Services, now: Date = s.now()): Promise<
  * import's grace period, checks whose job was lost, and early checks of deposits Quadra has taken
  * (or, for a re-deposit still waiting, of an earlier copy showing in Quadra).
  */
-export async function sweep(s: Services, now: Date = s.now()): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
+export async function sweep(
+  s: Services,
+  now: Date = s.now(),
+): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
   const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
   const quiet = (what: string) => (err: unknown) => {
     s.log.warn({ err: logError(err) }, `${what} failed; the next sweep tries again`);
@@ -72,7 +79,11 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   for (const id of found.stuck) await recoverDeposit(s, id, now).catch(quiet('recovery of a crashed deposit'));
   let settled = 0;
   await mapLimit(found.unconfirmed, FILE_CONCURRENCY, async (id) => {
-    try { if (['landed', 'imported', 'redeposited'].includes(await settleUnconfirmed(s, id, now))) settled++; } catch (err) { quiet('settling an unconfirmed upload')(err); }
+    try {
+      if (['landed', 'imported', 'redeposited'].includes(await settleUnconfirmed(s, id, now))) settled++;
+    } catch (err) {
+      quiet('settling an unconfirmed upload')(err);
+    }
   });
   // Withdrawals a run began and did not finish (it stopped; the file's lease ran out).
   for (const id of found.withdrawing) await recoverWithdrawal(s, id, now).catch(quiet('completing an interrupted withdrawal'));
@@ -81,11 +92,19 @@ export async function sweep(s: Services, now: Date = s.now()): Promise<{ verifie
   let verified = 0;
   const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
   await mapLimit(due.due, FILE_CONCURRENCY, async (id) => {
-    try { if (await verifyDeposit(s, id, now)) verified++; } catch { /* recorded as an attempt; next sweep retries */ }
+    try {
+      if (await verifyDeposit(s, id, now)) verified++;
+    } catch {
+      /* recorded as an attempt; next sweep retries */
+    }
   });
   let early = 0;
   await mapLimit(found.waiting, FILE_CONCURRENCY, async (id) => {
-    try { early += await earlyCheckDeposit(s, id, now); } catch { /* a cheap extra; the 12-hour check stands */ }
+    try {
+      early += await earlyCheckDeposit(s, id, now);
+    } catch {
+      /* a cheap extra; the 12-hour check stands */
+    }
   });
   // The tab counts' difference rows, folded per file (cheap; nothing waits on it).
   await asService(s.db, (tx) => compactCounts(tx, COUNT_ROWS_BEFORE_FOLDING)).catch(quiet('folding the tab counts'));

@@ -70,8 +70,13 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
 
     const depositId = crypto.randomUUID();
     const claimed = await deposits.claim(tx, {
-      id: depositId, firmId: file.firm_id, fileId, blobName: depositBlobName(file.dossier_code, depositId), now,
-      leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS, entries: { where: `${SENDABLE} and not ${HELD_BY_REFERENCE}` },
+      id: depositId,
+      firmId: file.firm_id,
+      fileId,
+      blobName: depositBlobName(file.dossier_code, depositId),
+      now,
+      leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS,
+      entries: { where: `${SENDABLE} and not ${HELD_BY_REFERENCE}` },
     });
     if (!claimed) return { kind: 'nothing' as const };
     return { kind: 'claimed' as const, depositId };
@@ -90,9 +95,17 @@ export async function sendFile(s: Services, fileId: string, now: Date = s.now())
  * Entries ready to go but held (all of them: a prerequisite or the connection; `byReference`: those
  * the reference data no longer accepts): say why once, not at every run.
  */
-async function holdEntries(tx: Queryable, fileId: string, message: string, code: string, now: Date, opts: { byReference?: boolean } = {}): Promise<void> {
+async function holdEntries(
+  tx: Queryable,
+  fileId: string,
+  message: string,
+  code: string,
+  now: Date,
+  opts: { byReference?: boolean } = {},
+): Promise<void> {
   const changed = await outcomes.held(tx, { fileId, message, now, ...opts });
-  if (changed.length) await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
+  if (changed.length)
+    await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
 }
 
 const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
@@ -106,14 +119,35 @@ async function enqueueCheck(s: Services, depositId: string, now: Date): Promise<
 }
 
 /** The blob is in the container: deposit `uploaded`, entries `sent`, one attempt each. False if another run did it. */
-export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, 'id'>, kind: SendKind, now: Date, facts: {
-  etag: string | null; sizeBytes: number | null; errorCode?: string; detail: string;
-}): Promise<boolean> {
+export async function markUploaded(
+  s: Services,
+  dep: Pick<deposits.DepositRow, 'id'>,
+  kind: SendKind,
+  now: Date,
+  facts: {
+    etag: string | null;
+    sizeBytes: number | null;
+    errorCode?: string;
+    detail: string;
+  },
+): Promise<boolean> {
   const done = await asService(s.db, async (tx) => {
-    const moved = await deposits.tryTransition(deposits.uploaded(tx, dep.id, {
-      now, etag: facts.etag, sizeBytes: facts.sizeBytes, verifyAt: verifyAtFor(s, now), message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
+    const moved = await deposits.tryTransition(
+      deposits.uploaded(tx, dep.id, {
+        now,
+        etag: facts.etag,
+        sizeBytes: facts.sizeBytes,
+        verifyAt: verifyAtFor(s, now),
+        message: SENT_MESSAGE,
+        resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null,
+      }),
+    );
     if (moved === false) return false;
-    const n = await attempts.record(tx, { depositId: dep.id }, { kind, outcome: 'sent', at: now, errorCode: facts.errorCode ?? null, detail: facts.detail });
+    const n = await attempts.record(
+      tx,
+      { depositId: dep.id },
+      { kind, outcome: 'sent', at: now, errorCode: facts.errorCode ?? null, detail: facts.detail },
+    );
     s.log.info({ depositId: dep.id, kind, entries: n }, kind === 'send' ? 'deposit sent' : 'deposit re-sent');
     return true;
   });
@@ -122,13 +156,36 @@ export async function markUploaded(s: Services, dep: Pick<deposits.DepositRow, '
 }
 
 /** The upload started and nothing says whether it landed: `unconfirmed`, settled later. */
-async function markUnconfirmed(s: Services, dep: Pick<deposits.DepositRow, 'id'>, kind: SendKind, now: Date, absentSeen: boolean): Promise<void> {
+async function markUnconfirmed(
+  s: Services,
+  dep: Pick<deposits.DepositRow, 'id'>,
+  kind: SendKind,
+  now: Date,
+  absentSeen: boolean,
+): Promise<void> {
   const done = await asService(s.db, async (tx) => {
-    const moved = await deposits.tryTransition(deposits.unconfirmed(tx, dep.id, { now, verifyAt: verifyAtFor(s, now), absentSeen, message: SENT_MESSAGE, resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null }));
+    const moved = await deposits.tryTransition(
+      deposits.unconfirmed(tx, dep.id, {
+        now,
+        verifyAt: verifyAtFor(s, now),
+        absentSeen,
+        message: SENT_MESSAGE,
+        resend: kind === 'resend' ? resentWording(s.config.NIGHTLY_ATTEMPTS) : null,
+      }),
+    );
     if (moved === false) return false;
-    const n = await attempts.record(tx, { depositId: dep.id }, {
-      kind, outcome: 'sent', at: now, errorCode: 'upload_unconfirmed',
-      detail: 'The upload\'s answer was lost; whether it landed is settled from the container, or from Quadra after the import grace period. It is never uploaded twice.' });
+    const n = await attempts.record(
+      tx,
+      { depositId: dep.id },
+      {
+        kind,
+        outcome: 'sent',
+        at: now,
+        errorCode: 'upload_unconfirmed',
+        detail:
+          "The upload's answer was lost; whether it landed is settled from the container, or from Quadra after the import grace period. It is never uploaded twice.",
+      },
+    );
     s.log.info({ depositId: dep.id, kind, entries: n }, 'deposit upload unconfirmed');
     return true;
   });
@@ -139,23 +196,41 @@ async function markUnconfirmed(s: Services, dep: Pick<deposits.DepositRow, 'id'>
  * Gives a deposit's entries back when it is certain nothing of it reached the container: they go
  * back to `pending` (first sends to the next automatic send, re-sends to the next night).
  */
-async function release(s: Services, depositId: string, kind: SendKind, now: Date, e: { code: string; message: string }, beforeUpload = false): Promise<void> {
+async function release(
+  s: Services,
+  depositId: string,
+  kind: SendKind,
+  now: Date,
+  e: { code: string; message: string },
+  beforeUpload = false,
+): Promise<void> {
   await asService(s.db, async (tx) => {
     // Attempts first, while the entries still point at the deposit.
     const n = await attempts.record(tx, { depositId }, { kind, outcome: 'error', at: now, errorCode: e.code, detail: e.message });
-    if ((await deposits.tryTransition(deposits.released(tx, depositId, { now, errorCode: e.code, message: `Not sent: ${e.message}`, beforeUpload }))) === false) {
+    if (
+      (await deposits.tryTransition(
+        deposits.released(tx, depositId, { now, errorCode: e.code, message: `Not sent: ${e.message}`, beforeUpload }),
+      )) === false
+    ) {
       throw new deposits.DepositTransitionRefused('released', depositId, 'condition'); // roll the attempts back
     }
     s.log.info({ depositId, kind, entries: n, code: e.code }, 'deposit released');
-  }).catch((err) => { if (!deposits.isRefusal(err)) throw err; });
+  }).catch((err) => {
+    if (!deposits.isRefusal(err)) throw err;
+  });
 }
 
 // An AppError is already worded for the user (the connection no longer usable, when it changed
 // between the claim and the upload).
-const userError = (err: unknown) => (isCegidError(err)
-  ? err.toUserError()
-  : err instanceof AppError ? { code: err.code, message: err.message }
-    : { code: 'deposit_failed', message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.' });
+const userError = (err: unknown) =>
+  isCegidError(err)
+    ? err.toUserError()
+    : err instanceof AppError
+      ? { code: err.code, message: err.message }
+      : {
+          code: 'deposit_failed',
+          message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.',
+        };
 
 /**
  * Steps 2 and 3 for a claimed deposit: build, mark the upload as started, upload once, settle.
@@ -163,7 +238,11 @@ const userError = (err: unknown) => (isCegidError(err)
  * any other failure leaves the upload unconfirmed: the container is asked at once, and if the
  * blob is not there the deposit is settled from Quadra after the grace period (unconfirmed.ts).
  */
-export async function uploadDeposit(s: Services, depositId: string, opts: { kind: SendKind; now: Date; clients?: CegidClients }): Promise<SendOutcome> {
+export async function uploadDeposit(
+  s: Services,
+  depositId: string,
+  opts: { kind: SendKind; now: Date; clients?: CegidClients },
+): Promise<SendOutcome> {
   const { now, kind } = opts;
   const dep = await asService(s.db, (tx) => deposits.get(tx, depositId));
   if (dep?.status !== 'preparing') return { fileId: dep?.file_id ?? '', depositId, entries: 0, lines: 0 };
@@ -178,8 +257,11 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
     clients = opts.clients ?? (await clientsForFirm(s, dep.firm_id));
     // Reaching the firm's container first: a failure here certainly uploaded nothing.
     await clients.cfe.resolveContainer();
-    const started = await asService(s.db, (tx) => deposits.tryTransition(
-      deposits.uploadStarted(tx, depositId, { now, sizeBytes: built.zip.length, leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS })));
+    const started = await asService(s.db, (tx) =>
+      deposits.tryTransition(
+        deposits.uploadStarted(tx, depositId, { now, sizeBytes: built.zip.length, leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS }),
+      ),
+    );
     if (started === false) return { fileId: dep.file_id, depositId, entries: 0, lines: 0 };
   } catch (err) {
     // Nothing left this process: the entries go back, unless another run has started the upload.
@@ -207,7 +289,11 @@ export async function uploadDeposit(s: Services, depositId: string, opts: { kind
   }
   // Unconfirmed: the blob in the container proves it landed; its absence proves nothing.
   let landed: boolean | undefined;
-  try { landed = await clients.cfe.exists(dep.blob_name); } catch { landed = undefined; }
+  try {
+    landed = await clients.cfe.exists(dep.blob_name);
+  } catch {
+    landed = undefined;
+  }
   if (landed) await markUploaded(s, dep, kind, now, { etag: null, sizeBytes: built.zip.length, detail });
   else await markUnconfirmed(s, dep, kind, now, landed === false);
   return done;
@@ -228,7 +314,16 @@ export async function recoverDeposit(s: Services, depositId: string, now: Date =
   }
   const clients = await clientsForFirm(s, dep.firm_id);
   let present: boolean | undefined;
-  try { present = await clients.cfe.exists(dep.blob_name); } catch { present = undefined; }
-  if (present) await markUploaded(s, dep, kind, now, { etag: null, sizeBytes: null, detail: 'The deposit was uploaded before an interruption; its sending is now recorded.' });
+  try {
+    present = await clients.cfe.exists(dep.blob_name);
+  } catch {
+    present = undefined;
+  }
+  if (present)
+    await markUploaded(s, dep, kind, now, {
+      etag: null,
+      sizeBytes: null,
+      detail: 'The deposit was uploaded before an interruption; its sending is now recorded.',
+    });
   else await markUnconfirmed(s, dep, kind, now, present === false);
 }

@@ -22,7 +22,11 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
   const kind = (await asService(s.db, (tx) => deposits.isResend(tx, dep))) ? 'resend' : 'send';
   const clients = await clientsForFirm(s, dep.firm_id);
   if (await clients.cfe.exists(dep.blob_name)) {
-    await markUploaded(s, dep, kind, now, { etag: null, sizeBytes: null, detail: 'The deposit is in the exchange container: its upload had landed.' });
+    await markUploaded(s, dep, kind, now, {
+      etag: null,
+      sizeBytes: null,
+      detail: 'The deposit is in the exchange container: its upload had landed.',
+    });
     return 'landed';
   }
   const seen = await asService(s.db, (tx) => deposits.tryTransition(deposits.seenAbsent(tx, depositId, now)));
@@ -47,13 +51,27 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
   }
   const replacement = await asService(s.db, async (tx) => {
     if ((await deposits.tryTransition(deposits.replaced(tx, depositId))) === false) return undefined; // another run settled it
-    await attempts.record(tx, { depositId }, {
-      kind: 'resend', outcome: 'replaced', at: now, errorCode: 'upload_not_arrived',
-      detail: `Not in the exchange container and not in Quadra ${s.config.IMPORT_GRACE_MINUTES} minutes after: the upload never arrived, it is deposited again now` });
+    await attempts.record(
+      tx,
+      { depositId },
+      {
+        kind: 'resend',
+        outcome: 'replaced',
+        at: now,
+        errorCode: 'upload_not_arrived',
+        detail: `Not in the exchange container and not in Quadra ${s.config.IMPORT_GRACE_MINUTES} minutes after: the upload never arrived, it is deposited again now`,
+      },
+    );
     const id = crypto.randomUUID();
     const claimed = await deposits.claim(tx, {
-      id, firmId: dep.firm_id, fileId: dep.file_id, blobName: depositBlobName(ctx.file.dossier_code, id), now,
-      leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS, entries: { ids: ctx.entries.map((e) => e.id) }, replacesId: depositId,
+      id,
+      firmId: dep.firm_id,
+      fileId: dep.file_id,
+      blobName: depositBlobName(ctx.file.dossier_code, id),
+      now,
+      leaseSeconds: s.config.DEPOSIT_LEASE_SECONDS,
+      entries: { ids: ctx.entries.map((e) => e.id) },
+      replacesId: depositId,
     });
     return claimed?.id;
   });

@@ -9,8 +9,9 @@ import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import { checkUrlForm, resolveChecked, UnsafeUrl, type AddressPolicy } from '../lib/webhook-address.ts';
 import type { Services } from '../services.ts';
 
-export const WEBHOOKS_ADMIN_ONLY = 'Only an administrator of the firm can manage its event endpoints: they decide where the firm\'s data is sent. '
-  + 'Ask an administrator of your firm to make this change; nothing was changed.';
+export const WEBHOOKS_ADMIN_ONLY =
+  "Only an administrator of the firm can manage its event endpoints: they decide where the firm's data is sent. " +
+  'Ask an administrator of your firm to make this change; nothing was changed.';
 
 // WEBHOOK_ALLOW_PRIVATE (development and tests) also allows http: a receiver on loopback has no certificate anyone trusts.
 export const addressPolicy = (s: Pick<Services, 'config'>): AddressPolicy => ({
@@ -35,19 +36,38 @@ async function checkedUrl(s: Services, raw: string): Promise<string> {
     await resolveChecked(url, policy);
     return url.toString();
   } catch (err) {
-    if (err instanceof UnsafeUrl) throw new AppError(err.code, `url: ${err.message}`, { field: 'url', issues: [{ path: 'url', message: err.message, code: err.code }] });
+    if (err instanceof UnsafeUrl)
+      throw new AppError(err.code, `url: ${err.message}`, {
+        field: 'url',
+        issues: [{ path: 'url', message: err.message, code: err.code }],
+      });
     throw err;
   }
 }
 
-export interface EndpointInput { url: string; eventTypes?: string[] | null; description?: string; enabled?: boolean }
+export interface EndpointInput {
+  url: string;
+  eventTypes?: string[] | null;
+  description?: string;
+  enabled?: boolean;
+}
 
-export async function createEndpoint(s: Services, tx: Tx, userId: string, firmId: string, input: EndpointInput): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
+export async function createEndpoint(
+  s: Services,
+  tx: Tx,
+  userId: string,
+  firmId: string,
+  input: EndpointInput,
+): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
   await role(tx, userId, firmId, true);
   const url = await checkedUrl(s, input.url);
   const secret = newSecret();
   const endpoint = await repo.insertEndpoint(tx, {
-    firmId, url, eventTypes: normaliseTypes(input.eventTypes), description: input.description ?? '', enabled: input.enabled ?? true,
+    firmId,
+    url,
+    eventTypes: normaliseTypes(input.eventTypes),
+    description: input.description ?? '',
+    enabled: input.enabled ?? true,
     secret: await s.secrets.seal(secret),
   });
   return { endpoint, secret };
@@ -60,10 +80,22 @@ export async function listEndpoints(tx: Tx, userId: string, firmId: string): Pro
 
 export async function getEndpoint(tx: Tx, userId: string, firmId: string, id: string): Promise<repo.EndpointRow> {
   await role(tx, userId, firmId, false);
-  return (await repo.getEndpoint(tx, firmId, id)) ?? (() => { throw notFound('Webhook endpoint'); })();
+  return (
+    (await repo.getEndpoint(tx, firmId, id)) ??
+    (() => {
+      throw notFound('Webhook endpoint');
+    })()
+  );
 }
 
-export async function updateEndpoint(s: Services, tx: Tx, userId: string, firmId: string, id: string, input: Partial<EndpointInput>): Promise<repo.EndpointRow> {
+export async function updateEndpoint(
+  s: Services,
+  tx: Tx,
+  userId: string,
+  firmId: string,
+  id: string,
+  input: Partial<EndpointInput>,
+): Promise<repo.EndpointRow> {
   await role(tx, userId, firmId, true);
   const url = input.url === undefined ? undefined : await checkedUrl(s, input.url);
   const row = await repo.updateEndpoint(tx, firmId, id, {
@@ -86,7 +118,12 @@ export async function deleteEndpoint(tx: Tx, userId: string, firmId: string, id:
  * The caller's rights are checked under row-level security; the secrets are moved as the service
  * (members, administrators included, are not granted the sealed secrets' columns at all).
  */
-export async function rotateEndpointSecret(s: Services, user: Claims, firmId: string, id: string): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
+export async function rotateEndpointSecret(
+  s: Services,
+  user: Claims,
+  firmId: string,
+  id: string,
+): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
   await asUser(s.db, user, async (tx) => {
     await role(tx, user.sub, firmId, true);
     if (!(await repo.getEndpoint(tx, firmId, id))) throw notFound('Webhook endpoint');
@@ -99,7 +136,13 @@ export async function rotateEndpointSecret(s: Services, user: Claims, firmId: st
   return { endpoint, secret };
 }
 
-export async function endpointDeliveries(tx: Tx, userId: string, firmId: string, id: string, page: { limit: number; before?: number }): Promise<repo.DeliveryRow[]> {
+export async function endpointDeliveries(
+  tx: Tx,
+  userId: string,
+  firmId: string,
+  id: string,
+  page: { limit: number; before?: number },
+): Promise<repo.DeliveryRow[]> {
   await getEndpoint(tx, userId, firmId, id);
   return repo.listDeliveries(tx, id, page);
 }

@@ -16,7 +16,8 @@ import type { ContainerClient } from '@azure/storage-blob';
 let azure: typeof import('@azure/storage-blob') | undefined;
 const loadAzure = async () => (azure ??= await import('@azure/storage-blob'));
 /** An Azure SDK error: one can only come from an operation, so after the SDK was loaded. */
-const isRestError = (e: unknown): e is InstanceType<typeof import('@azure/storage-blob').RestError> => azure !== undefined && e instanceof azure.RestError;
+const isRestError = (e: unknown): e is InstanceType<typeof import('@azure/storage-blob').RestError> =>
+  azure !== undefined && e instanceof azure.RestError;
 import { CegidError } from './errors.ts';
 import { createHttpClient, type ClientTuning } from './http.ts';
 import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
@@ -133,7 +134,13 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     const res = await authorizedRequest(http, tokenSource, { method: 'GET', url });
     const parsed = ContainerResponseSchema.safeParse(res.body);
     if (!parsed.success) {
-      throw new CegidError({ service: 'cfe', status: res.status, code: 'BadResponse', message: 'CFE container response has an unexpected shape', retryable: false });
+      throw new CegidError({
+        service: 'cfe',
+        status: res.status,
+        code: 'BadResponse',
+        message: 'CFE container response has an unexpected shape',
+        retryable: false,
+      });
     }
     sasUrl = parsed.data.containerUrl;
     const u = new URL(sasUrl);
@@ -170,7 +177,11 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
    * Runs a blob operation; an auth failure (SAS expired or revoked) re-resolves the container
    * once, like a 401 refreshes a token. Azure errors become CegidError without the SAS URL.
    */
-  async function withContainer<T>(what: string, op: (c: ContainerClient) => Promise<T>, which: 'client' | 'uploads' = 'client'): Promise<T> {
+  async function withContainer<T>(
+    what: string,
+    op: (c: ContainerClient) => Promise<T>,
+    which: 'client' | 'uploads' = 'client',
+  ): Promise<T> {
     const first = await container();
     try {
       return await op(first[which]);
@@ -195,19 +206,33 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
       return new CegidError({ service: 'cfe', code: 'Timeout', message: `CFE ${what} timed out`, secrets });
     }
     if (isRestError(e) && e.statusCode === undefined && /ECONNREFUSED/.test(`${e.code ?? ''} ${e.message}`)) {
-      return new CegidError({ service: 'cfe', code: 'ConnectionRefused', message: `CFE ${what} failed: connection refused`, retryable: true, secrets });
+      return new CegidError({
+        service: 'cfe',
+        code: 'ConnectionRefused',
+        message: `CFE ${what} failed: connection refused`,
+        retryable: true,
+        secrets,
+      });
     }
     if (isRestError(e)) {
       const status = e.statusCode;
       const azCode = typeof e.code === 'string' ? e.code : undefined;
       const code =
-        status === undefined ? 'Unavailable' // network: REQUEST_SEND_ERROR, ECONNREFUSED...
-        : status === 401 ? 'Unauthorized'
-        : status === 403 ? 'Forbidden'
-        : status === 404 ? 'NotFound'
-        : status === 429 ? 'RateLimited'
-        : status >= 500 ? (status === 503 && azCode === 'ServerBusy' ? 'RateLimited' : 'Unavailable')
-        : azCode ?? 'HttpError';
+        status === undefined
+          ? 'Unavailable' // network: REQUEST_SEND_ERROR, ECONNREFUSED...
+          : status === 401
+            ? 'Unauthorized'
+            : status === 403
+              ? 'Forbidden'
+              : status === 404
+                ? 'NotFound'
+                : status === 429
+                  ? 'RateLimited'
+                  : status >= 500
+                    ? status === 503 && azCode === 'ServerBusy'
+                      ? 'RateLimited'
+                      : 'Unavailable'
+                    : (azCode ?? 'HttpError');
       return new CegidError({
         service: 'cfe',
         ...(status !== undefined ? { status } : {}),
@@ -228,15 +253,19 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     async upload(blobName, bytes, metadata) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await withContainer(`upload of ${blobName}`, async (c) => {
-            // One Put Blob (the deposit is far below the single-shot size), cut off at the timeout.
-            const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
-              blobHTTPHeaders: { blobContentType: 'application/zip' },
-              abortSignal: AbortSignal.timeout(timeoutMs),
-              ...(metadata ? { metadata } : {}),
-            });
-            return { blobName, etag: res.etag ?? '' };
-          }, 'uploads');
+          return await withContainer(
+            `upload of ${blobName}`,
+            async (c) => {
+              // One Put Blob (the deposit is far below the single-shot size), cut off at the timeout.
+              const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
+                blobHTTPHeaders: { blobContentType: 'application/zip' },
+                abortSignal: AbortSignal.timeout(timeoutMs),
+                ...(metadata ? { metadata } : {}),
+              });
+              return { blobName, etag: res.etag ?? '' };
+            },
+            'uploads',
+          );
         } catch (e) {
           const err = e instanceof CegidError ? e : blobError(`upload of ${blobName}`, e);
           const again = provesNothingStored(err) && err.retryable && attempt < maxAttempts;

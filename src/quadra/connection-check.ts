@@ -25,7 +25,11 @@ export interface KeyCheck {
  */
 export const checkDeadlineMs = (settings: CegidSettings) => 2 * settings.timeoutMs;
 
-export async function checkCegidKeys(settings: CegidSettings, creds: FirmCredentials, deadlineMs = checkDeadlineMs(settings)): Promise<KeyCheck[]> {
+export async function checkCegidKeys(
+  settings: CegidSettings,
+  creds: FirmCredentials,
+  deadlineMs = checkDeadlineMs(settings),
+): Promise<KeyCheck[]> {
   const abort = new AbortController();
   const abortable: typeof fetch = (input, init) =>
     fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, abort.signal]) : abort.signal });
@@ -36,14 +40,30 @@ export async function checkCegidKeys(settings: CegidSettings, creds: FirmCredent
     fetch: abortable,
   };
   const cpa = createCpaClient({ baseUrl: settings.cpaBaseUrl, apiKey: creds.cpa.apiKey, secret: creds.cpa.secret, ...common });
-  const cfe = createCfeClient({ baseUrl: settings.cfeBaseUrl, sicCode: creds.sicCode, apiKey: creds.cfe.apiKey, secret: creds.cfe.secret, ...common });
+  const cfe = createCfeClient({
+    baseUrl: settings.cfeBaseUrl,
+    sicCode: creds.sicCode,
+    apiKey: creds.cfe.apiKey,
+    secret: creds.cfe.secret,
+    ...common,
+  });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, deadlineMs); });
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, deadlineMs);
+  });
   const settle = (name: CegidService, work: Promise<unknown>): Promise<KeyCheck> =>
     Promise.race([
-      work.then((): KeyCheck => ({ name, ok: true }), (err: unknown) => toCheck(name, err)),
-      deadline.then(() => toCheck(name, new CegidError({ service: name, code: 'Timeout', message: `${name.toUpperCase()} check did not finish within ${deadlineMs} ms` }))),
+      work.then(
+        (): KeyCheck => ({ name, ok: true }),
+        (err: unknown) => toCheck(name, err),
+      ),
+      deadline.then(() =>
+        toCheck(
+          name,
+          new CegidError({ service: name, code: 'Timeout', message: `${name.toUpperCase()} check did not finish within ${deadlineMs} ms` }),
+        ),
+      ),
     ]);
   try {
     return await Promise.all([settle('cpa', cpa.checkToken()), settle('cfe', cfe.resolveContainer())]);

@@ -107,7 +107,12 @@ export function createCpaClient(opts: CpaClientOptions): CpaClient {
     const seen = new Set<string>();
     for (let n = 0; next !== undefined; n++) {
       if (n >= maxPages || seen.has(next)) {
-        throw new CegidError({ service: 'cpa', code: 'BadResponse', message: `CPA pagination did not terminate (${new URL(next).pathname})`, retryable: false });
+        throw new CegidError({
+          service: 'cpa',
+          code: 'BadResponse',
+          message: `CPA pagination did not terminate (${new URL(next).pathname})`,
+          retryable: false,
+        });
       }
       seen.add(next);
       const res = await authorizedRequest(http, tokenSource, { method: 'GET', url: next });

@@ -67,7 +67,7 @@ export function remedyFor(service: CegidService, code: string, status?: number):
       return service === 'cpa'
         ? 'This Cegid account has no access to the Cegid Collaborative Portal, which the CPA API ' +
             'requires. Contact your Cegid sales representative to get it.'
-        : 'Cegid refused access to this firm\'s exchange space. Check that the CFE key was generated ' +
+        : "Cegid refused access to this firm's exchange space. Check that the CFE key was generated " +
             'for this SIC code, then regenerate it in Cegid Life if needed.';
     case 'Timeout':
       return `Cegid did not answer in time. ${RETRY_NOTE}`;
@@ -78,8 +78,10 @@ export function remedyFor(service: CegidService, code: string, status?: number):
     case 'BadResponse':
       return 'Cegid answered in an unexpected format. Nothing was changed; contact support if this persists.';
     case 'NotFound':
-      return 'Cegid does not know this item (a dossier may have been renamed or removed in Quadra). ' +
-        'Refresh the reference data, then try again.';
+      return (
+        'Cegid does not know this item (a dossier may have been renamed or removed in Quadra). ' +
+        'Refresh the reference data, then try again.'
+      );
     default:
       if (status === undefined || status >= 500) return `Cegid reported an error. ${RETRY_NOTE}`;
       return 'Cegid refused the request. Contact support with the error code shown.';
@@ -87,7 +89,7 @@ export function remedyFor(service: CegidService, code: string, status?: number):
 }
 
 const SUMMARY: Record<string, string> = {
-  ContainerNotFoundInSicSettings: 'No Cegid File Exchange container is configured for this firm\'s SIC code.',
+  ContainerNotFoundInSicSettings: "No Cegid File Exchange container is configured for this firm's SIC code.",
   Unauthorized: 'Cegid rejected the API key or its secret.',
   Forbidden: 'Cegid refused access.',
   Timeout: 'Cegid did not answer in time.',

@@ -16,17 +16,37 @@ export interface FirmCredentials {
   cfe: { apiKey: string; secret: string };
 }
 
-export interface CegidClients { cpa: CpaClient; cfe: CfeClient }
+export interface CegidClients {
+  cpa: CpaClient;
+  cfe: CfeClient;
+}
 
 /** The clients for one firm. Built per job or request: tokens are cached within that unit of work. `fetchFor`: the transport of each service's calls (the per-firm gate). */
-export function cegidClients(settings: CegidSettings, creds: FirmCredentials, fetchFor?: (service: 'cpa' | 'cfe') => typeof fetch): CegidClients {
+export function cegidClients(
+  settings: CegidSettings,
+  creds: FirmCredentials,
+  fetchFor?: (service: 'cpa' | 'cfe') => typeof fetch,
+): CegidClients {
   const common = {
     timeoutMs: settings.timeoutMs,
     maxAttempts: settings.maxAttempts,
     ...(settings.retryBaseMs !== undefined ? { retryBaseMs: settings.retryBaseMs } : {}),
   };
   return {
-    cpa: createCpaClient({ baseUrl: settings.cpaBaseUrl, apiKey: creds.cpa.apiKey, secret: creds.cpa.secret, ...common, ...(fetchFor ? { fetch: fetchFor('cpa') } : {}) }),
-    cfe: createCfeClient({ baseUrl: settings.cfeBaseUrl, sicCode: creds.sicCode, apiKey: creds.cfe.apiKey, secret: creds.cfe.secret, ...common, ...(fetchFor ? { fetch: fetchFor('cfe') } : {}) }),
+    cpa: createCpaClient({
+      baseUrl: settings.cpaBaseUrl,
+      apiKey: creds.cpa.apiKey,
+      secret: creds.cpa.secret,
+      ...common,
+      ...(fetchFor ? { fetch: fetchFor('cpa') } : {}),
+    }),
+    cfe: createCfeClient({
+      baseUrl: settings.cfeBaseUrl,
+      sicCode: creds.sicCode,
+      apiKey: creds.cfe.apiKey,
+      secret: creds.cfe.secret,
+      ...common,
+      ...(fetchFor ? { fetch: fetchFor('cfe') } : {}),
+    }),
   };
 }

@@ -75,9 +75,7 @@ export function createHttpClient(opts: HttpOptions): HttpClient {
       let failure: CegidError;
       let retryAfterMs: number | undefined;
       try {
-        const signal = req.signal
-          ? AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs)])
-          : AbortSignal.timeout(o.timeoutMs);
+        const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs);
         const init: RequestInit = { method: req.method, signal };
         if (req.headers) init.headers = req.headers;
         if (req.body !== undefined) init.body = req.body;
@@ -153,10 +151,7 @@ function errorFromResponse(service: CegidService, where: string, status: number,
     // not JSON (a proxy's HTML page, an empty body): the status alone decides
   }
   const code = codeFor(status, cegidCode);
-  const detail = [cegidCode && cegidCode !== code ? cegidCode : undefined, cegidMessage]
-    .filter(Boolean)
-    .join(': ')
-    .slice(0, 300);
+  const detail = [cegidCode && cegidCode !== code ? cegidCode : undefined, cegidMessage].filter(Boolean).join(': ').slice(0, 300);
   return new CegidError({
     service,
     status,
@@ -182,12 +177,22 @@ function codeFor(status: number, cegidCode: string | undefined): string {
 function errorFromException(service: CegidService, where: string, e: unknown, timeoutMs: number, secrets: readonly string[]): CegidError {
   const name = e instanceof Error ? e.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new CegidError({ service, code: 'Timeout', message: `${service.toUpperCase()} ${where} timed out after ${timeoutMs} ms`, secrets });
+    return new CegidError({
+      service,
+      code: 'Timeout',
+      message: `${service.toUpperCase()} ${where} timed out after ${timeoutMs} ms`,
+      secrets,
+    });
   }
   // fetch() network failures are TypeError('fetch failed') with the socket error as cause.
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause : undefined;
   const reason = (cause as { code?: string } | undefined)?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
-  return new CegidError({ service, code: 'Unavailable', message: `${service.toUpperCase()} ${where} could not reach Cegid (${reason})`, secrets });
+  return new CegidError({
+    service,
+    code: 'Unavailable',
+    message: `${service.toUpperCase()} ${where} could not reach Cegid (${reason})`,
+    secrets,
+  });
 }
 
 function parseJsonBody(text: string, service: CegidService, where: string, status: number, secrets: readonly string[]): unknown {
@@ -195,7 +200,14 @@ function parseJsonBody(text: string, service: CegidService, where: string, statu
   try {
     return JSON.parse(text);
   } catch {
-    throw new CegidError({ service, status, code: 'BadResponse', message: `${service.toUpperCase()} ${where} returned non-JSON content`, retryable: false, secrets });
+    throw new CegidError({
+      service,
+      status,
+      code: 'BadResponse',
+      message: `${service.toUpperCase()} ${where} returned non-JSON content`,
+      retryable: false,
+      secrets,
+    });
   }
 }
 

@@ -44,7 +44,13 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
     });
     const parsed = TokenResponseSchema.safeParse(res.body);
     if (!parsed.success) {
-      throw new CegidError({ service: o.service, status: res.status, code: 'BadResponse', message: `${o.service.toUpperCase()} token response has an unexpected shape`, retryable: false });
+      throw new CegidError({
+        service: o.service,
+        status: res.status,
+        code: 'BadResponse',
+        message: `${o.service.toUpperCase()} token response has an unexpected shape`,
+        retryable: false,
+      });
     }
     const ttlMs = parsed.data.expires_in * 1000;
     cached = {

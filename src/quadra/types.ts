@@ -35,7 +35,10 @@ export const AccountSchema = z.object({
   /** As stored by Quadra: at most 8 characters. */
   number: z.string().min(1).max(8),
   /** '' when Quadra has none, e.g. an account created by an import (the format carries no labels). */
-  label: z.string().nullish().transform((v) => v ?? ''),
+  label: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   /** Collective (control) account of a customer/supplier account, e.g. '41100000'. */
   collective: z.string().nullish(),
 });
@@ -43,7 +46,10 @@ export type Account = z.infer<typeof AccountSchema>;
 
 export const JournalSchema = z.object({
   code: z.string().min(1).max(3),
-  label: z.string().nullish().transform((v) => v ?? ''),
+  label: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   open: z.boolean(),
 });
 export type Journal = z.infer<typeof JournalSchema>;

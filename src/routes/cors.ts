@@ -7,7 +7,15 @@ import { cors as honoCors } from 'hono/cors';
 import { AppError } from '../lib/errors.ts';
 
 /** What a hub's browser sends: our own headers, and those supabase-js adds to `functions.invoke`. */
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'apikey', 'x-client-info', 'x-region', 'x-supabase-api-version'];
+export const CORS_ALLOW_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'apikey',
+  'x-client-info',
+  'x-region',
+  'x-supabase-api-version',
+];
 /** What a page must be able to read: the id to quote in a support request, how long to wait after a 429. */
 export const CORS_EXPOSE_HEADERS = ['x-request-id', 'retry-after'];
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
@@ -18,7 +26,10 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(origins);
   const allow = honoCors({
     origin: (o) => (allowed.has(o) ? o : null),
-    allowMethods: CORS_METHODS, allowHeaders: CORS_ALLOW_HEADERS, exposeHeaders: CORS_EXPOSE_HEADERS, maxAge: CORS_MAX_AGE_SECONDS,
+    allowMethods: CORS_METHODS,
+    allowHeaders: CORS_ALLOW_HEADERS,
+    exposeHeaders: CORS_EXPOSE_HEADERS,
+    maxAge: CORS_MAX_AGE_SECONDS,
   });
   return async (c, next) => {
     const origin = c.req.header('origin');

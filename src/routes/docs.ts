@@ -46,7 +46,9 @@ export function docsRoutes() {
       if (!type) return c.json(errorBody('not_found', `No asset ${name}`), 404);
       let bytes = cache.get(name);
       if (!bytes) {
-        try { bytes = new Uint8Array(readFileSync(join(distDir(), name))); } catch {
+        try {
+          bytes = new Uint8Array(readFileSync(join(distDir(), name)));
+        } catch {
           return c.json(errorBody('not_found', 'The interactive docs are not packaged with this deployment; see /openapi.json'), 404);
         }
         cache.set(name, bytes);

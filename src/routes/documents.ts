@@ -26,7 +26,9 @@ const UploadForm = z.object({ file: z.any().openapi({ type: 'string', format: 'b
 export function documentRoutes(s: Services) {
   return router().openapi(
     createRoute({
-      method: 'post', path: '/v1/files/{fileId}/documents', tags: ['documents'],
+      method: 'post',
+      path: '/v1/files/{fileId}/documents',
+      tags: ['documents'],
       summary: 'Upload a supporting document (PDF, JPEG or PNG; type checked by content)',
       description: 'Multipart form with one `file` field. The same content uploaded twice to a file returns the same document.',
       request: { params: FileParams, body: { required: true, content: { 'multipart/form-data': { schema: UploadForm } } } },
@@ -34,14 +36,21 @@ export function documentRoutes(s: Services) {
     }),
     async (c) => {
       const { fileId } = c.req.valid('param');
-      const form = await c.req.parseBody().catch(() => { throw new AppError('invalid_form', 'Send the document as multipart/form-data with a "file" field'); });
+      const form = await c.req.parseBody().catch(() => {
+        throw new AppError('invalid_form', 'Send the document as multipart/form-data with a "file" field');
+      });
       const file = form.file;
-      if (!(file instanceof File)) throw unprocessable('validation_error', 'The form has no "file" field holding a file', { issues: [{ path: 'file', message: 'required' }] });
-      if (file.size > s.config.DOCUMENT_MAX_BYTES) throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+      if (!(file instanceof File))
+        throw unprocessable('validation_error', 'The form has no "file" field holding a file', {
+          issues: [{ path: 'file', message: 'required' }],
+        });
+      if (file.size > s.config.DOCUMENT_MAX_BYTES)
+        throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (bytes.length === 0) throw unprocessable('empty_document', 'The document is empty');
       const kind = sniffDocument(bytes);
-      if (!kind) throw new AppError('unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
+      if (!kind)
+        throw new AppError('unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       // Shown back as is and never written to Quadra (which gets the 8.3 attachment name): control
       // characters are replaced rather than refused, so an odd name never stops an upload.
@@ -55,7 +64,17 @@ export function documentRoutes(s: Services) {
         return { created: true, row: await insertDocument(tx, f, { name, type: kind.type, ext: kind.ext, sha256, bytes }) };
       });
       const r = out.row;
-      return c.json({ documentId: r.id, fileName: r.file_name, contentType: r.content_type, sizeBytes: r.size_bytes, sha256, attachmentName: r.attachment_name }, out.created ? 201 : 200);
+      return c.json(
+        {
+          documentId: r.id,
+          fileName: r.file_name,
+          contentType: r.content_type,
+          sizeBytes: r.size_bytes,
+          sha256,
+          attachmentName: r.attachment_name,
+        },
+        out.created ? 201 : 200,
+      );
     },
   );
 }

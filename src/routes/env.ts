@@ -13,7 +13,11 @@ export function router() {
     defaultHook: (result) => {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-        throw new AppError('validation_error', `The request is not valid: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, { issues, target: result.target });
+        throw new AppError(
+          'validation_error',
+          `The request is not valid: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+          { issues, target: result.target },
+        );
       }
     },
   });

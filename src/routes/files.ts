@@ -1,8 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Queryable } from '../db/database.ts';
-import {
-  getClientFile, listAccounts, listJournals, listPeriods, type ClientFileRow,
-} from '../db/repos/reference.ts';
+import { getClientFile, listAccounts, listJournals, listPeriods, type ClientFileRow } from '../db/repos/reference.ts';
 import { asUser, readAsUser } from '../db/scoped.ts';
 import { today as firmToday } from '../domain/calendar.ts';
 import type { PrerequisitesResult } from '../domain/prerequisites.ts';
@@ -15,8 +13,12 @@ import { AccountListQuery, AccountPage, ClientFileList, JournalList, PeriodList,
 import { router } from './env.ts';
 
 const toFile = (f: ClientFileRow, prerequisites: PrerequisitesResult) => ({
-  id: f.id, dossierCode: f.dossier_code, name: f.name, gone: f.gone_at !== null,
-  waitingOpenSince: f.waiting_open_since?.toISOString() ?? null, prerequisites,
+  id: f.id,
+  dossierCode: f.dossier_code,
+  name: f.name,
+  gone: f.gone_at !== null,
+  waitingOpenSince: f.waiting_open_since?.toISOString() ?? null,
+  prerequisites,
 });
 
 // Opaque to clients; the account number itself (unique within a file) is the keyset position.
@@ -25,7 +27,8 @@ function decodeCursor(cursor: string): string {
   const number = Buffer.from(cursor, 'base64url').toString('utf8');
   // An account number is printable text: a control character (NUL above all, which Postgres
   // cannot even compare) means the cursor was not ours.
-  if (!number || number.length > 40 || CONTROL_CHARACTERS.test(number) || encodeCursor(number) !== cursor) throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
+  if (!number || number.length > 40 || CONTROL_CHARACTERS.test(number) || encodeCursor(number) !== cursor)
+    throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
   return number;
 }
 
@@ -41,8 +44,10 @@ export function fileRoutes(s: Services) {
   return router()
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/firms/{firmId}/files', tags: ['client files'],
-        summary: 'The firm\'s client files (one per Quadra dossier) with their prerequisites',
+        method: 'get',
+        path: '/v1/firms/{firmId}/files',
+        tags: ['client files'],
+        summary: "The firm's client files (one per Quadra dossier) with their prerequisites",
         request: { params: FirmParams },
         responses: { 200: json(ClientFileList, 'The files, current first, then those gone from Quadra'), ...errorResponses },
       }),
@@ -55,7 +60,9 @@ export function fileRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/files/{fileId}/prerequisites', tags: ['client files'],
+        method: 'get',
+        path: '/v1/files/{fileId}/prerequisites',
+        tags: ['client files'],
         summary: 'What the file must have in Quadra before entries are sent, and what to do about what is missing',
         request: { params: FileParams },
         responses: { 200: json(Prerequisites, 'The checks'), ...errorResponses },
@@ -71,8 +78,10 @@ export function fileRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/files/{fileId}/accounts', tags: ['client files'],
-        summary: 'The file\'s accounts in Quadra (general, customer, supplier), by number, paginated by cursor',
+        method: 'get',
+        path: '/v1/files/{fileId}/accounts',
+        tags: ['client files'],
+        summary: "The file's accounts in Quadra (general, customer, supplier), by number, paginated by cursor",
         request: { params: FileParams, query: AccountListQuery },
         responses: { 200: json(AccountPage, 'A page of accounts'), ...errorResponses },
       }),
@@ -91,8 +100,10 @@ export function fileRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/files/{fileId}/journals', tags: ['client files'],
-        summary: 'The file\'s journals in Quadra, open or closed',
+        method: 'get',
+        path: '/v1/files/{fileId}/journals',
+        tags: ['client files'],
+        summary: "The file's journals in Quadra, open or closed",
         request: { params: FileParams },
         responses: { 200: json(JournalList, 'The journals'), ...errorResponses },
       }),
@@ -107,8 +118,10 @@ export function fileRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/files/{fileId}/periods', tags: ['client files'],
-        summary: 'The file\'s accounting periods (exercices) in Quadra, oldest first',
+        method: 'get',
+        path: '/v1/files/{fileId}/periods',
+        tags: ['client files'],
+        summary: "The file's accounting periods (exercices) in Quadra, oldest first",
         request: { params: FileParams },
         responses: { 200: json(PeriodList, 'The periods'), ...errorResponses },
       }),

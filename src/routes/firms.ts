@@ -12,8 +12,11 @@ export function firmRoutes(s: Services) {
   return router()
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/firms', tags: ['firms'], summary: 'Create a firm; the caller becomes its admin',
-        description: 'The SIC code is claimed only when the firm\'s Cegid keys pass their check (PUT /v1/firms/{firmId}/connection).',
+        method: 'post',
+        path: '/v1/firms',
+        tags: ['firms'],
+        summary: 'Create a firm; the caller becomes its admin',
+        description: "The SIC code is claimed only when the firm's Cegid keys pass their check (PUT /v1/firms/{firmId}/connection).",
         request: { body: jsonBody(CreateFirmBody) },
         responses: { 201: json(Firm, 'Created'), ...errorResponses },
       }),
@@ -31,8 +34,11 @@ export function firmRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/firms', tags: ['firms'], summary: 'The firms the caller belongs to',
-        responses: { 200: json(FirmList, 'The caller\'s firms'), ...errorResponses },
+        method: 'get',
+        path: '/v1/firms',
+        tags: ['firms'],
+        summary: 'The firms the caller belongs to',
+        responses: { 200: json(FirmList, "The caller's firms"), ...errorResponses },
       }),
       async (c) => {
         const user = c.get('user');

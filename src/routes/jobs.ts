@@ -8,25 +8,31 @@ import { router } from './env.ts';
 
 const Count = z.object({ completed: z.number().int(), failed: z.number().int() });
 const Stopped = z.enum(['idle', 'budget', 'cpu']);
-const WorkSchema = z.object({
-  queues: z.record(z.string(), Count),
-  jobs: z.number().int(),
-  stoppedBy: Stopped,
-  cpuMs: z.number().int(),
-  wallMs: z.number().int(),
-}).openapi('Work');
-const TickSchema = z.object({
-  slots: z.array(z.object({ schedule: z.string(), job: z.string(), slots: z.array(z.string()), jobId: z.string().nullable() })),
-  queues: z.record(z.string(), Count),
-  stoppedBy: Stopped,
-  ms: z.number().int(),
-  cpuMs: z.number().int(),
-  workers: z.array(z.union([WorkSchema, z.object({ error: z.string() })])),
-}).openapi('Tick');
+const WorkSchema = z
+  .object({
+    queues: z.record(z.string(), Count),
+    jobs: z.number().int(),
+    stoppedBy: Stopped,
+    cpuMs: z.number().int(),
+    wallMs: z.number().int(),
+  })
+  .openapi('Work');
+const TickSchema = z
+  .object({
+    slots: z.array(z.object({ schedule: z.string(), job: z.string(), slots: z.array(z.string()), jobId: z.string().nullable() })),
+    queues: z.record(z.string(), Count),
+    stoppedBy: Stopped,
+    ms: z.number().int(),
+    cpuMs: z.number().int(),
+    workers: z.array(z.union([WorkSchema, z.object({ error: z.string() })])),
+  })
+  .openapi('Tick');
 
 /** Constant-time comparison of a presented secret with the configured one (digests: equal lengths). */
 export function secretMatches(presented: string | undefined, expected: string): boolean {
-  const a = createHash('sha256').update(presented ?? '').digest();
+  const a = createHash('sha256')
+    .update(presented ?? '')
+    .digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b) && presented !== undefined;
 }
@@ -59,14 +65,21 @@ export function jobRoutes(s: Services) {
   return router()
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/jobs/tick', tags: ['jobs'],
+        method: 'post',
+        path: '/v1/jobs/tick',
+        tags: ['jobs'],
         summary: 'Run the due schedules and jobs for a bounded time (called by Postgres cron)',
-        description: 'Needs the `x-cron-secret` header (CRON_SECRET). Does pg-boss maintenance, fires the due schedule slots (each exactly once), '
-          + 'calls POST /v1/jobs/work TICK_WORKERS - 1 times, and works due jobs itself (the user lane first) until none is left, '
-          + 'TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent. Reports every worker.',
+        description:
+          'Needs the `x-cron-secret` header (CRON_SECRET). Does pg-boss maintenance, fires the due schedule slots (each exactly once), ' +
+          'calls POST /v1/jobs/work TICK_WORKERS - 1 times, and works due jobs itself (the user lane first) until none is left, ' +
+          'TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent. Reports every worker.',
         security: [],
         request: { headers: cronHeaders },
-        responses: { 200: json(TickSchema, 'What the tick and its workers did, per schedule and per queue'), 401: errorResponses[401], 404: errorResponses[404] },
+        responses: {
+          200: json(TickSchema, 'What the tick and its workers did, per schedule and per queue'),
+          401: errorResponses[401],
+          404: errorResponses[404],
+        },
       }),
       async (c) => {
         const startedAt = Date.now();
@@ -77,10 +90,13 @@ export function jobRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/jobs/work', tags: ['jobs'],
-        summary: 'Work due jobs for a bounded time (one worker of the tick\'s fan-out)',
-        description: 'Needs the `x-cron-secret` header (CRON_SECRET). Works due jobs (the user lane first), TICK_JOB_CONCURRENCY at a time, '
-          + 'until none is left, TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent; fires no slot.',
+        method: 'post',
+        path: '/v1/jobs/work',
+        tags: ['jobs'],
+        summary: "Work due jobs for a bounded time (one worker of the tick's fan-out)",
+        description:
+          'Needs the `x-cron-secret` header (CRON_SECRET). Works due jobs (the user lane first), TICK_JOB_CONCURRENCY at a time, ' +
+          'until none is left, TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent; fires no slot.',
         security: [],
         request: { headers: cronHeaders },
         responses: { 200: json(WorkSchema, 'What this worker did'), 401: errorResponses[401], 404: errorResponses[404] },

@@ -15,19 +15,27 @@ const REUSE_QUEUED_MS = 10 * 60_000;
 const RUNS_SHOWN = 20;
 
 const toRun = (r: SyncRunRow) => ({
-  id: r.id, trigger: r.trigger, status: r.status, counts: r.counts,
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  counts: r.counts,
   ...(r.error_code ? { error: { code: r.error_code, message: r.error_message ?? '' } } : {}),
-  createdAt: r.created_at.toISOString(), startedAt: r.started_at?.toISOString() ?? null, finishedAt: r.finished_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+  startedAt: r.started_at?.toISOString() ?? null,
+  finishedAt: r.finished_at?.toISOString() ?? null,
 });
 
 export function referenceRoutes(s: Services) {
   return router()
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/firms/{firmId}/reference-sync', tags: ['reference data'],
-        summary: 'Refresh the firm\'s client files and their reference data from Quadra now',
-        description: 'Refused with 409 `not_connected` unless the background jobs may use the firm\'s keys: its connection last '
-          + 'checked fine and its SIC code is verified (a GET of the connection then says `connected`).',
+        method: 'post',
+        path: '/v1/firms/{firmId}/reference-sync',
+        tags: ['reference data'],
+        summary: "Refresh the firm's client files and their reference data from Quadra now",
+        description:
+          "Refused with 409 `not_connected` unless the background jobs may use the firm's keys: its connection last " +
+          'checked fine and its SIC code is verified (a GET of the connection then says `connected`).',
         request: { params: FirmParams },
         responses: { 202: json(SyncRunQueued, 'Queued'), ...errorResponses },
       }),
@@ -49,7 +57,9 @@ export function referenceRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/firms/{firmId}/reference-sync', tags: ['reference data'],
+        method: 'get',
+        path: '/v1/firms/{firmId}/reference-sync',
+        tags: ['reference data'],
         summary: `The firm's last ${RUNS_SHOWN} reference sync runs, newest first`,
         request: { params: FirmParams },
         responses: { 200: json(SyncRunList, 'The runs'), ...errorResponses },

@@ -13,9 +13,17 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Without a query string there is nothing to parse (most of the hub's reads).
   for (const [name, values] of c.req.url.includes('?') ? Object.entries(c.req.queries()) : []) {
     if (name.includes(NUL) || values.some((v) => v.includes(NUL))) {
-      issues.push({ path: name.replaceAll(NUL, '\\u0000'), code: 'nul_character', message: 'Text cannot contain the NUL character (\\u0000)' });
+      issues.push({
+        path: name.replaceAll(NUL, '\\u0000'),
+        code: 'nul_character',
+        message: 'Text cannot contain the NUL character (\\u0000)',
+      });
     } else if (LONE_SURROGATE.test(name) || values.some((v) => LONE_SURROGATE.test(v))) {
-      issues.push({ path: name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?'), code: 'unpaired_surrogate', message: 'Text cannot contain half of a surrogate pair' });
+      issues.push({
+        path: name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?'),
+        code: 'unpaired_surrogate',
+        message: 'Text cannot contain half of a surrogate pair',
+      });
     }
   }
   const target = issues.length ? 'query' : 'json';
@@ -24,7 +32,10 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
     issues.push(...findNul(body));
   }
   if (issues.length) {
-    throw new AppError('validation_error', `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues, target });
+    throw new AppError('validation_error', `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+      issues,
+      target,
+    });
   }
   await next();
 };

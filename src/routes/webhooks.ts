@@ -5,24 +5,54 @@ import * as hooks from '../pipeline/webhooks.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, FirmParams, json, jsonBody } from './schemas/common.ts';
 import {
-  Accepted, DeliveriesQuery, DeliveryList, EventParams, RedeliverBody, Webhook, WebhookCreateBody, WebhookList, WebhookParams, WebhookPatchBody, WebhookWithSecret,
+  Accepted,
+  DeliveriesQuery,
+  DeliveryList,
+  EventParams,
+  RedeliverBody,
+  Webhook,
+  WebhookCreateBody,
+  WebhookList,
+  WebhookParams,
+  WebhookPatchBody,
+  WebhookWithSecret,
 } from './schemas/webhooks.ts';
 import { router } from './env.ts';
 
-const about = 'Events (Standard Webhooks 1.0) are POSTed to the firm\'s endpoints as entries, files, deposits, the connection and reference syncs change; '
-  + 'the catalogue is this document\'s `webhooks` section. ';
+const about =
+  "Events (Standard Webhooks 1.0) are POSTed to the firm's endpoints as entries, files, deposits, the connection and reference syncs change; " +
+  "the catalogue is this document's `webhooks` section. ";
 const adminsOnly = 'Only an administrator of the firm may do this (403 forbidden otherwise).';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toWebhook = (e: EndpointRow) => ({
-  id: e.id, firmId: e.firm_id, url: e.url, eventTypes: e.event_types, description: e.description, enabled: e.enabled,
-  disabledReason: e.disabled_reason, failingSince: iso(e.failing_since), previousSecretSignsUntil: iso(e.previous_secret_until),
-  createdAt: iso(e.created_at)!, updatedAt: iso(e.updated_at)!,
+  id: e.id,
+  firmId: e.firm_id,
+  url: e.url,
+  eventTypes: e.event_types,
+  description: e.description,
+  enabled: e.enabled,
+  disabledReason: e.disabled_reason,
+  failingSince: iso(e.failing_since),
+  previousSecretSignsUntil: iso(e.previous_secret_until),
+  createdAt: iso(e.created_at)!,
+  updatedAt: iso(e.updated_at)!,
 });
 const toDelivery = (d: DeliveryRow) => ({
-  id: Number(d.id), eventId: d.event_id, eventType: d.event_type, state: d.state as 'pending' | 'succeeded' | 'failed',
-  attempts: d.tries.map((a) => ({ at: iso(new Date(a.at))!, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, nextRetryAt: a.next_at ? iso(new Date(a.next_at)) : null })),
-  nextRetryAt: d.state === 'pending' ? iso(d.next_at) : null, createdAt: iso(d.created_at)!, finishedAt: iso(d.finished_at),
+  id: Number(d.id),
+  eventId: d.event_id,
+  eventType: d.event_type,
+  state: d.state as 'pending' | 'succeeded' | 'failed',
+  attempts: d.tries.map((a) => ({
+    at: iso(new Date(a.at))!,
+    statusCode: a.status_code,
+    durationMs: a.duration_ms,
+    error: a.error,
+    nextRetryAt: a.next_at ? iso(new Date(a.next_at)) : null,
+  })),
+  nextRetryAt: d.state === 'pending' ? iso(d.next_at) : null,
+  createdAt: iso(d.created_at)!,
+  finishedAt: iso(d.finished_at),
 });
 
 export function webhookRoutes(s: Services) {
@@ -30,7 +60,10 @@ export function webhookRoutes(s: Services) {
   return router()
     .openapi(
       createRoute({
-        method: 'post', path: base, tags: ['events'], summary: 'Register an endpoint (admins only); the signing secret is in this answer only',
+        method: 'post',
+        path: base,
+        tags: ['events'],
+        summary: 'Register an endpoint (admins only); the signing secret is in this answer only',
         description: `${about}${adminsOnly}`,
         request: { params: FirmParams, body: jsonBody(WebhookCreateBody) },
         responses: { 201: json(WebhookWithSecret, 'The endpoint, with its secret (shown once)'), ...errorResponses },
@@ -44,7 +77,11 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: base, tags: ['events'], summary: 'The firm\'s endpoints (every member; no secret)', description: about,
+        method: 'get',
+        path: base,
+        tags: ['events'],
+        summary: "The firm's endpoints (every member; no secret)",
+        description: about,
         request: { params: FirmParams },
         responses: { 200: json(WebhookList, 'The endpoints'), ...errorResponses },
       }),
@@ -56,7 +93,10 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: `${base}/{webhookId}`, tags: ['events'], summary: 'One endpoint (every member; no secret)',
+        method: 'get',
+        path: `${base}/{webhookId}`,
+        tags: ['events'],
+        summary: 'One endpoint (every member; no secret)',
         request: { params: WebhookParams },
         responses: { 200: json(Webhook, 'The endpoint'), ...errorResponses },
       }),
@@ -68,7 +108,10 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'patch', path: `${base}/{webhookId}`, tags: ['events'], summary: 'Change an endpoint (admins only); enabled: true also clears a disabling reason',
+        method: 'patch',
+        path: `${base}/{webhookId}`,
+        tags: ['events'],
+        summary: 'Change an endpoint (admins only); enabled: true also clears a disabling reason',
         description: adminsOnly,
         request: { params: WebhookParams, body: jsonBody(WebhookPatchBody) },
         responses: { 200: json(Webhook, 'The endpoint'), ...errorResponses },
@@ -76,12 +119,19 @@ export function webhookRoutes(s: Services) {
       async (c) => {
         const { firmId, webhookId } = c.req.valid('param');
         const user = c.get('user');
-        return c.json(toWebhook(await asUser(s.db, user, (tx) => hooks.updateEndpoint(s, tx, user.sub, firmId, webhookId, c.req.valid('json')))), 200);
+        return c.json(
+          toWebhook(await asUser(s.db, user, (tx) => hooks.updateEndpoint(s, tx, user.sub, firmId, webhookId, c.req.valid('json')))),
+          200,
+        );
       },
     )
     .openapi(
       createRoute({
-        method: 'delete', path: `${base}/{webhookId}`, tags: ['events'], summary: 'Remove an endpoint (admins only)', description: adminsOnly,
+        method: 'delete',
+        path: `${base}/{webhookId}`,
+        tags: ['events'],
+        summary: 'Remove an endpoint (admins only)',
+        description: adminsOnly,
         request: { params: WebhookParams },
         responses: { 204: { description: 'Removed' }, ...errorResponses },
       }),
@@ -94,7 +144,10 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'post', path: `${base}/{webhookId}/rotate-secret`, tags: ['events'], summary: 'A new signing secret (admins only); the previous one keeps signing beside it for the overlap',
+        method: 'post',
+        path: `${base}/{webhookId}/rotate-secret`,
+        tags: ['events'],
+        summary: 'A new signing secret (admins only); the previous one keeps signing beside it for the overlap',
         description: `Events carry two signatures (space-separated) until previousSecretSignsUntil, so the hub can switch without losing one. ${adminsOnly}`,
         request: { params: WebhookParams },
         responses: { 200: json(WebhookWithSecret, 'The endpoint, with its new secret (shown once)'), ...errorResponses },
@@ -107,7 +160,10 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: `${base}/{webhookId}/deliveries`, tags: ['events'], summary: 'The endpoint\'s deliveries, newest first, each with its attempts',
+        method: 'get',
+        path: `${base}/{webhookId}/deliveries`,
+        tags: ['events'],
+        summary: "The endpoint's deliveries, newest first, each with its attempts",
         request: { params: WebhookParams, query: DeliveriesQuery },
         responses: { 200: json(DeliveryList, 'Deliveries'), ...errorResponses },
       }),
@@ -115,13 +171,19 @@ export function webhookRoutes(s: Services) {
         const { firmId, webhookId } = c.req.valid('param');
         const { limit, before } = c.req.valid('query');
         const user = c.get('user');
-        const rows = await asUser(s.db, user, (tx) => hooks.endpointDeliveries(tx, user.sub, firmId, webhookId, { limit, ...(before !== undefined ? { before } : {}) }));
+        const rows = await asUser(s.db, user, (tx) =>
+          hooks.endpointDeliveries(tx, user.sub, firmId, webhookId, { limit, ...(before !== undefined ? { before } : {}) }),
+        );
         return c.json({ items: rows.map(toDelivery), next: rows.length === limit ? Number(rows.at(-1)!.id) : null }, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'post', path: `${base}/{webhookId}/test`, tags: ['events'], summary: 'Send a webhook.ping event to the endpoint (admins only)', description: adminsOnly,
+        method: 'post',
+        path: `${base}/{webhookId}/test`,
+        tags: ['events'],
+        summary: 'Send a webhook.ping event to the endpoint (admins only)',
+        description: adminsOnly,
         request: { params: WebhookParams },
         responses: { 202: json(Accepted, 'Queued: it is delivered within seconds (see its deliveries)'), ...errorResponses },
       }),
@@ -133,7 +195,10 @@ export function webhookRoutes(s: Services) {
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/firms/{firmId}/events/{eventId}/redeliver', tags: ['events'], summary: 'Deliver an event again, with the same webhook-id (admins only)',
+        method: 'post',
+        path: '/v1/firms/{firmId}/events/{eventId}/redeliver',
+        tags: ['events'],
+        summary: 'Deliver an event again, with the same webhook-id (admins only)',
         description: `To every enabled endpoint that wants it, or to one. ${adminsOnly}`,
         request: { params: EventParams, body: { required: false, content: { 'application/json': { schema: RedeliverBody } } } },
         responses: { 202: json(Accepted, 'Queued again'), ...errorResponses },

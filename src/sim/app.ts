@@ -22,7 +22,8 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   app.onError((err, c) => {
     if (err instanceof SimError) return c.json({ code: err.code, message: err.message }, err.status);
     if (err instanceof SyntaxError) return c.json({ code: 'BadRequest', message: 'body is not valid JSON' }, 400);
-    if (err instanceof z.ZodError) return c.json({ code: 'BadRequest', message: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
+    if (err instanceof z.ZodError)
+      return c.json({ code: 'BadRequest', message: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
     if (log) console.error('[sim] internal error', err instanceof Error ? err.message : err);
     return c.json({ code: 'InternalError', message: 'simulator error' }, 500);
   });
@@ -74,7 +75,8 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
     if (r === 'missing') throw new SimError(401, 'Unauthorized', 'Missing bearer token');
     if (r === 'invalid') throw new SimError(401, 'Unauthorized', 'Invalid token');
     if (r === 'expired') throw new SimError(401, 'Unauthorized', 'Token expired');
-    if (service === 'cpa' && !r.portalAccess) throw new SimError(403, 'Forbidden', 'This account has no access to the Cegid Collaborative Portal');
+    if (service === 'cpa' && !r.portalAccess)
+      throw new SimError(403, 'Forbidden', 'This account has no access to the Cegid Collaborative Portal');
     return r;
   }
 
@@ -87,9 +89,19 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   }
 
   function paged<T>(c: Context, items: T[], size: number) {
-    const page = z.coerce.number().int().positive().default(1).parse(c.req.query('page') ?? undefined);
+    const page = z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .parse(c.req.query('page') ?? undefined);
     const start = (page - 1) * size;
-    return c.json({ items: items.slice(start, start + size), page, pageSize: size, nextPage: start + size < items.length ? page + 1 : null });
+    return c.json({
+      items: items.slice(start, start + size),
+      page,
+      pageSize: size,
+      nextPage: start + size < items.length ? page + 1 : null,
+    });
   }
 
   // --- CPA -------------------------------------------------------------------------------------
@@ -106,17 +118,29 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
 
   app.get('/cpa/dossiers/:code/periods', (c) => {
     const d = dossierOf(c);
-    return paged(c, [...d.periods].sort((a, b) => a.start.localeCompare(b.start)), state.pageSize.default);
+    return paged(
+      c,
+      [...d.periods].sort((a, b) => a.start.localeCompare(b.start)),
+      state.pageSize.default,
+    );
   });
 
   app.get('/cpa/dossiers/:code/accounts', (c) => {
     const d = dossierOf(c);
-    return paged(c, [...d.accounts.values()].sort((a, b) => a.number.localeCompare(b.number)), state.pageSize.default);
+    return paged(
+      c,
+      [...d.accounts.values()].sort((a, b) => a.number.localeCompare(b.number)),
+      state.pageSize.default,
+    );
   });
 
   app.get('/cpa/dossiers/:code/journals', (c) => {
     const d = dossierOf(c);
-    return paged(c, [...d.journals.values()].sort((a, b) => a.code.localeCompare(b.code)), state.pageSize.default);
+    return paged(
+      c,
+      [...d.journals.values()].sort((a, b) => a.code.localeCompare(b.code)),
+      state.pageSize.default,
+    );
   });
 
   app.get('/cpa/dossiers/:code/entries', (c) => {
@@ -127,7 +151,10 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
     const now = Date.now();
     const businessNow = state.now().getTime();
     const items = d.lines
-      .filter((l) => l.visibleFrom <= now && l.visibleAt <= businessNow && l.date >= from && l.date <= to && (!journal || l.journalCode === journal))
+      .filter(
+        (l) =>
+          l.visibleFrom <= now && l.visibleAt <= businessNow && l.date >= from && l.date <= to && (!journal || l.journalCode === journal),
+      )
       .sort((a, b) => a.date.localeCompare(b.date) || a.lineId.localeCompare(b.lineId))
       .map(publicLine);
     return paged(c, items, state.pageSize.entries);
@@ -161,7 +188,13 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
   });
   ctl.post('/settings', async (c) => {
     const s = z
-      .object({ tokenTtlSec: z.number().positive().optional(), pageSize: z.number().int().positive().optional(), entriesPageSize: z.number().int().positive().optional(), importDelayMs: z.number().nonnegative().optional(), importDelayMinutes: z.number().nonnegative().optional() })
+      .object({
+        tokenTtlSec: z.number().positive().optional(),
+        pageSize: z.number().int().positive().optional(),
+        entriesPageSize: z.number().int().positive().optional(),
+        importDelayMs: z.number().nonnegative().optional(),
+        importDelayMinutes: z.number().nonnegative().optional(),
+      })
       .parse(await c.req.json());
     control.configure(s);
     return c.json({ ok: true });
@@ -231,7 +264,9 @@ const FaultsSchema = z.object({
       pathContains: z.string().optional(),
     })
     .optional(),
-  malformNext: z.object({ count: z.number().int().nonnegative(), service: z.enum(['cpa', 'cfe']).optional(), pathContains: z.string().optional() }).optional(),
+  malformNext: z
+    .object({ count: z.number().int().nonnegative(), service: z.enum(['cpa', 'cfe']).optional(), pathContains: z.string().optional() })
+    .optional(),
   expireTokens: z.literal(true).optional(),
   neverOpen: z.array(z.string()).optional(),
 });

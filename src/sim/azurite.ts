@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Azurite's documented, public development account. Not a secret. */
 export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
-export const AZURITE_ACCOUNT_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteHandle {
   /** e.g. http://127.0.0.1:10000/devstoreaccount1 */
@@ -81,8 +80,10 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Azur
   const port = opts.port || (await freePort());
   const args = [
     azuriteBlobScript(),
-    '--blobHost', '127.0.0.1',
-    '--blobPort', String(port),
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(port),
     '--skipApiVersionCheck',
     '--loose',
     '--silent',

@@ -20,8 +20,7 @@ export type UploadAction =
   | 'holdAnswer'; // stored, the answer held until released
 
 /** What happens to the next removal (a Delete Blob), one action per removal, in order. */
-export type RemovalAction =
-  | 'openFirst'; // the dossier is opened (Quadra takes the blob) as the removal arrives, before it reaches storage
+export type RemovalAction = 'openFirst'; // the dossier is opened (Quadra takes the blob) as the removal arrives, before it reaches storage
 
 export interface BlobProxy {
   url: string;
@@ -39,17 +38,26 @@ export interface BlobProxy {
   stop(): Promise<void>;
 }
 
-interface Held { go: (drop: boolean) => void; done: Promise<boolean> }
+interface Held {
+  go: (drop: boolean) => void;
+  done: Promise<boolean>;
+}
 
-export async function startBlobProxy(opts: { target: string; onLanded?: (blobPath: string) => Promise<void>; onRemoval?: (blobPath: string) => Promise<void> }): Promise<BlobProxy> {
+export async function startBlobProxy(opts: {
+  target: string;
+  onLanded?: (blobPath: string) => Promise<void>;
+  onRemoval?: (blobPath: string) => Promise<void>;
+}): Promise<BlobProxy> {
   const target = new URL(opts.target).origin;
   let actions: UploadAction[] = [];
   let removals: RemovalAction[] = [];
   const held = new Set<Held>();
   const landed: string[] = [];
 
-  const isUpload = (req: IncomingMessage) => req.method === 'PUT' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
-  const isRemoval = (req: IncomingMessage) => req.method === 'DELETE' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
+  const isUpload = (req: IncomingMessage) =>
+    req.method === 'PUT' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
+  const isRemoval = (req: IncomingMessage) =>
+    req.method === 'DELETE' && !/[?&]comp=/.test(req.url ?? '') && !/[?&]restype=container/.test(req.url ?? '');
 
   async function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     const headers: Record<string, string> = {};
@@ -57,16 +65,30 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
       if (v === undefined || ['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(k)) continue;
       headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
-    const res = await fetch(target + (req.url ?? '/'), { method: req.method ?? 'GET', headers, ...(body.length || req.method === 'PUT' ? { body: new Uint8Array(body) } : {}) });
+    const res = await fetch(target + (req.url ?? '/'), {
+      method: req.method ?? 'GET',
+      headers,
+      ...(body.length || req.method === 'PUT' ? { body: new Uint8Array(body) } : {}),
+    });
     const out: Record<string, string> = {};
-    res.headers.forEach((v, k) => { if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v; });
+    res.headers.forEach((v, k) => {
+      if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;
+    });
     return { status: res.status, headers: out, body: Buffer.from(await res.arrayBuffer()) };
   }
 
   const hold = (): Held => {
     let resolve!: (drop: boolean) => void;
-    const done = new Promise<boolean>((r) => { resolve = r; });
-    const h: Held = { go: (d) => { held.delete(h); resolve(d); }, done };
+    const done = new Promise<boolean>((r) => {
+      resolve = r;
+    });
+    const h: Held = {
+      go: (d) => {
+        held.delete(h);
+        resolve(d);
+      },
+      done,
+    };
     held.add(h);
     return h;
   };
@@ -75,10 +97,18 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
     res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) });
     res.end(r.body);
   };
-  const drop = (res: ServerResponse) => { res.socket?.destroy(); };
+  const drop = (res: ServerResponse) => {
+    res.socket?.destroy();
+  };
   const busy = (res: ServerResponse, status: 429 | 503) => {
-    const body = Buffer.from(`<?xml version="1.0" encoding="utf-8"?><Error><Code>${status === 503 ? 'ServerBusy' : 'TooManyRequests'}</Code><Message>injected</Message></Error>`);
-    send(res, { status, headers: { 'content-type': 'application/xml', 'x-ms-error-code': status === 503 ? 'ServerBusy' : 'TooManyRequests' }, body });
+    const body = Buffer.from(
+      `<?xml version="1.0" encoding="utf-8"?><Error><Code>${status === 503 ? 'ServerBusy' : 'TooManyRequests'}</Code><Message>injected</Message></Error>`,
+    );
+    send(res, {
+      status,
+      headers: { 'content-type': 'application/xml', 'x-ms-error-code': status === 503 ? 'ServerBusy' : 'TooManyRequests' },
+      body,
+    });
   };
 
   const server: Server = createServer((req, res) => {
@@ -98,9 +128,18 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
           const answer = await forward(req, body);
           if (isUpload(req) && answer.status < 300) landed.push(path);
           if (action === 'dropAnswer') return drop(res);
-          if (action === 'dropAnswerAndOpen') { await opts.onLanded?.(path); return drop(res); }
-          if (action === 'fail503AfterLanding') return send(res, { status: 503, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Service Unavailable') });
-          if (action === 'fail500AfterLanding') return send(res, { status: 500, headers: { 'content-type': 'application/xml' }, body: Buffer.from('<Error><Code>InternalError</Code></Error>') });
+          if (action === 'dropAnswerAndOpen') {
+            await opts.onLanded?.(path);
+            return drop(res);
+          }
+          if (action === 'fail503AfterLanding')
+            return send(res, { status: 503, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Service Unavailable') });
+          if (action === 'fail500AfterLanding')
+            return send(res, {
+              status: 500,
+              headers: { 'content-type': 'application/xml' },
+              body: Buffer.from('<Error><Code>InternalError</Code></Error>'),
+            });
           if (action === 'holdAnswer') {
             if (await hold().done) return drop(res);
           }
@@ -111,15 +150,25 @@ export async function startBlobProxy(opts: { target: string; onLanded?: (blobPat
       })();
     });
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve()); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
   const port = (server.address() as AddressInfo).port;
   const account = new URL(opts.target).pathname.replace(/\/+$/, '');
 
   return {
     url: `http://127.0.0.1:${port}${account}`,
-    queue: (...a) => { actions.push(...a); },
-    queueRemovals: (...a) => { removals.push(...a); },
-    clear: () => { actions = []; removals = []; },
+    queue: (...a) => {
+      actions.push(...a);
+    },
+    queueRemovals: (...a) => {
+      removals.push(...a);
+    },
+    clear: () => {
+      actions = [];
+      removals = [];
+    },
     held: () => held.size,
     async release(o = {}) {
       const all = [...held];

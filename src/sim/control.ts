@@ -5,7 +5,15 @@
 import type { Account, Journal, Period, QuadraEntryLine } from '../quadra/types.ts';
 import type { BlobProxy, RemovalAction, UploadAction } from './blob-proxy.ts';
 import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
-import { publicLine, type ImportReport, type RejectedLine, type RequestLogEntry, type SimFaults, type SimService, type SimState } from './state.ts';
+import {
+  publicLine,
+  type ImportReport,
+  type RejectedLine,
+  type RequestLogEntry,
+  type SimFaults,
+  type SimService,
+  type SimState,
+} from './state.ts';
 
 export interface SimBlob {
   name: string;
@@ -24,7 +32,16 @@ export interface SimSettings {
   importDelayMinutes?: number;
 }
 
-export const UPLOAD_ACTIONS = ['refuse503', 'refuse429', 'fail500AfterLanding', 'fail503AfterLanding', 'dropAnswer', 'dropAnswerAndOpen', 'hold', 'holdAnswer'] as const satisfies readonly UploadAction[];
+export const UPLOAD_ACTIONS = [
+  'refuse503',
+  'refuse429',
+  'fail500AfterLanding',
+  'fail503AfterLanding',
+  'dropAnswer',
+  'dropAnswerAndOpen',
+  'hold',
+  'holdAnswer',
+] as const satisfies readonly UploadAction[];
 export const REMOVAL_ACTIONS = ['openFirst'] as const satisfies readonly RemovalAction[];
 
 export interface SimFirmSummary {
@@ -80,7 +97,10 @@ export interface SimControl {
 }
 
 export function createSimControl(state: SimState, blobs?: BlobProxy): SimControl {
-  const proxy = () => { if (!blobs) throw new Error('this simulator has no blob proxy'); return blobs; };
+  const proxy = () => {
+    if (!blobs) throw new Error('this simulator has no blob proxy');
+    return blobs;
+  };
   return {
     importCounts: (sic, code) => Object.fromEntries(state.dossier(sic, code).importCounts),
     queueUploads: (...a) => proxy().queue(...a),
@@ -116,11 +136,19 @@ export function createSimControl(state: SimState, blobs?: BlobProxy): SimControl
     documents: (sic, code) => Object.fromEntries(state.dossier(sic, code).documents),
     imports: (sic, code) => [...state.dossier(sic, code).imports],
     requests: (filter) =>
-      state.requests.filter((r) => (!filter?.service || r.service === filter.service) && (!filter?.pathContains || r.path.includes(filter.pathContains))),
+      state.requests.filter(
+        (r) => (!filter?.service || r.service === filter.service) && (!filter?.pathContains || r.path.includes(filter.pathContains)),
+      ),
     clearRequests: () => {
       state.requests = [];
     },
     firms: () =>
-      [...state.firms.values()].map((f) => ({ sic: f.sic, name: f.name, portalAccess: f.portalAccess, hasContainer: f.container !== null, dossiers: [...f.dossiers.keys()] })),
+      [...state.firms.values()].map((f) => ({
+        sic: f.sic,
+        name: f.name,
+        portalAccess: f.portalAccess,
+        hasContainer: f.container !== null,
+        dossiers: [...f.dossiers.keys()],
+      })),
   };
 }

@@ -190,9 +190,33 @@ export function defaultFixture(now: Date = new Date()): SimFixture {
             ],
             // Typed in Quadra by the accountant last year: the API must not confuse them with deposits.
             entries: [
-              { journalCode: 'AC', date: iso(prevYear, 11, 15), account: 'FMOULIN', label: 'Farine novembre', sense: 'C', amountCents: 126000, pieceNumber: 'F1187' },
-              { journalCode: 'AC', date: iso(prevYear, 11, 15), account: '60700000', label: 'Farine novembre', sense: 'D', amountCents: 105000, pieceNumber: 'F1187' },
-              { journalCode: 'AC', date: iso(prevYear, 11, 15), account: '44566000', label: 'Farine novembre', sense: 'D', amountCents: 21000, pieceNumber: 'F1187' },
+              {
+                journalCode: 'AC',
+                date: iso(prevYear, 11, 15),
+                account: 'FMOULIN',
+                label: 'Farine novembre',
+                sense: 'C',
+                amountCents: 126000,
+                pieceNumber: 'F1187',
+              },
+              {
+                journalCode: 'AC',
+                date: iso(prevYear, 11, 15),
+                account: '60700000',
+                label: 'Farine novembre',
+                sense: 'D',
+                amountCents: 105000,
+                pieceNumber: 'F1187',
+              },
+              {
+                journalCode: 'AC',
+                date: iso(prevYear, 11, 15),
+                account: '44566000',
+                label: 'Farine novembre',
+                sense: 'D',
+                amountCents: 21000,
+                pieceNumber: 'F1187',
+              },
             ],
           },
           {

@@ -4,9 +4,20 @@ import { parseAscii, unpackDeposit } from '../quadra/ascii/index.ts';
 import type { DepositReport, RejectReason, RejectedLine, SimDossier } from './state-types.ts';
 
 /** What the import needs of the simulator's state. */
-export interface ImportContext { now(): Date; readonly importDelayMs: number; readonly importDelayMinutes: number; nextLineId(): string }
+export interface ImportContext {
+  now(): Date;
+  readonly importDelayMs: number;
+  readonly importDelayMinutes: number;
+  nextLineId(): string;
+}
 
-export function importDeposit(ctx: ImportContext, d: SimDossier, blobName: string, zip: Uint8Array, createdAccounts: string[]): { report: DepositReport; rejected: RejectedLine[] } {
+export function importDeposit(
+  ctx: ImportContext,
+  d: SimDossier,
+  blobName: string,
+  zip: Uint8Array,
+  createdAccounts: string[],
+): { report: DepositReport; rejected: RejectedLine[] } {
   const at = ctx.now().toISOString();
   const rejected: RejectedLine[] = [];
   const report: DepositReport = { blobName, imported: 0, rejected: 0, documents: [] };
@@ -25,13 +36,29 @@ export function importDeposit(ctx: ImportContext, d: SimDossier, blobName: strin
     }
     parsed = parseAscii(dep.ascii, { onError: 'collect' });
   } catch (e) {
-    reject({ lineNumber: 0, account: '', journalCode: '', date: '', reference: '', reasonCode: 'BadDeposit', reason: `unreadable deposit: ${e instanceof Error ? e.message : String(e)}` });
+    reject({
+      lineNumber: 0,
+      account: '',
+      journalCode: '',
+      date: '',
+      reference: '',
+      reasonCode: 'BadDeposit',
+      reason: `unreadable deposit: ${e instanceof Error ? e.message : String(e)}`,
+    });
     report.rejected = 1;
     return { report, rejected };
   }
 
   for (const err of parsed.errors) {
-    reject({ lineNumber: err.lineNumber, account: '', journalCode: '', date: '', reference: '', reasonCode: 'ParseError', reason: `${err.field} at position ${err.position}: ${err.message}` });
+    reject({
+      lineNumber: err.lineNumber,
+      account: '',
+      journalCode: '',
+      date: '',
+      reference: '',
+      reasonCode: 'ParseError',
+      reason: `${err.field} at position ${err.position}: ${err.message}`,
+    });
   }
 
   // A '-' amount is the opposite sense: normalise so balances and the CPA view stay positive.
@@ -41,7 +68,7 @@ export function importDeposit(ctx: ImportContext, d: SimDossier, blobName: strin
   // An entry is the lines sharing journal + date + reference (piece number when no reference).
   const entries = new Map<string, typeof lines>();
   for (const l of lines) {
-    const journal = (l.journalCode3.trim() || l.journalCode.trim());
+    const journal = l.journalCode3.trim() || l.journalCode.trim();
     const key = `${journal}|${l.date}|${l.reference.trim() || l.pieceNumber8.trim()}`;
     const list = entries.get(key) ?? [];
     list.push(l);
@@ -63,7 +90,11 @@ export function importDeposit(ctx: ImportContext, d: SimDossier, blobName: strin
       const first = [...problems.values()][0];
       for (const l of lines) {
         const own = problems.get(l.lineNumber);
-        const why = own ?? (unbalanced ? { code: 'Unbalanced' as const, reason: unbalanced } : { code: 'EntryRejected' as const, reason: `another line of the same entry was rejected (${first?.reason ?? ''})` });
+        const why =
+          own ??
+          (unbalanced
+            ? { code: 'Unbalanced' as const, reason: unbalanced }
+            : { code: 'EntryRejected' as const, reason: `another line of the same entry was rejected (${first?.reason ?? ''})` });
         reject({
           lineNumber: l.lineNumber,
           account: l.account.trim(),
@@ -113,15 +144,20 @@ export function importDeposit(ctx: ImportContext, d: SimDossier, blobName: strin
   return { report, rejected };
 }
 
-function checkLine(d: SimDossier, l: { journalCode: string; journalCode3: string; date: string }): { code: RejectReason; reason: string } | null {
+function checkLine(
+  d: SimDossier,
+  l: { journalCode: string; journalCode3: string; date: string },
+): { code: RejectReason; reason: string } | null {
   const code = l.journalCode3.trim() || l.journalCode.trim();
   const j = d.journals.get(code);
   if (!j) return { code: 'JournalUnknown', reason: `journal ${code} does not exist in the dossier` };
   if (!j.open) return { code: 'JournalClosed', reason: `journal ${code} is closed` };
   const p = d.periods.find((x) => x.start <= l.date && l.date <= x.end);
   if (!p || p.status !== 'open') {
-    return { code: 'NoOpenPeriod', reason: p ? `period ${p.code ?? p.start} containing ${l.date} is closed` : `no accounting period contains ${l.date}` };
+    return {
+      code: 'NoOpenPeriod',
+      reason: p ? `period ${p.code ?? p.start} containing ${l.date} is closed` : `no accounting period contains ${l.date}`,
+    };
   }
   return null;
 }
-

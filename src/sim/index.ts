@@ -1,6 +1,14 @@
 /** Public entry of the simulator (tests, demo scripts). */
 export { startSimulator, type StartSimulatorOptions, type RunningSimulator } from './server.ts';
-export { startAzurite, connectAzurite, freePort, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY, type AzuriteHandle, type StartAzuriteOptions } from './azurite.ts';
+export {
+  startAzurite,
+  connectAzurite,
+  freePort,
+  AZURITE_ACCOUNT_NAME,
+  AZURITE_ACCOUNT_KEY,
+  type AzuriteHandle,
+  type StartAzuriteOptions,
+} from './azurite.ts';
 export type { SimControl, SimBlob, SimSettings, SimFirmSummary } from './control.ts';
 export type { SimFaults, ImportReport, DepositReport, RejectedLine, RejectReason, RequestLogEntry } from './state.ts';
 export {

@@ -8,9 +8,15 @@ import type { SimState } from './state.ts';
 
 const replacer = (_k: string, v: unknown) => (v instanceof Map ? { $map: [...v.entries()] } : v);
 const reviver = (_k: string, v: unknown) =>
-  v && typeof v === 'object' && '$map' in v && Array.isArray((v as { $map: unknown }).$map) ? new Map((v as { $map: Array<[unknown, unknown]> }).$map) : v;
+  v && typeof v === 'object' && '$map' in v && Array.isArray((v as { $map: unknown }).$map)
+    ? new Map((v as { $map: Array<[unknown, unknown]> }).$map)
+    : v;
 
-interface Snapshot { version: 1; firms: SimState['firms']; lineSeq: number }
+interface Snapshot {
+  version: 1;
+  firms: SimState['firms'];
+  lineSeq: number;
+}
 // lineSeq numbers the lines Quadra imports; private to the state, so reached past its type here.
 type WithSeq = { lineSeq: number };
 
@@ -37,11 +43,17 @@ export function debouncedSaver(state: SimState, file: string, delayMs = 250) {
   return {
     touch() {
       if (timer) return;
-      timer = setTimeout(() => { timer = undefined; saveSimState(state, file); }, delayMs);
+      timer = setTimeout(() => {
+        timer = undefined;
+        saveSimState(state, file);
+      }, delayMs);
       timer.unref();
     },
     flush() {
-      if (timer) { clearTimeout(timer); timer = undefined; }
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
       saveSimState(state, file);
     },
   };

@@ -71,14 +71,25 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     };
     const blobs = await startBlobProxy({ target: azurite.blobEndpoint, onLanded: openDossierOf, onRemoval: openDossierOf });
     state.blobEndpoint = blobs.url;
-    state.onReset = async () => { blobs.clear(); await blobs.release({ drop: true }); };
+    state.onReset = async () => {
+      blobs.clear();
+      await blobs.release({ drop: true });
+    };
     const stateFile = opts.dataDir ? join(opts.dataDir, 'simulator.json') : undefined;
     if (!stateFile || !loadSimState(state, stateFile)) await state.reset();
     const saver = stateFile ? debouncedSaver(state, stateFile) : undefined;
     const control = createSimControl(state, blobs);
     const app = createSimApp({ state, control, log: opts.log ?? false });
     // Any request (a deposit's import, a control call) may change the state: save after it.
-    const fetch = saver ? async (req: Request) => { try { return await app.fetch(req); } finally { saver.touch(); } } : app.fetch;
+    const fetch = saver
+      ? async (req: Request) => {
+          try {
+            return await app.fetch(req);
+          } finally {
+            saver.touch();
+          }
+        }
+      : app.fetch;
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -18,7 +18,14 @@ export interface SimFaults {
   neverOpen?: string[];
 }
 
-export type RejectReason = 'ParseError' | 'BadDeposit' | 'NoOpenPeriod' | 'JournalUnknown' | 'JournalClosed' | 'Unbalanced' | 'EntryRejected';
+export type RejectReason =
+  | 'ParseError'
+  | 'BadDeposit'
+  | 'NoOpenPeriod'
+  | 'JournalUnknown'
+  | 'JournalClosed'
+  | 'Unbalanced'
+  | 'EntryRejected';
 
 export interface RejectedLine {
   blobName: string;
@@ -108,4 +115,3 @@ export interface SimStateOptions {
   containerPrefix: string;
   tokenTtlSec: number;
 }
-

@@ -14,9 +14,34 @@ import type { Account, AccountKind, QuadraEntryLine } from '../quadra/types.ts';
 import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
 
 // The simulator's data shapes live in state-types.ts; the import of a deposit in import.ts.
-import type { SimService, SimFaults, RejectReason, RejectedLine, DepositReport, ImportReport, StoredLine, SimDossier, SimFirm, RequestLogEntry, SimStateOptions, TokenRecord } from './state-types.ts';
+import type {
+  SimService,
+  SimFaults,
+  RejectReason,
+  RejectedLine,
+  DepositReport,
+  ImportReport,
+  StoredLine,
+  SimDossier,
+  SimFirm,
+  RequestLogEntry,
+  SimStateOptions,
+  TokenRecord,
+} from './state-types.ts';
 import { importDeposit } from './import.ts';
-export type { SimService, SimFaults, RejectReason, RejectedLine, DepositReport, ImportReport, StoredLine, SimDossier, SimFirm, RequestLogEntry, SimStateOptions };
+export type {
+  SimService,
+  SimFaults,
+  RejectReason,
+  RejectedLine,
+  DepositReport,
+  ImportReport,
+  StoredLine,
+  SimDossier,
+  SimFirm,
+  RequestLogEntry,
+  SimStateOptions,
+};
 
 export class SimState {
   firms = new Map<string, SimFirm>();
@@ -41,7 +66,9 @@ export class SimState {
     this.importDelayMs = opts.importDelayMs;
     this.tokenTtlSec = opts.tokenTtlSec;
     this.credential = new StorageSharedKeyCredential(opts.azurite.accountName, opts.azurite.accountKey);
-    this.blobs = new BlobServiceClient(opts.azurite.blobEndpoint, this.credential, { retryOptions: { maxTries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 200 } });
+    this.blobs = new BlobServiceClient(opts.azurite.blobEndpoint, this.credential, {
+      retryOptions: { maxTries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
+    });
   }
 
   // --- clock -----------------------------------------------------------------------------------
@@ -234,7 +261,8 @@ export class SimState {
 
   /** A 1-hour SAS on the firm's container, racwdl, like CFE would hand out. */
   containerSasUrl(firm: SimFirm): string {
-    if (!firm.container) throw new SimError(404, 'ContainerNotFoundInSicSettings', `No exchange container is configured for SIC ${firm.sic}`);
+    if (!firm.container)
+      throw new SimError(404, 'ContainerNotFoundInSicSettings', `No exchange container is configured for SIC ${firm.sic}`);
     const startsOn = new Date(Date.now() - 5 * 60_000); // clock skew
     const expiresOn = new Date(Date.now() + 60 * 60_000);
     const sas = generateBlobSASQueryParameters(
@@ -249,12 +277,20 @@ export class SimState {
     return firm.container ? this.blobs.getContainerClient(firm.container) : null;
   }
 
-  async listBlobs(sic: string, prefix?: string): Promise<Array<{ name: string; size: number; lastModified: string; metadata: Record<string, string> }>> {
+  async listBlobs(
+    sic: string,
+    prefix?: string,
+  ): Promise<Array<{ name: string; size: number; lastModified: string; metadata: Record<string, string> }>> {
     const c = this.containerClient(sic);
     if (!c) return [];
     const out: Array<{ name: string; size: number; lastModified: string; metadata: Record<string, string> }> = [];
     for await (const b of c.listBlobsFlat({ includeMetadata: true, ...(prefix ? { prefix } : {}) })) {
-      out.push({ name: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified.toISOString(), metadata: b.metadata ?? {} });
+      out.push({
+        name: b.name,
+        size: b.properties.contentLength ?? 0,
+        lastModified: b.properties.lastModified.toISOString(),
+        metadata: b.metadata ?? {},
+      });
     }
     return out;
   }
@@ -305,7 +341,12 @@ export class SimState {
     return report;
   }
 
-  private importDeposit(d: SimDossier, blobName: string, zip: Uint8Array, createdAccounts: string[]): { report: DepositReport; rejected: RejectedLine[] } {
+  private importDeposit(
+    d: SimDossier,
+    blobName: string,
+    zip: Uint8Array,
+    createdAccounts: string[],
+  ): { report: DepositReport; rejected: RejectedLine[] } {
     return importDeposit(this, d, blobName, zip, createdAccounts);
   }
 

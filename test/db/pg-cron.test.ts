@@ -16,16 +16,27 @@ import { DEMO_FIRM, startSimulator, type RunningSimulator } from '../../src/sim/
 const PORT = Number(process.env.PGCRON_TEST_PORT ?? 5544);
 const CLUSTER = `qs_cron_${PORT}`;
 const LIB = '/usr/lib/postgresql/15/lib';
-const why = !process.env.DATABASE_URL ? 'runs in the Postgres pass (DATABASE_URL set)'
-  : process.getuid?.() !== 0 ? 'needs root to create a Postgres cluster'
-  : !existsSync('/usr/bin/pg_createcluster') ? 'pg_createcluster (postgresql-common) is not installed'
-  : !existsSync(`${LIB}/pg_cron.so`) ? 'postgresql-15-cron is not installed (.ci/run installs it)'
-  : !existsSync(`${LIB}/plpython3.so`) ? 'postgresql-plpython3-15 is not installed (.ci/run installs it)'
-  : undefined;
+const why = !process.env.DATABASE_URL
+  ? 'runs in the Postgres pass (DATABASE_URL set)'
+  : process.getuid?.() !== 0
+    ? 'needs root to create a Postgres cluster'
+    : !existsSync('/usr/bin/pg_createcluster')
+      ? 'pg_createcluster (postgresql-common) is not installed'
+      : !existsSync(`${LIB}/pg_cron.so`)
+        ? 'postgresql-15-cron is not installed (.ci/run installs it)'
+        : !existsSync(`${LIB}/plpython3.so`)
+          ? 'postgresql-plpython3-15 is not installed (.ci/run installs it)'
+          : undefined;
 if (why) console.warn(`[skipped] pg_cron end to end: ${why}`);
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const dropCluster = () => { try { sh('pg_dropcluster', ['--stop', '15', CLUSTER]); } catch { /* not there */ } };
+const dropCluster = () => {
+  try {
+    sh('pg_dropcluster', ['--stop', '15', CLUSTER]);
+  } catch {
+    /* not there */
+  }
+};
 
 describe.skipIf(why)('pg_cron drives the tick (own cluster)', () => {
   const CRON_SECRET = `cron-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -36,8 +47,22 @@ describe.skipIf(why)('pg_cron drives the tick (own cluster)', () => {
 
   beforeAll(async () => {
     dropCluster();
-    sh('pg_createcluster', ['15', CLUSTER, '--port', String(PORT), '-o', 'shared_preload_libraries=pg_cron', '-o', 'cron.database_name=postgres',
-      '-o', 'cron.use_background_workers=on', '-o', 'max_worker_processes=16', '--', '--auth=trust']);
+    sh('pg_createcluster', [
+      '15',
+      CLUSTER,
+      '--port',
+      String(PORT),
+      '-o',
+      'shared_preload_libraries=pg_cron',
+      '-o',
+      'cron.database_name=postgres',
+      '-o',
+      'cron.use_background_workers=on',
+      '-o',
+      'max_worker_processes=16',
+      '--',
+      '--auth=trust',
+    ]);
     sh('pg_ctlcluster', ['--skip-systemctl-redirect', '15', CLUSTER, 'start']);
     admin = openPostgres(url, 2);
     // Stand-ins, in this cluster only: pg_net's http_post (synchronous here) and Vault's view.
@@ -57,8 +82,17 @@ $py$;
       create table vault.decrypted_secrets (name text primary key, decrypted_secret text not null);`);
     sim = await startSimulator();
     service = await startService(
-      { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }), DATABASE_URL: url, DATABASE_POOL_MAX: 4, PORT: 0, JOBS: false, CRON_SECRET, TICK_BUDGET_MS: 20_000,
-        JWT_SECRET: CRON_SECRET.replace('cron', 'jwt'), SECRETS_KEYS: randomKeySpec('pgc1') },
+      {
+        ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }),
+        DATABASE_URL: url,
+        DATABASE_POOL_MAX: 4,
+        PORT: 0,
+        JOBS: false,
+        CRON_SECRET,
+        TICK_BUDGET_MS: 20_000,
+        JWT_SECRET: CRON_SECRET.replace('cron', 'jwt'),
+        SECRETS_KEYS: randomKeySpec('pgc1'),
+      },
       { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, schedules: false },
     );
   }, 120_000);
@@ -71,34 +105,65 @@ $py$;
   }, 60_000);
 
   it('after migrating, cron.job holds the tick; pg_cron fires it and it sends a pending entry', async () => {
-    const job = await admin.query<{ jobname: string; schedule: string; command: string }>('select jobname, schedule, command from cron.job');
+    const job = await admin.query<{ jobname: string; schedule: string; command: string }>(
+      'select jobname, schedule, command from cron.job',
+    );
     expect(job.rows.map((r) => [r.jobname, r.schedule])).toEqual([['quadra-sync-tick', '* * * * *']]);
     expect(job.rows[0]!.command).not.toContain(CRON_SECRET);
 
     const token = await mintToken({ secret: service.services.config.JWT_SECRET!, sub: crypto.randomUUID() });
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const r = await fetch(service.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: r.status, body: await r.json() as any };
+      const r = await fetch(service.url + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: r.status, body: (await r.json()) as any };
     };
     const firm = (await call('POST', '/v1/firms', { name: 'Cabinet Cron', sicCode: DEMO_FIRM.sic })).body;
-    await call('PUT', `/v1/firms/${firm.id}/connection`, { cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } });
+    await call('PUT', `/v1/firms/${firm.id}/connection`, {
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+    });
     expect((await call('POST', `/v1/firms/${firm.id}/reference-sync`)).status).toBe(202);
     // Set-up through the same route pg_cron calls (reference data), so the test waits for cron once.
     expect((await call('POST', '/v1/jobs/tick', {}, { 'x-cron-secret': CRON_SECRET })).status).toBe(200);
-    const file = ((await call('GET', `/v1/firms/${firm.id}/files`)).body.files as Array<{ id: string; dossierCode: string }>).find((f) => f.dossierCode === 'BOULANG')!.id;
-    const pushed = await call('POST', `/v1/files/${file}/entries`, { entries: [{
-      externalId: 'CRON-1', kind: 'purchase', journalCode: 'AC', date: new Date().toISOString().slice(0, 10), label: 'Moulins de Savoie',
-      lines: [{ account: '60700000', debit: 5_000, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: 5_000 }],
-    }] }, { 'idempotency-key': 'cron-1' });
+    const file = ((await call('GET', `/v1/firms/${firm.id}/files`)).body.files as Array<{ id: string; dossierCode: string }>).find(
+      (f) => f.dossierCode === 'BOULANG',
+    )!.id;
+    const pushed = await call(
+      'POST',
+      `/v1/files/${file}/entries`,
+      {
+        entries: [
+          {
+            externalId: 'CRON-1',
+            kind: 'purchase',
+            journalCode: 'AC',
+            date: new Date().toISOString().slice(0, 10),
+            label: 'Moulins de Savoie',
+            lines: [
+              { account: '60700000', debit: 5_000, credit: 0 },
+              { account: 'FMOULIN', debit: 0, credit: 5_000 },
+            ],
+          },
+        ],
+      },
+      { 'idempotency-key': 'cron-1' },
+    );
     expect(pushed.status).toBe(202);
     const entryId = pushed.body.entries[0].id as string;
     expect((await call('POST', `/v1/files/${file}/sync`)).status).toBe(202); // queued; nothing runs it but a tick
 
     // Now Vault learns where the tick is: pg_cron's next minute calls it.
-    await admin.query('insert into vault.decrypted_secrets values ($1, $2), ($3, $4)',
-      ['quadra_sync_tick_url', `${service.url}/v1/jobs/tick`, 'quadra_sync_cron_secret', CRON_SECRET]);
+    await admin.query('insert into vault.decrypted_secrets values ($1, $2), ($3, $4)', [
+      'quadra_sync_tick_url',
+      `${service.url}/v1/jobs/tick`,
+      'quadra_sync_cron_secret',
+      CRON_SECRET,
+    ]);
     let status = '';
-    for (const until = Date.now() + 150_000; Date.now() < until && status !== 'sent';) {
+    for (const until = Date.now() + 150_000; Date.now() < until && status !== 'sent'; ) {
       await new Promise((r) => setTimeout(r, 1_000));
       status = (await call('GET', `/v1/entries/${entryId}`)).body.status;
     }

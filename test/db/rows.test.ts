@@ -8,15 +8,21 @@ const TIMESTAMP_NAME = /^(at|.*_at|.*_until|.*_since)$/;
 
 describe(`row types from the generated schema types (${engine})`, () => {
   let t: TestDatabase;
-  beforeAll(async () => { t = await freshDatabase(); });
+  beforeAll(async () => {
+    t = await freshDatabase();
+  });
   afterAll(() => t.drop());
 
   it('every timestamp column of the public schema is named at, *_at, *_until or *_since, and no other column is', async () => {
-    const cols = (await t.db.query<{ table_name: string; column_name: string; data_type: string }>(
-      `select table_name, column_name, data_type from information_schema.columns
-        where table_schema = 'public' and table_name in (select tablename from pg_tables where schemaname = 'public')`)).rows;
+    const cols = (
+      await t.db.query<{ table_name: string; column_name: string; data_type: string }>(
+        `select table_name, column_name, data_type from information_schema.columns
+        where table_schema = 'public' and table_name in (select tablename from pg_tables where schemaname = 'public')`,
+      )
+    ).rows;
     expect(cols.length).toBeGreaterThan(50);
-    const wrong = cols.filter((c) => c.data_type.startsWith('timestamp') !== TIMESTAMP_NAME.test(c.column_name))
+    const wrong = cols
+      .filter((c) => c.data_type.startsWith('timestamp') !== TIMESTAMP_NAME.test(c.column_name))
       .map((c) => `${c.table_name}.${c.column_name} (${c.data_type})`);
     expect(wrong).toEqual([]);
   });

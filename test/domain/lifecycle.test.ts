@@ -22,18 +22,37 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-interface Wall { date: string; h: number; min: number; s: number }
+interface Wall {
+  date: string;
+  h: number;
+  min: number;
+  s: number;
+}
 /** What a wall clock in `timeZone` shows at instant `t`. */
 function wall(t: Date | number, timeZone: string = PARIS): Wall {
   const parts = formatter(timeZone).formatToParts(typeof t === 'number' ? new Date(t) : t);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, h: Number(get('hour')), min: Number(get('minute')), s: Number(get('second')) };
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    h: Number(get('hour')),
+    min: Number(get('minute')),
+    s: Number(get('second')),
+  };
 }
 const at = (iso: string): Date => new Date(iso);
 const iso = (d: Date): string => d.toISOString();
@@ -64,11 +83,11 @@ function isNightOf(t: Date, date: string, hour: number, timeZone: string): boole
 // ---------------------------------------------------------------------------------------------
 
 describe('constants', () => {
-  it('FAILED_CHECK_MESSAGE is the brief\'s sentence, verbatim', () => {
+  it("FAILED_CHECK_MESSAGE is the brief's sentence, verbatim", () => {
     expect(FAILED_CHECK_MESSAGE).toBe('A problem seems to have occurred during the synchronization of this entry. Please verify.');
   });
 
-  it('three nights by default (the brief\'s), and the configuration\'s default is that one', () => {
+  it("three nights by default (the brief's), and the configuration's default is that one", () => {
     expect(DEFAULT_NIGHTLY_ATTEMPTS).toBe(3);
     expect(loadConfig({}).NIGHTLY_ATTEMPTS).toBe(3);
     expect(loadConfig({ NIGHTLY_ATTEMPTS: '5' }).NIGHTLY_ATTEMPTS).toBe(5);
@@ -105,10 +124,12 @@ describe('nightAction', () => {
   });
 
   it('is monotonic: once it decides, it always decides', () => {
-    fc.assert(fc.property(fc.nat({ max: 10_000 }), fc.integer({ min: 1, max: 30 }), (n, nights) => {
-      expect(nightAction(n, nights)).toBe(n < nights - 1 ? 'resend' : 'decide');
-      if (nightAction(n, nights) === 'decide') expect(nightAction(n + 1, nights)).toBe('decide');
-    }));
+    fc.assert(
+      fc.property(fc.nat({ max: 10_000 }), fc.integer({ min: 1, max: 30 }), (n, nights) => {
+        expect(nightAction(n, nights)).toBe(n < nights - 1 ? 'resend' : 'decide');
+        if (nightAction(n, nights) === 'decide') expect(nightAction(n + 1, nights)).toBe('decide');
+      }),
+    );
   });
 });
 
@@ -142,15 +163,20 @@ describe('decideAfterNights', () => {
   });
 
   it('accepts any iterable, including a generator', () => {
-    function* seqs(): Generator<number> { yield 1; yield 7; }
+    function* seqs(): Generator<number> {
+      yield 1;
+      yield 7;
+    }
     expect(decideAfterNights(7, seqs())).toBe('failed_check');
     expect(decideAfterNights(8, new Set([1, 7]))).toBe('file_waiting');
   });
 
-  it('property: failed_check exactly when some posted seq is >= the entry\'s', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1_000 }), fc.array(fc.integer({ min: 1, max: 1_000 }), { maxLength: 20 }), (seq, posted) => {
-      expect(decideAfterNights(seq, posted)).toBe(posted.some((p) => p >= seq) ? 'failed_check' : 'file_waiting');
-    }));
+  it("property: failed_check exactly when some posted seq is >= the entry's", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000 }), fc.array(fc.integer({ min: 1, max: 1_000 }), { maxLength: 20 }), (seq, posted) => {
+        expect(decideAfterNights(seq, posted)).toBe(posted.some((p) => p >= seq) ? 'failed_check' : 'file_waiting');
+      }),
+    );
   });
 });
 
@@ -391,9 +417,14 @@ describe('nextNight (properties)', () => {
     UTC: ['2026-03-29T01:00:00Z', '2026-11-01T06:00:00Z'],
   };
   // Minutes within ±26 hours of a change, plus a few milliseconds to hit exact boundaries.
-  const near = (zone: (typeof ZONES)[number]) => fc
-    .tuple(fc.constantFrom(...TRANSITIONS[zone].map((s) => Date.parse(s))), fc.integer({ min: -26 * 60, max: 26 * 60 }), fc.constantFrom(0, 1, 59_999))
-    .map(([t, minutes, ms]) => new Date(t + minutes * 60_000 + ms));
+  const near = (zone: (typeof ZONES)[number]) =>
+    fc
+      .tuple(
+        fc.constantFrom(...TRANSITIONS[zone].map((s) => Date.parse(s))),
+        fc.integer({ min: -26 * 60, max: 26 * 60 }),
+        fc.constantFrom(0, 1, 59_999),
+      )
+      .map(([t, minutes, ms]) => new Date(t + minutes * 60_000 + ms));
   const anyInstant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true });
   const nowIn = (zone: (typeof ZONES)[number]) => fc.oneof({ weight: 3, arbitrary: near(zone) }, { weight: 1, arbitrary: anyInstant });
   const now = nowIn(PARIS);
@@ -406,7 +437,10 @@ describe('nextNight (properties)', () => {
           const n = new Date(Date.parse(change) + minutes * 60_000);
           const expected = veryNextNight(n, 2, zone);
           const actual = nextNight(n, 2, zone).getTime();
-          if (actual !== expected) bad.push(`${zone} now=${iso(n)} (${JSON.stringify(wall(n, zone))}): expected ${new Date(expected).toISOString()}, got ${new Date(actual).toISOString()}`);
+          if (actual !== expected)
+            bad.push(
+              `${zone} now=${iso(n)} (${JSON.stringify(wall(n, zone))}): expected ${new Date(expected).toISOString()}, got ${new Date(actual).toISOString()}`,
+            );
         }
       }
     }
@@ -427,10 +461,19 @@ describe('nextNight (properties)', () => {
 
   it('any zone and hour: the very next night, i.e. the earliest of zonedTime(day) over the local days around now that is after now', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES).chain((zone) => fc.tuple(nowIn(zone), fc.constant(zone))), fc.constantFrom(0, 1, 2, 3, 4, 12, 23), ([n, zone], hour) => {
-        const expected = veryNextNight(n, hour, zone);
-        expect({ now: iso(n), zone, hour, night: iso(nextNight(n, hour, zone)) }).toEqual({ now: iso(n), zone, hour, night: new Date(expected).toISOString() });
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES).chain((zone) => fc.tuple(nowIn(zone), fc.constant(zone))),
+        fc.constantFrom(0, 1, 2, 3, 4, 12, 23),
+        ([n, zone], hour) => {
+          const expected = veryNextNight(n, hour, zone);
+          expect({ now: iso(n), zone, hour, night: iso(nextNight(n, hour, zone)) }).toEqual({
+            now: iso(n),
+            zone,
+            hour,
+            night: new Date(expected).toISOString(),
+          });
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -216,26 +216,46 @@ describe('matchEntries: other lines do not matter', () => {
   });
 });
 
-describe('matchEntries: whitespace in Quadra\'s fields', () => {
+describe("matchEntries: whitespace in Quadra's fields", () => {
   it('reference, journal code and account are trimmed', () => {
     const e = sent({ reference: 'QS1', journalCode: 'AC', lines: [D('601', 100), C('401', 100)] });
-    const padded = linesOf(e).map((l) => ({ ...l, reference: `  ${l.reference}       `, journalCode: ` ${l.journalCode} `, account: `${l.account}     ` }));
+    const padded = linesOf(e).map((l) => ({
+      ...l,
+      reference: `  ${l.reference}       `,
+      journalCode: ` ${l.journalCode} `,
+      account: `${l.account}     `,
+    }));
     expect(match1(e, padded)).toEqual(FOUND);
   });
 
   it('leading spaces on the account are trimmed too', () => {
     const e = sent({ lines: [D('601', 100), C('401', 100)] });
-    expect(match1(e, linesOf(e).map((l) => ({ ...l, account: `  ${l.account}` })))).toEqual(FOUND);
+    expect(
+      match1(
+        e,
+        linesOf(e).map((l) => ({ ...l, account: `  ${l.account}` })),
+      ),
+    ).toEqual(FOUND);
   });
 
   it('the padded form written by Quadra (8-character account field) matches the sent account8', () => {
     const e = sent({ lines: [D('401A', 100), C('6', 100)] });
-    expect(match1(e, linesOf(e).map((l) => ({ ...l, account: l.account.padEnd(8, ' ') })))).toEqual(FOUND);
+    expect(
+      match1(
+        e,
+        linesOf(e).map((l) => ({ ...l, account: l.account.padEnd(8, ' ') })),
+      ),
+    ).toEqual(FOUND);
   });
 
   it('spaces inside a field are data, not padding', () => {
     const e = sent({ lines: [D('60100000', 100), C('40100000', 100)] });
-    expect(match1(e, linesOf(e).map((l) => ({ ...l, account: l.account.replace('0', ' 0') })))).toEqual(MISSING);
+    expect(
+      match1(
+        e,
+        linesOf(e).map((l) => ({ ...l, account: l.account.replace('0', ' 0') })),
+      ),
+    ).toEqual(MISSING);
   });
 });
 
@@ -246,7 +266,14 @@ describe('matchEntries: several entries', () => {
     const c = sent({ id: 'c', reference: 'R-C' });
     const d = sent({ id: 'd', reference: 'R-D' });
     const out = matchEntries([a, b, c, d], [...linesOf(a), ...copiesOf(b, 2), ...linesOf(d).slice(1)]);
-    expect(out).toEqual(new Map<string, MatchResult>([['a', FOUND], ['b', duplicate(2)], ['c', MISSING], ['d', MISSING]]));
+    expect(out).toEqual(
+      new Map<string, MatchResult>([
+        ['a', FOUND],
+        ['b', duplicate(2)],
+        ['c', MISSING],
+        ['d', MISSING],
+      ]),
+    );
   });
 
   it('two entries with one reference but different journals or dates are told apart', () => {
@@ -267,7 +294,9 @@ describe('matchEntries: several entries', () => {
     const e = sent();
     const found = linesOf(e);
     const snapshot = structuredClone(found);
-    function* gen<T>(xs: T[]): Generator<T> { yield* xs; }
+    function* gen<T>(xs: T[]): Generator<T> {
+      yield* xs;
+    }
     expect(matchEntries(gen([e]), gen(found)).get('e1')).toEqual(FOUND);
     expect(found).toEqual(snapshot);
   });
@@ -299,7 +328,17 @@ describe('matchEntries (property)', () => {
       { minLength: 1, maxLength: 8 },
     )
     .chain((specs) => {
-      const entries = specs.map((s, i) => ({ entry: { id: `id-${i}`, reference: `QS${String(i).padStart(8, '0')}`, journalCode: s.journalCode, date: s.date, lines: s.lines } satisfies SentEntry, k: s.k, pad: s.pad }));
+      const entries = specs.map((s, i) => ({
+        entry: {
+          id: `id-${i}`,
+          reference: `QS${String(i).padStart(8, '0')}`,
+          journalCode: s.journalCode,
+          date: s.date,
+          lines: s.lines,
+        } satisfies SentEntry,
+        k: s.k,
+        pad: s.pad,
+      }));
       const copies: FoundLine[] = entries.flatMap(({ entry, k, pad }) =>
         Array.from({ length: k }, () =>
           entry.lines.map((l) => ({
@@ -314,12 +353,23 @@ describe('matchEntries (property)', () => {
       );
       // Noise: lines under references we never sent, possibly copying our accounts and amounts.
       const noise = fc.array(
-        fc.record({
-          reference: fc.stringMatching(/^N[0-9A-Z]{0,9}$/),
-          journalCode: fc.constantFrom('AC', 'VT', 'BQ', 'OD'),
-          date: isoDate,
-          line: fc.oneof(sentLine, fc.constantFrom(...entries.flatMap((x) => x.entry.lines))),
-        }).map((n): FoundLine => ({ reference: n.reference, journalCode: n.journalCode, date: n.date, account: n.line.account8, sense: n.line.sense, amountCents: n.line.amountCents })),
+        fc
+          .record({
+            reference: fc.stringMatching(/^N[0-9A-Z]{0,9}$/),
+            journalCode: fc.constantFrom('AC', 'VT', 'BQ', 'OD'),
+            date: isoDate,
+            line: fc.oneof(sentLine, fc.constantFrom(...entries.flatMap((x) => x.entry.lines))),
+          })
+          .map(
+            (n): FoundLine => ({
+              reference: n.reference,
+              journalCode: n.journalCode,
+              date: n.date,
+              account: n.line.account8,
+              sense: n.line.sense,
+              amountCents: n.line.amountCents,
+            }),
+          ),
         { maxLength: 20 },
       );
       return noise.chain((noiseLines) => {
@@ -328,10 +378,13 @@ describe('matchEntries (property)', () => {
       });
     });
 
-  it('k copies of each entry\'s lines, shuffled among noise, give missing / found / duplicate with copies = k', () => {
+  it("k copies of each entry's lines, shuffled among noise, give missing / found / duplicate with copies = k", () => {
     fc.assert(
       fc.property(scenario, ({ entries, found }) => {
-        const out = matchEntries(entries.map((x) => x.entry), found);
+        const out = matchEntries(
+          entries.map((x) => x.entry),
+          found,
+        );
         expect(out.size).toBe(entries.length);
         for (const { entry, k } of entries) {
           const expected: MatchResult = k === 0 ? MISSING : k === 1 ? FOUND : duplicate(k);

@@ -5,7 +5,7 @@ import * as S from '../../src/domain/statuses.ts';
 type Enums = Database['public']['Enums'];
 
 describe('named status sets', () => {
-  it('the domain\'s state names are exactly the database enums', () => {
+  it("the domain's state names are exactly the database enums", () => {
     expectTypeOf<S.EntryStatus>().toEqualTypeOf<Enums['entry_status']>();
     expectTypeOf<S.DepositStatus>().toEqualTypeOf<Enums['deposit_status']>();
   });
@@ -25,7 +25,10 @@ describe('named status sets', () => {
     for (const [set, is, all] of sets) {
       for (const s of set) expect(all).toContain(s);
       if (is) for (const s of all) expect(is(s), s).toBe(set.includes(s));
-      if (is) { expect(is(undefined)).toBe(false); expect(is(null)).toBe(false); }
+      if (is) {
+        expect(is(undefined)).toBe(false);
+        expect(is(null)).toBe(false);
+      }
     }
   });
 

@@ -37,8 +37,18 @@ function fileRef(over: Partial<FileReference> = {}): FileReference {
   };
 }
 
-const debit = (account: string, cents: number, label?: string): EntryLineInput => ({ account, debit: cents, credit: 0, ...(label === undefined ? {} : { label }) });
-const credit = (account: string, cents: number, label?: string): EntryLineInput => ({ account, debit: 0, credit: cents, ...(label === undefined ? {} : { label }) });
+const debit = (account: string, cents: number, label?: string): EntryLineInput => ({
+  account,
+  debit: cents,
+  credit: 0,
+  ...(label === undefined ? {} : { label }),
+});
+const credit = (account: string, cents: number, label?: string): EntryLineInput => ({
+  account,
+  debit: 0,
+  credit: cents,
+  ...(label === undefined ? {} : { label }),
+});
 
 function entry(over: Partial<EntryInput> = {}): EntryInput {
   return {
@@ -156,14 +166,23 @@ describe('checkEntry: invalid_amount', () => {
   });
 
   it('a line with an invalid amount is reported once, and is left out of the side checks and the totals', () => {
-    const { errors } = check1(entry({ lines: [{ account: '60100000', debit: -5, credit: -5 }, debit('60100000', 300), credit('40100000', 300)] }));
+    const { errors } = check1(
+      entry({ lines: [{ account: '60100000', debit: -5, credit: -5 }, debit('60100000', 300), credit('40100000', 300)] }),
+    );
     // One invalid_amount even though both sides are wrong; no one_side_per_line for that line.
     expect(codes(errors)).toEqual(['invalid_amount']);
     expect(errors[0]!.field).toBe('lines.0');
   });
 
   it('every invalid line is reported, each with its own field', () => {
-    const { errors } = check1(entry({ lines: [{ account: '60100000', debit: 1.5, credit: 0 }, { account: '40100000', debit: 0, credit: Number.NaN }] }));
+    const { errors } = check1(
+      entry({
+        lines: [
+          { account: '60100000', debit: 1.5, credit: 0 },
+          { account: '40100000', debit: 0, credit: Number.NaN },
+        ],
+      }),
+    );
     expect(only(errors, 'invalid_amount').map((i) => i.field)).toEqual(['lines.0', 'lines.1']);
     // The amount errors are the ones to fix: no side or balance error on top of them.
     expect(only(errors, 'empty_side')).toHaveLength(0);
@@ -173,20 +192,31 @@ describe('checkEntry: invalid_amount', () => {
 
 describe('checkEntry: one_side_per_line', () => {
   it('a line with neither debit nor credit is refused', () => {
-    const { errors } = check1(entry({ lines: [debit('60100000', 100), credit('40100000', 100), { account: '44566000', debit: 0, credit: 0 }] }));
+    const { errors } = check1(
+      entry({ lines: [debit('60100000', 100), credit('40100000', 100), { account: '44566000', debit: 0, credit: 0 }] }),
+    );
     expect(codes(errors)).toEqual(['one_side_per_line']);
     expect(errors[0]).toMatchObject({ field: 'lines.2' });
     expect(errors[0]!.message).toContain('Line 3');
   });
 
   it('a line with both debit and credit is refused', () => {
-    const { errors } = check1(entry({ lines: [{ account: '60100000', debit: 100, credit: 100 }, debit('60100000', 50), credit('40100000', 50)] }));
+    const { errors } = check1(
+      entry({ lines: [{ account: '60100000', debit: 100, credit: 100 }, debit('60100000', 50), credit('40100000', 50)] }),
+    );
     expect(codes(errors)).toEqual(['one_side_per_line']);
     expect(errors[0]).toMatchObject({ field: 'lines.0' });
   });
 
   it('each faulty line is reported', () => {
-    const { errors } = check1(entry({ lines: [{ account: '60100000', debit: 0, credit: 0 }, { account: '40100000', debit: 0, credit: 0 }] }));
+    const { errors } = check1(
+      entry({
+        lines: [
+          { account: '60100000', debit: 0, credit: 0 },
+          { account: '40100000', debit: 0, credit: 0 },
+        ],
+      }),
+    );
     expect(only(errors, 'one_side_per_line').map((i) => i.field)).toEqual(['lines.0', 'lines.1']);
   });
 });
@@ -208,7 +238,14 @@ describe('checkEntry: empty_side', () => {
   });
 
   it('all-zero lines: both sides are empty', () => {
-    const { errors } = check1(entry({ lines: [{ account: '60100000', debit: 0, credit: 0 }, { account: '40100000', debit: 0, credit: 0 }] }));
+    const { errors } = check1(
+      entry({
+        lines: [
+          { account: '60100000', debit: 0, credit: 0 },
+          { account: '40100000', debit: 0, credit: 0 },
+        ],
+      }),
+    );
     expect(only(errors, 'empty_side').map((i) => i.message)).toEqual(['The entry has no debit line', 'The entry has no credit line']);
     // Zero equals zero: not unbalanced.
     expect(codes(errors)).not.toContain('unbalanced');
@@ -234,7 +271,9 @@ describe('checkEntry: unbalanced', () => {
   });
 
   it('the totals leave out lines with invalid amounts', () => {
-    const { errors } = check1(entry({ lines: [debit('60100000', 100), credit('40100000', 100), { account: '44566000', debit: 50.5, credit: 0 }] }));
+    const { errors } = check1(
+      entry({ lines: [debit('60100000', 100), credit('40100000', 100), { account: '44566000', debit: 50.5, credit: 0 }] }),
+    );
     expect(codes(errors)).toEqual(['invalid_amount']);
   });
 });
@@ -273,10 +312,12 @@ describe('inOpenPeriod', () => {
   });
 
   it('a closed period overlapping an open one does not hide it', () => {
-    expect(inOpenPeriod('2025-03-01', [
-      { startsOn: '2025-01-01', endsOn: '2025-12-31', status: 'closed' },
-      { startsOn: '2025-01-01', endsOn: '2025-12-31', status: 'open' },
-    ])).toBe(true);
+    expect(
+      inOpenPeriod('2025-03-01', [
+        { startsOn: '2025-01-01', endsOn: '2025-12-31', status: 'closed' },
+        { startsOn: '2025-01-01', endsOn: '2025-12-31', status: 'open' },
+      ]),
+    ).toBe(true);
   });
 });
 
@@ -328,7 +369,7 @@ describe('checkEntry: journals', () => {
 });
 
 describe('checkEntry: document_not_found', () => {
-  it('reports each document that is not the file\'s, with its index', () => {
+  it("reports each document that is not the file's, with its index", () => {
     const { errors } = check1(entry({ documentIds: ['doc-1', 'other-file-doc', 'doc-2', 'ghost'] }));
     expect(codes(errors)).toEqual(['document_not_found', 'document_not_found']);
     expect(errors.map((i) => i.field)).toEqual(['documentIds.1', 'documentIds.3']);
@@ -364,34 +405,42 @@ describe('checkEntry: documents_not_attached', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('truncationCollisions', () => {
-
-  it('no collision among short, distinct accounts and Quadra\'s own', () => {
+  it("no collision among short, distinct accounts and Quadra's own", () => {
     expect(truncationCollisions(['60100000', '62600000', '411', 'ABC'], {})).toEqual(new Map());
   });
 
   it('two long accounts with the same first 8 characters', () => {
-    expect(truncationCollisions(['41199999A1', '41199999B2', '62600000'], {}))
-      .toEqual(new Map([['41199999', ['41199999A1', '41199999B2']]]));
+    expect(truncationCollisions(['41199999A1', '41199999B2', '62600000'], {})).toEqual(
+      new Map([['41199999', ['41199999A1', '41199999B2']]]),
+    );
   });
 
-  it('a long account whose first 8 characters are an existing Quadra account is no collision (only the hub\'s own accounts count)', () => {
+  it("a long account whose first 8 characters are an existing Quadra account is no collision (only the hub's own accounts count)", () => {
     expect(truncationCollisions(['401000001'], {})).toEqual(new Map());
   });
 
-  it('a long account and the hub\'s own 8-character account it would be cut to collide', () => {
+  it("a long account and the hub's own 8-character account it would be cut to collide", () => {
     expect(truncationCollisions(['401000001', '40100000'], {})).toEqual(new Map([['40100000', ['40100000', '401000001']]]));
   });
 
   it('accounts already sent count, as they were sent', () => {
-    expect(truncationCollisions(['401000002'], { sentAccounts: [{ hub: '401000001', written: '401000001' }] }))
-      .toEqual(new Map([['40100000', ['401000001', '401000002']]]));
+    expect(truncationCollisions(['401000002'], { sentAccounts: [{ hub: '401000001', written: '401000001' }] })).toEqual(
+      new Map([['40100000', ['401000001', '401000002']]]),
+    );
     // Sent under a mapping elsewhere: no longer in the way.
     expect(truncationCollisions(['401000002'], { sentAccounts: [{ hub: '401000001', written: '40100001' }] })).toEqual(new Map());
   });
 
   it('a mapping moves an account out of the way; two accounts mapped to one Quadra account merge on purpose', () => {
     expect(truncationCollisions(['401000001', '401000002'], { accountMap: new Map([['401000001', '40100001']]) })).toEqual(new Map());
-    expect(truncationCollisions(['401000001', '401000002'], { accountMap: new Map([['401000001', '40100000'], ['401000002', '40100000']]) })).toEqual(new Map());
+    expect(
+      truncationCollisions(['401000001', '401000002'], {
+        accountMap: new Map([
+          ['401000001', '40100000'],
+          ['401000002', '40100000'],
+        ]),
+      }),
+    ).toEqual(new Map());
   });
 
   it('an account of exactly 8 characters that exists in Quadra is no collision', () => {
@@ -432,22 +481,37 @@ describe('checkEntry/checkBatch: account_collision', () => {
   });
 
   it('two entries of one batch, each with one of the colliding accounts: both are blocked', () => {
-    const [a, b, c] = checkBatch([
-      entry({ externalId: 'A', lines: balanced('41199999A1') }),
-      entry({ externalId: 'B', lines: balanced('41199999B2') }),
-      entry({ externalId: 'C' }),
-    ], fileRef());
-    expect(only(a!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '41199999A1', truncated: '41199999', collidesWith: ['41199999B2'] });
-    expect(only(b!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '41199999B2', truncated: '41199999', collidesWith: ['41199999A1'] });
+    const [a, b, c] = checkBatch(
+      [
+        entry({ externalId: 'A', lines: balanced('41199999A1') }),
+        entry({ externalId: 'B', lines: balanced('41199999B2') }),
+        entry({ externalId: 'C' }),
+      ],
+      fileRef(),
+    );
+    expect(only(a!.errors, 'account_collision')[0]!.details).toMatchObject({
+      account: '41199999A1',
+      truncated: '41199999',
+      collidesWith: ['41199999B2'],
+    });
+    expect(only(b!.errors, 'account_collision')[0]!.details).toMatchObject({
+      account: '41199999B2',
+      truncated: '41199999',
+      collidesWith: ['41199999A1'],
+    });
     expect(c!.errors).toEqual([]);
   });
 
-  it('a long account landing alone on an existing Quadra account is accepted, warned with both forms and Quadra\'s label', () => {
+  it("a long account landing alone on an existing Quadra account is accepted, warned with both forms and Quadra's label", () => {
     const { errors, warnings } = check1(entry({ lines: [debit('60100000', 100), credit('401000001', 100)] }));
     expect(errors).toEqual([]);
-    expect(warnings).toEqual([expect.objectContaining({
-      code: 'account_truncated', field: 'lines.1.account', details: { account: '401000001', sentAs: '40100000', quadraLabel: 'Compte 40100000' },
-    })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'account_truncated',
+        field: 'lines.1.account',
+        details: { account: '401000001', sentAs: '40100000', quadraLabel: 'Compte 40100000' },
+      }),
+    ]);
     expect(warnings[0]!.message).toContain('401000001');
     expect(warnings[0]!.message).toContain('"Compte 40100000"');
   });
@@ -456,17 +520,29 @@ describe('checkEntry/checkBatch: account_collision', () => {
     const { errors } = check1(entry({ lines: balanced('41199999A1', '41199999B2') }), fileRef({ fileId: 'f-1' }));
     const [first] = only(errors, 'account_collision');
     expect(first!.message).toContain('PUT /v1/files/f-1/account-map/41199999A1');
-    expect(first!.details!.remedy).toEqual({ method: 'PUT', path: '/v1/files/f-1/account-map/41199999A1', body: { quadraAccount: '<8 characters at most>' } });
+    expect(first!.details!.remedy).toEqual({
+      method: 'PUT',
+      path: '/v1/files/f-1/account-map/41199999A1',
+      body: { quadraAccount: '<8 characters at most>' },
+    });
   });
 
   it('after a mapping the same two accounts pass, each warned as mapped', () => {
-    const ref = fileRef({ accountMap: new Map([['41199999A1', '41199901'], ['41199999B2', '41199902']]) });
+    const ref = fileRef({
+      accountMap: new Map([
+        ['41199999A1', '41199901'],
+        ['41199999B2', '41199902'],
+      ]),
+    });
     const { errors, warnings } = check1(entry({ lines: balanced('41199999A1', '41199999B2') }), ref);
     expect(errors).toEqual([]);
-    expect(only(warnings, 'account_mapped').map((w) => w.details)).toEqual([{ account: '41199999A1', sentAs: '41199901' }, { account: '41199999B2', sentAs: '41199902' }]);
+    expect(only(warnings, 'account_mapped').map((w) => w.details)).toEqual([
+      { account: '41199999A1', sentAs: '41199901' },
+      { account: '41199999B2', sentAs: '41199902' },
+    ]);
   });
 
-  it('pending accounts of the file collide with the batch\'s accounts', () => {
+  it("pending accounts of the file collide with the batch's accounts", () => {
     const { errors } = check1(entry({ lines: balanced('41199999A1') }), fileRef(), ['41199999B2']);
     expect(only(errors, 'account_collision')[0]).toMatchObject({
       field: 'lines.1.account',
@@ -478,7 +554,7 @@ describe('checkEntry/checkBatch: account_collision', () => {
     expect(check1(entry(), fileRef(), ['41199999A1', '41199999B2']).errors).toEqual([]);
   });
 
-  it('a pending account identical to the batch\'s long account is no collision', () => {
+  it("a pending account identical to the batch's long account is no collision", () => {
     const { errors } = check1(entry({ lines: balanced('62200000001') }), fileRef(), ['62200000001']);
     expect(codes(errors)).not.toContain('account_collision');
   });
@@ -491,19 +567,26 @@ describe('checkEntry/checkBatch: account_collision', () => {
   });
 
   it('an 8-character account of the batch is not blocked by a long account truncating onto it; the long one is', () => {
-    const [short, long] = checkBatch([
-      entry({ externalId: 'S', lines: balanced('62600000') }),
-      entry({ externalId: 'L', lines: balanced('626000009') }),
-    ], fileRef());
+    const [short, long] = checkBatch(
+      [entry({ externalId: 'S', lines: balanced('62600000') }), entry({ externalId: 'L', lines: balanced('626000009') })],
+      fileRef(),
+    );
     expect(codes(short!.errors)).toEqual([]);
-    expect(only(long!.errors, 'account_collision')[0]!.details).toMatchObject({ account: '626000009', truncated: '62600000', collidesWith: ['62600000'] });
+    expect(only(long!.errors, 'account_collision')[0]!.details).toMatchObject({
+      account: '626000009',
+      truncated: '62600000',
+      collidesWith: ['62600000'],
+    });
   });
 
   it('the same long account on several lines and entries is no collision', () => {
-    const [a, b] = checkBatch([
-      entry({ externalId: 'A', lines: balanced('62200000001', '62200000001') }),
-      entry({ externalId: 'B', lines: balanced('62200000001') }),
-    ], fileRef());
+    const [a, b] = checkBatch(
+      [
+        entry({ externalId: 'A', lines: balanced('62200000001', '62200000001') }),
+        entry({ externalId: 'B', lines: balanced('62200000001') }),
+      ],
+      fileRef(),
+    );
     expect(a!.errors).toEqual([]);
     expect(b!.errors).toEqual([]);
   });
@@ -524,7 +607,11 @@ describe('checkEntry: account warnings', () => {
     const { errors, warnings } = check1(entry({ lines: [debit('6220000001', 100), credit('40100000', 100)] }));
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      expect.objectContaining({ code: 'account_truncated', field: 'lines.0.account', details: { account: '6220000001', sentAs: '62200000' } }),
+      expect.objectContaining({
+        code: 'account_truncated',
+        field: 'lines.0.account',
+        details: { account: '6220000001', sentAs: '62200000' },
+      }),
       expect.objectContaining({ code: 'account_unknown', field: 'lines.0.account', details: { account: '62200000' } }),
     ]);
     const truncated = warnings[0]!;
@@ -554,9 +641,11 @@ describe('checkEntry: account warnings', () => {
   });
 
   it('one warning per account per entry, on the first line that uses it', () => {
-    const { warnings } = check1(entry({
-      lines: [debit('6220000001', 100), debit('6220000001', 200), credit('40100000', 150), credit('6220000001', 150)],
-    }));
+    const { warnings } = check1(
+      entry({
+        lines: [debit('6220000001', 100), debit('6220000001', 200), credit('40100000', 150), credit('6220000001', 150)],
+      }),
+    );
     expect(warnings.map((w) => [w.code, w.field])).toEqual([
       ['account_truncated', 'lines.0.account'],
       ['account_unknown', 'lines.0.account'],
@@ -564,10 +653,13 @@ describe('checkEntry: account warnings', () => {
   });
 
   it('the same account in two entries of a batch is reported in each entry', () => {
-    const checks = checkBatch([
-      entry({ externalId: 'A', lines: [debit('62600000', 100), credit('40100000', 100)] }),
-      entry({ externalId: 'B', lines: [debit('62600000', 100), credit('40100000', 100)] }),
-    ], fileRef());
+    const checks = checkBatch(
+      [
+        entry({ externalId: 'A', lines: [debit('62600000', 100), credit('40100000', 100)] }),
+        entry({ externalId: 'B', lines: [debit('62600000', 100), credit('40100000', 100)] }),
+      ],
+      fileRef(),
+    );
     expect(checks.map((c) => codes(c.warnings))).toEqual([['account_unknown'], ['account_unknown']]);
   });
 
@@ -629,7 +721,9 @@ describe('checkEntry: account warnings', () => {
 
 describe('checkEntry: label warnings', () => {
   it('French accents, €, œ and typographic quotes are kept: no warning', () => {
-    const { warnings } = check1(entry({ label: 'Café crème €', lines: [debit('60100000', 100, 'Œuvre «déjà» l’été'), credit('40100000', 100)] }));
+    const { warnings } = check1(
+      entry({ label: 'Café crème €', lines: [debit('60100000', 100, 'Œuvre «déjà» l’été'), credit('40100000', 100)] }),
+    );
     expect(warnings).toEqual([]);
   });
 
@@ -637,7 +731,8 @@ describe('checkEntry: label warnings', () => {
     const { warnings } = check1(entry({ label: 'Facture Łódź' }));
     expect(warnings).toEqual([
       expect.objectContaining({
-        code: 'label_folded', field: 'label',
+        code: 'label_folded',
+        field: 'label',
         details: { from: 'Facture Łódź', to: 'Facture Lódz', characters: ['Ł', 'ź'] },
       }),
     ]);
@@ -647,7 +742,11 @@ describe('checkEntry: label warnings', () => {
   it('label_folded on a line label, with its field', () => {
     const { warnings } = check1(entry({ lines: [debit('60100000', 100), credit('40100000', 100, 'Taxi 🚕')] }));
     expect(warnings).toEqual([
-      expect.objectContaining({ code: 'label_folded', field: 'lines.1.label', details: { from: 'Taxi 🚕', to: 'Taxi ?', characters: ['🚕'] } }),
+      expect.objectContaining({
+        code: 'label_folded',
+        field: 'lines.1.label',
+        details: { from: 'Taxi 🚕', to: 'Taxi ?', characters: ['🚕'] },
+      }),
     ]);
   });
 
@@ -691,10 +790,12 @@ describe('checkEntry: label warnings', () => {
   });
 
   it('entry and line labels are each checked, in order', () => {
-    const { warnings } = check1(entry({
-      label: 'Łukasz',
-      lines: [debit('60100000', 100, 'y'.repeat(31)), credit('40100000', 100, 'Ołówek')],
-    }));
+    const { warnings } = check1(
+      entry({
+        label: 'Łukasz',
+        lines: [debit('60100000', 100, 'y'.repeat(31)), credit('40100000', 100, 'Ołówek')],
+      }),
+    );
     expect(warnings.map((w) => [w.code, w.field])).toEqual([
       ['label_folded', 'label'],
       ['label_truncated', 'lines.0.label'],
@@ -709,7 +810,10 @@ describe('checkEntry: label warnings', () => {
 
 describe('checkBatch', () => {
   it('returns one check per entry, in order', () => {
-    const checks = checkBatch([entry({ externalId: 'A' }), entry({ externalId: 'B', journalCode: 'ZZ' }), entry({ externalId: 'C', date: '2020-01-01' })], fileRef());
+    const checks = checkBatch(
+      [entry({ externalId: 'A' }), entry({ externalId: 'B', journalCode: 'ZZ' }), entry({ externalId: 'C', date: '2020-01-01' })],
+      fileRef(),
+    );
     expect(checks.map((c) => codes(c.errors))).toEqual([[], ['unknown_journal'], ['date_outside_open_period']]);
   });
 
@@ -718,12 +822,10 @@ describe('checkBatch', () => {
   });
 
   it('duplicate_external_id: every later occurrence, first among its errors, naming the first index', () => {
-    const checks = checkBatch([
-      entry({ externalId: 'A' }),
-      entry({ externalId: 'B' }),
-      entry({ externalId: 'A', journalCode: 'ZZ' }),
-      entry({ externalId: 'A' }),
-    ], fileRef());
+    const checks = checkBatch(
+      [entry({ externalId: 'A' }), entry({ externalId: 'B' }), entry({ externalId: 'A', journalCode: 'ZZ' }), entry({ externalId: 'A' })],
+      fileRef(),
+    );
     expect(codes(checks[0]!.errors)).toEqual([]);
     expect(codes(checks[1]!.errors)).toEqual([]);
     expect(codes(checks[2]!.errors)).toEqual(['duplicate_external_id', 'unknown_journal']);
@@ -799,7 +901,8 @@ describe('properties', () => {
         const [c] = checkBatch([e], fileRef());
         expect(c!.errors).toEqual([]);
         // Warnings never turn into errors, and are about accounts or labels only.
-        for (const w of c!.warnings) expect(['account_unknown', 'label_folded', 'label_truncated', 'documents_not_attached']).toContain(w.code);
+        for (const w of c!.warnings)
+          expect(['account_unknown', 'label_folded', 'label_truncated', 'documents_not_attached']).toContain(w.code);
       }),
       { numRuns: 300 },
     );
@@ -818,19 +921,15 @@ describe('properties', () => {
     const amount = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: MAX_AMOUNT_CENTS }));
     const line = fc.record({ account: validAccount, debit: amount, credit: amount });
     fc.assert(
-      fc.property(
-        fc.array(line, { minLength: 0, maxLength: 8 }),
-        dateInOpenPeriod,
-        (lines, date) => {
-          const d = lines.reduce((s, l) => s + l.debit, 0);
-          const c = lines.reduce((s, l) => s + l.credit, 0);
-          fc.pre(d !== c);
-          const [result] = checkBatch([entry({ date, lines })], fileRef());
-          const unbalanced = only(result!.errors, 'unbalanced');
-          expect(unbalanced).toHaveLength(1);
-          expect(unbalanced[0]!.details).toEqual({ debit: d, credit: c });
-        },
-      ),
+      fc.property(fc.array(line, { minLength: 0, maxLength: 8 }), dateInOpenPeriod, (lines, date) => {
+        const d = lines.reduce((s, l) => s + l.debit, 0);
+        const c = lines.reduce((s, l) => s + l.credit, 0);
+        fc.pre(d !== c);
+        const [result] = checkBatch([entry({ date, lines })], fileRef());
+        const unbalanced = only(result!.errors, 'unbalanced');
+        expect(unbalanced).toHaveLength(1);
+        expect(unbalanced[0]!.details).toEqual({ debit: d, credit: c });
+      }),
       { numRuns: 300 },
     );
   });

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const denoJson = JSON.parse(readFileSync(resolve(root, 'supabase/functions/quadra-sync/deno.json'), 'utf8')) as { imports: Record<string, string> };
+const denoJson = JSON.parse(readFileSync(resolve(root, 'supabase/functions/quadra-sync/deno.json'), 'utf8')) as {
+  imports: Record<string, string>;
+};
 const lock = JSON.parse(readFileSync(resolve(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
@@ -37,5 +39,8 @@ describe("the function's deno.json", () => {
 });
 
 function readdirRecursive(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => { const p = resolve(dir, f); return statSync(p).isDirectory() ? readdirRecursive(p) : p.endsWith('.ts') ? [p] : []; });
+  return readdirSync(dir).flatMap((f) => {
+    const p = resolve(dir, f);
+    return statSync(p).isDirectory() ? readdirRecursive(p) : p.endsWith('.ts') ? [p] : [];
+  });
 }

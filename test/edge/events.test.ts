@@ -13,7 +13,7 @@ import { seedFirmEverywhere } from '../support/seed-all-tables.ts';
 const why = !process.env.DATABASE_URL ? 'needs a real Postgres (runs in the DATABASE_URL pass)' : denoUnavailable();
 if (why) console.warn(`[skipped] events from the Edge Function under Deno: ${why}`);
 
-describe.skipIf(why)('events delivered by the Edge Function\'s tick, under Deno (postgres)', () => {
+describe.skipIf(why)("events delivered by the Edge Function's tick, under Deno (postgres)", () => {
   const CRON_SECRET = `cron-${crypto.randomUUID()}-${crypto.randomUUID()}`;
   const JWT_SECRET = `jwt-${crypto.randomUUID()}-${crypto.randomUUID()}`;
   const admin = crypto.randomUUID();
@@ -29,9 +29,15 @@ describe.skipIf(why)('events delivered by the Edge Function\'s tick, under Deno 
     await database.db.query('delete from public.webhook_endpoints');
     receiver = await startReceiver();
     fn = await startFunction({
-      SUPABASE_DB_URL: database.url!, SECRETS_KEYS: randomKeySpec('fn1'), JWT_SECRET, CRON_SECRET,
-      CPA_BASE_URL: 'http://127.0.0.1:9/cpa', CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
-      WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '2000', LOG_LEVEL: 'warn',
+      SUPABASE_DB_URL: database.url!,
+      SECRETS_KEYS: randomKeySpec('fn1'),
+      JWT_SECRET,
+      CRON_SECRET,
+      CPA_BASE_URL: 'http://127.0.0.1:9/cpa',
+      CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'warn',
     });
     token = await mintToken({ secret: JWT_SECRET, sub: admin, expiresIn: '1h' });
   }, 180_000);
@@ -43,7 +49,9 @@ describe.skipIf(why)('events delivered by the Edge Function\'s tick, under Deno 
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${fn.url}/quadra-sync${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined, text };
@@ -54,7 +62,7 @@ describe.skipIf(why)('events delivered by the Edge Function\'s tick, under Deno 
     return r.body as { queues: Record<string, { completed: number; failed: number }> };
   };
 
-  it('a ping and an entry\'s change, signed and verified; a failed attempt retried by a later tick under the same id', async () => {
+  it("a ping and an entry's change, signed and verified; a failed attempt retried by a later tick under the same id", async () => {
     const created = await call('POST', `/v1/firms/${firm}/webhooks`, { url: receiver.url, description: 'hub' });
     expect(created.status, created.text).toBe(201);
     receiver.secrets.push(created.body.secret);
@@ -71,7 +79,10 @@ describe.skipIf(why)('events delivered by the Edge Function\'s tick, under Deno 
     expect(receiver.unverified).toBe(0);
     const pings = receiver.received.filter((x) => x.body.type === 'webhook.ping');
     expect(new Set(pings.map((x) => x.id)).size).toBe(1);
-    expect(receiver.received.find((x) => x.body.type === 'entry.posted')!.body.data).toMatchObject({ externalId: 'ext-1', status: 'posted' });
+    expect(receiver.received.find((x) => x.body.type === 'entry.posted')!.body.data).toMatchObject({
+      externalId: 'ext-1',
+      status: 'posted',
+    });
     const deliveries = await call('GET', `/v1/firms/${firm}/webhooks/${created.body.id}/deliveries`);
     expect(deliveries.body.items.map((d: { state: string }) => d.state)).toEqual(['succeeded', 'succeeded']);
   }, 60_000);

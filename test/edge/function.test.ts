@@ -25,11 +25,16 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
     sim = await startSimulator();
     fn = await startFunction({
       SUPABASE_DB_URL: database.url!,
-      CPA_BASE_URL: sim.cpaBaseUrl, CFE_BASE_URL: sim.cfeBaseUrl,
-      SECRETS_KEYS: randomKeySpec('fn1'), JWT_SECRET, CRON_SECRET,
+      CPA_BASE_URL: sim.cpaBaseUrl,
+      CFE_BASE_URL: sim.cfeBaseUrl,
+      SECRETS_KEYS: randomKeySpec('fn1'),
+      JWT_SECRET,
+      CRON_SECRET,
       // Verification due 3 s after the send, so the second tick is "12 hours later" (the import grace
       // period plays no part in it; 3 minutes is the least the default 180 s deposit lease allows).
-      VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '3', LOG_LEVEL: 'warn',
+      VERIFY_AFTER_HOURS: String(3 / 3600),
+      IMPORT_GRACE_MINUTES: '3',
+      LOG_LEVEL: 'warn',
     });
     token = await mintToken({ secret: JWT_SECRET, sub: crypto.randomUUID(), expiresIn: '1h' });
   }, 180_000);
@@ -41,7 +46,9 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${fn.url}/quadra-sync${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined, text };
@@ -60,7 +67,8 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
     const firm = await call('POST', '/v1/firms', { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic });
     expect(firm.status, firm.text).toBe(201);
     const conn = await call('PUT', `/v1/firms/${firm.body.id}/connection`, {
-      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
     });
     expect(conn.body.status, conn.text).toBe('connected');
     expect((await call('POST', `/v1/firms/${firm.body.id}/reference-sync`)).status).toBe(202);
@@ -70,10 +78,26 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
     const file = files.find((f) => f.dossierCode === 'BOULANG')!.id;
 
     const today = new Date().toISOString().slice(0, 10);
-    const pushed = await call('POST', `/v1/files/${file}/entries`, { entries: [{
-      externalId: 'FN-1', kind: 'purchase', journalCode: 'AC', date: today, label: 'Moulins de Savoie',
-      lines: [{ account: '60700000', debit: 10_000, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: 10_000 }],
-    }] }, { 'idempotency-key': 'fn-smoke-1' });
+    const pushed = await call(
+      'POST',
+      `/v1/files/${file}/entries`,
+      {
+        entries: [
+          {
+            externalId: 'FN-1',
+            kind: 'purchase',
+            journalCode: 'AC',
+            date: today,
+            label: 'Moulins de Savoie',
+            lines: [
+              { account: '60700000', debit: 10_000, credit: 0 },
+              { account: 'FMOULIN', debit: 0, credit: 10_000 },
+            ],
+          },
+        ],
+      },
+      { 'idempotency-key': 'fn-smoke-1' },
+    );
     expect(pushed.status, pushed.text).toBe(202);
     const entryId = pushed.body.entries[0].id as string;
 
@@ -92,7 +116,9 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
     let node: TestContext | undefined;
     try {
       node = await createTestContext({ config: { CRON_SECRET } });
-      node.services.tick = () => { throw new Error('never reached without the secret'); };
+      node.services.tick = () => {
+        throw new Error('never reached without the secret');
+      };
       const doc = (await node.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
       const fnDoc = (await call('GET', '/openapi.json')).body as typeof doc;
       expect(Object.keys(fnDoc.paths).sort()).toEqual(Object.keys(doc.paths).sort());
@@ -102,14 +128,20 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
         for (const method of Object.keys(methods)) {
           const viaNode = await node.call(method.toUpperCase(), concrete);
           const viaFn = await fetch(`${fn.url}/quadra-sync${concrete}`, { method: method.toUpperCase() });
-          const fnBody = await viaFn.json().catch(() => undefined) as { error?: { code?: string } } | undefined;
+          const fnBody = (await viaFn.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
           // Unauthenticated: the same status and error code from both (never "no such route").
-          expect([`${method} ${path}`, viaFn.status, fnBody?.error?.code]).toEqual([`${method} ${path}`, viaNode.status, viaNode.body?.error?.code]);
+          expect([`${method} ${path}`, viaFn.status, fnBody?.error?.code]).toEqual([
+            `${method} ${path}`,
+            viaNode.status,
+            viaNode.body?.error?.code,
+          ]);
           expect(fnBody?.error?.code).not.toBe('not_found');
           routes.push(`${method} ${path}`);
         }
       }
       expect(routes).toContain('post /v1/jobs/tick');
-    } finally { await node?.close(); }
+    } finally {
+      await node?.close();
+    }
   });
 });

@@ -12,15 +12,22 @@ if (why) console.warn(`[skipped] the function's module graph: ${why}`);
 /** Every module and npm package of the function's graph, one per line, as `deno info` prints them. */
 function graphOf(entry: string): string[] {
   const r = spawnSync(denoBin, ['info', '--config', resolve(functionDir, 'deno.json'), entry], {
-    encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...networkEnv(), NO_COLOR: '1' },
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...networkEnv(), NO_COLOR: '1' },
   });
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\n').map((l) => l.replace(/^[\s│├└─┬]+/u, '').replace(/ \(.*\)$| \*$/u, '')).filter((l) => /^(npm|file|node|jsr|https?):/.test(l));
+  return r.stdout
+    .split('\n')
+    .map((l) => l.replace(/^[\s│├└─┬]+/u, '').replace(/ \(.*\)$| \*$/u, ''))
+    .filter((l) => /^(npm|file|node|jsr|https?):/.test(l));
 }
 
 // Named once: a module of the service, or an npm package, that the function must not reach.
 const FORBIDDEN = [
-  { what: 'the embedded engine (PGlite)', match: (m: string) => m.includes('@electric-sql/pglite') || m.endsWith('/src/db/pglite.ts') || m.endsWith('/src/db/open.ts') },
+  {
+    what: 'the embedded engine (PGlite)',
+    match: (m: string) => m.includes('@electric-sql/pglite') || m.endsWith('/src/db/pglite.ts') || m.endsWith('/src/db/open.ts'),
+  },
   { what: 'the Azure Storage emulator (Azurite)', match: (m: string) => /npm:\/?azurite@/.test(m) },
   { what: 'the Cegid simulator', match: (m: string) => m.includes('/src/sim/') },
   { what: 'the interactive docs assets (swagger-ui-dist)', match: (m: string) => m.includes('swagger-ui-dist') },

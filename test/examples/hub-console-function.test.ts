@@ -17,7 +17,8 @@ import { axeViolations, badges, screenshot, startGateway } from '../support/cons
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { denoUnavailable, startFunction, type RunningFunction } from '../support/deno.ts';
 
-const why = chromiumUnavailable() ?? (!process.env.DATABASE_URL ? 'needs a real Postgres (runs in the DATABASE_URL pass)' : denoUnavailable());
+const why =
+  chromiumUnavailable() ?? (!process.env.DATABASE_URL ? 'needs a real Postgres (runs in the DATABASE_URL pass)' : denoUnavailable());
 if (why) console.warn(`[skipped] the hub console in Chromium against the Edge Function: ${why}`);
 
 describe.skipIf(why)('the hub console in Chromium, against the Edge Function under Deno (postgres)', () => {
@@ -37,7 +38,9 @@ describe.skipIf(why)('the hub console in Chromium, against the Edge Function und
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${fn!.url}/quadra-sync${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined, text };
@@ -60,20 +63,30 @@ describe.skipIf(why)('the hub console in Chromium, against the Edge Function und
     allowed = await startConsole({ port: 0, api });
     elsewhere = await startConsole({ port: 0, api });
     fn = await startFunction({
-      SUPABASE_DB_URL: database.url!, CPA_BASE_URL: sim.cpaBaseUrl, CFE_BASE_URL: sim.cfeBaseUrl,
-      SECRETS_KEYS: randomKeySpec('fn1'), JWT_SECRET, CRON_SECRET, CORS_ORIGINS: allowed.url,
+      SUPABASE_DB_URL: database.url!,
+      CPA_BASE_URL: sim.cpaBaseUrl,
+      CFE_BASE_URL: sim.cfeBaseUrl,
+      SECRETS_KEYS: randomKeySpec('fn1'),
+      JWT_SECRET,
+      CRON_SECRET,
+      CORS_ORIGINS: allowed.url,
       // Verification due 3 s after the send, so a tick after opening the dossier is "12 hours later".
-      VERIFY_AFTER_HOURS: String(3 / 3600), IMPORT_GRACE_MINUTES: '3', LOG_LEVEL: 'warn',
+      VERIFY_AFTER_HOURS: String(3 / 3600),
+      IMPORT_GRACE_MINUTES: '3',
+      LOG_LEVEL: 'warn',
     });
     const firm = await call('POST', '/v1/firms', { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic });
     firmId = firm.body.id;
     const conn = await call('PUT', `/v1/firms/${firmId}/connection`, {
-      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
     });
     expect(conn.body.status, conn.text).toBe('connected');
     await call('POST', `/v1/firms/${firmId}/reference-sync`);
     expect((await tick()).queues['reference-sync']).toMatchObject({ failed: 0 });
-    fileId = ((await call('GET', `/v1/firms/${firmId}/files`)).body.files as Array<{ id: string; dossierCode: string }>).find((f) => f.dossierCode === 'BOULANG')!.id;
+    fileId = ((await call('GET', `/v1/firms/${firmId}/files`)).body.files as Array<{ id: string; dossierCode: string }>).find(
+      (f) => f.dossierCode === 'BOULANG',
+    )!.id;
     browser = await launchChromium();
     page = await browser.context.newPage();
   }, 180_000);
@@ -89,18 +102,32 @@ describe.skipIf(why)('the hub console in Chromium, against the Edge Function und
 
   const today = new Date().toISOString().slice(0, 10);
   const purchase = (externalId: string, journalCode = 'AC') => ({
-    externalId, kind: 'purchase', journalCode, date: today, label: 'Moulins de Savoie',
-    lines: [{ account: '60700000', debit: 10_000, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: 10_000 }],
+    externalId,
+    kind: 'purchase',
+    journalCode,
+    date: today,
+    label: 'Moulins de Savoie',
+    lines: [
+      { account: '60700000', debit: 10_000, credit: 0 },
+      { account: 'FMOULIN', debit: 0, credit: 10_000 },
+    ],
   });
 
   it('files, badges, Synchronize → sent, the dossier opened → posted, the timeline, through functions.invoke', async () => {
-    const pushed = await call('POST', `/v1/files/${fileId}/entries`, { entries: [purchase('FN-WEB-1')] }, { 'idempotency-key': 'fn-web-1' });
+    const pushed = await call(
+      'POST',
+      `/v1/files/${fileId}/entries`,
+      { entries: [purchase('FN-WEB-1')] },
+      { 'idempotency-key': 'fn-web-1' },
+    );
     expect(pushed.status, pushed.text).toBe(202);
 
     await page.goto(allowed.url);
     await page.waitForSelector('body[data-ready]');
     const files = (await call('GET', `/v1/firms/${firmId}/files`)).body.files as Array<{ dossierCode: string }>;
-    expect(await page.locator('[data-file]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-file')))).toEqual(files.map((f) => f.dossierCode));
+    expect(await page.locator('[data-file]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-file')))).toEqual(
+      files.map((f) => f.dossierCode),
+    );
     await page.locator('[data-file=BOULANG] button').click();
     await expect.poll(() => page.locator('#file-title').textContent()).toContain('BOULANG');
     expect(await badges(page)).toEqual(await apiCounts());
@@ -122,19 +149,29 @@ describe.skipIf(why)('the hub console in Chromium, against the Edge Function und
 
     await page.getByRole('tab', { name: /Posted/ }).click();
     await page.getByRole('button', { name: 'Open entry FN-WEB-1' }).click();
-    await expect.poll(() => page.locator('ol.timeline li').evaluateAll((li) => li.map((x) => x.getAttribute('data-attempt')))).toEqual(['send:sent', 'verify:posted']);
+    await expect
+      .poll(() => page.locator('ol.timeline li').evaluateAll((li) => li.map((x) => x.getAttribute('data-attempt'))))
+      .toEqual(['send:sent', 'verify:posted']);
     await screenshot(page, 'function-2-timeline');
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it('a failed_check entry is fixed and validated again: pending', async () => {
-    const pushed = await call('POST', `/v1/files/${fileId}/entries`, { entries: [purchase('FN-WEB-BAD', 'OD')] }, { 'idempotency-key': 'fn-web-bad' });
+    const pushed = await call(
+      'POST',
+      `/v1/files/${fileId}/entries`,
+      { entries: [purchase('FN-WEB-BAD', 'OD')] },
+      { 'idempotency-key': 'fn-web-bad' },
+    );
     const id = pushed.body.entries[0].id as string;
     // Three nights cannot pass on the function's wall clock: the state the third night leaves (the
     // Node service's test reaches it through the nights themselves) is written as the night writes it.
     const admin = new pg.Client({ connectionString: database.url! });
     await admin.connect();
-    await admin.query(`update public.entries set status = 'failed_check', status_message = $2, nights_tried = 3 where id = $1`, [id, FAILED_CHECK_MESSAGE]);
+    await admin.query(`update public.entries set status = 'failed_check', status_message = $2, nights_tried = 3 where id = $1`, [
+      id,
+      FAILED_CHECK_MESSAGE,
+    ]);
     await admin.end();
 
     await page.getByRole('button', { name: 'Refresh' }).click();

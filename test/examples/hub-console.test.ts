@@ -33,7 +33,12 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
   beforeAll(async () => {
     // The API's address first (the console's settings name it), the app behind it once the world is
     // built with the console's origin in CORS_ORIGINS.
-    api = await new Promise<ServerType>((r) => { const s = serve({ fetch: (req) => (app ? app.fetch(req) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' }, () => r(s)); });
+    api = await new Promise<ServerType>((r) => {
+      const s = serve(
+        { fetch: (req) => (app ? app.fetch(req) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' },
+        () => r(s),
+      );
+    });
     apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
     allowed = await startConsole({ port: 0, api: { kind: 'http', baseUrl: apiUrl } });
     elsewhere = await startConsole({ port: 0, api: { kind: 'http', baseUrl: apiUrl } });
@@ -52,7 +57,8 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     await w?.close();
   });
 
-  const apiCounts = async (dossier: string) => (await w.t.call('GET', `/v1/files/${w.files.get(dossier)}/entries/counts`, { token: w.token })).body.counts;
+  const apiCounts = async (dossier: string) =>
+    (await w.t.call('GET', `/v1/files/${w.files.get(dossier)}/entries/counts`, { token: w.token })).body.counts;
   const openFile = async (dossier: string) => {
     await page.locator(`[data-file=${dossier}] button`).click();
     await expect.poll(() => page.locator('#file-title').textContent()).toContain(dossier);
@@ -64,7 +70,9 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     await page.waitForSelector('body[data-ready]');
     await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('connected');
     const files = (await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token })).body.files as Array<{ dossierCode: string }>;
-    expect(await page.locator('[data-file]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-file')))).toEqual(files.map((f) => f.dossierCode));
+    expect(await page.locator('[data-file]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-file')))).toEqual(
+      files.map((f) => f.dossierCode),
+    );
     // The fixture's dossier with failing prerequisites says why, in Quadra's words.
     expect(await page.locator('[data-file=ANCIEN] .checks').textContent()).toMatch(/period/i);
     await screenshot(page, 'node-1-files');
@@ -130,7 +138,9 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
 
     await page.reload();
     await page.waitForSelector('body[data-ready]');
-    const garage = (await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token })).body.files.find((f: { dossierCode: string }) => f.dossierCode === 'GARAGE');
+    const garage = (await w.t.call('GET', `/v1/firms/${w.firmId}/files`, { token: w.token })).body.files.find(
+      (f: { dossierCode: string }) => f.dossierCode === 'GARAGE',
+    );
     expect(garage.waitingOpenSince).not.toBeNull();
     expect(await page.locator('[data-file=GARAGE] [data-flag=waiting]').textContent()).toContain('Waiting to be opened in Quadra');
     expect(await page.locator('[data-file=CONSEIL] [data-flag=waiting]').count()).toBe(0);
@@ -153,14 +163,16 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     expect(await page.locator('[role=tab][aria-selected=true]').getAttribute('data-status')).toBe('pending');
   });
 
-  it('the account map: a mapping added and removed on the page is the API\'s', async () => {
+  it("the account map: a mapping added and removed on the page is the API's", async () => {
     await page.getByRole('button', { name: 'Account map' }).click();
     await page.getByLabel('Hub account').fill('6064000000');
     await page.getByLabel('Quadra account (8 characters at most)').fill('60640000');
     await page.getByRole('button', { name: 'Map', exact: true }).click();
     await expect.poll(() => page.locator('[data-mapping]').count()).toBe(1);
     const map = (await w.t.call('GET', `/v1/files/${w.files.get('CONSEIL')}/account-map`, { token: w.token })).body.items;
-    expect(map.map((m: { hubAccount: string; quadraAccount: string }) => `${m.hubAccount}→${m.quadraAccount}`)).toEqual(['6064000000→60640000']);
+    expect(map.map((m: { hubAccount: string; quadraAccount: string }) => `${m.hubAccount}→${m.quadraAccount}`)).toEqual([
+      '6064000000→60640000',
+    ]);
     await screenshot(page, 'node-6-account-map');
     await expectAccessible('account map');
     await page.getByRole('button', { name: 'Remove the mapping of 6064000000' }).click();

@@ -23,13 +23,20 @@ describe(`the hub frontend example (${engine})`, () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       seen.push(`${req.method} ${req.url}`);
-      if (!req.url?.startsWith('/functions/v1/')) { res.writeHead(404).end(); return; }
+      if (!req.url?.startsWith('/functions/v1/')) {
+        res.writeHead(404).end();
+        return;
+      }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
       const body = chunks.length && req.method !== 'GET' ? Buffer.concat(chunks) : undefined;
-      const answer = await fetchFn(new Request(`http://function${req.url.slice('/functions/v1'.length)}`, { method: req.method!, headers, ...(body ? { body } : {}) }));
+      const answer = await fetchFn(
+        new Request(`http://function${req.url.slice('/functions/v1'.length)}`, { method: req.method!, headers, ...(body ? { body } : {}) }),
+      );
       const out: Record<string, string> = {};
-      answer.headers.forEach((v, k) => { out[k] = v; });
+      answer.headers.forEach((v, k) => {
+        out[k] = v;
+      });
       res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
     });
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
@@ -62,10 +69,16 @@ describe(`the hub frontend example (${engine})`, () => {
 
   it('errors arrive typed: validation (422) and a missing token (401)', async () => {
     const alice = await clientFor(crypto.randomUUID());
-    const bad = await alice.createFirm({ name: '', sicCode: 'x' } as never).then(() => undefined, (e: unknown) => e as QuadraSyncError);
+    const bad = await alice.createFirm({ name: '', sicCode: 'x' } as never).then(
+      () => undefined,
+      (e: unknown) => e as QuadraSyncError,
+    );
     expect([bad?.status, bad?.code]).toEqual([422, 'validation_error']);
     const anonymous = quadraSync(createClient(url, 'anon-key', { auth: { persistSession: false, autoRefreshToken: false } }));
-    const denied = await anonymous.listFirms().then(() => undefined, (e: unknown) => e as QuadraSyncError);
+    const denied = await anonymous.listFirms().then(
+      () => undefined,
+      (e: unknown) => e as QuadraSyncError,
+    );
     expect([denied?.status, denied?.code]).toEqual([401, 'invalid_token']);
   });
 });

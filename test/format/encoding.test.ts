@@ -14,8 +14,38 @@ const anyText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary-ascii', maxLength: 40 }),
   fc.string({
-    unit: fc.constantFrom('é', 'e\u0301', 'Œ', '€', '’', '«', '—', 'ł', 'ß', '😀', '👨‍👩‍👧', '🇫🇷', '❤️', '日', 'Ж', '\t', '\r\n', '\u0000',
-      '\u200b', '\u202f', '\u00a0', 'q\u0303', '\u0301', 'ﬁ', 'Ａ', 'ǅ', '\ud83d', 'a', ' ', '?'),
+    unit: fc.constantFrom(
+      'é',
+      'e\u0301',
+      'Œ',
+      '€',
+      '’',
+      '«',
+      '—',
+      'ł',
+      'ß',
+      '😀',
+      '👨‍👩‍👧',
+      '🇫🇷',
+      '❤️',
+      '日',
+      'Ж',
+      '\t',
+      '\r\n',
+      '\u0000',
+      '\u200b',
+      '\u202f',
+      '\u00a0',
+      'q\u0303',
+      '\u0301',
+      'ﬁ',
+      'Ａ',
+      'ǅ',
+      '\ud83d',
+      'a',
+      ' ',
+      '?',
+    ),
     maxLength: 30,
   }),
 );
@@ -24,7 +54,8 @@ describe('foldText', () => {
   it('keeps French text whole: every character is in Windows-1252', () => {
     expect(foldText('Café Crème — Œuvre «test» €')).toEqual({ text: 'Café Crème — Œuvre «test» €', folded: [] });
     expect(foldText('L’été à Noël : 1 000,50 € ; ça coûte… œufs, Ÿ, ß, ½, ±, ™, •, “x”, ‹y›')).toEqual({
-      text: 'L’été à Noël : 1 000,50 € ; ça coûte… œufs, Ÿ, ß, ½, ±, ™, •, “x”, ‹y›', folded: [],
+      text: 'L’été à Noël : 1 000,50 € ; ça coûte… œufs, Ÿ, ß, ½, ±, ™, •, “x”, ‹y›',
+      folded: [],
     });
     expect(encodeCp1252('Café Crème — Œuvre «test» €')).toEqual(
       new Uint8Array(iconv.encode('Café Crème — Œuvre «test» €', 'windows-1252')),
@@ -37,9 +68,10 @@ describe('foldText', () => {
 
   it('transliterates letters Windows-1252 lacks', () => {
     expect(foldText('Łódź, Dąbrowski, Čapek, Øresund, Ħal, ı')).toEqual({
-      text: 'Lódz, Dabrowski, Capek, Øresund, Hal, i', folded: ['Ł', 'ź', 'ą', 'Č', 'Ħ', 'ı'],
+      text: 'Lódz, Dabrowski, Capek, Øresund, Hal, i',
+      folded: ['Ł', 'ź', 'ą', 'Č', 'Ħ', 'ı'],
     });
-    expect(foldText('ﬁn Ｆ① ǅ №5 ‐−′').text).toBe('fin F1 Dž No5 --\'');
+    expect(foldText('ﬁn Ｆ① ǅ №5 ‐−′').text).toBe("fin F1 Dž No5 --'");
   });
 
   it('turns spaces and line breaks into a space, removes other control and invisible characters', () => {
@@ -51,7 +83,8 @@ describe('foldText', () => {
 
   it('writes one ? per unrepresentable grapheme (emoji, flags, ZWJ sequences, CJK, Cyrillic)', () => {
     expect(foldText('ok 😀 👨‍👩‍👧 🇫🇷 ❤️ 日本 Жук')).toEqual({
-      text: 'ok ? ? ? ? ?? ???', folded: ['😀', '👨‍👩‍👧', '🇫🇷', '❤️', '日', '本', 'Ж', 'у', 'к'],
+      text: 'ok ? ? ? ? ?? ???',
+      folded: ['😀', '👨‍👩‍👧', '🇫🇷', '❤️', '日', '本', 'Ж', 'у', 'к'],
     });
     expect(foldText('\ud83d lone').text).toBe('? lone');
   });
@@ -75,8 +108,10 @@ describe('foldText', () => {
   });
 
   it('property: printable ASCII is untouched', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }), (text) => {
-      expect(foldText(text)).toEqual({ text, folded: [] });
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }), (text) => {
+        expect(foldText(text)).toEqual({ text, folded: [] });
+      }),
+    );
   });
 });

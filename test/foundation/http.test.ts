@@ -42,16 +42,24 @@ describe(`HTTP skeleton (${engine})`, () => {
       expect(r.body.error.code).toBe('unauthorized');
     });
     it('refuses an expired token', async () => {
-      const expired = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(alice)
-        .setAudience('authenticated').setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      const expired = await new SignJWT({ role: 'authenticated' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(alice)
+        .setAudience('authenticated')
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
         .sign(new TextEncoder().encode(t.jwtSecret));
       const r = await t.call('GET', '/v1/firms', { token: expired });
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('token_expired');
     });
     it('refuses a token signed with another secret', async () => {
-      const forged = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(alice)
-        .setAudience('authenticated').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another'));
+      const forged = await new SignJWT({ role: 'authenticated' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(alice)
+        .setAudience('authenticated')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('another-secret-another-secret-another'));
       const r = await t.call('GET', '/v1/firms', { token: forged });
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('invalid_token');
@@ -63,7 +71,9 @@ describe(`HTTP skeleton (${engine})`, () => {
     });
     it('refuses an unsigned (alg none) token', async () => {
       const head = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-      const body = Buffer.from(JSON.stringify({ sub: alice, aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const body = Buffer.from(JSON.stringify({ sub: alice, aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + 600 })).toString(
+        'base64url',
+      );
       const r = await t.call('GET', '/v1/firms', { token: `${head}.${body}.` });
       expect(r.status).toBe(401);
     });
@@ -97,7 +107,7 @@ describe(`HTTP skeleton (${engine})`, () => {
   });
 
   describe('firms', () => {
-    it('creates a firm whose creator is admin, and lists only the caller\'s firms', async () => {
+    it("creates a firm whose creator is admin, and lists only the caller's firms", async () => {
       const created = await t.call('POST', '/v1/firms', { token, body: { name: 'Cabinet Martin', sicCode: 'HTTP01' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: 'Cabinet Martin', sicCode: 'HTTP01', role: 'admin' });

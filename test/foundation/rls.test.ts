@@ -20,7 +20,8 @@ describe(`row-level security on every table (${engine})`, () => {
   it('every public table has RLS enabled', async () => {
     const r = await t.db.query<{ relname: string; relrowsecurity: boolean }>(
       `select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and c.relkind = 'r'`);
+        where n.nspname = 'public' and c.relkind = 'r'`,
+    );
     expect(r.rows.length).toBe(Object.keys(guardedTables).length);
     for (const row of r.rows) expect(row.relrowsecurity, row.relname).toBe(true);
   });
@@ -34,12 +35,20 @@ describe(`row-level security on every table (${engine})`, () => {
       for (const scoped of [asUser, readAsUser]) {
         const seen = await scoped(t.db, { sub: alice }, (tx) => tx.query<{ f: string }>(`select ${fc}::text as f from public.${table}`));
         expect(seen.rows.length, scoped.name).toBeGreaterThan(0);
-        expect(seen.rows.every((r) => r.f === firmA), scoped.name).toBe(true);
+        expect(
+          seen.rows.every((r) => r.f === firmA),
+          scoped.name,
+        ).toBe(true);
       }
       // Either RLS hides B's rows (nothing changes) or users may not write this table at all.
-      for (const sql of [`update public.${table} set ${column} = ${column} where ${fc} = $1`, `delete from public.${table} where ${fc} = $1`]) {
+      for (const sql of [
+        `update public.${table} set ${column} = ${column} where ${fc} = $1`,
+        `delete from public.${table} where ${fc} = $1`,
+      ]) {
         const outcome = await asUser(t.db, { sub: alice }, (tx) => tx.query(sql, [firmB])).then(
-          (r) => r.affectedRows, (e: { code?: string }) => e.code);
+          (r) => r.affectedRows,
+          (e: { code?: string }) => e.code,
+        );
         expect([0, '42501'], sql).toContain(outcome);
       }
       // Firm B's rows are all still there, unchanged.
@@ -50,12 +59,33 @@ describe(`row-level security on every table (${engine})`, () => {
     it(`${table}: a member of firm A cannot insert a row into firm B`, async () => {
       const fc = firmColumn(table);
       // Copy one of B's own rows (as the service would see it), aimed at B, through Alice's session.
-      const sample = (await t.db.query<Record<string, unknown>>(`select * from public.${table} where ${fc} = $1 limit 1`, [firmB])).rows[0]!;
+      const sample = (await t.db.query<Record<string, unknown>>(`select * from public.${table} where ${fc} = $1 limit 1`, [firmB]))
+        .rows[0]!;
       const cols = Object.keys(sample).filter((k) => !['id', 'seq', 'created_at', 'previous_refs'].includes(k) || table === 'firm_members');
-      const values = cols.map((k) => (k === 'external_id' || k === 'dossier_code' || k === 'key' || k === 'number' || k === 'code' || k === 'blob_name' || k === 'quadra_ref' || k === 'sic_code' || k === 'attachment_name' ? `${String(sample[k]).slice(0, 6)}X` : sample[k]));
+      const values = cols.map((k) =>
+        k === 'external_id' ||
+        k === 'dossier_code' ||
+        k === 'key' ||
+        k === 'number' ||
+        k === 'code' ||
+        k === 'blob_name' ||
+        k === 'quadra_ref' ||
+        k === 'sic_code' ||
+        k === 'attachment_name'
+          ? `${String(sample[k]).slice(0, 6)}X`
+          : sample[k],
+      );
       const err = await asUser(t.db, { sub: alice }, (tx) =>
-        tx.query(`insert into public.${table} (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, values.map((v) => (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) ? JSON.stringify(v) : v))),
-      ).then(() => null, (e: { code?: string }) => e);
+        tx.query(
+          `insert into public.${table} (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+          values.map((v) =>
+            v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) ? JSON.stringify(v) : v,
+          ),
+        ),
+      ).then(
+        () => null,
+        (e: { code?: string }) => e,
+      );
       expect(err, `insert into ${table} must be refused`).not.toBeNull();
       expect(err!.code).toBe('42501');
     });
@@ -70,19 +100,23 @@ describe(`row-level security on every table (${engine})`, () => {
     });
   });
 
-  it('a child row cannot point at another firm\'s parent, even with that parent\'s id', async () => {
+  it("a child row cannot point at another firm's parent, even with that parent's id", async () => {
     const bEntry = (await t.db.query<{ id: string }>('select id from entries where firm_id = $1', [firmB])).rows[0]!.id;
     const err = await asUser(t.db, { sub: alice }, (tx) =>
       tx.query(`insert into entry_lines (entry_id, line_no, firm_id, account, debit_cents) values ($1, 9, $2, '1', 0)`, [bEntry, firmA]),
-    ).then(() => null, (e: { code?: string }) => e);
+    ).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     expect(err?.code).toBeDefined();
   });
 
   it('analysts read the views and nothing else', async () => {
-    const asAnalyst = (sql: string) => t.db.transaction(async (tx) => {
-      await tx.query("select set_config('role', 'quadra_analyst', true)");
-      return (await tx.query<{ firm_id: string; total: number }>(sql)).rows;
-    });
+    const asAnalyst = (sql: string) =>
+      t.db.transaction(async (tx) => {
+        await tx.query("select set_config('role', 'quadra_analyst', true)");
+        return (await tx.query<{ firm_id: string; total: number }>(sql)).rows;
+      });
     const rows = await asAnalyst('select firm_id, total from analytics.sync_status_by_firm order by firm_id');
     expect(rows.map((x) => x.firm_id).sort()).toEqual([firmA, firmB].sort());
     expect(rows.every((x) => Number(x.total) === 1)).toBe(true);
@@ -90,9 +124,13 @@ describe(`row-level security on every table (${engine})`, () => {
     await expect(asAnalyst("update analytics.sync_status_by_firm set firm_name = 'x'")).rejects.toThrow();
   });
 
-  describe('a firm\'s own members cannot rewrite the sync state (as through Supabase\'s REST API)', () => {
+  describe("a firm's own members cannot rewrite the sync state (as through Supabase's REST API)", () => {
     const asAlice = <T>(sql: string, params: unknown[] = []) => asUser(t.db, { sub: alice }, (tx) => tx.query<T>(sql, params));
-    const refused = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string }) => e.code);
+    const refused = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: { code?: string }) => e.code,
+      );
 
     it('cannot mark an entry posted or sent, nor attach it to a deposit', async () => {
       expect(await refused(asAlice(`update entries set status = 'posted' where firm_id = $1`, [firmA]))).toBe('42501');
@@ -103,11 +141,22 @@ describe(`row-level security on every table (${engine})`, () => {
       expect(await refused(asAlice(`delete from attempts where firm_id = $1`, [firmA]))).toBe('42501');
       expect(await refused(asAlice(`update attempts set outcome = 'posted' where firm_id = $1`, [firmA]))).toBe('42501');
       const entry = (await t.db.query<{ id: string }>('select id from entries where firm_id = $1', [firmA])).rows[0]!.id;
-      expect(await refused(asAlice(`insert into attempts (firm_id, entry_id, kind, outcome) values ($1, $2, 'verify', 'posted')`, [firmA, entry]))).toBe('42501');
+      expect(
+        await refused(
+          asAlice(`insert into attempts (firm_id, entry_id, kind, outcome) values ($1, $2, 'verify', 'posted')`, [firmA, entry]),
+        ),
+      ).toBe('42501');
     });
-    it('cannot write deposits or Quadra\'s reference data', async () => {
+    it("cannot write deposits or Quadra's reference data", async () => {
       expect(await refused(asAlice(`update deposits set status = 'imported' where firm_id = $1`, [firmA]))).toBe('42501');
-      expect(await refused(asAlice(`insert into accounts (firm_id, file_id, number, kind) select firm_id, id, 'X1', 'general' from client_files where firm_id = $1`, [firmA]))).toBe('42501');
+      expect(
+        await refused(
+          asAlice(
+            `insert into accounts (firm_id, file_id, number, kind) select firm_id, id, 'X1', 'general' from client_files where firm_id = $1`,
+            [firmA],
+          ),
+        ),
+      ).toBe('42501');
       expect(await refused(asAlice(`update journals set is_open = false where firm_id = $1`, [firmA]))).toBe('42501');
     });
     it('cannot change the lines of an entry already in a deposit', async () => {

@@ -14,8 +14,12 @@ describe(`the server (${engine})`, () => {
     let dropDatabase: (() => Promise<void>) | undefined;
     try {
       const config = loadConfig({
-        NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir,
-        CPA_BASE_URL: 'http://127.0.0.1:9/cpa', CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
+        NODE_ENV: 'test',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dataDir,
+        CPA_BASE_URL: 'http://127.0.0.1:9/cpa',
+        CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
         // On Postgres the service migrates the database it is given: the test's own fresh one.
         ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
       });
@@ -32,7 +36,12 @@ describe(`the server (${engine})`, () => {
       const unauth = await fetch(`${running.url}/v1/firms`);
       expect(unauth.status).toBe(401);
       const schedules = await running.boss.getSchedules();
-      expect(schedules.map((x: { name: string }) => x.name).sort()).toEqual(['auto-send', 'nightly-verification', 'reference-nightly', 'sweep']);
+      expect(schedules.map((x: { name: string }) => x.name).sort()).toEqual([
+        'auto-send',
+        'nightly-verification',
+        'reference-nightly',
+        'sweep',
+      ]);
       await running.stop();
       await expect(fetch(`${running.url}/health`)).rejects.toThrow();
     } finally {

@@ -11,7 +11,7 @@ import { engine } from '../support/db.ts';
 const root = resolve(import.meta.dirname, '../..');
 
 describe(`npm start (${engine})`, () => {
-  it('prints its banner once the demo firm\'s client files are in, and serves the console', async () => {
+  it("prints its banner once the demo firm's client files are in, and serves the console", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'qs-start-test-'));
     let dropDatabase: (() => Promise<void>) | undefined;
     let env: Record<string, string> = {};
@@ -23,7 +23,16 @@ describe(`npm start (${engine})`, () => {
     }
     const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: '0', SIM_PORT: '0', CONSOLE_PORT: '0', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        SIM_PORT: '0',
+        CONSOLE_PORT: '0',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -33,17 +42,25 @@ describe(`npm start (${engine})`, () => {
         const onData = (chunk: Buffer) => {
           output.push(String(chunk));
           const all = output.join('');
-          if (all.includes('Stop with Ctrl-C')) { clearTimeout(timer); ok(all); }
+          if (all.includes('Stop with Ctrl-C')) {
+            clearTimeout(timer);
+            ok(all);
+          }
         };
         child.stdout!.on('data', onData);
         child.stderr!.on('data', (c: Buffer) => output.push(String(c)));
-        child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`npm start exited (${code}):\n${output.join('')}`)); });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          fail(new Error(`npm start exited (${code}):\n${output.join('')}`));
+        });
       });
       // Straight after the banner, as the README's walkthrough does: the files are there.
       const api = /API\s+(http:\/\/\S+)/.exec(banner)![1]!;
       const token = /export TOKEN=(\S+)/.exec(banner)![1]!;
       const firm = /Demo firm\s+(\S+)/.exec(banner)![1]!;
-      const files = await fetch(`${api}/v1/firms/${firm}/files`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()) as { files: Array<{ dossierCode: string }> };
+      const files = (await fetch(`${api}/v1/firms/${firm}/files`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+        r.json(),
+      )) as { files: Array<{ dossierCode: string }> };
       expect(files.files.map((f) => f.dossierCode)).toContain('BOULANG');
       expect(banner).toMatch(new RegExp(`${files.files.length} client files ready`));
       expect(banner.indexOf('Loading the demo firm')).toBeLessThan(banner.indexOf('Quadra Sync is running'));

@@ -19,8 +19,13 @@ describe(`the schedules' fan-out (${engine})`, () => {
   let w: World;
   const dossiers: string[] = [];
   const nightly = jobs.find((j) => j.def === nightlyJob)!;
-  const count = async (name: string, states = ['created', 'retry', 'active', 'completed', 'failed']) => (await w.t.services.db.query<{ n: number }>(
-    'select count(*)::int as n from pgboss.job where name = $1 and state::text = any($2)', [name, states])).rows[0]!.n;
+  const count = async (name: string, states = ['created', 'retry', 'active', 'completed', 'failed']) =>
+    (
+      await w.t.services.db.query<{ n: number }>('select count(*)::int as n from pgboss.job where name = $1 and state::text = any($2)', [
+        name,
+        states,
+      ])
+    ).rows[0]!.n;
 
   beforeAll(async () => {
     w = await createWorld({ start: '2026-11-02T09:00:00Z' });
@@ -34,14 +39,19 @@ describe(`the schedules' fan-out (${engine})`, () => {
     await twelveHoursLater(w); // checked: not found (never opened)
     w.at(nextNight(w.now())); // the night: both files are due
   }, 120_000);
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('a night slot enqueues one unit per file due, under ids from the slot; fired twice, nothing more', async () => {
     await w.t.services.db.query(`delete from pgboss.job where name = 'night-file'`);
     await runJob(nightly, { slot: '2026-11-03T01:00:00.000Z' }, w.t.services, { id: crypto.randomUUID() });
     await runJob(nightly, { slot: '2026-11-03T01:00:00.000Z' }, w.t.services, { id: crypto.randomUUID() });
-    const units = (await w.t.services.db.query<{ id: string; data: { fileId: string; night: boolean } }>(
-      `select id, data from pgboss.job where name = 'night-file' order by data->>'fileId'`)).rows;
+    const units = (
+      await w.t.services.db.query<{ id: string; data: { fileId: string; night: boolean } }>(
+        `select id, data from pgboss.job where name = 'night-file' order by data->>'fileId'`,
+      )
+    ).rows;
     const files = dossiers.map((d) => w.files.get(d)!).sort();
     expect(units.map((u) => u.data.fileId)).toEqual(files);
     expect(units.map((u) => u.id)).toEqual(files.map((f) => unitJobId('night-file', '2026-11-03T01:00:00.000Z', f)));
@@ -81,26 +91,42 @@ describe(`the schedules' fan-out (${engine})`, () => {
   it("the user's Synchronize goes first, ahead of a backlog queued before it", async () => {
     await w.t.services.db.query('delete from pgboss.job where name = any($1)', [['verify-deposit', 'send-file', 'night-file']]);
     for (let i = 0; i < 15; i++) await w.t.services.jobs.send(verifyDepositJob, { depositId: crypto.randomUUID() });
-    await w.t.services.jobs.sendMany(nightFileJob, Array.from({ length: 15 }, () => ({ id: crypto.randomUUID(), payload: { fileId: crypto.randomUUID(), night: true, audit: false } })));
+    await w.t.services.jobs.sendMany(
+      nightFileJob,
+      Array.from({ length: 15 }, () => ({ id: crypto.randomUUID(), payload: { fileId: crypto.randomUUID(), night: true, audit: false } })),
+    );
     await w.t.services.jobs.send(sendFileJob, { fileId: w.files.get(dossiers[0]!)! });
     const report = await runWorker(w.boss, w.t.services, { concurrency: 1 });
     expect(report.jobs).toBe(31);
-    const order = (await w.t.services.db.query<{ name: string }>(
-      `select name from pgboss.job where name = any($1) order by completed_on`, [['verify-deposit', 'send-file', 'night-file']])).rows.map((r) => r.name);
+    const order = (
+      await w.t.services.db.query<{ name: string }>(`select name from pgboss.job where name = any($1) order by completed_on`, [
+        ['verify-deposit', 'send-file', 'night-file'],
+      ])
+    ).rows.map((r) => r.name);
     expect(order[0]).toBe('send-file');
   });
 
   it('Node workers drain a backed-up queue batch after batch, without waiting their polling interval', async () => {
     const c = w.t.services.config;
-    expect(workerConcurrency({ ...c, WORKER_FETCHERS: 4, WORKER_BATCH: 4, DATABASE_POOL_MAX: 6 }, 'x')).toEqual({ localConcurrency: 4, batchSize: 1 });
-    expect(workerConcurrency({ ...c, WORKER_CONCURRENCY_BY_QUEUE: 'night-file=3x2', DATABASE_POOL_MAX: 10 }, 'night-file')).toEqual({ localConcurrency: 3, batchSize: 2 });
+    expect(workerConcurrency({ ...c, WORKER_FETCHERS: 4, WORKER_BATCH: 4, DATABASE_POOL_MAX: 6 }, 'x')).toEqual({
+      localConcurrency: 4,
+      batchSize: 1,
+    });
+    expect(workerConcurrency({ ...c, WORKER_CONCURRENCY_BY_QUEUE: 'night-file=3x2', DATABASE_POOL_MAX: 10 }, 'night-file')).toEqual({
+      localConcurrency: 3,
+      batchSize: 2,
+    });
     await w.t.services.db.query(`delete from pgboss.job where name = 'verify-deposit'`);
     for (let i = 0; i < 40; i++) await w.t.services.jobs.send(verifyDepositJob, { depositId: crypto.randomUUID() });
     let second: PgBoss | undefined;
     try {
       second = await startBoss(w.t.services.db, { url: w.t.database.url, log: w.t.services.log, schedule: false });
       // A minute between polls: only fetching again at once while batches come back full drains 40 jobs in time.
-      await startWorkers(second, { ...w.t.services, config: { ...c, WORKER_FETCHERS: 2, WORKER_BATCH: 4 } }, { schedules: false, pollSeconds: 60 });
+      await startWorkers(
+        second,
+        { ...w.t.services, config: { ...c, WORKER_FETCHERS: 2, WORKER_BATCH: 4 } },
+        { schedules: false, pollSeconds: 60 },
+      );
       await waitFor('the backlog drained', async () => (await count('verify-deposit', ['completed'])) === 40, 30_000);
     } finally {
       await second?.stop({ graceful: false, wait: true } as Parameters<PgBoss['stop']>[0]).catch(() => {});

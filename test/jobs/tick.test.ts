@@ -31,15 +31,24 @@ describe(`the tick (${engine})`, () => {
     await t?.close();
   });
 
-  const slotRows = async () => (await t.services.db.query<{ schedule: string; slot: Date; job_id: string | null }>(
-    'select schedule, slot, job_id from private.schedule_slots order by schedule, slot')).rows
-    .map((r) => `${r.schedule}@${new Date(r.slot).toISOString()}${r.job_id ? '' : ' (no job)'}`);
+  const slotRows = async () =>
+    (
+      await t.services.db.query<{ schedule: string; slot: Date; job_id: string | null }>(
+        'select schedule, slot, job_id from private.schedule_slots order by schedule, slot',
+      )
+    ).rows.map((r) => `${r.schedule}@${new Date(r.slot).toISOString()}${r.job_id ? '' : ' (no job)'}`);
 
   it('fires each due slot once, even with overlapping ticks; later ticks fire only new slots', async () => {
     // First tick ever: everything due in the catch-up window (26 h) is fired, one job per schedule.
     const [a, b] = await Promise.all([fireDueSlots(t.services), fireDueSlots(t.services)]);
     const fired = [...a, ...b];
-    expect(fired.map((f) => f.schedule).sort()).toEqual(['auto-send', 'deliver-events', 'nightly-verification', 'reference-nightly', 'sweep']);
+    expect(fired.map((f) => f.schedule).sort()).toEqual([
+      'auto-send',
+      'deliver-events',
+      'nightly-verification',
+      'reference-nightly',
+      'sweep',
+    ]);
     expect(new Set(fired.map((f) => f.jobId)).size).toBe(5);
     const night = fired.find((f) => f.schedule === 'nightly-verification')!;
     expect(night.slots).toEqual(['2027-03-27T01:00:00.000Z']);
@@ -53,7 +62,8 @@ describe(`the tick (${engine})`, () => {
     clock = new Date('2027-03-28T00:00:30Z');
     const later = await fireDueSlots(t.services);
     expect(later.filter((f) => f.schedule !== 'deliver-events').map((f) => [f.schedule, f.slots])).toEqual([
-      ['auto-send', ['2027-03-28T00:00:00.000Z']], ['sweep', ['2027-03-28T00:00:00.000Z']],
+      ['auto-send', ['2027-03-28T00:00:00.000Z']],
+      ['sweep', ['2027-03-28T00:00:00.000Z']],
     ]);
     expect(later.find((f) => f.schedule === 'deliver-events')!.slots).toHaveLength(5); // each minute
   });
@@ -65,16 +75,28 @@ describe(`the tick (${engine})`, () => {
     expect(bySchedule['nightly-verification']).toEqual(['2027-03-28T01:00:00.000Z']);
     expect(bySchedule['reference-nightly']).toEqual(['2027-03-28T00:30:00.000Z']);
     expect(bySchedule['auto-send']).toHaveLength(8); // 00:10 … 01:20
-    expect(bySchedule['sweep']).toEqual(['2027-03-28T00:15:00.000Z', '2027-03-28T00:30:00.000Z', '2027-03-28T00:45:00.000Z', '2027-03-28T01:00:00.000Z', '2027-03-28T01:15:00.000Z']);
+    expect(bySchedule['sweep']).toEqual([
+      '2027-03-28T00:15:00.000Z',
+      '2027-03-28T00:30:00.000Z',
+      '2027-03-28T00:45:00.000Z',
+      '2027-03-28T01:00:00.000Z',
+      '2027-03-28T01:15:00.000Z',
+    ]);
     // One job each, whatever the number of slots: the handlers work on what is due when they run.
-    const queued = await t.services.db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'nightly-verification'`);
+    const queued = await t.services.db.query<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name = 'nightly-verification'`,
+    );
     expect(queued.rows[0]!.n).toBe(2);
   });
 
   it('a slot won by a tick that died before sending is sent by the next tick, under the same job id, once', async () => {
-    await t.services.db.query(`insert into private.schedule_slots (schedule, slot, fired_at) values ('sweep', '2027-03-28T01:30:00Z', now() - interval '5 minutes')`);
+    await t.services.db.query(
+      `insert into private.schedule_slots (schedule, slot, fired_at) values ('sweep', '2027-03-28T01:30:00Z', now() - interval '5 minutes')`,
+    );
     const fired = await fireDueSlots(t.services, new Date('2027-03-28T01:20:00Z'));
-    expect(fired).toEqual([{ schedule: 'sweep', job: 'sweep', slots: ['2027-03-28T01:30:00.000Z'], jobId: slotJobId('sweep', new Date('2027-03-28T01:30:00Z')) }]);
+    expect(fired).toEqual([
+      { schedule: 'sweep', job: 'sweep', slots: ['2027-03-28T01:30:00.000Z'], jobId: slotJobId('sweep', new Date('2027-03-28T01:30:00Z')) },
+    ]);
     // Sending the same slot's job again is a no-op.
     expect(await t.services.jobs.send(sweepJob, {}, { id: slotJobId('sweep', new Date('2027-03-28T01:30:00Z')) })).toBeNull();
     expect(await fireDueSlots(t.services, new Date('2027-03-28T01:20:00Z'))).toEqual([]);
@@ -97,7 +119,9 @@ describe(`the tick (${engine})`, () => {
     expect(res.body.queues['reference-sync']).toEqual({ completed: 1, failed: 0 });
     expect(res.body.queues['send-file']).toEqual({ completed: 1, failed: 0 });
     expect(res.body.queues['verify-deposit']).toEqual({ completed: 0, failed: 0 });
-    const left = await t.services.db.query<{ state: string }>(`select state from pgboss.job where name = 'send-file' and state <> 'completed'`);
+    const left = await t.services.db.query<{ state: string }>(
+      `select state from pgboss.job where name = 'send-file' and state <> 'completed'`,
+    );
     expect(left.rows).toEqual([{ state: 'created' }]);
   });
 
@@ -134,7 +158,9 @@ describe(`the tick (${engine})`, () => {
     try {
       const res = await t.call('POST', '/v1/jobs/tick', { headers: { 'x-cron-secret': CRON_SECRET } });
       expect([res.status, res.body.error.code]).toEqual([404, 'tick_not_configured']);
-    } finally { t.services.config.CRON_SECRET = saved; }
+    } finally {
+      t.services.config.CRON_SECRET = saved;
+    }
     expect(t.logLines.join('\n')).not.toContain(CRON_SECRET);
   });
 });

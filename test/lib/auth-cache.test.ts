@@ -38,8 +38,13 @@ describe('token verifier', () => {
     const verify = createTokenVerifier({ secret, audience: 'authenticated' });
     const token = await mintToken({ secret, sub });
     await verify(token);
-    const forged = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub)
-      .setAudience('authenticated').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(`other-${secret}`));
+    const forged = await new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setAudience('authenticated')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(`other-${secret}`));
     for (let i = 0; i < 2; i++) await expect(verify(forged)).rejects.toMatchObject({ status: 401, code: 'invalid_token' });
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     await expect(verify(tampered)).rejects.toMatchObject({ status: 401 });

@@ -25,10 +25,12 @@ describe('access tokens', () => {
     keys.es = { privateKey: es.privateKey, kid: 'es-key-1', alg: 'ES256' };
     keys.rs = { privateKey: rs.privateKey, kid: 'rs-key-1', alg: 'RS256' };
     keys.other = { privateKey: other.privateKey, kid: 'es-key-1', alg: 'ES256' }; // same kid, not the project's key
-    const jwks = { keys: [
-      { ...(await exportJWK(es.publicKey)), kid: 'es-key-1', alg: 'ES256', use: 'sig', key_ops: ['verify'] },
-      { ...(await exportJWK(rs.publicKey)), kid: 'rs-key-1', alg: 'RS256', use: 'sig', key_ops: ['verify'] },
-    ] };
+    const jwks = {
+      keys: [
+        { ...(await exportJWK(es.publicKey)), kid: 'es-key-1', alg: 'ES256', use: 'sig', key_ops: ['verify'] },
+        { ...(await exportJWK(rs.publicKey)), kid: 'rs-key-1', alg: 'RS256', use: 'sig', key_ops: ['verify'] },
+      ],
+    };
     server = createServer((req, res) => {
       if (req.url === '/auth/v1/.well-known/jwks.json') {
         jwksRequests++;
@@ -42,17 +44,28 @@ describe('access tokens', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const sign = (k: { privateKey: CryptoKey | Uint8Array; kid?: string; alg: string }, claims: { exp?: number | null; aud?: string; nbf?: number; sub?: string } = {}) => {
+  const sign = (
+    k: { privateKey: CryptoKey | Uint8Array; kid?: string; alg: string },
+    claims: { exp?: number | null; aud?: string; nbf?: number; sub?: string } = {},
+  ) => {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: k.alg, typ: 'JWT', ...(k.kid ? { kid: k.kid } : {}) })
-      .setSubject(claims.sub ?? user).setAudience(claims.aud ?? 'authenticated').setIssuedAt();
+    const jwt = new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: k.alg, typ: 'JWT', ...(k.kid ? { kid: k.kid } : {}) })
+      .setSubject(claims.sub ?? user)
+      .setAudience(claims.aud ?? 'authenticated')
+      .setIssuedAt();
     if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? now + 600);
     if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
     return jwt.sign(k.privateKey);
   };
   const hs = { privateKey: new TextEncoder().encode(hsSecret), alg: 'HS256' };
-  const verifier = () => createTokenVerifier({ audience: 'authenticated', secret: hsSecret, supabase: { url, anonKey: 'anon-key-for-tests' } });
-  const outcome = (p: Promise<unknown>) => p.then(() => 'accepted', (e: { code?: string }) => e.code ?? 'error');
+  const verifier = () =>
+    createTokenVerifier({ audience: 'authenticated', secret: hsSecret, supabase: { url, anonKey: 'anon-key-for-tests' } });
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: { code?: string }) => e.code ?? 'error',
+    );
 
   it('accepts ES256 and RS256 tokens of the project through auth.getClaims (the JWKS fetched once), and HS256', async () => {
     const verify = verifier();
@@ -66,7 +79,9 @@ describe('access tokens', () => {
     const verify = verifier();
     const now = Math.floor(Date.now() / 1000);
     const head = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ sub: user, aud: 'authenticated', exp: now + 600, role: 'authenticated' })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ sub: user, aud: 'authenticated', exp: now + 600, role: 'authenticated' })).toString(
+      'base64url',
+    );
     expect({
       esNoExp: await outcome(verify(await sign(keys.es!, { exp: null }))),
       hsNoExp: await outcome(verify(await sign(hs, { exp: null }))),
@@ -79,8 +94,16 @@ describe('access tokens', () => {
       algNone: await outcome(verify(`${head}.${body}.`)),
       noSubject: await outcome(verify(await sign(keys.es!, { sub: 'someone' }))),
     }).toEqual({
-      esNoExp: 'invalid_token', hsNoExp: 'invalid_token', expired: 'token_expired', otherKey: 'invalid_token', audience: 'invalid_token',
-      hsAudience: 'invalid_token', futureNbf: 'invalid_token', hsFutureNbf: 'invalid_token', algNone: 'invalid_token', noSubject: 'invalid_token',
+      esNoExp: 'invalid_token',
+      hsNoExp: 'invalid_token',
+      expired: 'token_expired',
+      otherKey: 'invalid_token',
+      audience: 'invalid_token',
+      hsAudience: 'invalid_token',
+      futureNbf: 'invalid_token',
+      hsFutureNbf: 'invalid_token',
+      algNone: 'invalid_token',
+      noSubject: 'invalid_token',
     });
     const hsOnly = createTokenVerifier({ audience: 'authenticated', supabase: { url, anonKey: 'anon' } });
     expect(await outcome(hsOnly(await sign(hs)))).toBe('invalid_token');
@@ -88,8 +111,12 @@ describe('access tokens', () => {
 
   describe('on every route', () => {
     let t: TestContext;
-    beforeAll(async () => { t = await createTestContext(); });
-    afterAll(async () => { await t?.close(); });
+    beforeAll(async () => {
+      t = await createTestContext();
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
 
     it('a token without exp (or unsigned) is refused on every /v1 route of the OpenAPI document', async () => {
       const doc = (await t.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };

@@ -32,7 +32,7 @@ describe('the list of error codes', () => {
     expect(rows).toEqual(ERROR_CODE_LIST.map((c) => [c, ERROR_CODES[c].status]));
   });
 
-  it('the OpenAPI document lists exactly these codes, and each error response names its status\'s codes', async () => {
+  it("the OpenAPI document lists exactly these codes, and each error response names its status's codes", async () => {
     const t = await createTestContext();
     try {
       const doc = (await (await createApp(t.services).request('/openapi.json')).json()) as any;
@@ -41,11 +41,15 @@ describe('the list of error codes', () => {
       const push = doc.paths['/v1/files/{fileId}/entries'].post.responses;
       expect(push['409'].description).toContain('idempotency_key_reused');
       expect(push['422'].description).toContain('validation_error');
-    } finally { await t.close(); }
+    } finally {
+      await t.close();
+    }
   });
 
   it('no answer in src/ is built by hand with a code: they go through errorBody or AppError', () => {
-    const files = readdirSync(join(ROOT, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.startsWith('sim'));
+    const files = readdirSync(join(ROOT, 'src'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('sim'));
     for (const f of files) {
       const text = readFileSync(join(ROOT, 'src', f), 'utf8');
       expect(text, f).not.toMatch(/\.json\(\s*\{\s*error:/);

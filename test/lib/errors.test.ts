@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { fromDatabaseError } from '../../src/lib/errors.ts';
 
 describe('fromDatabaseError: what a request caused is a 4xx, a fault of ours stays a 500', () => {
-  it.each(['22P02', '22007', '22008', '22009', '22003', '22021', '22P05', '22001'])('%s (a value the request carried) is 422 invalid_value', (code) => {
-    const e = fromDatabaseError({ code, message: 'invalid input syntax for type uuid: "select secret"' });
-    expect(e?.status).toBe(422);
-    expect(e?.code).toBe('invalid_value');
-    expect(e?.message).not.toContain('select');
-  });
+  it.each(['22P02', '22007', '22008', '22009', '22003', '22021', '22P05', '22001'])(
+    '%s (a value the request carried) is 422 invalid_value',
+    (code) => {
+      const e = fromDatabaseError({ code, message: 'invalid input syntax for type uuid: "select secret"' });
+      expect(e?.status).toBe(422);
+      expect(e?.code).toBe('invalid_value');
+      expect(e?.message).not.toContain('select');
+    },
+  );
 
   // Division by zero, a bad parameter to a function, a bad regular expression, a JSON path
   // error...: our SQL is wrong, not the request. Answering 422 would blame the caller and hide
@@ -33,4 +36,3 @@ describe('fromDatabaseError: what a request caused is a 4xx, a fault of ours sta
     expect(e?.message).not.toMatch(/127\.0\.0\.1|administrator|clients/);
   });
 });
-

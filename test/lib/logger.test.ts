@@ -10,7 +10,11 @@ const root = resolve(import.meta.dirname, '../..');
 function run(script: string) {
   // Node itself with tsx's loader (not the tsx command, which runs Node as a child of its own):
   // killing it kills the process that writes, and nothing is left holding the pipe.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', `import { createLogger } from './src/lib/logger.ts';\n${script}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '--eval', `import { createLogger } from './src/lib/logger.ts';\n${script}`],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines: Array<{ at: number; line: Record<string, unknown> }> = [];
   let rest = '';
   child.stdout.on('data', (d: Buffer) => {

@@ -5,18 +5,48 @@ const strict = { httpsOnly: true, allowPrivate: false };
 
 describe('where events may be sent', () => {
   it('refuses loopback, private, shared, link-local, metadata, multicast and unspecified addresses, v4 and v6', () => {
-    for (const ip of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-      '224.0.0.1', '255.255.255.255', '198.18.0.1', '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
-      '64:ff9b::a9fe:a9fe', '::ffff:7f00:1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '127.9.9.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '198.18.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00:ec2::254',
+      'fc00::1',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a9fe:a9fe',
+      '::ffff:7f00:1',
+    ]) {
       expect(forbiddenAddress(ip), ip).toBe(true);
     }
-    for (const ip of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(forbiddenAddress(ip), ip).toBe(false);
+    for (const ip of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+      expect(forbiddenAddress(ip), ip).toBe(false);
   });
 
   it('checks the form: https in production, no credentials, no control character or space', () => {
     expect(() => checkUrlForm('http://93.184.215.14/x', strict)).toThrow(/Only https/);
     expect(checkUrlForm('http://93.184.215.14/x', { ...strict, httpsOnly: false }).toString()).toBe('http://93.184.215.14/x');
-    for (const bad of ['https://u:p@example.com/', 'https://exa mple.com/', 'javascript:alert(1)', 'https://example.com/\n', '//example.com', 'https://localhost/', 'https://x.internal/']) {
+    for (const bad of [
+      'https://u:p@example.com/',
+      'https://exa mple.com/',
+      'javascript:alert(1)',
+      'https://example.com/\n',
+      '//example.com',
+      'https://localhost/',
+      'https://x.internal/',
+    ]) {
       expect(() => checkUrlForm(bad, strict), bad).toThrow();
     }
     expect(() => checkUrlForm('https://127.0.0.1/x', { ...strict, allowPrivate: true })).not.toThrow();

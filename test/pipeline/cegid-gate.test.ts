@@ -28,7 +28,10 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
   beforeAll(async () => {
     t = await createTestContext({ config: { CEGID_CONCURRENCY_PER_FIRM: LIMIT, CEGID_PAUSE_DEFAULT_MS: 5_000 } });
     for (const sic of ['GATEA', 'GATEB']) {
-      firms.push((await t.services.db.query<{ id: string }>(`insert into public.firms (name, sic_code) values ($1, $1) returning id`, [sic])).rows[0]!.id);
+      firms.push(
+        (await t.services.db.query<{ id: string }>(`insert into public.firms (name, sic_code) values ($1, $1) returning id`, [sic]))
+          .rows[0]!.id,
+      );
     }
     other = { ...t.services, db: engine === 'postgres' ? openPostgres(t.database.url!, 5) : t.services.db };
     server = createServer((req, res) => {
@@ -58,11 +61,17 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
   });
 
   it('at most CEGID_CONCURRENCY_PER_FIRM calls in flight per firm across two services; each firm its own', async () => {
-    const calls = (s: Services, firmIndex: number, n: number) => Array.from({ length: n }, async () => {
-      const r = await gatedFetch(s, firms[firmIndex]!, 'cpa')(`${base}/${firmIndex}/x`);
-      return r.json();
-    });
-    const answers = await Promise.all([...calls(t.services, 0, 12), ...calls(other, 0, 12), ...calls(t.services, 1, 8), ...calls(other, 1, 8)]);
+    const calls = (s: Services, firmIndex: number, n: number) =>
+      Array.from({ length: n }, async () => {
+        const r = await gatedFetch(s, firms[firmIndex]!, 'cpa')(`${base}/${firmIndex}/x`);
+        return r.json();
+      });
+    const answers = await Promise.all([
+      ...calls(t.services, 0, 12),
+      ...calls(other, 0, 12),
+      ...calls(t.services, 1, 8),
+      ...calls(other, 1, 8),
+    ]);
     expect(answers).toHaveLength(40);
     expect(answers.every((a) => (a as { ok: boolean }).ok)).toBe(true);
     // Concurrent, and never past the limit, for either firm.
@@ -75,7 +84,8 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
     // Every slot of firm 0 held by a holder that is gone (leases already run out).
     await t.services.db.query(
       `insert into private.cegid_slots (firm_id, slot, holder, lease_until) select $1, g, gen_random_uuid(), now() - interval '1 second' from generate_series(1, $2) g`,
-      [firms[0], LIMIT]);
+      [firms[0], LIMIT],
+    );
     expect((await gatedFetch(t.services, firms[0]!, 'cpa')(`${base}/0/after-crash`)).status).toBe(200);
     await t.services.db.query('delete from private.cegid_slots');
   });

@@ -13,7 +13,16 @@ import { runNightForFile } from '../../src/pipeline/night.ts';
 import { uploadDeposit } from '../../src/pipeline/send.ts';
 import { DEMO_FIRM } from '../../src/sim/index.ts';
 import { engine } from '../support/db.ts';
-import { afterGrace, bringHome, clientsOf, expectExactlyOnce, expireLeases, historyOf, slowFirstCopy, waitUntil } from '../support/delivery.ts';
+import {
+  afterGrace,
+  bringHome,
+  clientsOf,
+  expectExactlyOnce,
+  expireLeases,
+  historyOf,
+  slowFirstCopy,
+  waitUntil,
+} from '../support/delivery.ts';
 import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelveHoursLater } from '../support/entries.ts';
 import { createWorld, type World } from '../support/world.ts';
 
@@ -23,7 +32,9 @@ const pushTwo = async (w: World, dossier: string) => (await push(w, dossier, [pu
 
 describe(`exactly once into Quadra (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); }, 180_000);
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  }, 180_000);
   afterAll(() => w?.close());
 
   it('a 503 before the body was taken is retried at once: one deposit, one import', async () => {
@@ -84,7 +95,10 @@ describe(`exactly once into Quadra (${engine})`, () => {
   it('an import slower than the grace period: the re-deposit still waiting is withdrawn when the first copy shows, nothing is imported twice or lost', async () => {
     // The first import refuses one entry (its journal closed then), and shows the other 3 grace periods late.
     const grace = w.t.services.config.IMPORT_GRACE_MINUTES;
-    const { ids, again, visibleAt } = await slowFirstCopy(w, 'BOULANG', [purchase(), purchase({ journalCode: 'OD' })], { delayMinutes: grace * 3, refused: 'OD' });
+    const { ids, again, visibleAt } = await slowFirstCopy(w, 'BOULANG', [purchase(), purchase({ journalCode: 'OD' })], {
+      delayMinutes: grace * 3,
+      refused: 'OD',
+    });
     const [shown, refused] = ids as [string, string];
     w.at(new Date(visibleAt.getTime() + 60_000));
     await runSweep(w); // the re-deposit waits in the container: the sweep looks for the first copy in Quadra
@@ -105,10 +119,24 @@ describe(`exactly once into Quadra (${engine})`, () => {
     it(`a crash after "${step}": recovered once`, async () => {
       const ids = await pushTwo(w, 'CONSEIL');
       const s = w.t.services;
-      const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [w.files.get('CONSEIL')]))).rows[0]!;
+      const file = (
+        await asService(s.db, (tx) =>
+          tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [w.files.get('CONSEIL')]),
+        )
+      ).rows[0]!;
       const id = crypto.randomUUID();
       const blobName = `CONSEIL/${id}.zip`;
-      await asService(s.db, (tx) => deposits.claim(tx, { id, firmId: file.firm_id, fileId: w.files.get('CONSEIL')!, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }));
+      await asService(s.db, (tx) =>
+        deposits.claim(tx, {
+          id,
+          firmId: file.firm_id,
+          fileId: w.files.get('CONSEIL')!,
+          blobName,
+          now: w.now(),
+          leaseSeconds: 60,
+          entries: { ids },
+        }),
+      );
       if (step !== 'claimed') {
         const zip = await asService(s.db, async (tx) => buildDepositZip(tx, id, (await deposits.get(tx, id))!.seq, 'space'));
         await asService(s.db, (tx) => deposits.uploadStarted(tx, id, { now: w.now(), sizeBytes: zip.zip.length, leaseSeconds: 60 }));
@@ -127,10 +155,13 @@ describe(`exactly once into Quadra (${engine})`, () => {
     const ids = await pushTwo(w, 'BOULANG');
     const s = w.t.services;
     const fileId = w.files.get('BOULANG')!;
-    const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [fileId]))).rows[0]!;
+    const file = (await asService(s.db, (tx) => tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [fileId])))
+      .rows[0]!;
     const id = crypto.randomUUID();
     const blobName = `BOULANG/${id}.zip`;
-    await asService(s.db, (tx) => deposits.claim(tx, { id, firmId: file.firm_id, fileId, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }));
+    await asService(s.db, (tx) =>
+      deposits.claim(tx, { id, firmId: file.firm_id, fileId, blobName, now: w.now(), leaseSeconds: 60, entries: { ids } }),
+    );
     // Run A outran its lease before starting its upload; run B took the deposit over...
     await expireLeases(w);
     await asService(s.db, (tx) => deposits.takeOver(tx, id, 60));
@@ -175,14 +206,22 @@ describe(`exactly once into Quadra (${engine})`, () => {
     const at = w.now();
     w.sim.control.setFaults({ latencyMs: 1000 }); // the first night is slow at Cegid...
     const first = runNightForFile(s, fileId, at);
-    await waitUntil(async () => (await s.db.query('select 1 from client_files where id = $1 and night_lease_owner is not null', [fileId])).rows.length === 1);
+    await waitUntil(
+      async () =>
+        (await s.db.query('select 1 from client_files where id = $1 and night_lease_owner is not null', [fileId])).rows.length === 1,
+    );
     // ...so slow that its lease runs out, and another run takes the file over while it still works.
     await s.db.query(`update client_files set night_lease_until = now() - interval '1 second' where id = $1`, [fileId]);
     const second = runNightForFile(s, fileId, at);
     await Promise.allSettled([first, second]);
     w.sim.control.clearFaults();
     for (const id of ids) {
-      const decided = (await s.db.query<{ n: number }>(`select count(*)::int as n from attempts where entry_id = $1 and kind = 'verify' and outcome = 'not_found' and at = $2`, [id, at])).rows[0]!.n;
+      const decided = (
+        await s.db.query<{ n: number }>(
+          `select count(*)::int as n from attempts where entry_id = $1 and kind = 'verify' and outcome = 'not_found' and at = $2`,
+          [id, at],
+        )
+      ).rows[0]!.n;
       expect(decided).toBe(1);
     }
     await afterGrace(w);
@@ -196,7 +235,11 @@ describe(`exactly once into Quadra (${engine})`, () => {
     await twelveHoursLater(w);
     w.at(nextNight(w.now()));
     w.sim.control.setFaults({ latencyMs: 100 });
-    await Promise.all([runNow(nightlyJob, {}, w.t.services), runNow(sweepJob, {}, w.t.services), w.sim.control.openDossier(SIC, 'BOULANG')]);
+    await Promise.all([
+      runNow(nightlyJob, {}, w.t.services),
+      runNow(sweepJob, {}, w.t.services),
+      w.sim.control.openDossier(SIC, 'BOULANG'),
+    ]);
     w.sim.control.clearFaults();
     await Promise.all([afterGrace(w), runNow(sweepJob, {}, w.t.services)]);
     await bringHome(w, 'BOULANG', ids);

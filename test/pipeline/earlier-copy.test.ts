@@ -31,10 +31,14 @@ describe(`a slow first copy and the re-deposit still waiting (${engine})`, () =>
   afterAll(() => w?.close());
 
   const statusOf = async (dossier: string, id: string) => (await depositsOf(w, dossier)).find((d) => d.id === id)!.status;
-  const importsOf = async (dossier: string, id: string) => w.sim.control.importCounts(SIC, dossier)[(await entry(w, id)).quadraReference] ?? 0;
+  const importsOf = async (dossier: string, id: string) =>
+    w.sim.control.importCounts(SIC, dossier)[(await entry(w, id)).quadraReference] ?? 0;
 
   it('found by the 12-hour check: the re-deposit is withdrawn, the entry the first copy lacked goes back', async () => {
-    const { ids, again } = await slowFirstCopy(w, 'GARAGE', [purchase(), purchase({ journalCode: 'OD' })], { delayMinutes: 12 * HOUR, refused: 'OD' });
+    const { ids, again } = await slowFirstCopy(w, 'GARAGE', [purchase(), purchase({ journalCode: 'OD' })], {
+      delayMinutes: 12 * HOUR,
+      refused: 'OD',
+    });
     const [shown, refused] = ids as [string, string];
     await twelveHoursLater(w); // no sweep ran in between: the check is the first to look
     expect(await statusOf('GARAGE', again.id)).toBe('replaced');
@@ -49,7 +53,10 @@ describe(`a slow first copy and the re-deposit still waiting (${engine})`, () =>
 
   it('found by the night: the re-deposit is withdrawn first, and what the first copy lacked is sent again that night', async () => {
     // Shows after the re-deposit's own check (which finds nothing), before the next night.
-    const { ids, again, visibleAt } = await slowFirstCopy(w, 'CONSEIL', [purchase(), purchase({ journalCode: 'OD' })], { delayMinutes: 12 * HOUR + 2 * grace, refused: 'OD' });
+    const { ids, again, visibleAt } = await slowFirstCopy(w, 'CONSEIL', [purchase(), purchase({ journalCode: 'OD' })], {
+      delayMinutes: 12 * HOUR + 2 * grace,
+      refused: 'OD',
+    });
     const [shown, refused] = ids as [string, string];
     await twelveHoursLater(w);
     expect(await statusOf('CONSEIL', again.id)).toBe('uploaded');
@@ -81,7 +88,7 @@ describe(`a slow first copy and the re-deposit still waiting (${engine})`, () =>
     }
   });
 
-  it('Quadra takes the re-deposit the moment it is being removed: one of the two removals wins, here Quadra\'s; the copies are flagged', async () => {
+  it("Quadra takes the re-deposit the moment it is being removed: one of the two removals wins, here Quadra's; the copies are flagged", async () => {
     const { ids, again, visibleAt } = await slowFirstCopy(w, 'GARAGE', [purchase(), purchase()], { delayMinutes: 3 * grace });
     w.at(new Date(visibleAt.getTime() + 60_000));
     w.sim.control.queueRemovals('openFirst');

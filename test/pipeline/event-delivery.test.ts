@@ -23,7 +23,10 @@ describe(`event delivery (${engine})`, () => {
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    t = await createTestContext({ now: () => clock, config: { WEBHOOK_ALLOW_PRIVATE: true, WEBHOOK_TIMEOUT_MS: 1_000, WEBHOOK_DISPATCH_BUDGET_MS: 5_000 } });
+    t = await createTestContext({
+      now: () => clock,
+      config: { WEBHOOK_ALLOW_PRIVATE: true, WEBHOOK_TIMEOUT_MS: 1_000, WEBHOOK_DISPATCH_BUDGET_MS: 5_000 },
+    });
     firm = await seedFirmEverywhere(t.services.db, admin, 'SICEV1');
     otherFirm = await seedFirmEverywhere(t.services.db, otherAdmin, 'SICEV2');
     // The seed's endpoints point nowhere reachable; these tests register their own.
@@ -43,16 +46,24 @@ describe(`event delivery (${engine})`, () => {
   async function endpoint(who: 'admin' | 'other' = 'admin', body: Record<string, unknown> = {}) {
     const r = await startReceiver();
     receivers.push(r);
-    const res = await t.call('POST', `/v1/firms/${who === 'admin' ? firm : otherFirm}/webhooks`, { token: who === 'admin' ? token : otherToken, body: { url: r.url, ...body } });
+    const res = await t.call('POST', `/v1/firms/${who === 'admin' ? firm : otherFirm}/webhooks`, {
+      token: who === 'admin' ? token : otherToken,
+      body: { url: r.url, ...body },
+    });
     expect(res.status, res.text).toBe(201);
     r.secrets.push(res.body.secret);
     return { r, id: res.body.id as string, secret: res.body.secret as string };
   }
   /** A change the hub hears of: the firm's entry moves to `status` (as the pipeline would, as the service). */
-  const change = (status: string, firmId = firm) => asService(t.services.db, (tx) => tx.query(
-    `update public.entries set status = $2::public.entry_status, status_message = null where firm_id = $1`, [firmId, status]));
-  const later = (ms: number) => { clock = new Date(clock.getTime() + ms); };
-  const deliveries = async (id: string, firmId = firm) => (await t.call('GET', `/v1/firms/${firmId}/webhooks/${id}/deliveries`, { token: firmId === firm ? token : otherToken })).body.items;
+  const change = (status: string, firmId = firm) =>
+    asService(t.services.db, (tx) =>
+      tx.query(`update public.entries set status = $2::public.entry_status, status_message = null where firm_id = $1`, [firmId, status]),
+    );
+  const later = (ms: number) => {
+    clock = new Date(clock.getTime() + ms);
+  };
+  const deliveries = async (id: string, firmId = firm) =>
+    (await t.call('GET', `/v1/firms/${firmId}/webhooks/${id}/deliveries`, { token: firmId === firm ? token : otherToken })).body.items;
 
   it('delivers a change, signed (verified with standardwebhooks), with what the hub needs', async () => {
     const { r } = await endpoint();
@@ -63,7 +74,12 @@ describe(`event delivery (${engine})`, () => {
     expect(r.unverified).toBe(0);
     const got = r.received[0]!;
     expect(got.verifiedWith).toEqual([0]);
-    expect(got.body).toMatchObject({ type: 'entry.posted', id: got.id, firmId: firm, data: { externalId: 'ext-1', status: 'posted', previousStatus: 'pending' } });
+    expect(got.body).toMatchObject({
+      type: 'entry.posted',
+      id: got.id,
+      firmId: firm,
+      data: { externalId: 'ext-1', status: 'posted', previousStatus: 'pending' },
+    });
     expect(got.id).toMatch(/^evt_[0-9a-f]{32}$/);
     expect(typeof got.body.sequence).toBe('number');
     // Nothing left to deliver.
@@ -85,7 +101,10 @@ describe(`event delivery (${engine})`, () => {
     r.script.push({ status: 500 }, { reset: true }, { hang: true });
     await change('sent');
     await deliverDueEvents(t.services);
-    for (let i = 0; i < 3; i++) { later(60 * 60_000 * 3); await deliverDueEvents(t.services); }
+    for (let i = 0; i < 3; i++) {
+      later(60 * 60_000 * 3);
+      await deliverDueEvents(t.services);
+    }
     expect(r.received.map((x) => x.answered)).toEqual([500, 'reset', 'hang', 204]);
     expect(new Set(r.received.map((x) => x.id)).size).toBe(1);
     expect(r.unverified).toBe(0);
@@ -144,7 +163,10 @@ describe(`event delivery (${engine})`, () => {
     r.otherwise = { status: 500 };
     await change('sent');
     await deliverDueEvents(t.services);
-    for (const step of [3_600_000 * 30, 3_600_000 * 30, 3_600_000 * 30, 3_600_000 * 30]) { later(step); await deliverDueEvents(t.services); }
+    for (const step of [3_600_000 * 30, 3_600_000 * 30, 3_600_000 * 30, 3_600_000 * 30]) {
+      later(step);
+      await deliverDueEvents(t.services);
+    }
     const ep = (await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body;
     expect(ep.enabled).toBe(false);
     expect(ep.disabledReason).toMatch(/No delivery succeeded for 5 days/);
@@ -169,7 +191,7 @@ describe(`event delivery (${engine})`, () => {
     expect(r.received[1]!.verifiedWith).toEqual([1]);
   });
 
-  it('a slow receiver holds only its own slots: another firm\'s event is delivered meanwhile', async () => {
+  it("a slow receiver holds only its own slots: another firm's event is delivered meanwhile", async () => {
     const slow = await endpoint('admin');
     slow.r.otherwise = { hang: true };
     const fast = await endpoint('other');
@@ -180,7 +202,9 @@ describe(`event delivery (${engine})`, () => {
     expect(fast.r.received).toHaveLength(1);
     expect(fast.r.received[0]!.at - started).toBeLessThan(900); // before the first slow request timed out
     // The slow endpoint had no more than its own cap in flight when the other firm's event went out.
-    expect(slow.r.received.filter((x) => x.at <= fast.r.received[0]!.at).length).toBeLessThanOrEqual(t.services.config.WEBHOOK_ENDPOINT_CONCURRENCY);
+    expect(slow.r.received.filter((x) => x.at <= fast.r.received[0]!.at).length).toBeLessThanOrEqual(
+      t.services.config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    );
     expect(report.delivered).toBe(1);
   });
 
@@ -225,7 +249,9 @@ describe(`event delivery (${engine})`, () => {
     await endpoint();
     await change('sent');
     await deliverDueEvents(t.services);
-    const count = async () => (await t.services.db.query<{ n: number }>('select count(*)::int as n from public.webhook_deliveries where firm_id = $1', [firm])).rows[0]!.n;
+    const count = async () =>
+      (await t.services.db.query<{ n: number }>('select count(*)::int as n from public.webhook_deliveries where firm_id = $1', [firm]))
+        .rows[0]!.n;
     expect(await count()).toBeGreaterThan(0);
     await expireOldEvents(t.services, new Date(Date.now() + (t.services.config.WEBHOOK_RETENTION_DAYS + 1) * 86_400_000));
     expect(await count()).toBe(0);

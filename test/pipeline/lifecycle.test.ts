@@ -2,7 +2,12 @@
 // the dossier, or not) → verification 12 hours later → three nights → posted / failed_check /
 // file waiting. Real simulator over HTTP, real Azurite, real pg-boss, the test's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECK_MESSAGE, nextNight, resendReferenceHoldMessage, SEND_REFERENCE_HOLD_MESSAGE } from '../../src/domain/entries/lifecycle.ts';
+import {
+  FAILED_CHECK_MESSAGE,
+  nextNight,
+  resendReferenceHoldMessage,
+  SEND_REFERENCE_HOLD_MESSAGE,
+} from '../../src/domain/entries/lifecycle.ts';
 import { nightlyJob, verifyDepositJob } from '../../src/jobs/definitions.ts';
 import { runNow } from '../../src/jobs/index.ts';
 import { DEMO_FIRM, defaultFixture } from '../../src/sim/index.ts';
@@ -15,7 +20,9 @@ const outcomes = (e: { attempts: Array<{ kind: string; outcome: string }> }) => 
 
 describe(`entry lifecycle (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('posted on the first check: sent, the dossier opened, found 12 hours later', async () => {
@@ -72,7 +79,7 @@ describe(`entry lifecycle (${engine})`, () => {
     expect(w.sim.control.entries(SIC, 'GARAGE').filter((l) => l.reference === e.quadraReference)).toHaveLength(3); // its 3 lines, once
   });
 
-  it('a night\'s re-send gets its own check 12 hours after it: opened after the re-send, posted by that check', async () => {
+  it("a night's re-send gets its own check 12 hours after it: opened after the re-send, posted by that check", async () => {
     const [p] = (await push(w, 'BOULANG', [purchase({ label: 'Farine décembre' })])).entries;
     await send(w, 'BOULANG');
     await twelveHoursLater(w); // not opened: pending, due at the next night
@@ -92,7 +99,9 @@ describe(`entry lifecycle (${engine})`, () => {
     expect(w.t.services.config.VERIFY_AFTER_HOURS).toBe(12);
     expect(resend.verify_at!.getTime() - resentAt.getTime()).toBe(12 * 3_600_000);
     const job = await w.t.services.db.query<{ start_after: Date }>(
-      `select start_after from pgboss.job where name = $1 and data->>'depositId' = $2`, [verifyDepositJob.name, resendId]);
+      `select start_after from pgboss.job where name = $1 and data->>'depositId' = $2`,
+      [verifyDepositJob.name, resendId],
+    );
     expect(job.rows.map((r) => r.start_after.getTime())).toEqual([resend.verify_at!.getTime()]);
 
     expect((await w.sim.control.openDossier(SIC, 'BOULANG')).imported).toBeGreaterThan(0);
@@ -108,7 +117,10 @@ describe(`entry lifecycle (${engine})`, () => {
     // Recorded by the re-send's check, at its hour: the verification, the posting, the deposit checked.
     expect(new Date(e.attempts.at(-1).at).getTime()).toBe(resend.verify_at!.getTime());
     expect(new Date(e.postedAt).getTime()).toBe(resend.verify_at!.getTime());
-    const checked = await w.t.services.db.query<{ status: string; verified_at: Date }>('select status, verified_at from public.deposits where id = $1', [resendId]);
+    const checked = await w.t.services.db.query<{ status: string; verified_at: Date }>(
+      'select status, verified_at from public.deposits where id = $1',
+      [resendId],
+    );
     expect(checked.rows[0]!.status).toBe('imported');
     expect(checked.rows[0]!.verified_at.getTime()).toBe(resend.verify_at!.getTime());
   });
@@ -136,11 +148,14 @@ describe(`entry lifecycle (${engine})`, () => {
     expect(e.statusMessage).toBe(FAILED_CHECK_MESSAGE);
     expect(outcomes(e).at(-1)).toBe('decide:failed_check');
     // Nothing of it waits in the container: a late opening can never post it behind the user's back.
-    expect((await w.sim.control.listBlobs(SIC, 'CONSEIL/'))).toHaveLength(0);
+    expect(await w.sim.control.listBlobs(SIC, 'CONSEIL/')).toHaveLength(0);
 
     // The user fixes it (another journal) and validates it again: pending, with a new reference.
     w.sim.control.setJournalOpen(SIC, 'CONSEIL', 'OD', true);
-    const fixed = await w.t.call('PUT', `/v1/entries/${badId}`, { token: w.token, body: { ...bad, externalId: undefined, journalCode: 'AC' } });
+    const fixed = await w.t.call('PUT', `/v1/entries/${badId}`, {
+      token: w.token,
+      body: { ...bad, externalId: undefined, journalCode: 'AC' },
+    });
     expect(fixed.status).toBe(200);
     expect(fixed.body.status).toBe('failed_check');
     const again = await w.t.call('POST', `/v1/entries/${badId}/revalidate`, { token: w.token });
@@ -156,13 +171,23 @@ describe(`entry lifecycle (${engine})`, () => {
 
     // Later, the failed version reaches Quadra after all (deposited by hand): the nightly audit flags it.
     const { packDeposit, writeAsciiFile } = await import('../../src/quadra/ascii/index.ts');
-    const old = writeAsciiFile(bad.lines.map((l) => ({
-      account: l.account, journalCode: 'OD', date: bad.date, sense: l.debit > 0 ? 'D' as const : 'C' as const,
-      amountCents: l.debit || l.credit, label: bad.label, reference: e.quadraReference,
-    })));
+    const old = writeAsciiFile(
+      bad.lines.map((l) => ({
+        account: l.account,
+        journalCode: 'OD',
+        date: bad.date,
+        sense: l.debit > 0 ? ('D' as const) : ('C' as const),
+        amountCents: l.debit || l.credit,
+        label: bad.label,
+        reference: e.quadraReference,
+      })),
+    );
     const { cegidClients } = await import('../../src/quadra/gateway.ts');
-    await cegidClients(w.t.services.cegid, { sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } })
-      .cfe.upload('CONSEIL/by-hand.zip', packDeposit({ asciiName: 'old.txt', ascii: old.bytes, documents: [] }));
+    await cegidClients(w.t.services.cegid, {
+      sicCode: SIC,
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+    }).cfe.upload('CONSEIL/by-hand.zip', packDeposit({ asciiName: 'old.txt', ascii: old.bytes, documents: [] }));
     await w.sim.control.openDossier(SIC, 'CONSEIL');
     await nextNightRun(w);
     const flagged = await entry(w, badId!);
@@ -203,7 +228,9 @@ describe(`entry lifecycle (${engine})`, () => {
 
 describe(`a file never opened (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('after three nights with nothing posted the file waits to be opened; its entries keep waiting and are posted once it is', async () => {
@@ -240,7 +267,9 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
   beforeAll(async () => {
     w = await createWorld({ start: '2026-11-02T09:00:00Z' });
     // A dossier with 2026 open and 2027 already opened (its previous year, 2025, closed).
-    const spec = defaultFixture(w.now()).firms.find((f) => f.sic === SIC)!.dossiers.find((d) => d.code === 'BOULANG')!;
+    const spec = defaultFixture(w.now())
+      .firms.find((f) => f.sic === SIC)!
+      .dossiers.find((d) => d.code === 'BOULANG')!;
     const periods = [...spec.periods, { code: '2027', start: '2027-01-01', end: '2027-12-31', status: 'open' as const }];
     expect(periods.map((p) => `${p.code}:${p.status}`)).toEqual(['2025:closed', '2026:open', '2027:open']);
     w.sim.control.addDossier(SIC, { ...structuredClone(spec), periods, code: 'CLOTURE', name: 'Clôture SARL' });
@@ -264,7 +293,12 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
     await nextNightRun(w); // night 1: both missing; the sibling is re-sent, the closed period's entry held
     let late = await entry(w, lateId!);
     expect(late).toMatchObject({ status: 'pending', nightsTried: 1, statusMessage: resendReferenceHoldMessage(3) });
-    expect(late.attempts.at(-1)).toMatchObject({ kind: 'resend', outcome: 'held', errorCode: 'reference_changed', detail: resendReferenceHoldMessage(3) });
+    expect(late.attempts.at(-1)).toMatchObject({
+      kind: 'resend',
+      outcome: 'held',
+      errorCode: 'reference_changed',
+      detail: resendReferenceHoldMessage(3),
+    });
     expect(await entry(w, okId!)).toMatchObject({ status: 'sent', nightsTried: 1 });
     const deps = await depositsOf(w, 'CLOTURE');
     expect(deps.map((d) => d.status)).toEqual(['replaced', 'uploaded']);
@@ -306,7 +340,10 @@ describe(`a night holds what the file's reference data no longer accepts (${engi
     const held = await entry(w, heldId!);
     expect(held).toMatchObject({ status: 'pending', statusMessage: SEND_REFERENCE_HOLD_MESSAGE });
     expect(await entry(w, okId!)).toMatchObject({ status: 'sent' });
-    const inDeposit = await w.t.services.db.query<{ id: string }>('select id from public.entries where id = $1 and deposit_id is not null', [heldId]);
+    const inDeposit = await w.t.services.db.query<{ id: string }>(
+      'select id from public.entries where id = $1 and deposit_id is not null',
+      [heldId],
+    );
     expect(inDeposit.rows).toEqual([]);
     await closing('open');
     await send(w, 'CLOTURE');

@@ -9,7 +9,7 @@ describe('nextNightlyRun', () => {
     expect(nextNightlyRun('0 2 * * *', 'Europe/Paris', now).toISOString()).toBe('2026-11-30T01:00:00.000Z');
   });
 
-  it('keeps nextNight\'s daylight-saving answers (the hour skipped in March)', () => {
+  it("keeps nextNight's daylight-saving answers (the hour skipped in March)", () => {
     const now = new Date('2026-03-28T12:00:00Z');
     expect(nextNightlyRun('0 2 * * *', 'Europe/Paris', now)).toEqual(nextNight(now, 2, 'Europe/Paris'));
   });

@@ -13,7 +13,9 @@ const SIC = DEMO_FIRM.sic;
 
 describe.each([3, 5])(`NIGHTLY_ATTEMPTS=%i (${engine})`, (nights) => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z', config: { NIGHTLY_ATTEMPTS: nights } }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z', config: { NIGHTLY_ATTEMPTS: nights } });
+  });
   afterAll(() => w?.close());
 
   it(`re-sends on nights 1 to ${nights - 1}, then decides failed_check on night ${nights}`, async () => {
@@ -32,8 +34,12 @@ describe.each([3, 5])(`NIGHTLY_ATTEMPTS=%i (${engine})`, (nights) => {
       await nextNightRun(w);
       const e = await entry(w, badId!);
       expect(e).toMatchObject({ status: 'sent', nightsTried: night });
-      expect(e.statusMessage).toBe(`Sent again on night ${night} of ${nights}. Open the file in Quadra to trigger the retrieval of entries.`);
-      expect(e.attempts.filter((a: { detail: string | null }) => a.detail === `Not found in Quadra on night ${night} of ${nights}: sent again`)).toHaveLength(1);
+      expect(e.statusMessage).toBe(
+        `Sent again on night ${night} of ${nights}. Open the file in Quadra to trigger the retrieval of entries.`,
+      );
+      expect(
+        e.attempts.filter((a: { detail: string | null }) => a.detail === `Not found in Quadra on night ${night} of ${nights}: sent again`),
+      ).toHaveLength(1);
       await w.sim.control.openDossier(SIC, 'CONSEIL'); // imported again, refused again
     }
     await nextNightRun(w); // the last night decides
@@ -41,7 +47,10 @@ describe.each([3, 5])(`NIGHTLY_ATTEMPTS=%i (${engine})`, (nights) => {
     expect(e).toMatchObject({ status: 'failed_check', statusMessage: FAILED_CHECK_MESSAGE, nightsTried: nights });
     expect(e.attempts.at(-1)).toMatchObject({ kind: 'decide', outcome: 'failed_check', night: nights });
     // One send, then one re-send on each night but the last (Quadra took every deposit: nothing to withdraw).
-    expect(e.attempts.filter((a: { kind: string }) => a.kind === 'resend' || a.kind === 'send').map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`))
-      .toEqual(['send:sent', ...Array.from({ length: nights - 1 }, () => 'resend:sent')]);
+    expect(
+      e.attempts
+        .filter((a: { kind: string }) => a.kind === 'resend' || a.kind === 'send')
+        .map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`),
+    ).toEqual(['send:sent', ...Array.from({ length: nights - 1 }, () => 'resend:sent')]);
   });
 });

@@ -18,7 +18,9 @@ const SIC = DEMO_FIRM.sic;
 
 describe(`two processes and database outages (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); }, 180_000);
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  }, 180_000);
   afterAll(() => w?.close());
 
   it('two service processes on the same database send, sweep and run the night once', async () => {

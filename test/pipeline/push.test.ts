@@ -12,23 +12,54 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 async function upload(w: World, dossier: string, bytes: Uint8Array, name: string, type = 'application/octet-stream', token = w.token) {
   const form = new FormData();
   form.append('file', new File([bytes as BlobPart], name, { type }));
-  const res = await w.t.app.request(`/v1/files/${w.files.get(dossier)}/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, body: await res.json() as any };
+  const res = await w.t.app.request(`/v1/files/${w.files.get(dossier)}/documents`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }
 
-const codes = (r: { errors?: Array<{ code: string }>; warnings?: Array<{ code: string }> }, key: 'errors' | 'warnings') => (r[key] ?? []).map((i) => i.code);
+const codes = (r: { errors?: Array<{ code: string }>; warnings?: Array<{ code: string }> }, key: 'errors' | 'warnings') =>
+  (r[key] ?? []).map((i) => i.code);
 
 describe(`pushing entries (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('refuses each invalid entry with a clear error and stores the valid ones', async () => {
     const ok = purchase();
-    const unbalanced = { ...purchase(), lines: [{ account: '60700000', debit: 100, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: 90 }] };
-    const oneSided = { ...purchase(), lines: [{ account: '60700000', debit: 100, credit: 0 }, { account: 'FMOULIN', debit: 100, credit: 0 }] };
-    const negative = { ...purchase(), lines: [{ account: '60700000', debit: -100, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: -100 }] };
-    const fractional = { ...purchase(), lines: [{ account: '60700000', debit: 10.5, credit: 0 }, { account: 'FMOULIN', debit: 0, credit: 10.5 }] };
+    const unbalanced = {
+      ...purchase(),
+      lines: [
+        { account: '60700000', debit: 100, credit: 0 },
+        { account: 'FMOULIN', debit: 0, credit: 90 },
+      ],
+    };
+    const oneSided = {
+      ...purchase(),
+      lines: [
+        { account: '60700000', debit: 100, credit: 0 },
+        { account: 'FMOULIN', debit: 100, credit: 0 },
+      ],
+    };
+    const negative = {
+      ...purchase(),
+      lines: [
+        { account: '60700000', debit: -100, credit: 0 },
+        { account: 'FMOULIN', debit: 0, credit: -100 },
+      ],
+    };
+    const fractional = {
+      ...purchase(),
+      lines: [
+        { account: '60700000', debit: 10.5, credit: 0 },
+        { account: 'FMOULIN', debit: 0, credit: 10.5 },
+      ],
+    };
     const closedYear = purchase({ date: '2025-06-30' });
     const unknownJournal = purchase({ journalCode: 'ZZ' });
     const r = await push(w, 'BOULANG', [ok, unbalanced, oneSided, negative, fractional, closedYear, unknownJournal]);
@@ -43,7 +74,9 @@ describe(`pushing entries (${engine})`, () => {
     expect(codes(e!, 'errors')).toEqual(['invalid_amount', 'invalid_amount']);
     expect(codes(f!, 'errors')).toEqual(['date_outside_open_period']);
     expect(codes(g!, 'errors')).toEqual(['unknown_journal']);
-    const stored = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from entries where file_id = $1', [w.files.get('BOULANG')]);
+    const stored = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from entries where file_id = $1', [
+      w.files.get('BOULANG'),
+    ]);
     expect(stored.rows[0]!.n).toBe(1);
   });
 
@@ -53,7 +86,14 @@ describe(`pushing entries (${engine})`, () => {
     expect(codes(r1.entries[0]!, 'errors')).toContain('journal_closed');
 
     // 401000001 and 401000002 both become 40100000 — and 40100000 already exists in Quadra.
-    const collide = { ...purchase(), lines: [{ account: '60700000', debit: 200, credit: 0 }, { account: '401000001', debit: 0, credit: 100 }, { account: '401000002', debit: 0, credit: 100 }] };
+    const collide = {
+      ...purchase(),
+      lines: [
+        { account: '60700000', debit: 200, credit: 0 },
+        { account: '401000001', debit: 0, credit: 100 },
+        { account: '401000002', debit: 0, credit: 100 },
+      ],
+    };
     const r2 = await push(w, 'BOULANG', [collide]);
     const errs = r2.entries[0]!.errors!;
     expect(errs.filter((x) => x.code === 'account_collision')).toHaveLength(2);
@@ -61,7 +101,13 @@ describe(`pushing entries (${engine})`, () => {
   });
 
   it('accepts with warnings: truncated account (both forms), account unknown to Quadra, folded label', async () => {
-    const e = { ...purchase({ label: 'Café “Ôlive” — 10 € ✓' }), lines: [{ account: '62600000', debit: 500, credit: 0 }, { account: 'FNOUVEAU123', debit: 0, credit: 500 }] };
+    const e = {
+      ...purchase({ label: 'Café “Ôlive” — 10 € ✓' }),
+      lines: [
+        { account: '62600000', debit: 500, credit: 0 },
+        { account: 'FNOUVEAU123', debit: 0, credit: 500 },
+      ],
+    };
     const r = await push(w, 'BOULANG', [e]);
     const res = r.entries[0]!;
     expect(res.errors).toBeUndefined();
@@ -74,7 +120,13 @@ describe(`pushing entries (${engine})`, () => {
   });
 
   it('a long account sent once, created truncated by Quadra, is not a collision afterwards', async () => {
-    const longLine = (amount: number) => ({ ...purchase(), lines: [{ account: '62600000', debit: amount, credit: 0 }, { account: 'FTELECOM123', debit: 0, credit: amount }] });
+    const longLine = (amount: number) => ({
+      ...purchase(),
+      lines: [
+        { account: '62600000', debit: amount, credit: 0 },
+        { account: 'FTELECOM123', debit: 0, credit: amount },
+      ],
+    });
     const [first] = (await push(w, 'GARAGE', [longLine(300)])).entries;
     expect(codes(first!, 'warnings')).toEqual(['account_truncated', 'account_unknown']);
     await send(w, 'GARAGE');
@@ -84,7 +136,13 @@ describe(`pushing entries (${engine})`, () => {
     expect(second!.errors).toBeUndefined();
     expect(codes(second!, 'warnings')).toEqual(['account_truncated']);
     // A different long account landing on the same 8 characters would merge two ledgers: refused.
-    const other = { ...purchase(), lines: [{ account: '62600000', debit: 100, credit: 0 }, { account: 'FTELECOM999', debit: 0, credit: 100 }] };
+    const other = {
+      ...purchase(),
+      lines: [
+        { account: '62600000', debit: 100, credit: 0 },
+        { account: 'FTELECOM999', debit: 0, credit: 100 },
+      ],
+    };
     const [third] = (await push(w, 'GARAGE', [other])).entries;
     expect(codes(third!, 'errors')).toEqual(['account_collision']);
   });
@@ -95,10 +153,16 @@ describe(`pushing entries (${engine})`, () => {
     const first = await push(w, 'GARAGE', body, key);
     const again = await push(w, 'GARAGE', body, key);
     expect(again).toEqual(first);
-    const other = await w.t.call('POST', `/v1/files/${w.files.get('GARAGE')}/entries`, { token: w.token, body: { entries: [purchase()] }, headers: { 'idempotency-key': key } });
+    const other = await w.t.call('POST', `/v1/files/${w.files.get('GARAGE')}/entries`, {
+      token: w.token,
+      body: { entries: [purchase()] },
+      headers: { 'idempotency-key': key },
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
-    const n = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from entries where external_id = $1', [body[0]!.externalId]);
+    const n = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from entries where external_id = $1', [
+      body[0]!.externalId,
+    ]);
     expect(n.rows[0]!.n).toBe(1);
   });
 
@@ -149,13 +213,24 @@ describe(`pushing entries (${engine})`, () => {
   });
 
   it('previews exactly what the next deposit holds, with its warnings, and changes nothing', async () => {
-    const e = { ...purchase({ label: 'Un libellé bien plus long que trente caractères' }), lines: [{ account: '60640000', debit: 700, credit: 0 }, { account: 'FSUPERLONG99', debit: 0, credit: 700 }] };
+    const e = {
+      ...purchase({ label: 'Un libellé bien plus long que trente caractères' }),
+      lines: [
+        { account: '60640000', debit: 700, credit: 0 },
+        { account: 'FSUPERLONG99', debit: 0, credit: 700 },
+      ],
+    };
     const [pushed] = (await push(w, 'BOULANG', [e])).entries;
     const before = await depositsOf(w, 'BOULANG');
     const p = await w.t.call('POST', `/v1/files/${w.files.get('BOULANG')}/preview`, { token: w.token });
     expect(p.status).toBe(200);
     expect(p.body.prerequisites.ok).toBe(true);
-    expect(p.body.ascii.split('\r\n').filter(Boolean).every((l: string) => l.length === 231)).toBe(true);
+    expect(
+      p.body.ascii
+        .split('\r\n')
+        .filter(Boolean)
+        .every((l: string) => l.length === 231),
+    ).toBe(true);
     const lines = parseAscii(new Uint8Array(Buffer.from(p.body.ascii, 'latin1'))).lines;
     expect(lines.map((l) => l.account)).toContain('FSUPERLO');
     const mine = p.body.warnings.filter((x: { entryId: string }) => x.entryId === pushed!.id).map((x: { code: string }) => x.code);
@@ -165,7 +240,13 @@ describe(`pushing entries (${engine})`, () => {
   });
 
   it('lists the tabs by cursor', async () => {
-    const ids = (await push(w, 'CONSEIL', Array.from({ length: 5 }, () => purchase()))).entries.map((e) => e.id);
+    const ids = (
+      await push(
+        w,
+        'CONSEIL',
+        Array.from({ length: 5 }, () => purchase()),
+      )
+    ).entries.map((e) => e.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -181,7 +262,7 @@ describe(`pushing entries (${engine})`, () => {
     expect(bad.status).toBe(422);
   });
 
-  it('another firm\'s user reaches none of these routes, and changes nothing', async () => {
+  it("another firm's user reaches none of these routes, and changes nothing", async () => {
     const [e] = (await push(w, 'CONSEIL', [purchase()])).entries;
     const stranger = await w.t.token(crypto.randomUUID());
     const file = w.files.get('CONSEIL');
@@ -204,9 +285,15 @@ describe(`pushing entries (${engine})`, () => {
 
   it('bad UUIDs, wrong types and unknown fields are 4xx, never 500', async () => {
     expect((await w.t.call('GET', '/v1/entries/not-a-uuid', { token: w.token })).status).toBe(422);
-    const wrong = await w.t.call('POST', `/v1/files/${w.files.get('CONSEIL')}/entries`, { token: w.token, body: { entries: [{ ...purchase(), lines: 'x', surprise: 1 }] }, headers: { 'idempotency-key': uniq('k') } });
+    const wrong = await w.t.call('POST', `/v1/files/${w.files.get('CONSEIL')}/entries`, {
+      token: w.token,
+      body: { entries: [{ ...purchase(), lines: 'x', surprise: 1 }] },
+      headers: { 'idempotency-key': uniq('k') },
+    });
     expect(wrong.status).toBe(422);
-    const revalidatePending = await w.t.call('POST', `/v1/entries/${(await push(w, 'CONSEIL', [purchase()])).entries[0]!.id}/revalidate`, { token: w.token });
+    const revalidatePending = await w.t.call('POST', `/v1/entries/${(await push(w, 'CONSEIL', [purchase()])).entries[0]!.id}/revalidate`, {
+      token: w.token,
+    });
     expect(revalidatePending.status).toBe(409);
   });
   it('holds the deposit when a prerequisite fails in Quadra since the push, and says why once', async () => {

@@ -14,38 +14,61 @@ import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelve
 import { createWorld, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
-const realClients = (w: World) => cegidClients(w.t.services.cegid, {
-  sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
-});
-const linesInQuadra = (w: World, dossier: string, ref: string) => w.sim.control.entries(SIC, dossier).filter((l) => l.reference === ref).length;
-const expireLeases = (w: World) => w.t.services.db.query(`update deposits set claimed_until = now() - interval '1 second' where status = 'preparing'`);
+const realClients = (w: World) =>
+  cegidClients(w.t.services.cegid, {
+    sicCode: SIC,
+    cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+    cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+  });
+const linesInQuadra = (w: World, dossier: string, ref: string) =>
+  w.sim.control.entries(SIC, dossier).filter((l) => l.reference === ref).length;
+const expireLeases = (w: World) =>
+  w.t.services.db.query(`update deposits set claimed_until = now() - interval '1 second' where status = 'preparing'`);
 
 /** The claim step of a send, committed, as sendFile's first transaction leaves it. */
 async function claim(w: World, dossier: string): Promise<string> {
   const fileId = w.files.get(dossier)!;
   return asService(w.t.services.db, async (tx) => {
     const f = (await tx.query<{ firm_id: string }>('select firm_id from client_files where id = $1', [fileId])).rows[0]!;
-    const id = (await tx.query<{ id: string }>(
-      `insert into deposits (firm_id, file_id, blob_name, status, created_at, claimed_until) values ($1, $2, $3, 'preparing', $4, now() + interval '10 minutes') returning id`,
-      [f.firm_id, fileId, `tmp-${crypto.randomUUID()}`, w.now()])).rows[0]!.id;
+    const id = (
+      await tx.query<{ id: string }>(
+        `insert into deposits (firm_id, file_id, blob_name, status, created_at, claimed_until) values ($1, $2, $3, 'preparing', $4, now() + interval '10 minutes') returning id`,
+        [f.firm_id, fileId, `tmp-${crypto.randomUUID()}`, w.now()],
+      )
+    ).rows[0]!.id;
     await tx.query('update deposits set blob_name = $2 where id = $1', [id, `${dossier}/${id}.zip`]);
-    await tx.query(`update entries set deposit_id = $2, batch_deposit_id = coalesce(batch_deposit_id, $2) where file_id = $1 and status = 'pending' and deposit_id is null and next_attempt_at is null`, [fileId, id]);
+    await tx.query(
+      `update entries set deposit_id = $2, batch_deposit_id = coalesce(batch_deposit_id, $2) where file_id = $1 and status = 'pending' and deposit_id is null and next_attempt_at is null`,
+      [fileId, id],
+    );
     return id;
   });
 }
 
 describe(`races and crashes (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('an upload that landed but whose answer was lost, with the container unreachable after: never deposited twice', async () => {
     const [e] = (await push(w, 'GARAGE', [purchase()])).entries;
     const depId = await claim(w, 'GARAGE');
     const real = realClients(w);
-    const flaky: CegidClients = { cpa: real.cpa, cfe: { ...real.cfe,
-      upload: async (n, b, m) => { await real.cfe.upload(n, b, m); throw new CegidError({ service: 'cfe', code: 'Timeout', message: 'answer lost', retryable: true }); },
-      exists: async () => { throw new CegidError({ service: 'cfe', code: 'Unavailable', message: 'down', retryable: true }); } } };
+    const flaky: CegidClients = {
+      cpa: real.cpa,
+      cfe: {
+        ...real.cfe,
+        upload: async (n, b, m) => {
+          await real.cfe.upload(n, b, m);
+          throw new CegidError({ service: 'cfe', code: 'Timeout', message: 'answer lost', retryable: true });
+        },
+        exists: async () => {
+          throw new CegidError({ service: 'cfe', code: 'Unavailable', message: 'down', retryable: true });
+        },
+      },
+    };
     await uploadDeposit(w.t.services, depId, { kind: 'send', now: w.now(), clients: flaky });
     await send(w, 'GARAGE'); // the automatic sender: the deposit's lease still runs, nothing new
     expect(await depositsOf(w, 'GARAGE')).toHaveLength(1);
@@ -77,7 +100,7 @@ describe(`races and crashes (${engine})`, () => {
     expect(linesInQuadra(w, 'CONSEIL', got.quadraReference)).toBe(3);
   });
 
-  it('a crash between a night\'s decision and its re-send: the re-send goes out under its own name, and is posted once the file is opened', async () => {
+  it("a crash between a night's decision and its re-send: the re-send goes out under its own name, and is posted once the file is opened", async () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     await send(w, 'PHARMA');
     await twelveHoursLater(w);
@@ -85,7 +108,10 @@ describe(`races and crashes (${engine})`, () => {
     const last = (await depositsOf(w, 'PHARMA')).at(-1)!;
     // As if the process died after the night's transaction, before the upload began.
     await realClients(w).cfe.remove(last.blob_name);
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, upload_started_at = null, claimed_until = now() - interval '1 second' where id = $1`, [last.id]);
+    await w.t.services.db.query(
+      `update deposits set status = 'preparing', uploaded_at = null, upload_started_at = null, claimed_until = now() - interval '1 second' where id = $1`,
+      [last.id],
+    );
     await w.t.services.db.query(`delete from attempts where deposit_id = $1 and outcome = 'sent'`, [last.id]);
     await runSweep(w);
     expect((await w.sim.control.listBlobs(SIC, 'PHARMA/')).map((b) => b.name)).toEqual([last.blob_name]);

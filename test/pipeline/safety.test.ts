@@ -11,13 +11,18 @@ import { depositsOf, entry, nextNightRun, purchase, push, runSweep, send, twelve
 import { createWorld, type World } from '../support/world.ts';
 
 const SIC = DEMO_FIRM.sic;
-const cfeClient = (w: World) => cegidClients(w.t.services.cegid, {
-  sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
-}).cfe;
+const cfeClient = (w: World) =>
+  cegidClients(w.t.services.cegid, {
+    sicCode: SIC,
+    cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+    cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+  }).cfe;
 
 describe(`never lost, never twice (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('an entry Quadra holds twice is posted and flagged, in the entry and its history', async () => {
@@ -27,7 +32,9 @@ describe(`never lost, never twice (${engine})`, () => {
     // Someone deposits the same file a second time by hand, outside this service.
     const blob = await w.sim.control.listBlobs(SIC, 'BOULANG/');
     const cfe = (await import('../../src/quadra/gateway.ts')).cegidClients(w.t.services.cegid, {
-      sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      sicCode: SIC,
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
     }).cfe;
     const { buildDepositZip } = await import('../../src/pipeline/deposit-builder.ts');
     const zip = await asService(w.t.services.db, (tx) => buildDepositZip(tx, dep!.id, dep!.seq, 'space'));
@@ -57,7 +64,9 @@ describe(`never lost, never twice (${engine})`, () => {
     await Promise.all([verifyDeposit(w.t.services, dep!.id), verifyDeposit(w.t.services, dep!.id)]);
     await verifyDeposit(w.t.services, dep!.id);
     const attempts = await w.t.services.db.query<{ n: number }>(
-      `select count(*)::int as n from attempts a join entries e on e.id = a.entry_id where e.deposit_id = $1 and a.kind = 'verify'`, [dep!.id]);
+      `select count(*)::int as n from attempts a join entries e on e.id = a.entry_id where e.deposit_id = $1 and a.kind = 'verify'`,
+      [dep!.id],
+    );
     expect(attempts.rows[0]!.n).toBe(2); // one per entry
   });
 
@@ -66,7 +75,10 @@ describe(`never lost, never twice (${engine})`, () => {
     await send(w, 'CONSEIL');
     const [dep] = await depositsOf(w, 'CONSEIL');
     // The state a crash leaves: claim committed, upload started and done, commit lost, lease run out.
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep!.id]);
+    await w.t.services.db.query(
+      `update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`,
+      [dep!.id],
+    );
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
     await w.t.services.db.query(`delete from attempts where entry_id = $1`, [e!.id]);
     w.at(new Date(w.now().getTime() + 10 * 60_000));
@@ -85,7 +97,10 @@ describe(`never lost, never twice (${engine})`, () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     await send(w, 'PHARMA');
     const [dep] = await depositsOf(w, 'PHARMA');
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, upload_started_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep!.id]);
+    await w.t.services.db.query(
+      `update deposits set status = 'preparing', uploaded_at = null, verify_at = null, upload_started_at = null, claimed_until = now() - interval '1 minute' where id = $1`,
+      [dep!.id],
+    );
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
     await w.t.services.db.query(`delete from attempts where entry_id = $1`, [e!.id]);
     await cfeClient(w).remove(dep!.blob_name);
@@ -102,7 +117,10 @@ describe(`never lost, never twice (${engine})`, () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     await send(w, 'PHARMA');
     const dep = (await depositsOf(w, 'PHARMA')).at(-1)!;
-    await w.t.services.db.query(`update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`, [dep.id]);
+    await w.t.services.db.query(
+      `update deposits set status = 'preparing', uploaded_at = null, verify_at = null, claimed_until = now() - interval '1 minute' where id = $1`,
+      [dep.id],
+    );
     await w.t.services.db.query(`update entries set status = 'pending', sent_at = null where id = $1`, [e!.id]);
     await cfeClient(w).remove(dep.blob_name); // taken by Quadra meanwhile, or never landed: nobody can tell
     await runSweep(w);
@@ -117,13 +135,19 @@ describe(`never lost, never twice (${engine})`, () => {
     const [e] = (await push(w, 'PHARMA', [purchase()])).entries;
     // Another run's claim: a live lease, upload under way.
     const file = w.files.get('PHARMA')!;
-    const dep = (await w.t.services.db.query<{ id: string }>(
-      `insert into deposits (firm_id, file_id, blob_name, status, claimed_until, upload_started_at)
-       select firm_id, id, 'PHARMA/in-flight.zip', 'preparing', now() + interval '5 minutes', now() from client_files where id = $1 returning id`, [file])).rows[0]!;
+    const dep = (
+      await w.t.services.db.query<{ id: string }>(
+        `insert into deposits (firm_id, file_id, blob_name, status, claimed_until, upload_started_at)
+       select firm_id, id, 'PHARMA/in-flight.zip', 'preparing', now() + interval '5 minutes', now() from client_files where id = $1 returning id`,
+        [file],
+      )
+    ).rows[0]!;
     await w.t.services.db.query('update entries set deposit_id = $2, batch_deposit_id = $2 where id = $1', [e!.id, dep.id]);
     await runSweep(w);
     await send(w, 'PHARMA');
-    expect((await w.t.services.db.query<{ status: string }>('select status from deposits where id = $1', [dep.id])).rows[0]!.status).toBe('preparing');
+    expect((await w.t.services.db.query<{ status: string }>('select status from deposits where id = $1', [dep.id])).rows[0]!.status).toBe(
+      'preparing',
+    );
     expect((await entry(w, e!.id!)).status).toBe('pending');
     await w.t.services.db.query('update entries set deposit_id = null, batch_deposit_id = null where id = $1', [e!.id]);
     await w.t.services.db.query(`delete from deposits where id = $1`, [dep.id]);
@@ -149,11 +173,15 @@ describe(`never lost, never twice (${engine})`, () => {
   it('analysts see the right counts per firm, file and state', async () => {
     const rows = await w.t.services.db.transaction(async (tx) => {
       await tx.query("select set_config('role', 'quadra_analyst', true)");
-      return (await tx.query<{ dossier_code: string; pending: number; sent: number; posted: number; failed_check: number; duplicates: number }>(
-        'select dossier_code, pending::int, sent::int, posted::int, failed_check::int, duplicates::int from analytics.sync_status_by_file order by dossier_code')).rows;
+      return (
+        await tx.query<{ dossier_code: string; pending: number; sent: number; posted: number; failed_check: number; duplicates: number }>(
+          'select dossier_code, pending::int, sent::int, posted::int, failed_check::int, duplicates::int from analytics.sync_status_by_file order by dossier_code',
+        )
+      ).rows;
     });
     const truth = await w.t.services.db.query<{ dossier_code: string; status: string; n: number }>(
-      `select f.dossier_code, e.status, count(*)::int as n from entries e join client_files f on f.id = e.file_id group by 1, 2`);
+      `select f.dossier_code, e.status, count(*)::int as n from entries e join client_files f on f.id = e.file_id group by 1, 2`,
+    );
     for (const r of rows) {
       for (const status of ['pending', 'sent', 'posted', 'failed_check'] as const) {
         const expected = truth.rows.find((t) => t.dossier_code === r.dossier_code && t.status === status)?.n ?? 0;
@@ -174,7 +202,7 @@ describe(`never lost, never twice (${engine})`, () => {
     const zip = await asService(w.t.services.db, (tx) => buildDepositZip(tx, dep.id, dep.seq, 'space'));
     await w.sim.control.openDossier(SIC, 'PHARMA');
     await twelveHoursLater(w);
-    expect((await entry(w, e!.id!))).toMatchObject({ status: 'posted', duplicateInQuadra: false });
+    expect(await entry(w, e!.id!)).toMatchObject({ status: 'posted', duplicateInQuadra: false });
     await cfeClient(w).upload('PHARMA/late-copy.zip', zip.zip); // deposited again by hand, days later
     await w.sim.control.openDossier(SIC, 'PHARMA');
     await nextNightRun(w);

@@ -18,8 +18,13 @@ describe(`one today, at 00:30 Paris on 1 January (${engine})`, () => {
   beforeAll(async () => {
     w = await createWorld({ start: '2026-12-31T23:30:00Z' });
     // A dossier whose fiscal year 2026 is closed and 2027 open, as on 1 January.
-    const spec = defaultFixture(new Date('2027-01-15T12:00:00Z')).firms.find((f) => f.sic === DEMO_FIRM.sic)!.dossiers.find((d) => d.code === 'BOULANG')!;
-    expect(spec.periods.map((p) => [p.start.slice(0, 4), p.status])).toEqual([['2026', 'closed'], ['2027', 'open']]);
+    const spec = defaultFixture(new Date('2027-01-15T12:00:00Z'))
+      .firms.find((f) => f.sic === DEMO_FIRM.sic)!
+      .dossiers.find((d) => d.code === 'BOULANG')!;
+    expect(spec.periods.map((p) => [p.start.slice(0, 4), p.status])).toEqual([
+      ['2026', 'closed'],
+      ['2027', 'open'],
+    ]);
     w.sim.control.addDossier(DEMO_FIRM.sic, { ...structuredClone(spec), code: 'NOUVELAN', name: 'Nouvel An SARL' });
     w.files = await syncReference(w.t, w.token, w.firmId);
   }, 180_000);
@@ -58,19 +63,21 @@ describe(`one today, at 00:30 Paris on 1 January (${engine})`, () => {
 
 describe(`one today for a night's re-send, at 00:30 Paris on 1 January (${engine})`, () => {
   let w: World;
-  const SPEC = defaultFixture(new Date('2027-01-15T12:00:00Z')).firms.find((f) => f.sic === DEMO_FIRM.sic)!.dossiers.find((d) => d.code === 'BOULANG')!;
+  const SPEC = defaultFixture(new Date('2027-01-15T12:00:00Z'))
+    .firms.find((f) => f.sic === DEMO_FIRM.sic)!
+    .dossiers.find((d) => d.code === 'BOULANG')!;
   beforeAll(async () => {
     // The night runs at 00:30 Paris (in winter 23:30 UTC, the day before). On 31 December, 10:00
     // Paris, the dossier has 2026 and 2027 open; the firm closes 2026 that evening.
     w = await createWorld({ start: '2026-12-31T09:00:00Z', config: { NIGHTLY_CRON: '30 0 * * *' } });
     const periods = SPEC.periods.map((p) => ({ ...p, status: 'open' as const }));
     expect(periods.map((p) => p.code)).toEqual(['2026', '2027']);
-    w.sim.control.addDossier(DEMO_FIRM.sic, { ...structuredClone(SPEC), periods, code: 'FINANNEE', name: 'Fin d\'Année SARL' });
+    w.sim.control.addDossier(DEMO_FIRM.sic, { ...structuredClone(SPEC), periods, code: 'FINANNEE', name: "Fin d'Année SARL" });
     w.files = await syncReference(w.t, w.token, w.firmId);
   }, 180_000);
   afterAll(() => w?.close());
 
-  it('the night re-sends with the firm\'s date: its prerequisites pass on 1 January where 31 December would hold it', async () => {
+  it("the night re-sends with the firm's date: its prerequisites pass on 1 January where 31 December would hold it", async () => {
     const fileId = w.files.get('FINANNEE')!;
     const pushed = await push(w, 'FINANNEE', [purchase({ date: '2027-01-01' })]);
     const id = pushed.entries[0]!.id!;
@@ -96,8 +103,13 @@ describe(`one today for a night's re-send, at 00:30 Paris on 1 January (${engine
     const e = await entry(w, id);
     expect(e.status).toBe('sent');
     expect(e.nightsTried).toBe(1);
-    expect(e.attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`))
-      .toEqual(['send:sent', 'verify:not_found', 'verify:not_found', 'resend:replaced', 'resend:sent']);
+    expect(e.attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`)).toEqual([
+      'send:sent',
+      'verify:not_found',
+      'verify:not_found',
+      'resend:replaced',
+      'resend:sent',
+    ]);
     expect((await depositsOf(w, 'FINANNEE')).map((d) => d.status)).toEqual(['replaced', 'uploaded']);
   });
 });

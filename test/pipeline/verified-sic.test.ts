@@ -52,8 +52,12 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
     const conn = await w.t.call('GET', `/v1/firms/${w.firmId}/connection`, { token: w.token });
     expect(conn.status).toBe(200);
     expect(conn.body).toMatchObject({
-      status: 'reconnect_required', message: RECONNECT_REQUIRED_MESSAGE,
-      checks: [{ name: 'cpa', ok: true }, { name: 'cfe', ok: true }], // the last check, as it was
+      status: 'reconnect_required',
+      message: RECONNECT_REQUIRED_MESSAGE,
+      checks: [
+        { name: 'cpa', ok: true },
+        { name: 'cfe', ok: true },
+      ], // the last check, as it was
     });
     // The added value is documented.
     const doc = (await w.t.call('GET', '/openapi.json')).body;
@@ -61,7 +65,8 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
   });
 
   it('a manual reference sync is refused up front as not connected; no run is created', async () => {
-    const runs = async () => (await w.t.services.db.query('select id, status from public.reference_syncs where firm_id = $1 order by id', [w.firmId])).rows;
+    const runs = async () =>
+      (await w.t.services.db.query('select id, status from public.reference_syncs where firm_id = $1 order by id', [w.firmId])).rows;
     const before = await runs();
     const r = await w.t.call('POST', `/v1/firms/${w.firmId}/reference-sync`, { token: w.token });
     expect(r.status).toBe(409);
@@ -73,7 +78,7 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
     waiting = (await push(w, 'BOULANG', [purchase()])).entries[0]!.id!;
     const depositsBefore = await depositsOf(w, 'BOULANG');
     const blobsBefore = await blobs('BOULANG');
-    const out = await send(w, 'BOULANG') as SendOutcome;
+    const out = (await send(w, 'BOULANG')) as SendOutcome;
     expect(out).toMatchObject({ entries: 0, held: [{ code: 'not_connected', message: NOT_CONNECTED }] });
     await send(w, 'BOULANG');
     await runNow(autoSendJob, {}, w.t.services);
@@ -89,8 +94,17 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
     const file = w.files.get('BOULANG')!;
     const id = crypto.randomUUID();
     // The state a crash leaves: entries claimed, upload not started, lease run out.
-    await asService(w.t.services.db, (tx) => deposits.claim(tx, {
-      id, firmId: w.firmId, fileId: file, blobName: depositBlobName('BOULANG', id), now: w.now(), leaseSeconds: 60, entries: { ids: [waiting] } }));
+    await asService(w.t.services.db, (tx) =>
+      deposits.claim(tx, {
+        id,
+        firmId: w.firmId,
+        fileId: file,
+        blobName: depositBlobName('BOULANG', id),
+        now: w.now(),
+        leaseSeconds: 60,
+        entries: { ids: [waiting] },
+      }),
+    );
     await expireLeases(w);
     const blobsBefore = await blobs('BOULANG');
     await send(w, 'BOULANG'); // a send settles the file's crashed deposit first
@@ -129,7 +143,12 @@ describe(`no deposit without a verified SIC code (${engine})`, () => {
 
   it('connecting again proves the code: everything is sent, checked and posted, each entry imported once', async () => {
     const conn = await w.t.call('PUT', `/v1/firms/${w.firmId}/connection`, {
-      token: w.token, body: { cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } } });
+      token: w.token,
+      body: {
+        cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+        cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      },
+    });
     expect(conn.body.status).toBe('connected');
     expect(conn.body).not.toHaveProperty('message');
     expect((await w.t.call('GET', `/v1/firms/${w.firmId}/connection`, { token: w.token })).body).toEqual(conn.body);

@@ -13,7 +13,11 @@ import { connectionBody, expectNoSecrets, recordResponses, waitForRun } from './
 
 const sim = useSimulator();
 const WRONG = { ...DEMO_FIRM, cpa: { key: DEMO_FIRM.cpa.key, secret: 'not-the-cpa-secret' } };
-const OTHER_KEYS = { ...DEMO_FIRM, cpa: { key: 'cpa-other-key-9999', secret: 'cpa-other-secret' }, cfe: { key: 'cfe-other-key-8888', secret: 'cfe-other-secret' } };
+const OTHER_KEYS = {
+  ...DEMO_FIRM,
+  cpa: { key: 'cpa-other-key-9999', secret: 'cpa-other-secret' },
+  cfe: { key: 'cfe-other-key-8888', secret: 'cfe-other-secret' },
+};
 
 describe(`connection (${engine})`, () => {
   let t: TestContext;
@@ -29,14 +33,21 @@ describe(`connection (${engine})`, () => {
     (await t.services.db.query<Record<string, unknown>>('select * from public.connections where firm_id = $1', [firmId])).rows[0];
 
   beforeAll(async () => {
-    t = await createTestContext({ cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 3_000, maxAttempts: 2, retryBaseMs: 10 } });
+    t = await createTestContext({
+      cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 3_000, maxAttempts: 2, retryBaseMs: 10 },
+    });
     responses = recordResponses(t);
     boss = await startTestJobs(t);
     aliceToken = await t.token(alice);
     carolToken = await t.token(carol);
-    const firm = await t.call('POST', '/v1/firms', { token: aliceToken, body: { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic } });
+    const firm = await t.call('POST', '/v1/firms', {
+      token: aliceToken,
+      body: { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic },
+    });
     firmId = firm.body.id;
-    await asService(t.services.db, (tx) => tx.query(`insert into public.firm_members (firm_id, user_id, role) values ($1, $2, 'member')`, [firmId, carol]));
+    await asService(t.services.db, (tx) =>
+      tx.query(`insert into public.firm_members (firm_id, user_id, role) values ($1, $2, 'member')`, [firmId, carol]),
+    );
   });
   afterAll(async () => {
     await boss?.stop({ graceful: false, wait: true } as Parameters<PgBoss['stop']>[0]).catch(() => {});
@@ -57,7 +68,10 @@ describe(`connection (${engine})`, () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({
       status: 'connected',
-      checks: [{ name: 'cpa', ok: true }, { name: 'cfe', ok: true }],
+      checks: [
+        { name: 'cpa', ok: true },
+        { name: 'cfe', ok: true },
+      ],
       cpaKeyHint: `…${DEMO_FIRM.cpa.key.slice(-4)}`,
       cfeKeyHint: `…${DEMO_FIRM.cfe.key.slice(-4)}`,
       checkedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
@@ -69,7 +83,9 @@ describe(`connection (${engine})`, () => {
     const row = (await storedRow())!;
     expect(JSON.stringify(row)).not.toContain(DEMO_FIRM.cpa.secret);
     expect(JSON.stringify(row)).not.toContain(DEMO_FIRM.cfe.secret);
-    const opened = JSON.parse(await t.services.secrets.open({ keyId: row.secrets_key_id as string, ciphertext: row.secrets_ciphertext as string }));
+    const opened = JSON.parse(
+      await t.services.secrets.open({ keyId: row.secrets_key_id as string, ciphertext: row.secrets_ciphertext as string }),
+    );
     expect(opened).toEqual(connectionBody(DEMO_FIRM));
 
     const runs = await t.call('GET', `/v1/firms/${firmId}/reference-sync`, { token: aliceToken });
@@ -88,7 +104,7 @@ describe(`connection (${engine})`, () => {
     expect(await storedRow()).toEqual(before);
   });
 
-  it('a wrong CPA secret: failed, with the CPA check\'s code and remedy, saved for a retry, syncs refused', async () => {
+  it("a wrong CPA secret: failed, with the CPA check's code and remedy, saved for a retry, syncs refused", async () => {
     const r = await t.call('PUT', `/v1/firms/${firmId}/connection`, { token: aliceToken, body: connectionBody(WRONG) });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('failed');
@@ -98,16 +114,21 @@ describe(`connection (${engine})`, () => {
     expect(cfe).toEqual({ name: 'cfe', ok: true });
     expect((await t.call('GET', `/v1/firms/${firmId}/connection`, { token: aliceToken })).body).toEqual(r.body);
     const row = (await storedRow())!;
-    const opened = JSON.parse(await t.services.secrets.open({ keyId: row.secrets_key_id as string, ciphertext: row.secrets_ciphertext as string }));
+    const opened = JSON.parse(
+      await t.services.secrets.open({ keyId: row.secrets_key_id as string, ciphertext: row.secrets_ciphertext as string }),
+    );
     expect(opened.cpa.secret).toBe(WRONG.cpa.secret);
     const s = await t.call('POST', `/v1/firms/${firmId}/reference-sync`, { token: aliceToken });
     expect(s.status).toBe(409);
     expect(s.body.error.code).toBe('not_connected');
   });
 
-  it('a firm without an exchange container: the CFE check says ContainerNotFoundInSicSettings with the brief\'s remedy', async () => {
+  it("a firm without an exchange container: the CFE check says ContainerNotFoundInSicSettings with the brief's remedy", async () => {
     const bob = await t.token(crypto.randomUUID());
-    const firm = await t.call('POST', '/v1/firms', { token: bob, body: { name: 'Cabinet Sans Conteneur', sicCode: NO_CONTAINER_FIRM.sic } });
+    const firm = await t.call('POST', '/v1/firms', {
+      token: bob,
+      body: { name: 'Cabinet Sans Conteneur', sicCode: NO_CONTAINER_FIRM.sic },
+    });
     const r = await t.call('PUT', `/v1/firms/${firm.body.id}/connection`, { token: bob, body: connectionBody(NO_CONTAINER_FIRM) });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('failed');
@@ -115,7 +136,9 @@ describe(`connection (${engine})`, () => {
     const cfe = r.body.checks[1];
     expect(cfe).toMatchObject({ name: 'cfe', ok: false, code: 'ContainerNotFoundInSicSettings' });
     expect(cfe.message).toContain('Regenerate the CFE API key in Cegid Life');
-    expect(cfe.message).toContain('the CFE key in Cegid Life (Administration > User Management > API Keys) matches the one entered in the Cegid Quadra settings (Tools > API Keys > Cegid File Exchange)');
+    expect(cfe.message).toContain(
+      'the CFE key in Cegid Life (Administration > User Management > API Keys) matches the one entered in the Cegid Quadra settings (Tools > API Keys > Cegid File Exchange)',
+    );
     // Failed connections queue no sync.
     expect((await t.call('GET', `/v1/firms/${firm.body.id}/reference-sync`, { token: bob })).body.runs).toEqual([]);
   });
@@ -129,9 +152,11 @@ describe(`connection (${engine})`, () => {
     expect(r.body.checks[0].message).toContain('Contact your Cegid sales representative');
   });
 
-  it('a slow Cegid: 503 within the route\'s deadline, the stored connection untouched', async () => {
+  it("a slow Cegid: 503 within the route's deadline, the stored connection untouched", async () => {
     // Good keys stored first, so "untouched" means something.
-    expect((await t.call('PUT', `/v1/firms/${firmId}/connection`, { token: aliceToken, body: connectionBody(DEMO_FIRM) })).body.status).toBe('connected');
+    expect(
+      (await t.call('PUT', `/v1/firms/${firmId}/connection`, { token: aliceToken, body: connectionBody(DEMO_FIRM) })).body.status,
+    ).toBe('connected');
     const before = await storedRow();
     const settings = t.services.cegid;
     t.services.cegid = { ...settings, timeoutMs: 300 };

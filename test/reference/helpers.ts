@@ -3,14 +3,24 @@
 import { expect } from 'vitest';
 import type { TestContext } from '../support/context.ts';
 
-export interface SimKeys { sic: string; cpa: { key: string; secret: string }; cfe: { key: string; secret: string } }
+export interface SimKeys {
+  sic: string;
+  cpa: { key: string; secret: string };
+  cfe: { key: string; secret: string };
+}
 
 export const connectionBody = (k: SimKeys) => ({
   cpa: { apiKey: k.cpa.key, secret: k.cpa.secret },
   cfe: { apiKey: k.cfe.key, secret: k.cfe.secret },
 });
 
-export interface Run { id: string; trigger: string; status: string; counts: Record<string, number>; error?: { code: string; message: string } }
+export interface Run {
+  id: string;
+  trigger: string;
+  status: string;
+  counts: Record<string, number>;
+  error?: { code: string; message: string };
+}
 
 export async function waitForRun(t: TestContext, token: string, firmId: string, runId: string, timeoutMs = 20_000): Promise<Run> {
   const until = Date.now() + timeoutMs;

@@ -10,7 +10,11 @@ import { useSimulator } from '../support/simulator.ts';
 import { connectionBody } from './helpers.ts';
 
 const sim = useSimulator();
-const WRONG = { ...DEMO_FIRM, cpa: { key: 'cpa-stranger-key', secret: 'cpa-stranger-secret' }, cfe: { key: 'cfe-stranger-key', secret: 'cfe-stranger-secret' } };
+const WRONG = {
+  ...DEMO_FIRM,
+  cpa: { key: 'cpa-stranger-key', secret: 'cpa-stranger-secret' },
+  cfe: { key: 'cfe-stranger-key', secret: 'cfe-stranger-secret' },
+};
 
 describe(`who may claim a SIC code (${engine})`, () => {
   let t: TestContext;
@@ -18,10 +22,13 @@ describe(`who may claim a SIC code (${engine})`, () => {
   const tokens: Record<keyof typeof users, string> = { stranger: '', real: '', twin: '' };
   const firms: Record<keyof typeof users, string> = { stranger: '', real: '', twin: '' };
   const verified = async (id: string) =>
-    (await t.services.db.query<{ v: Date | null }>('select sic_verified_at as v from public.firms where id = $1', [id])).rows[0]!.v !== null;
+    (await t.services.db.query<{ v: Date | null }>('select sic_verified_at as v from public.firms where id = $1', [id])).rows[0]!.v !==
+    null;
 
   beforeAll(async () => {
-    t = await createTestContext({ cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10 } });
+    t = await createTestContext({
+      cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10 },
+    });
     for (const k of Object.keys(users) as Array<keyof typeof users>) tokens[k] = await t.token(users[k]);
   });
   afterAll(() => t?.close());
@@ -48,7 +55,9 @@ describe(`who may claim a SIC code (${engine})`, () => {
     expect(r.body.status).toBe('connected');
     expect(await verified(firms.real)).toBe(true);
     // The stranger still learns nothing: registering again works, its own check still just fails.
-    expect((await t.call('POST', '/v1/firms', { token: tokens.stranger, body: { name: 'Again', sicCode: DEMO_FIRM.sic } })).status).toBe(201);
+    expect((await t.call('POST', '/v1/firms', { token: tokens.stranger, body: { name: 'Again', sicCode: DEMO_FIRM.sic } })).status).toBe(
+      201,
+    );
     const again = await t.call('PUT', `/v1/firms/${firms.stranger}/connection`, { token: tokens.stranger, body: connectionBody(WRONG) });
     expect(again.body.status).toBe('failed');
     expect(again.text).not.toContain('already');
@@ -65,7 +74,11 @@ describe(`who may claim a SIC code (${engine})`, () => {
   });
 
   it('users cannot set a claim or change a SIC code themselves; they may rename their firm', async () => {
-    const as = (sql: string) => asUser(t.services.db, { sub: users.twin }, (tx) => tx.query(sql, [firms.twin])).then(() => 'ok', (e: { code?: string }) => e.code);
+    const as = (sql: string) =>
+      asUser(t.services.db, { sub: users.twin }, (tx) => tx.query(sql, [firms.twin])).then(
+        () => 'ok',
+        (e: { code?: string }) => e.code,
+      );
     expect(await as('update public.firms set sic_verified_at = now() where id = $1')).toBe('42501');
     expect(await as(`update public.firms set sic_code = 'OTHER1' where id = $1`)).toBe('42501');
     expect(await as(`update public.firms set name = 'Renamed' where id = $1`)).toBe('ok');
@@ -85,13 +98,22 @@ describe(`who may claim a SIC code (${engine})`, () => {
   // (or lost it) could mark itself connected and send for a SIC code another registration holds.
   it('an admin cannot mark a connection connected without the firm proving its SIC code', async () => {
     expect(await verified(firms.real)).toBe(false);
-    const as = (sql: string, firm: string) => asUser(t.services.db, { sub: users.real }, (tx) => tx.query(sql, [firm])).then(() => 'ok', (e: { code?: string }) => e.code);
+    const as = (sql: string, firm: string) =>
+      asUser(t.services.db, { sub: users.real }, (tx) => tx.query(sql, [firm])).then(
+        () => 'ok',
+        (e: { code?: string }) => e.code,
+      );
     expect(await as(`update public.connections set status = 'connected' where firm_id = $1`, firms.real)).toBe('42501');
     expect((await t.call('GET', `/v1/firms/${firms.real}/connection`, { token: tokens.real })).body.status).toBe('failed');
     // A brand-new registration cannot insert one either.
     const fresh = await t.call('POST', '/v1/firms', { token: tokens.real, body: { name: 'Third', sicCode: DEMO_FIRM.sic } });
-    expect(await as(`insert into public.connections (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id)
-      values ($1, 'connected', 'x', 'y', 'a.b', 'k')`, fresh.body.id)).toBe('42501');
+    expect(
+      await as(
+        `insert into public.connections (firm_id, status, cpa_key_hint, cfe_key_hint, secrets_ciphertext, secrets_key_id)
+      values ($1, 'connected', 'x', 'y', 'a.b', 'k')`,
+        fresh.body.id,
+      ),
+    ).toBe('42501');
     // Other changes of its own row stay the admin's (saving a failed check goes this way).
     expect(await as(`update public.connections set checked_at = now() where firm_id = $1`, firms.real)).toBe('ok');
   });

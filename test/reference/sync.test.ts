@@ -25,11 +25,21 @@ const demo = (f: SimFixture) => f.firms.find((x) => x.sic === SIC)!;
 const dossierOf = (f: SimFixture, code: string) => demo(f).dossiers.find((d) => d.code === code)!;
 /** Rebuilds the simulator's world from the fixture, changed by `fn`. */
 async function worldWhere(fn: (f: SimFixture) => void): Promise<void> {
-  tweak = (f) => { fn(f); return f; };
+  tweak = (f) => {
+    fn(f);
+    return f;
+  };
   await sim.control.reset();
 }
 
-interface FileDto { id: string; dossierCode: string; name: string; gone: boolean; waitingOpenSince: string | null; prerequisites: { ok: boolean; checks: Array<{ name: string; ok: boolean; message?: string; remedy?: string }> } }
+interface FileDto {
+  id: string;
+  dossierCode: string;
+  name: string;
+  gone: boolean;
+  waitingOpenSince: string | null;
+  prerequisites: { ok: boolean; checks: Array<{ name: string; ok: boolean; message?: string; remedy?: string }> };
+}
 
 describe(`reference sync (${engine})`, () => {
   let t: TestContext;
@@ -69,10 +79,16 @@ describe(`reference sync (${engine})`, () => {
     };
   };
   const rowsOf = async (table: string) =>
-    (await t.services.db.query<{ n: number }>(`select count(*)::int as n from public.${table} where firm_id = $1 and gone_at is null`, [firmId])).rows[0]!.n;
+    (
+      await t.services.db.query<{ n: number }>(`select count(*)::int as n from public.${table} where firm_id = $1 and gone_at is null`, [
+        firmId,
+      ])
+    ).rows[0]!.n;
 
   beforeAll(async () => {
-    t = await createTestContext({ cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10 } });
+    t = await createTestContext({
+      cegid: { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl, timeoutMs: 5_000, maxAttempts: 2, retryBaseMs: 10 },
+    });
     responses = recordResponses(t);
     boss = await startTestJobs(t);
     token = await t.token(alice);
@@ -91,7 +107,12 @@ describe(`reference sync (${engine})`, () => {
     first = await waitForRun(t, token, firmId, runs[0]!.id);
     const expected = simExpected();
     expect(first.status).toBe('succeeded');
-    expect(first.counts).toEqual({ ...expected, created: expected.files + expected.accounts + expected.journals + expected.periods, updated: 0, gone: 0 });
+    expect(first.counts).toEqual({
+      ...expected,
+      created: expected.files + expected.accounts + expected.journals + expected.periods,
+      updated: 0,
+      gone: 0,
+    });
     expect(first).toMatchObject({ startedAt: expect.any(String), finishedAt: expect.any(String) });
 
     const list = await files();
@@ -101,16 +122,28 @@ describe(`reference sync (${engine})`, () => {
 
     // Accounts, page by page, exactly as Quadra has them.
     const boulang = fileIds.get('BOULANG')!;
-    const want = sim.control.accounts(SIC, 'BOULANG').map((a) => ({ number: a.number, label: a.label, kind: a.kind, collective: a.collective ?? null }))
+    const want = sim.control
+      .accounts(SIC, 'BOULANG')
+      .map((a) => ({ number: a.number, label: a.label, kind: a.kind, collective: a.collective ?? null }))
       .sort((a, b) => (a.number < b.number ? -1 : 1));
     expect(await allAccounts(boulang)).toEqual(want);
     expect((await allAccounts(boulang, '&kind=supplier')).map((a) => a.number)).toEqual(['FBNP', 'FEDF0001', 'FMOULIN', 'FORANGE']);
-    expect((await allAccounts(boulang, '&kind=customer')).map((a) => [a.number, a.collective])).toEqual([['CDUPONT', '41100000'], ['CMAIRIE', '41100000']]);
+    expect((await allAccounts(boulang, '&kind=customer')).map((a) => [a.number, a.collective])).toEqual([
+      ['CDUPONT', '41100000'],
+      ['CMAIRIE', '41100000'],
+    ]);
 
     const journals = await t.call('GET', `/v1/files/${boulang}/journals`, { token });
-    expect(journals.body.journals).toEqual(sim.control.journals(SIC, 'BOULANG').map((j) => ({ code: j.code, label: j.label, open: j.open })).sort((a, b) => a.code.localeCompare(b.code)));
+    expect(journals.body.journals).toEqual(
+      sim.control
+        .journals(SIC, 'BOULANG')
+        .map((j) => ({ code: j.code, label: j.label, open: j.open }))
+        .sort((a, b) => a.code.localeCompare(b.code)),
+    );
     const periods = await t.call('GET', `/v1/files/${boulang}/periods`, { token });
-    expect(periods.body.periods).toEqual(sim.control.periods(SIC, 'BOULANG').map((p) => ({ startsOn: p.start, endsOn: p.end, status: p.status })));
+    expect(periods.body.periods).toEqual(
+      sim.control.periods(SIC, 'BOULANG').map((p) => ({ startsOn: p.start, endsOn: p.end, status: p.status })),
+    );
   });
 
   it('rejects bad account queries', async () => {
@@ -125,14 +158,23 @@ describe(`reference sync (${engine})`, () => {
     const run = await syncNow(t, token, firmId);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toEqual({ ...simExpected(), created: 0, updated: 0, gone: 0 });
-    expect({ accounts: await rowsOf('accounts'), journals: await rowsOf('journals'), periods: await rowsOf('periods'), files: await rowsOf('client_files') })
-      .toEqual({ accounts: first.counts.accounts, journals: first.counts.journals, periods: first.counts.periods, files: first.counts.files });
+    expect({
+      accounts: await rowsOf('accounts'),
+      journals: await rowsOf('journals'),
+      periods: await rowsOf('periods'),
+      files: await rowsOf('client_files'),
+    }).toEqual({
+      accounts: first.counts.accounts,
+      journals: first.counts.journals,
+      periods: first.counts.periods,
+      files: first.counts.files,
+    });
     const all = await t.services.db.query<{ n: number }>('select count(*)::int as n from public.accounts where firm_id = $1', [firmId]);
     expect(all.rows[0]!.n).toBe(first.counts.accounts);
     expect(new Map([...(await files())].map(([c, f]) => [c, f.id]))).toEqual(fileIds);
   });
 
-  it('reflects Quadra\'s changes: a new account, a new label, a closed journal, a removed account, a removed dossier — and their return', async () => {
+  it("reflects Quadra's changes: a new account, a new label, a closed journal, a removed account, a removed dossier — and their return", async () => {
     await worldWhere((f) => {
       const b = dossierOf(f, 'BOULANG');
       b.accounts = b.accounts.filter((a) => a.number !== 'FORANGE');
@@ -149,7 +191,9 @@ describe(`reference sync (${engine})`, () => {
     expect(boulang.get('62560000')).toEqual({ number: '62560000', label: 'Missions', kind: 'general', collective: null });
     expect(boulang.get('60610000')!.label).toBe('Eau, gaz, électricité');
     expect(boulang.has('FORANGE')).toBe(false);
-    const od = (await t.call('GET', `/v1/files/${fileIds.get('CONSEIL')}/journals`, { token })).body.journals.find((j: { code: string }) => j.code === 'OD');
+    const od = (await t.call('GET', `/v1/files/${fileIds.get('CONSEIL')}/journals`, { token })).body.journals.find(
+      (j: { code: string }) => j.code === 'OD',
+    );
     expect(od).toEqual({ code: 'OD', label: 'Opérations diverses', open: false });
     const list = await files();
     expect([...list.keys()].at(-1)).toBe('GARAGE'); // gone files come last
@@ -167,11 +211,13 @@ describe(`reference sync (${engine})`, () => {
     expect(again.has('62560000')).toBe(false);
     expect(again.get('60610000')!.label).toBe('Fournitures non stockables (eau, énergie)');
     const rows = await t.services.db.query<{ n: number; distinct_numbers: number }>(
-      'select count(*)::int as n, count(distinct number)::int as distinct_numbers from public.accounts where file_id = $1', [fileIds.get('BOULANG')]);
+      'select count(*)::int as n, count(distinct number)::int as distinct_numbers from public.accounts where file_id = $1',
+      [fileIds.get('BOULANG')],
+    );
     expect(rows.rows[0]).toEqual({ n: again.size + 1, distinct_numbers: again.size + 1 }); // + the gone 62560000, kept once
   });
 
-  it('prerequisites report the fixture\'s failing dossiers, each with what to do in Quadra', async () => {
+  it("prerequisites report the fixture's failing dossiers, each with what to do in Quadra", async () => {
     const list = await files();
     const failing = [...list.values()].filter((f) => !f.prerequisites.ok).map((f) => f.dossierCode);
     expect(failing).toEqual(['ANCIEN']);
@@ -197,24 +243,37 @@ describe(`reference sync (${engine})`, () => {
 
     const broken = await files();
     const failed = (code: string) => broken.get(code)!.prerequisites.checks.filter((c) => !c.ok);
-    expect(failed('CONSEIL')).toEqual([{
-      name: 'previous_period_closed', ok: false,
-      message: `The previous accounting period (${previous.start} to ${previous.end}) is still open in Quadra.`,
-      remedy: expect.stringContaining(BRIEF_PERIOD_ADVICE),
-    }]);
+    expect(failed('CONSEIL')).toEqual([
+      {
+        name: 'previous_period_closed',
+        ok: false,
+        message: `The previous accounting period (${previous.start} to ${previous.end}) is still open in Quadra.`,
+        remedy: expect.stringContaining(BRIEF_PERIOD_ADVICE),
+      },
+    ]);
     expect(failed('BOULANG')).toEqual([expect.objectContaining({ name: 'open_journals', remedy: OPEN_JOURNALS_REMEDY })]);
-    expect(failed('GARAGE')).toEqual([expect.objectContaining({ name: 'chart_of_accounts', message: expect.stringContaining('class 7 (revenue)'), remedy: CHART_REMEDY })]);
+    expect(failed('GARAGE')).toEqual([
+      expect.objectContaining({ name: 'chart_of_accounts', message: expect.stringContaining('class 7 (revenue)'), remedy: CHART_REMEDY }),
+    ]);
 
     await worldWhere(() => {});
     await syncNow(t, token, firmId);
     expect([...(await files()).values()].filter((f) => !f.prerequisites.ok).map((f) => f.dossierCode)).toEqual(['ANCIEN']);
   });
 
-  it('a Cegid error fails the run with Cegid\'s code and the remedy, and changes nothing', async () => {
-    const snapshot = async () => (await t.services.db.query('select number, label, gone_at, updated_at from public.accounts where firm_id = $1 order by file_id, number', [firmId])).rows;
+  it("a Cegid error fails the run with Cegid's code and the remedy, and changes nothing", async () => {
+    const snapshot = async () =>
+      (
+        await t.services.db.query(
+          'select number, label, gone_at, updated_at from public.accounts where firm_id = $1 order by file_id, number',
+          [firmId],
+        )
+      ).rows;
     const before = await snapshot();
 
-    await worldWhere((f) => { demo(f).hasContainer = false; });
+    await worldWhere((f) => {
+      demo(f).hasContainer = false;
+    });
     const noContainer = await syncNow(t, token, firmId);
     expect(noContainer.status).toBe('failed');
     expect(noContainer.error!.code).toBe('ContainerNotFoundInSicSettings');
@@ -234,11 +293,24 @@ describe(`reference sync (${engine})`, () => {
   });
 
   it('a run abandoned by a dead worker is taken again, without duplicates; a live or finished run is not run twice', async () => {
-    const insertRun = (status: string, startedAgoMs: number | null) => asService(t.services.db, async (tx) =>
-      (await tx.query<{ id: string }>(
-        `insert into public.reference_syncs (firm_id, trigger, status, started_at) values ($1, 'manual', $2, $3) returning id`,
-        [firmId, status, startedAgoMs === null ? null : new Date(Date.now() - startedAgoMs)])).rows[0]!.id);
-    const statusOf = async (id: string) => (await t.services.db.query<{ status: string; counts: Record<string, number> }>('select status, counts from public.reference_syncs where id = $1', [id])).rows[0]!;
+    const insertRun = (status: string, startedAgoMs: number | null) =>
+      asService(
+        t.services.db,
+        async (tx) =>
+          (
+            await tx.query<{ id: string }>(
+              `insert into public.reference_syncs (firm_id, trigger, status, started_at) values ($1, 'manual', $2, $3) returning id`,
+              [firmId, status, startedAgoMs === null ? null : new Date(Date.now() - startedAgoMs)],
+            )
+          ).rows[0]!.id,
+      );
+    const statusOf = async (id: string) =>
+      (
+        await t.services.db.query<{ status: string; counts: Record<string, number> }>(
+          'select status, counts from public.reference_syncs where id = $1',
+          [id],
+        )
+      ).rows[0]!;
 
     const abandoned = await insertRun('running', 60 * 60_000);
     await runReferenceSync(t.services, abandoned);
@@ -259,32 +331,44 @@ describe(`reference sync (${engine})`, () => {
     expect(nightly.cron(t.services.config)).toBe(t.services.config.REFERENCE_CRON);
     // A firm whose connection failed gets no nightly run.
     const bob = await t.token(crypto.randomUUID());
-    const other = (await t.call('POST', '/v1/firms', { token: bob, body: { name: 'Cabinet Sans Conteneur', sicCode: NO_CONTAINER_FIRM.sic } })).body.id;
-    expect((await t.call('PUT', `/v1/firms/${other}/connection`, { token: bob, body: connectionBody(NO_CONTAINER_FIRM) })).body.status).toBe('failed');
+    const other = (
+      await t.call('POST', '/v1/firms', { token: bob, body: { name: 'Cabinet Sans Conteneur', sicCode: NO_CONTAINER_FIRM.sic } })
+    ).body.id;
+    expect(
+      (await t.call('PUT', `/v1/firms/${other}/connection`, { token: bob, body: connectionBody(NO_CONTAINER_FIRM) })).body.status,
+    ).toBe('failed');
 
     await t.services.jobs.send(referenceNightlyJob, {});
     let run: Run | undefined;
-    for (const until = Date.now() + 20_000; !run && Date.now() < until;) {
+    for (const until = Date.now() + 20_000; !run && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 100));
-      run = ((await t.call('GET', `/v1/firms/${firmId}/reference-sync`, { token })).body.runs as Run[]).find((r) => r.trigger === 'nightly');
+      run = ((await t.call('GET', `/v1/firms/${firmId}/reference-sync`, { token })).body.runs as Run[]).find(
+        (r) => r.trigger === 'nightly',
+      );
     }
     expect(run).toBeDefined();
     expect((await waitForRun(t, token, firmId, run!.id)).status).toBe('succeeded');
     expect(await scheduleNightlyReferenceSyncs(t.services)).toBe(0); // the cron fired twice: nothing more
-    const nightlyRuns = await t.services.db.query<{ firm_id: string }>(`select firm_id from public.reference_syncs where trigger = 'nightly'`);
+    const nightlyRuns = await t.services.db.query<{ firm_id: string }>(
+      `select firm_id from public.reference_syncs where trigger = 'nightly'`,
+    );
     expect(nightlyRuns.rows).toEqual([{ firm_id: firmId }]);
   });
 
   it('lists at most the last 20 runs, newest first', async () => {
-    await asService(t.services.db, (tx) => tx.query(
-      `insert into public.reference_syncs (firm_id, trigger, status, created_at)
-       select $1, 'manual', 'succeeded', now() - make_interval(days => g) from generate_series(1, 25) g`, [firmId]));
+    await asService(t.services.db, (tx) =>
+      tx.query(
+        `insert into public.reference_syncs (firm_id, trigger, status, created_at)
+       select $1, 'manual', 'succeeded', now() - make_interval(days => g) from generate_series(1, 25) g`,
+        [firmId],
+      ),
+    );
     const runs = (await t.call('GET', `/v1/firms/${firmId}/reference-sync`, { token })).body.runs as Array<Run & { createdAt: string }>;
     expect(runs).toHaveLength(20);
     expect(runs.map((r) => r.createdAt)).toEqual([...runs.map((r) => r.createdAt)].sort().reverse());
   });
 
-  it('another firm\'s user gets 404 on every route of this issue, and reaches no Cegid', async () => {
+  it("another firm's user gets 404 on every route of this issue, and reaches no Cegid", async () => {
     const mallory = await t.token(crypto.randomUUID());
     const ownFirm = (await t.call('POST', '/v1/firms', { token: mallory, body: { name: 'Cabinet Tiers', sicCode: 'OTHER1' } })).body.id;
     const file = fileIds.get('BOULANG')!;
@@ -320,7 +404,13 @@ describe(`reference sync (${engine})`, () => {
     const paths = doc.body.paths as Record<string, Record<string, unknown>>;
     expect(Object.keys(paths['/v1/firms/{firmId}/connection']!).sort()).toEqual(['get', 'put']);
     expect(Object.keys(paths['/v1/firms/{firmId}/reference-sync']!).sort()).toEqual(['get', 'post']);
-    for (const p of ['/v1/firms/{firmId}/files', '/v1/files/{fileId}/prerequisites', '/v1/files/{fileId}/accounts', '/v1/files/{fileId}/journals', '/v1/files/{fileId}/periods']) {
+    for (const p of [
+      '/v1/firms/{firmId}/files',
+      '/v1/files/{fileId}/prerequisites',
+      '/v1/files/{fileId}/accounts',
+      '/v1/files/{fileId}/journals',
+      '/v1/files/{fileId}/periods',
+    ]) {
       expect(paths[p], p).toHaveProperty('get');
     }
   });
@@ -330,6 +420,9 @@ describe(`reference sync (${engine})`, () => {
     expect(t.logLines.length).toBeGreaterThan(50);
     expectNoSecrets([...responses, ...t.logLines], [DEMO_FIRM, NO_CONTAINER_FIRM]);
     const stored = await t.services.db.query<{ row: string }>('select row_to_json(c)::text as row from public.connections c');
-    expectNoSecrets(stored.rows.map((r) => r.row), [DEMO_FIRM, NO_CONTAINER_FIRM]);
+    expectNoSecrets(
+      stored.rows.map((r) => r.row),
+      [DEMO_FIRM, NO_CONTAINER_FIRM],
+    );
   });
 });

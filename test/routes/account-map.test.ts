@@ -31,13 +31,20 @@ describe(`account map routes by role (${engine})`, () => {
 
   const call = (who: keyof typeof tokens, method: string, path: string, body?: unknown) =>
     t.call(method, path, { token: tokens[who], ...(body === undefined ? {} : { body }) });
-  const stored = async () => (await t.services.db.query<{ hub_account: string; quadra_account: string; updated_at: Date }>(
-    'select hub_account, quadra_account, updated_at from public.account_maps where file_id = $1 order by hub_account', [file])).rows;
+  const stored = async () =>
+    (
+      await t.services.db.query<{ hub_account: string; quadra_account: string; updated_at: Date }>(
+        'select hub_account, quadra_account, updated_at from public.account_maps where file_id = $1 order by hub_account',
+        [file],
+      )
+    ).rows;
 
   it('a member reads the map', async () => {
     const r = await call('carol', 'GET', `/v1/files/${file}/account-map`);
     expect(r.status, r.text).toBe(200);
-    expect(r.body.items.map((m: { hubAccount: string; quadraAccount: string }) => [m.hubAccount, m.quadraAccount])).toEqual([['6064000000', '60640000']]);
+    expect(r.body.items.map((m: { hubAccount: string; quadraAccount: string }) => [m.hubAccount, m.quadraAccount])).toEqual([
+      ['6064000000', '60640000'],
+    ]);
   });
 
   it('a member cannot write it: 403 forbidden with the reason, and the map is unchanged', async () => {
@@ -68,7 +75,7 @@ describe(`account map routes by role (${engine})`, () => {
     expect(r.body.items.map((m: { quadraAccount: string }) => m.quadraAccount)).toEqual(['60610000']);
   });
 
-  it('another firm\'s administrator gets 404 on every route, and changes nothing', async () => {
+  it("another firm's administrator gets 404 on every route, and changes nothing", async () => {
     const before = await stored();
     expect((await call('bob', 'GET', `/v1/files/${file}/account-map`)).status).toBe(404);
     const put = await call('bob', 'PUT', `/v1/files/${file}/account-map/6064000000`, { quadraAccount: '99999999' });

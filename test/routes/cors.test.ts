@@ -23,7 +23,13 @@ const OTHER = 'http://elsewhere.example.test';
 // What supabase-js's functions.invoke sends, with ours.
 const REQUESTED = 'authorization, content-type, idempotency-key, apikey, x-client-info';
 
-const corsHeaders = (r: Response) => { const names: string[] = []; r.headers.forEach((_v, k) => { if (k.startsWith('access-control-')) names.push(k); }); return names; };
+const corsHeaders = (r: Response) => {
+  const names: string[] = [];
+  r.headers.forEach((_v, k) => {
+    if (k.startsWith('access-control-')) names.push(k);
+  });
+  return names;
+};
 
 function expectAllowed(r: Response) {
   expect(r.headers.get('access-control-allow-origin')).toBe(HUB);
@@ -35,7 +41,10 @@ function expectAllowed(r: Response) {
 describe('CORS_ORIGINS (configuration)', () => {
   it('is a list of exact origins; none by default in production, the console in development', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEYS: 'k:x' }).CORS_ORIGINS).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'development', CONSOLE_PORT: '3101' }).CORS_ORIGINS).toEqual(['http://127.0.0.1:3101', 'http://localhost:3101']);
+    expect(loadConfig({ NODE_ENV: 'development', CONSOLE_PORT: '3101' }).CORS_ORIGINS).toEqual([
+      'http://127.0.0.1:3101',
+      'http://localhost:3101',
+    ]);
     expect(loadConfig({ CORS_ORIGINS: `${HUB}, https://app.example.com` }).CORS_ORIGINS).toEqual([HUB, 'https://app.example.com']);
     expect(loadConfig({ CORS_ORIGINS: '' }).CORS_ORIGINS).toEqual([]);
     for (const bad of ['*', 'https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'https://*.example.com']) {
@@ -56,14 +65,24 @@ describe(`CORS on the Node service (${engine})`, () => {
   beforeAll(async () => {
     t = await createTestContext({ config: { CORS_ORIGINS: [HUB], SYNC_WAITS_PER_USER: 1 } });
     const firm = await seedFirmEverywhere(t.services.db, user, 'SICCO1');
-    file = await asService(t.services.db, async (tx) => (await tx.query<{ id: string }>(
-      `insert into public.client_files (firm_id, dossier_code, name) values ($1, 'CORS1', 'CORS1') returning id`, [firm])).rows[0]!.id);
+    file = await asService(
+      t.services.db,
+      async (tx) =>
+        (
+          await tx.query<{ id: string }>(
+            `insert into public.client_files (firm_id, dossier_code, name) values ($1, 'CORS1', 'CORS1') returning id`,
+            [firm],
+          )
+        ).rows[0]!.id,
+    );
     token = await t.token(user);
     // Real pg-boss and no worker: a send queued with wait=true stays in flight, so a second one is a 429.
     boss = await startBoss(t.services.db, { url: t.database.url, log: t.services.log, schedule: false });
     await createQueues(boss);
     t.services.jobs = queueOf(boss);
-    server = await new Promise<ServerType>((resolve) => { const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)); });
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
   afterAll(async () => {
@@ -72,17 +91,29 @@ describe(`CORS on the Node service (${engine})`, () => {
     await t?.close();
   });
 
-  const preflight = (path: string, origin: string, method = 'POST') => fetch(`${base}${path}`, {
-    method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': REQUESTED },
-  });
-  const call = (method: string, path: string, opts: { origin?: string; token?: string; body?: string } = {}) => fetch(`${base}${path}`, {
-    method,
-    headers: { ...(opts.origin ? { origin: opts.origin } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), 'content-type': 'application/json' },
-    ...(opts.body !== undefined ? { body: opts.body } : {}),
-  });
+  const preflight = (path: string, origin: string, method = 'POST') =>
+    fetch(`${base}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': REQUESTED },
+    });
+  const call = (method: string, path: string, opts: { origin?: string; token?: string; body?: string } = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(opts.origin ? { origin: opts.origin } : {}),
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        'content-type': 'application/json',
+      },
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    });
 
   it('a preflight from an allowed origin: 204, methods, every header supabase-js sends, a max age, no token needed', async () => {
-    for (const [path, method] of [['/v1/firms', 'POST'], [`/v1/files/${file}/entries`, 'POST'], ['/v1/entries/x', 'PUT'], [`/v1/files/${file}/account-map/4010`, 'DELETE']] as const) {
+    for (const [path, method] of [
+      ['/v1/firms', 'POST'],
+      [`/v1/files/${file}/entries`, 'POST'],
+      ['/v1/entries/x', 'PUT'],
+      [`/v1/files/${file}/account-map/4010`, 'DELETE'],
+    ] as const) {
       const r = await preflight(path, HUB, method);
       expect(r.status, path).toBe(204);
       expect(r.headers.get('access-control-allow-origin')).toBe(HUB);
@@ -128,7 +159,11 @@ describe(`CORS on the Node service (${engine})`, () => {
 
     // 429: one call waiting (no worker runs the send), the second refused.
     const held = new AbortController();
-    const waiting = fetch(`${base}/v1/files/${file}/sync?wait=true`, { method: 'POST', headers: { origin: HUB, authorization: `Bearer ${token}` }, signal: held.signal }).catch(() => undefined);
+    const waiting = fetch(`${base}/v1/files/${file}/sync?wait=true`, {
+      method: 'POST',
+      headers: { origin: HUB, authorization: `Bearer ${token}` },
+      signal: held.signal,
+    }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300));
     const refused = await call('POST', `/v1/files/${file}/sync?wait=true`, { origin: HUB, token });
     expect([refused.status, (await refused.json()).error.code]).toEqual([429, 'too_many_waiting_syncs']);
@@ -165,8 +200,13 @@ describe.skipIf(why)('CORS on the Edge Function under Deno (postgres)', () => {
   beforeAll(async () => {
     database = await freshDatabase();
     fn = await startFunction({
-      SUPABASE_DB_URL: database.url!, CPA_BASE_URL: 'http://127.0.0.1:9/cpa', CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
-      SECRETS_KEYS: randomKeySpec('fn1'), JWT_SECRET, CORS_ORIGINS: HUB, LOG_LEVEL: 'warn',
+      SUPABASE_DB_URL: database.url!,
+      CPA_BASE_URL: 'http://127.0.0.1:9/cpa',
+      CFE_BASE_URL: 'http://127.0.0.1:9/cfe',
+      SECRETS_KEYS: randomKeySpec('fn1'),
+      JWT_SECRET,
+      CORS_ORIGINS: HUB,
+      LOG_LEVEL: 'warn',
     });
   }, 180_000);
   afterAll(async () => {
@@ -176,7 +216,10 @@ describe.skipIf(why)('CORS on the Edge Function under Deno (postgres)', () => {
 
   it('the same middleware: preflight 204 for the hub, nothing for another origin, errors with the headers', async () => {
     const url = (p: string) => `${fn.url}/quadra-sync${p}`;
-    const pre = await fetch(url('/v1/firms'), { method: 'OPTIONS', headers: { origin: HUB, 'access-control-request-method': 'POST', 'access-control-request-headers': REQUESTED } });
+    const pre = await fetch(url('/v1/firms'), {
+      method: 'OPTIONS',
+      headers: { origin: HUB, 'access-control-request-method': 'POST', 'access-control-request-headers': REQUESTED },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(HUB);
     expect(pre.headers.get('access-control-allow-headers')!.split(',')).toEqual(CORS_ALLOW_HEADERS);
@@ -189,7 +232,11 @@ describe.skipIf(why)('CORS on the Edge Function under Deno (postgres)', () => {
     for (const [status, init, path] of [
       [401, { headers: { origin: HUB } }, '/v1/firms'],
       [404, { headers: { origin: HUB, authorization: `Bearer ${token}` } }, `/v1/entries/${crypto.randomUUID()}`],
-      [422, { method: 'POST', headers: { origin: HUB, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }, '/v1/firms'],
+      [
+        422,
+        { method: 'POST', headers: { origin: HUB, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' },
+        '/v1/firms',
+      ],
       [200, { headers: { origin: HUB, authorization: `Bearer ${token}` } }, '/v1/firms'],
     ] as const) {
       const r = await fetch(url(path), init as RequestInit);

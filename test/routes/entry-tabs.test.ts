@@ -11,7 +11,9 @@ async function allPages(w: World, path: string, limit: number): Promise<string[]
   const ids: string[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 100; i++) {
-    const page = await w.t.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: w.token });
+    const page = await w.t.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
+      token: w.token,
+    });
     expect(page.status).toBe(200);
     ids.push(...page.body.items.map((x: { id: string }) => x.id));
     cursor = page.body.nextCursor;
@@ -22,7 +24,9 @@ async function allPages(w: World, path: string, limit: number): Promise<string[]
 
 describe(`entries tabs and their counts (${engine})`, () => {
   let w: World;
-  beforeAll(async () => { w = await createWorld({ start: '2026-11-02T09:00:00Z' }); });
+  beforeAll(async () => {
+    w = await createWorld({ start: '2026-11-02T09:00:00Z' });
+  });
   afterAll(() => w?.close());
 
   it('counts each tab of a file in one request, and the tabs page through exactly those entries', async () => {
@@ -33,9 +37,21 @@ describe(`entries tabs and their counts (${engine})`, () => {
     const emptyTab = await w.t.call('GET', `/v1/files/${file}/entries?status=pending`, { token: w.token });
     expect(emptyTab.body).toMatchObject({ items: [], nextCursor: null, file: { waitingOpenSince: null } });
 
-    const sent = (await push(w, 'BOULANG', Array.from({ length: 3 }, () => purchase()))).entries.map((e) => e.id);
+    const sent = (
+      await push(
+        w,
+        'BOULANG',
+        Array.from({ length: 3 }, () => purchase()),
+      )
+    ).entries.map((e) => e.id);
     await send(w, 'BOULANG');
-    const pending = (await push(w, 'BOULANG', Array.from({ length: 7 }, () => purchase()))).entries.map((e) => e.id);
+    const pending = (
+      await push(
+        w,
+        'BOULANG',
+        Array.from({ length: 7 }, () => purchase()),
+      )
+    ).entries.map((e) => e.id);
     await push(w, 'GARAGE', [purchase(), purchase()]); // another file of the same firm: not counted here
 
     const r = await w.t.call('GET', `/v1/files/${file}/entries/counts`, { token: w.token });
@@ -61,7 +77,7 @@ describe(`entries tabs and their counts (${engine})`, () => {
     expect(doc.body.paths['/v1/files/{fileId}/entries/counts'].get.responses['200']).toBeDefined();
   });
 
-  it('another firm\'s user gets 404 for the counts and the tabs; an unknown file is 404, a bad id 422', async () => {
+  it("another firm's user gets 404 for the counts and the tabs; an unknown file is 404, a bad id 422", async () => {
     const file = w.files.get('BOULANG')!;
     const otherUser = crypto.randomUUID();
     const other = await w.t.token(otherUser);
@@ -83,7 +99,9 @@ describe(`entries tabs and their counts (${engine})`, () => {
     await send(w, 'GARAGE');
     const entry = await w.t.call('GET', `/v1/entries/${pushed!.id}`, { token: w.token });
     expect(entry.status).toBe(200);
-    expect(entry.body.lines.map((l: { lineNo: number; account: string }) => [l.lineNo, l.account])).toEqual(input.lines.map((l, i) => [i + 1, l.account]));
+    expect(entry.body.lines.map((l: { lineNo: number; account: string }) => [l.lineNo, l.account])).toEqual(
+      input.lines.map((l, i) => [i + 1, l.account]),
+    );
     expect(entry.body.documents).toEqual([]);
     expect(entry.body.attempts.length).toBeGreaterThan(0);
     for (const a of entry.body.attempts) expect(new Date(a.at).toISOString()).toBe(a.at);

@@ -32,8 +32,11 @@ describe(`calls waiting for a sync, per user (${engine})`, () => {
     const firm = await seedFirmEverywhere(t.services.db, alice, 'SICWA1');
     const bobFirm = await seedFirmEverywhere(t.services.db, bob, 'SICWB2');
     files = await asService(t.services.db, async (tx) => {
-      for (const code of ['D2', 'D3', 'D4']) await tx.query(`insert into public.client_files (firm_id, dossier_code, name) values ($1, $2, $2)`, [firm, code]);
-      return (await tx.query<{ id: string }>('select id from public.client_files where firm_id = $1 order by dossier_code', [firm])).rows.map((r) => r.id);
+      for (const code of ['D2', 'D3', 'D4'])
+        await tx.query(`insert into public.client_files (firm_id, dossier_code, name) values ($1, $2, $2)`, [firm, code]);
+      return (
+        await tx.query<{ id: string }>('select id from public.client_files where firm_id = $1 order by dossier_code', [firm])
+      ).rows.map((r) => r.id);
     });
     bobFile = (await t.services.db.query<{ id: string }>('select id from public.client_files where firm_id = $1', [bobFirm])).rows[0]!.id;
     tokens.alice = await t.token(alice);
@@ -42,7 +45,9 @@ describe(`calls waiting for a sync, per user (${engine})`, () => {
     boss = await startBoss(t.services.db, { url: t.database.url, log: t.services.log, schedule: false });
     await createQueues(boss);
     t.services.jobs = queueOf(boss);
-    server = await new Promise<ServerType>((resolve) => { const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)); });
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
   afterAll(async () => {
@@ -52,9 +57,18 @@ describe(`calls waiting for a sync, per user (${engine})`, () => {
   });
 
   const sync = (who: keyof typeof tokens, file: string, wait: boolean, signal?: AbortSignal) =>
-    fetch(`${base}/v1/files/${file}/sync${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[who]}` }, ...(signal ? { signal } : {}) });
-  const sendsQueued = async (file: string) => (await t.services.db.query<{ n: number }>(
-    `select count(*)::int as n from pgboss.job where name = 'send-file' and singleton_key = $1`, [file])).rows[0]!.n;
+    fetch(`${base}/v1/files/${file}/sync${wait ? '?wait=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[who]}` },
+      ...(signal ? { signal } : {}),
+    });
+  const sendsQueued = async (file: string) =>
+    (
+      await t.services.db.query<{ n: number }>(
+        `select count(*)::int as n from pgboss.job where name = 'send-file' and singleton_key = $1`,
+        [file],
+      )
+    ).rows[0]!.n;
   /** Answered within `ms`, or still waiting (undefined). */
   const within = (p: Promise<Response>, ms: number) => Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
 
@@ -67,7 +81,9 @@ describe(`calls waiting for a sync, per user (${engine})`, () => {
 
     const refused = await sync('alice', files[2]!, true);
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: { code: 'too_many_waiting_syncs', message: TOO_MANY_WAITS(LIMIT), details: { maxWaiting: LIMIT } } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'too_many_waiting_syncs', message: TOO_MANY_WAITS(LIMIT), details: { maxWaiting: LIMIT } },
+    });
     expect(await sendsQueued(files[2]!)).toBe(0); // refused before queueing
 
     const plain = await sync('alice', files[2]!, false);
@@ -108,7 +124,7 @@ describe(`calls waiting for a sync, per user (${engine})`, () => {
     }
   });
 
-  it('a call about a file that is not the user\'s is a 404, not a slot', async () => {
+  it("a call about a file that is not the user's is a 404, not a slot", async () => {
     const answers = await Promise.all(Array.from({ length: LIMIT + 2 }, () => sync('alice', bobFile, true)));
     expect(answers.map((a) => a.status)).toEqual(Array(LIMIT + 2).fill(404));
     const ok = await Promise.all(files.slice(0, LIMIT).map((f) => sync('alice', f, true)));

@@ -29,13 +29,55 @@ describe(`hostile input (${engine})`, () => {
   const issuePaths = (r: { body: any }) => (r.body?.error?.details?.issues ?? []).map((i: { path: string }) => i.path);
 
   it.each([
-    ['externalId', (e: any) => { e.externalId = `a${NUL}b`; }, 'entries.0.externalId'],
-    ['journalCode', (e: any) => { e.journalCode = NUL; }, 'entries.0.journalCode'],
-    ['pieceRef', (e: any) => { e.pieceRef = `F${NUL}`; }, 'entries.0.pieceRef'],
-    ['label', (e: any) => { e.label = `Farine${NUL}`; }, 'entries.0.label'],
-    ['line label', (e: any) => { e.lines[1].label = NUL; }, 'entries.0.lines.1.label'],
-    ['account', (e: any) => { e.lines[0].account = `6070${NUL}0000`; }, 'entries.0.lines.0.account'],
-    ['a field name', (e: any) => { e[`x${NUL}`] = 1; }, 'entries.0.x\\u0000'],
+    [
+      'externalId',
+      (e: any) => {
+        e.externalId = `a${NUL}b`;
+      },
+      'entries.0.externalId',
+    ],
+    [
+      'journalCode',
+      (e: any) => {
+        e.journalCode = NUL;
+      },
+      'entries.0.journalCode',
+    ],
+    [
+      'pieceRef',
+      (e: any) => {
+        e.pieceRef = `F${NUL}`;
+      },
+      'entries.0.pieceRef',
+    ],
+    [
+      'label',
+      (e: any) => {
+        e.label = `Farine${NUL}`;
+      },
+      'entries.0.label',
+    ],
+    [
+      'line label',
+      (e: any) => {
+        e.lines[1].label = NUL;
+      },
+      'entries.0.lines.1.label',
+    ],
+    [
+      'account',
+      (e: any) => {
+        e.lines[0].account = `6070${NUL}0000`;
+      },
+      'entries.0.lines.0.account',
+    ],
+    [
+      'a field name',
+      (e: any) => {
+        e[`x${NUL}`] = 1;
+      },
+      'entries.0.x\\u0000',
+    ],
   ])('a push with NUL in %s is refused with 422 naming the field', async (_what, mutate, path) => {
     const r = await pushWith(mutate);
     expect(r.status).toBe(422);
@@ -44,9 +86,28 @@ describe(`hostile input (${engine})`, () => {
   });
 
   it.each([
-    ['externalId', (e: any) => { e.externalId = 'a\ud800'; }, 'entries.0.externalId'],
-    ['label', (e: any) => { e.label = 'Farine\udc00'; }, 'entries.0.label'],
-    ['account (beside a 10-digit account)', (e: any) => { e.lines[0].account = '60700000\ud800'; e.lines[1].account = '4010000000'; }, 'entries.0.lines.0.account'],
+    [
+      'externalId',
+      (e: any) => {
+        e.externalId = 'a\ud800';
+      },
+      'entries.0.externalId',
+    ],
+    [
+      'label',
+      (e: any) => {
+        e.label = 'Farine\udc00';
+      },
+      'entries.0.label',
+    ],
+    [
+      'account (beside a 10-digit account)',
+      (e: any) => {
+        e.lines[0].account = '60700000\ud800';
+        e.lines[1].account = '4010000000';
+      },
+      'entries.0.lines.0.account',
+    ],
   ])('a push with half a surrogate pair in %s is refused with 422 naming the field, nothing stored', async (_what, mutate, path) => {
     const key = uniq('k');
     const r = await pushWith(mutate, key);
@@ -54,12 +115,18 @@ describe(`hostile input (${engine})`, () => {
     expect(r.body.error.code).toBe('validation_error');
     expect(issuePaths(r)).toContain(path);
     expect(r.body.error.details.issues[0].code).toBe('unpaired_surrogate');
-    const again = await w.t.call('POST', `/v1/files/${fileId}/entries`, { token: w.token, body: { entries: [purchase()] }, headers: { 'idempotency-key': key } });
+    const again = await w.t.call('POST', `/v1/files/${fileId}/entries`, {
+      token: w.token,
+      body: { entries: [purchase()] },
+      headers: { 'idempotency-key': key },
+    });
     expect(again.status).toBe(202); // the key was not spent on the refused body
   });
 
   it('a well-formed pair (an emoji) is still accepted in a label', async () => {
-    const r = await pushWith((e) => { e.label = 'Farine 🍞'; });
+    const r = await pushWith((e) => {
+      e.label = 'Farine 🍞';
+    });
     expect(r.status).toBe(202);
   });
 
@@ -76,7 +143,11 @@ describe(`hostile input (${engine})`, () => {
     expect(issuePaths(firm)).toContain('name');
 
     const conn = await w.t.call('PUT', `/v1/firms/${w.firmId}/connection`, {
-      token: w.token, body: { cpa: { apiKey: `cpa-demo-key${NUL}`, secret: 'cpa-demo-secret' }, cfe: { apiKey: 'cfe-demo-key', secret: 'cfe-demo-secret' } },
+      token: w.token,
+      body: {
+        cpa: { apiKey: `cpa-demo-key${NUL}`, secret: 'cpa-demo-secret' },
+        cfe: { apiKey: 'cfe-demo-key', secret: 'cfe-demo-secret' },
+      },
     });
     expect(conn.status).toBe(422);
     expect(issuePaths(conn)).toContain('cpa.apiKey');
@@ -84,12 +155,16 @@ describe(`hostile input (${engine})`, () => {
   });
 
   it('refuses control characters in identifiers but keeps them in labels (folded when written, with a warning)', async () => {
-    const tab = await pushWith((e) => { e.externalId = `a\tb`; });
+    const tab = await pushWith((e) => {
+      e.externalId = `a\tb`;
+    });
     expect(tab.status).toBe(422);
     expect(issuePaths(tab)).toContain('entries.0.externalId');
     const firm = await w.t.call('POST', '/v1/firms', { token: w.token, body: { name: 'Cabinet\nMartin', sicCode: '4243' } });
     expect(firm.status).toBe(422);
-    const label = await pushWith((e) => { e.label = 'Farine\tnovembre\r\n'; });
+    const label = await pushWith((e) => {
+      e.label = 'Farine\tnovembre\r\n';
+    });
     expect(label.status).toBe(202);
     expect(label.body.accepted).toBe(1);
   });
@@ -103,7 +178,11 @@ describe(`hostile input (${engine})`, () => {
   it('a document whose name holds control characters is stored under a folded name', async () => {
     const form = new FormData();
     form.set('file', new File([new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31])], `fac${NUL}ture\n.pdf`, { type: 'application/pdf' }));
-    const res = await w.t.app.request(`/v1/files/${fileId}/documents`, { method: 'POST', headers: { authorization: `Bearer ${w.token}` }, body: form });
+    const res = await w.t.app.request(`/v1/files/${fileId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.token}` },
+      body: form,
+    });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { fileName: string }).fileName).toBe('fac_ture_.pdf');
   });
@@ -120,7 +199,11 @@ describe(`hostile input (${engine})`, () => {
     expect(r.body.error.code).toBe('invalid_cursor');
   });
 
-  it.each([['a NUL', b64(NUL)], ['a NUL inside', b64(`6070${NUL}`)], ['a line break', b64('6070\n')]])('an accounts cursor holding %s is invalid_cursor', async (_what, cursor) => {
+  it.each([
+    ['a NUL', b64(NUL)],
+    ['a NUL inside', b64(`6070${NUL}`)],
+    ['a line break', b64('6070\n')],
+  ])('an accounts cursor holding %s is invalid_cursor', async (_what, cursor) => {
     const r = await w.t.call('GET', `/v1/files/${fileId}/accounts?cursor=${cursor}`, { token: w.token });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('invalid_cursor');
@@ -137,26 +220,47 @@ describe(`hostile input (${engine})`, () => {
     const key = uniq('same');
     // Several entries with warnings and details: the answer has nested objects whose key order a
     // jsonb round trip would change.
-    const body = { entries: [purchase({ supplier: 'FMOULIN00' }), purchase({ label: 'Étiquette très longue pour être coupée à vingt caractères' }), purchase({ journalCode: 'ZZ' })] };
-    const answers = await Promise.all(Array.from({ length: 20 }, () =>
-      w.t.call('POST', `/v1/files/${fileId}/entries`, { token: w.token, body, headers: { 'idempotency-key': key } })));
+    const body = {
+      entries: [
+        purchase({ supplier: 'FMOULIN00' }),
+        purchase({ label: 'Étiquette très longue pour être coupée à vingt caractères' }),
+        purchase({ journalCode: 'ZZ' }),
+      ],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        w.t.call('POST', `/v1/files/${fileId}/entries`, { token: w.token, body, headers: { 'idempotency-key': key } }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
     const later = await w.t.call('POST', `/v1/files/${fileId}/entries`, { token: w.token, body, headers: { 'idempotency-key': key } });
     expect(later.text).toBe(answers[0]!.text);
-    const stored = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from public.entries where external_id = any($1)', [body.entries.map((e) => e.externalId)]);
+    const stored = await w.t.services.db.query<{ n: number }>('select count(*)::int as n from public.entries where external_id = any($1)', [
+      body.entries.map((e) => e.externalId),
+    ]);
     expect(stored.rows[0]!.n).toBe(answers[0]!.body.accepted);
   });
 
-  it('maps the database\'s data exceptions to 4xx, and leaves other errors to the 500 handler', async () => {
-    for (const sql of [`select E'a\\\\x00'::text::jsonb`, `select '+275760-09-13'::timestamptz`, `select 99999999999::int`, `select 'x'::uuid`, `select chr(0)`]) {
-      const err = await w.t.services.db.query(sql).then(() => undefined, (e: unknown) => e);
+  it("maps the database's data exceptions to 4xx, and leaves other errors to the 500 handler", async () => {
+    for (const sql of [
+      `select E'a\\\\x00'::text::jsonb`,
+      `select '+275760-09-13'::timestamptz`,
+      `select 99999999999::int`,
+      `select 'x'::uuid`,
+      `select chr(0)`,
+    ]) {
+      const err = await w.t.services.db.query(sql).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, sql).toBeDefined();
       const mapped = fromDatabaseError(err);
       expect(mapped?.status, `${sql}: ${(err as { code?: string }).code}`).toBeGreaterThanOrEqual(400);
       expect(mapped!.status).toBeLessThan(500);
     }
-    for (const code of ['22021', '22P05', '22007', '22008', '22009', '22003', '22001']) expect(fromDatabaseError({ code })?.status).toBe(422);
+    for (const code of ['22021', '22P05', '22007', '22008', '22009', '22003', '22001'])
+      expect(fromDatabaseError({ code })?.status).toBe(422);
     expect(fromDatabaseError({ code: '54000' })?.code).toBe('value_too_large');
     expect(fromDatabaseError({ code: '57014' })).toBeUndefined();
     expect(fromDatabaseError(new Error('boom'))).toBeUndefined();

@@ -21,8 +21,10 @@ describe(`webhook endpoint routes (${engine})`, () => {
     t = await createTestContext({ config: { WEBHOOK_ALLOW_PRIVATE: false } });
     firm = await seedFirmEverywhere(t.services.db, alice, 'SICWH1');
     await seedFirmEverywhere(t.services.db, bob, 'SICWH2');
-    await asService(t.services.db, (tx) => tx.query(`insert into public.firm_members (firm_id, user_id, role) values ($1, $2, 'member')`, [firm, carol]));
-    for (const k of Object.keys(tokens) as Array<keyof typeof tokens>) tokens[k] = await t.token(({ alice, carol, bob })[k]);
+    await asService(t.services.db, (tx) =>
+      tx.query(`insert into public.firm_members (firm_id, user_id, role) values ($1, $2, 'member')`, [firm, carol]),
+    );
+    for (const k of Object.keys(tokens) as Array<keyof typeof tokens>) tokens[k] = await t.token({ alice, carol, bob }[k]);
   });
   afterAll(() => t?.close());
 
@@ -34,14 +36,26 @@ describe(`webhook endpoint routes (${engine})`, () => {
 
   let id: string;
   it('an administrator registers an endpoint: the secret is shown once, in the Standard Webhooks form', async () => {
-    const r = await call('alice', 'POST', base(), { url: URL_OK, eventTypes: ['entry.posted', 'entry.failed_check'], description: 'Hub production' });
+    const r = await call('alice', 'POST', base(), {
+      url: URL_OK,
+      eventTypes: ['entry.posted', 'entry.failed_check'],
+      description: 'Hub production',
+    });
     expect(r.status, r.text).toBe(201);
-    expect(r.body).toMatchObject({ url: URL_OK, eventTypes: ['entry.failed_check', 'entry.posted'], description: 'Hub production', enabled: true, disabledReason: null });
+    expect(r.body).toMatchObject({
+      url: URL_OK,
+      eventTypes: ['entry.failed_check', 'entry.posted'],
+      description: 'Hub production',
+      enabled: true,
+      disabledReason: null,
+    });
     expect(r.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     secrets.push(r.body.secret);
     id = r.body.id;
     // Sealed at rest, never the plain secret.
-    const stored = (await t.services.db.query<{ secret_ciphertext: string }>('select secret_ciphertext from public.webhook_endpoints where id = $1', [id])).rows[0]!;
+    const stored = (
+      await t.services.db.query<{ secret_ciphertext: string }>('select secret_ciphertext from public.webhook_endpoints where id = $1', [id])
+    ).rows[0]!;
     expect(stored.secret_ciphertext).not.toContain(r.body.secret.slice(6, 20));
   });
 
@@ -77,15 +91,30 @@ describe(`webhook endpoint routes (${engine})`, () => {
     expect((await call('alice', 'GET', `${base()}/${id}`)).body).toEqual(before);
   });
 
-  it('row-level security holds on every way in (as through Supabase\'s REST API)', async () => {
-    const asCarol = (sql: string, params: unknown[] = []) => asUser(t.services.db, { sub: carol }, (tx) => tx.query(sql, params)).then((r) => r.affectedRows, (e: { code?: string }) => e.code);
+  it("row-level security holds on every way in (as through Supabase's REST API)", async () => {
+    const asCarol = (sql: string, params: unknown[] = []) =>
+      asUser(t.services.db, { sub: carol }, (tx) => tx.query(sql, params)).then(
+        (r) => r.affectedRows,
+        (e: { code?: string }) => e.code,
+      );
     expect(await asCarol(`update public.webhook_endpoints set url = 'https://evil.example' where id = $1`, [id])).toBe(0);
     expect(await asCarol('delete from public.webhook_endpoints where id = $1', [id])).toBe(0);
-    expect(await asCarol(`insert into public.webhook_endpoints (firm_id, url, secret_ciphertext, secret_key_id) values ($1, 'https://evil.example', 'x', 'k')`, [firm])).toBe('42501');
+    expect(
+      await asCarol(
+        `insert into public.webhook_endpoints (firm_id, url, secret_ciphertext, secret_key_id) values ($1, 'https://evil.example', 'x', 'k')`,
+        [firm],
+      ),
+    ).toBe('42501');
     // No user reads a sealed secret, administrators included; nobody writes events or deliveries.
-    const asAlice = (sql: string, params: unknown[] = []) => asUser(t.services.db, { sub: alice }, (tx) => tx.query(sql, params)).then((r) => r.affectedRows, (e: { code?: string }) => e.code);
+    const asAlice = (sql: string, params: unknown[] = []) =>
+      asUser(t.services.db, { sub: alice }, (tx) => tx.query(sql, params)).then(
+        (r) => r.affectedRows,
+        (e: { code?: string }) => e.code,
+      );
     expect(await asAlice('select secret_ciphertext from public.webhook_endpoints')).toBe('42501');
-    expect(await asAlice(`insert into public.events (firm_id, type, object_id, data) values ($1, 'entry.posted', 'x', '{}')`, [firm])).toBe('42501');
+    expect(await asAlice(`insert into public.events (firm_id, type, object_id, data) values ($1, 'entry.posted', 'x', '{}')`, [firm])).toBe(
+      '42501',
+    );
     expect(await asAlice(`update public.webhook_deliveries set state = 'succeeded'`)).toBe('42501');
   });
 
@@ -95,13 +124,27 @@ describe(`webhook endpoint routes (${engine})`, () => {
     expect(r.body.secret).toMatch(/^whsec_/);
     expect(r.body.secret).not.toBe(secrets[0]);
     secrets.push(r.body.secret);
-    expect(Date.parse(r.body.previousSecretSignsUntil) - Date.now()).toBeGreaterThan((t.services.config.WEBHOOK_SECRET_OVERLAP_HOURS - 1) * 3_600_000);
+    expect(Date.parse(r.body.previousSecretSignsUntil) - Date.now()).toBeGreaterThan(
+      (t.services.config.WEBHOOK_SECRET_OVERLAP_HOURS - 1) * 3_600_000,
+    );
   });
 
   it('refuses unsafe URLs at registration, naming the field: loopback, private, link-local, metadata, http in production', async () => {
-    for (const url of ['https://127.0.0.1/x', 'https://localhost/x', 'https://10.0.0.8/x', 'https://192.168.1.2/x', 'https://172.20.0.1/x',
-      'https://169.254.169.254/latest/meta-data', 'https://[::1]/x', 'https://[fd00:ec2::254]/x', 'https://[::ffff:127.0.0.1]/x', 'https://metadata.google.internal/x',
-      'https://0.0.0.0/x', 'https://100.64.0.1/x', 'https://[fe80::1]/x']) {
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://localhost/x',
+      'https://10.0.0.8/x',
+      'https://192.168.1.2/x',
+      'https://172.20.0.1/x',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/x',
+      'https://[fd00:ec2::254]/x',
+      'https://[::ffff:127.0.0.1]/x',
+      'https://metadata.google.internal/x',
+      'https://0.0.0.0/x',
+      'https://100.64.0.1/x',
+      'https://[fe80::1]/x',
+    ]) {
       const r = await call('alice', 'POST', base(), { url });
       expect(r.status, `${url}: ${r.text}`).toBe(422);
       expect(r.body.error.code, url).toBe('url_forbidden_address');
@@ -112,7 +155,9 @@ describe(`webhook endpoint routes (${engine})`, () => {
       const r = await call('alice', 'POST', base(), { url: 'http://93.184.215.14/x' });
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('url_not_https');
-    } finally { t.services.config.NODE_ENV = 'test'; }
+    } finally {
+      t.services.config.NODE_ENV = 'test';
+    }
     const patch = await call('alice', 'PATCH', `${base()}/${id}`, { url: 'https://127.0.0.1:8443/x' });
     expect(patch.status).toBe(422);
     expect(patch.body.error.details.field).toBe('url');
@@ -120,11 +165,17 @@ describe(`webhook endpoint routes (${engine})`, () => {
 
   it('hostile input is a 4xx naming the field, never a 5xx', async () => {
     const cases: Array<[unknown, string]> = [
-      [{ url: 'not a url' }, 'url'], [{ url: 'ftp://example.com/x' }, 'url'], [{ url: 'https://user:pw@example.com/x' }, 'url'],
-      [{ url: 'https://exa\tmple.com/x' }, 'url'], [{ url: `https://example.com/${'a'.repeat(2100)}` }, 'url'],
-      [{ url: URL_OK, eventTypes: ['entry.teleported'] }, 'eventTypes'], [{ url: URL_OK, eventTypes: 'entry.posted' }, 'eventTypes'],
-      [{ url: URL_OK, description: 'line\u0001break' }, 'description'], [{ url: URL_OK, enabled: 'yes' }, 'enabled'],
-      [{ url: URL_OK, secret: 'whsec_mine' }, ''], [{}, 'url'],
+      [{ url: 'not a url' }, 'url'],
+      [{ url: 'ftp://example.com/x' }, 'url'],
+      [{ url: 'https://user:pw@example.com/x' }, 'url'],
+      [{ url: 'https://exa\tmple.com/x' }, 'url'],
+      [{ url: `https://example.com/${'a'.repeat(2100)}` }, 'url'],
+      [{ url: URL_OK, eventTypes: ['entry.teleported'] }, 'eventTypes'],
+      [{ url: URL_OK, eventTypes: 'entry.posted' }, 'eventTypes'],
+      [{ url: URL_OK, description: 'line\u0001break' }, 'description'],
+      [{ url: URL_OK, enabled: 'yes' }, 'enabled'],
+      [{ url: URL_OK, secret: 'whsec_mine' }, ''],
+      [{}, 'url'],
     ];
     for (const [body, field] of cases) {
       const r = await call('alice', 'POST', base(), body);

@@ -9,7 +9,11 @@ import { useSimulator } from '../support/simulator.ts';
 const sim = useSimulator();
 const SIC = DEMO_FIRM.sic;
 const post = (path: string, body?: unknown) =>
-  fetch(`${sim.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) });
+  fetch(`${sim.url}/_control${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
 /** A one-entry deposit (a balanced purchase) under reference `ref`. */
 function buildAsciiSample(ref: string): Uint8Array {
   const base = { journalCode: 'AC', date: '2026-11-05', label: `Achat ${ref}`, pieceNumber: '1', reference: ref, attachment: '' };
@@ -43,7 +47,10 @@ describe('simulator: upload faults and import counts over /_control', () => {
 
   it('a held upload waits until released; released with drop, nothing is stored', async () => {
     await post('/uploads', { actions: ['hold'] });
-    const up = sim.cfe().upload('BOULANG/held.zip', buildAsciiSample('Q000000902')).catch((e: unknown) => e);
+    const up = sim
+      .cfe()
+      .upload('BOULANG/held.zip', buildAsciiSample('Q000000902'))
+      .catch((e: unknown) => e);
     for (let i = 0; i < 200 && (await get('/uploads')).held === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await get('/uploads')).toEqual({ held: 1 });
     await post('/uploads/release', { drop: true });

@@ -20,10 +20,21 @@ function lastYear(monthDay = '06-15'): string {
 }
 
 /** A purchase: expense + VAT against the supplier, balanced. */
-function purchase(ref: string, date: string, opts: { expense?: string; supplier?: string; journal?: string; ht?: number } = {}): MLineInput[] {
+function purchase(
+  ref: string,
+  date: string,
+  opts: { expense?: string; supplier?: string; journal?: string; ht?: number } = {},
+): MLineInput[] {
   const ht = opts.ht ?? 10_000;
   const tva = Math.round(ht * 0.2);
-  const base = { journalCode: opts.journal ?? 'AC', date, label: `EDF facture ${ref}`, pieceNumber: '1042', reference: ref, attachment: `${ref}.pdf` };
+  const base = {
+    journalCode: opts.journal ?? 'AC',
+    date,
+    label: `EDF facture ${ref}`,
+    pieceNumber: '1042',
+    reference: ref,
+    attachment: `${ref}.pdf`,
+  };
   return [
     { ...base, account: opts.expense ?? '60610000', sense: 'D', amountCents: ht },
     { ...base, account: '44566000', sense: 'D', amountCents: tva },
@@ -59,7 +70,9 @@ describe('deposit -> open dossier -> entries via CPA', () => {
     expect(report.imported).toBe(6);
     expect(report.rejected).toHaveLength(3);
     expect(report.createdAccounts.sort()).toEqual(['62560000', 'FSNCF001']);
-    expect(report.deposits).toEqual([{ blobName: name, imported: 6, rejected: 3, documents: ['QS000001.pdf', 'QS000002.pdf', 'QS000003.pdf'] }]);
+    expect(report.deposits).toEqual([
+      { blobName: name, imported: 6, rejected: 3, documents: ['QS000001.pdf', 'QS000002.pdf', 'QS000003.pdf'] },
+    ]);
 
     // Quadra took the deposit: it is gone from the container, remove() finds nothing.
     expect(await sim.control.listBlobs(SIC)).toEqual([]);

@@ -10,7 +10,15 @@ const SIC = DEMO_FIRM.sic;
 const today = () => sim.control.now().toISOString().slice(0, 10);
 
 function entry(ref: string, journal: string, amounts: Array<[string, 'D' | 'C', number]>, date = today()): MLineInput[] {
-  return amounts.map(([account, sense, amountCents]) => ({ account, sense, amountCents, journalCode: journal, date, label: `Ecriture ${ref}`, reference: ref }));
+  return amounts.map(([account, sense, amountCents]) => ({
+    account,
+    sense,
+    amountCents,
+    journalCode: journal,
+    date,
+    label: `Ecriture ${ref}`,
+    reference: ref,
+  }));
 }
 const zipOf = (lines: MLineInput[]) => packDeposit({ asciiName: 'E.txt', ascii: writeAsciiFile(lines).bytes, documents: [] });
 
@@ -25,7 +33,12 @@ describe('fixture', () => {
       previous: { code: '2024', start: '2024-01-01', end: '2024-12-31', status: 'closed' },
       current: { code: '2025', start: '2025-01-01', end: '2025-12-31', status: 'open' },
     });
-    expect(fiscalYears(new Date('2025-03-15T00:00:00Z'), 7).current).toEqual({ code: '2024-2025', start: '2024-07-01', end: '2025-06-30', status: 'open' });
+    expect(fiscalYears(new Date('2025-03-15T00:00:00Z'), 7).current).toEqual({
+      code: '2024-2025',
+      start: '2024-07-01',
+      end: '2025-06-30',
+      status: 'open',
+    });
     expect(fiscalYears(new Date('2024-02-20T00:00:00Z'), 3).previous.end).toBe('2023-02-28');
   });
 
@@ -43,18 +56,41 @@ describe('fixture', () => {
 
 describe('import rules', () => {
   it('closed journal: the whole entry is rejected', async () => {
-    const report = await depositAndOpen('PHARMA', zipOf(entry('NF1', 'NF', [['62510000', 'D', 4500], ['42100000', 'C', 4500]])));
+    const report = await depositAndOpen(
+      'PHARMA',
+      zipOf(
+        entry('NF1', 'NF', [
+          ['62510000', 'D', 4500],
+          ['42100000', 'C', 4500],
+        ]),
+      ),
+    );
     expect(report.imported).toBe(0);
     expect(report.rejected.map((r) => r.reasonCode)).toEqual(['JournalClosed', 'JournalClosed']);
     sim.control.setJournalOpen(SIC, 'PHARMA', 'NF', true);
-    const again = await depositAndOpen('PHARMA', zipOf(entry('NF1', 'NF', [['62510000', 'D', 4500], ['42100000', 'C', 4500]])));
+    const again = await depositAndOpen(
+      'PHARMA',
+      zipOf(
+        entry('NF1', 'NF', [
+          ['62510000', 'D', 4500],
+          ['42100000', 'C', 4500],
+        ]),
+      ),
+    );
     expect(again.imported).toBe(2);
   });
 
   it('unknown journal and no open period are reasons too; one bad line rejects its siblings', async () => {
     const lines = [
-      ...entry('X1', 'ZZ', [['51200000', 'D', 100], ['70600000', 'C', 100]]),
-      ...entry('X2', 'VE', [['CDUPONT', 'D', 1200], ['70600000', 'C', 1000], ['44571000', 'C', 200]]),
+      ...entry('X1', 'ZZ', [
+        ['51200000', 'D', 100],
+        ['70600000', 'C', 100],
+      ]),
+      ...entry('X2', 'VE', [
+        ['CDUPONT', 'D', 1200],
+        ['70600000', 'C', 1000],
+        ['44571000', 'C', 200],
+      ]),
     ];
     const report = await depositAndOpen('BOULANG', zipOf(lines));
     expect(report.imported).toBe(3);
@@ -62,26 +98,55 @@ describe('import rules', () => {
       ['X1', 'JournalUnknown'],
       ['X1', 'JournalUnknown'],
     ]);
-    const ancien = await depositAndOpen('ANCIEN', zipOf(entry('Y1', 'VE', [['51200000', 'D', 100], ['70600000', 'C', 100]])));
+    const ancien = await depositAndOpen(
+      'ANCIEN',
+      zipOf(
+        entry('Y1', 'VE', [
+          ['51200000', 'D', 100],
+          ['70600000', 'C', 100],
+        ]),
+      ),
+    );
     expect(ancien.rejected.map((r) => r.reasonCode)).toEqual(['NoOpenPeriod', 'NoOpenPeriod']);
   });
 
   it('reopening a period lets its entries in', async () => {
     const year = sim.control.now().getUTCFullYear() - 1;
-    const late = entry('L1', 'OD', [['46700000', 'D', 500], ['51200000', 'C', 500]], `${year}-12-31`);
+    const late = entry(
+      'L1',
+      'OD',
+      [
+        ['46700000', 'D', 500],
+        ['51200000', 'C', 500],
+      ],
+      `${year}-12-31`,
+    );
     expect((await depositAndOpen('CONSEIL', zipOf(late))).imported).toBe(0);
     sim.control.setPeriodStatus(SIC, 'CONSEIL', String(year), 'open');
     expect((await depositAndOpen('CONSEIL', zipOf(late))).imported).toBe(2);
   });
 
   it('an unbalanced entry is rejected whole', async () => {
-    const report = await depositAndOpen('BOULANG', zipOf(entry('U1', 'OD', [['46700000', 'D', 500], ['51200000', 'C', 499]])));
+    const report = await depositAndOpen(
+      'BOULANG',
+      zipOf(
+        entry('U1', 'OD', [
+          ['46700000', 'D', 500],
+          ['51200000', 'C', 499],
+        ]),
+      ),
+    );
     expect(report.imported).toBe(0);
     expect(report.rejected.map((r) => r.reasonCode)).toEqual(['Unbalanced', 'Unbalanced']);
   });
 
   it('unreadable lines and unreadable zips are recorded, not fatal', async () => {
-    const good = writeAsciiFile(entry('P1', 'BQ', [['51200000', 'D', 700], ['70600000', 'C', 700]])).bytes;
+    const good = writeAsciiFile(
+      entry('P1', 'BQ', [
+        ['51200000', 'D', 700],
+        ['70600000', 'C', 700],
+      ]),
+    ).bytes;
     const bad = new TextEncoder().encode('M51200000BQ000JJMMAA Broken line\r\n');
     const ascii = new Uint8Array([...good, ...bad]);
     const report = await depositAndOpen('BOULANG', packDeposit({ asciiName: 'E.txt', ascii, documents: [] }));
@@ -94,9 +159,25 @@ describe('import rules', () => {
   });
 
   it('imports deposits oldest first and keeps an import history', async () => {
-    await sim.cfe().upload('BOULANG/2.zip', zipOf(entry('A', 'OD', [['46700000', 'D', 1], ['51200000', 'C', 1]])));
+    await sim.cfe().upload(
+      'BOULANG/2.zip',
+      zipOf(
+        entry('A', 'OD', [
+          ['46700000', 'D', 1],
+          ['51200000', 'C', 1],
+        ]),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 1100)); // blob Last-Modified has 1 s resolution
-    await sim.cfe().upload('BOULANG/1.zip', zipOf(entry('B', 'OD', [['46700000', 'D', 1], ['51200000', 'C', 1]])));
+    await sim.cfe().upload(
+      'BOULANG/1.zip',
+      zipOf(
+        entry('B', 'OD', [
+          ['46700000', 'D', 1],
+          ['51200000', 'C', 1],
+        ]),
+      ),
+    );
     const report = await sim.control.openDossier(SIC, 'BOULANG');
     expect(report.deposits.map((d) => d.blobName)).toEqual(['BOULANG/2.zip', 'BOULANG/1.zip']);
     expect(sim.control.imports(SIC, 'BOULANG')).toHaveLength(1);
@@ -117,10 +198,22 @@ describe('import rules', () => {
 
 describe('HTTP control plane', () => {
   const post = (path: string, body?: unknown) =>
-    fetch(`${sim.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) });
+    fetch(`${sim.url}/_control${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? '' : JSON.stringify(body),
+    });
 
   it('opens a dossier, shows rejected lines and blobs, injects faults', async () => {
-    await sim.cfe().upload('BOULANG/h.zip', zipOf(entry('H1', 'OD', [['46700000', 'D', 5], ['51200000', 'C', 4]])));
+    await sim.cfe().upload(
+      'BOULANG/h.zip',
+      zipOf(
+        entry('H1', 'OD', [
+          ['46700000', 'D', 5],
+          ['51200000', 'C', 4],
+        ]),
+      ),
+    );
     const blobs = (await (await fetch(`${sim.url}/_control/firms/${SIC}/blobs`)).json()) as Array<{ name: string }>;
     expect(blobs.map((b) => b.name)).toEqual(['BOULANG/h.zip']);
 

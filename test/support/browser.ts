@@ -12,13 +12,33 @@ export function chromiumUnavailable(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`;
 }
 
-export interface RunningBrowser { context: BrowserContext; close(): Promise<void> }
+export interface RunningBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
 
 export async function launchChromium(): Promise<RunningBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'qs-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  return { context, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

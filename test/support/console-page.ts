@@ -22,8 +22,15 @@ export async function badges(page: Page): Promise<Record<(typeof STATUSES)[numbe
 /** axe-core run in the page (through the driver, so the page's CSP is left as it is): serious and critical violations. */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const result = await page.evaluate(async () =>
+    (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
+      }
+    ).axe.run(),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -37,14 +44,24 @@ export async function startGateway(target: () => string): Promise<{ url: string;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    if (!req.url?.startsWith('/functions/v1/')) { res.writeHead(404).end(); return; }
+    if (!req.url?.startsWith('/functions/v1/')) {
+      res.writeHead(404).end();
+      return;
+    }
     const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers.set(k, v);
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers.set(k, v);
     const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
     try {
-      const answer = await fetch(`${target()}${req.url.slice('/functions/v1'.length)}`, { method: req.method!, headers, ...(body ? { body } : {}) });
+      const answer = await fetch(`${target()}${req.url.slice('/functions/v1'.length)}`, {
+        method: req.method!,
+        headers,
+        ...(body ? { body } : {}),
+      });
       const out: Record<string, string> = {};
-      answer.headers.forEach((v, k) => { if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding') out[k] = v; });
+      answer.headers.forEach((v, k) => {
+        if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding') out[k] = v;
+      });
       res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
     } catch {
       res.writeHead(502).end();
@@ -53,6 +70,10 @@ export async function startGateway(target: () => string): Promise<{ url: string;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

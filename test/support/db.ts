@@ -6,7 +6,11 @@ import { migrate } from '../../src/db/migrate.ts';
 /** The engine under test: real Postgres when DATABASE_URL is set, embedded PGlite otherwise. */
 export const engine: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 
-export interface TestDatabase { db: Database; url?: string; drop(): Promise<void> }
+export interface TestDatabase {
+  db: Database;
+  url?: string;
+  drop(): Promise<void>;
+}
 
 /**
  * DATABASE_POOLER_URL (with DATABASE_URL): a PgBouncer in transaction mode in front of that server,
@@ -39,9 +43,23 @@ export async function freshDatabase(): Promise<TestDatabase> {
     await migrate(direct).finally(() => direct.close());
     const url = throughPooler(fresh.url);
     const db = await openDatabase({ url, poolMax: 5 });
-    return { db, url, async drop() { await db.close(); await fresh.drop(); } };
+    return {
+      db,
+      url,
+      async drop() {
+        await db.close();
+        await fresh.drop();
+      },
+    };
   }
   const db = await openDatabase({ url: fresh.url, poolMax: 5 });
   await migrate(db);
-  return { db, url: fresh.url, async drop() { await db.close(); await fresh.drop(); } };
+  return {
+    db,
+    url: fresh.url,
+    async drop() {
+      await db.close();
+      await fresh.drop();
+    },
+  };
 }

@@ -7,10 +7,14 @@ import { depositsOf, entry, nextNightRun, push, runSweep, send, twelveHoursLater
 import type { World } from './world.ts';
 
 const SIC = DEMO_FIRM.sic;
-export const clientsOf = (w: World) => cegidClients(w.t.services.cegid, {
-  sicCode: SIC, cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
-});
-export const expireLeases = (w: World) => w.t.services.db.query(`update deposits set claimed_until = now() - interval '1 second' where status = 'preparing'`);
+export const clientsOf = (w: World) =>
+  cegidClients(w.t.services.cegid, {
+    sicCode: SIC,
+    cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+    cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+  });
+export const expireLeases = (w: World) =>
+  w.t.services.db.query(`update deposits set claimed_until = now() - interval '1 second' where status = 'preparing'`);
 export const afterGrace = async (w: World) => {
   w.at(new Date(w.now().getTime() + (w.t.services.config.IMPORT_GRACE_MINUTES + 1) * 60_000));
   await runSweep(w);
@@ -37,7 +41,6 @@ export async function expectExactlyOnce(w: World, dossier: string, ids: string[]
     expect(e.duplicateInQuadra).toBe(false);
   }
 }
-
 
 export async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -18,10 +18,28 @@ export function denoUnavailable(): string | undefined {
 
 // Only what Deno needs to reach (or skip) the npm registry for its cache: the cache directory,
 // the machine's certificate authorities and proxies. Nothing of the service's own environment.
-const NETWORK = ['DENO_DIR', 'DENO_CERT', 'DENO_TLS_CA_STORE', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
-export const networkEnv = (): Record<string, string> => Object.fromEntries(NETWORK.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+const NETWORK = [
+  'DENO_DIR',
+  'DENO_CERT',
+  'DENO_TLS_CA_STORE',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+];
+export const networkEnv = (): Record<string, string> =>
+  Object.fromEntries(NETWORK.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 
-export interface RunningFunction { url: string; pid: number; output: string[]; stop(): Promise<void> }
+export interface RunningFunction {
+  url: string;
+  pid: number;
+  output: string[];
+  stop(): Promise<void>;
+}
 
 export async function startFunction(env: Record<string, string>): Promise<RunningFunction> {
   const child: ChildProcess = spawn(bin, ['run', '-A', '--config', resolve(functionDir, 'deno.json'), resolve(functionDir, 'index.ts')], {
@@ -35,21 +53,28 @@ export async function startFunction(env: Record<string, string>): Promise<Runnin
     const onData = (chunk: Buffer) => {
       output.push(String(chunk));
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(output.join(''));
-      if (m) { clearTimeout(timer); ok(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`deno exited (${code}):\n${output.join('')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`deno exited (${code}):\n${output.join('')}`));
+    });
   });
   return {
     url,
     pid: child.pid!,
     output,
-    stop: () => new Promise<void>((r) => {
-      if (child.exitCode !== null) return r();
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-    }),
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
   };
 }

@@ -7,7 +7,18 @@ import type { World } from './world.ts';
 let seq = 0;
 export const uniq = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
-export function purchase(over: Partial<{ externalId: string; date: string; journalCode: string; label: string; supplier: string; amount: number; documentIds: string[]; kind: string }> = {}) {
+export function purchase(
+  over: Partial<{
+    externalId: string;
+    date: string;
+    journalCode: string;
+    label: string;
+    supplier: string;
+    amount: number;
+    documentIds: string[];
+    kind: string;
+  }> = {},
+) {
   const amount = over.amount ?? 12_000;
   const vat = Math.round(amount / 6);
   return {
@@ -26,9 +37,17 @@ export function purchase(over: Partial<{ externalId: string; date: string; journ
 }
 
 export async function push(w: World, dossier: string, entries: unknown[], key = uniq('key')) {
-  const r = await w.t.call('POST', `/v1/files/${w.files.get(dossier)}/entries`, { token: w.token, body: { entries }, headers: { 'idempotency-key': key } });
+  const r = await w.t.call('POST', `/v1/files/${w.files.get(dossier)}/entries`, {
+    token: w.token,
+    body: { entries },
+    headers: { 'idempotency-key': key },
+  });
   if (r.status !== 202) throw new Error(`push: ${r.status} ${r.text}`);
-  return r.body as { accepted: number; refused: number; entries: Array<{ id?: string; externalId: string; warnings?: any[]; errors?: any[] }> };
+  return r.body as {
+    accepted: number;
+    refused: number;
+    entries: Array<{ id?: string; externalId: string; warnings?: any[]; errors?: any[] }>;
+  };
 }
 
 export async function entry(w: World, id: string) {
@@ -41,15 +60,26 @@ export async function entry(w: World, id: string) {
 export const send = (w: World, dossier: string) => runNow(sendFileJob, { fileId: w.files.get(dossier)! }, w.t.services);
 
 export async function depositsOf(w: World, dossier: string) {
-  return (await w.t.services.db.query<{ id: string; status: string; blob_name: string; replaces_id: string | null; seq: number; verify_at: Date | null }>(
-    'select id, status, blob_name, replaces_id, seq, verify_at from public.deposits where file_id = $1 order by seq', [w.files.get(dossier)])).rows;
+  return (
+    await w.t.services.db.query<{
+      id: string;
+      status: string;
+      blob_name: string;
+      replaces_id: string | null;
+      seq: number;
+      verify_at: Date | null;
+    }>('select id, status, blob_name, replaces_id, seq, verify_at from public.deposits where file_id = $1 order by seq', [
+      w.files.get(dossier),
+    ])
+  ).rows;
 }
 
 /** 12 hours later: the verification job of every deposit due, as pg-boss would run it. */
 export async function twelveHoursLater(w: World) {
   w.at(new Date(w.now().getTime() + 12 * 3_600_000 + 60_000));
-  const due = (await w.t.services.db.query<{ id: string }>(
-    'select id from public.deposits where verified_at is null and verify_at <= $1', [w.now()])).rows;
+  const due = (
+    await w.t.services.db.query<{ id: string }>('select id from public.deposits where verified_at is null and verify_at <= $1', [w.now()])
+  ).rows;
   for (const d of due) await runNow(verifyDepositJob, { depositId: d.id }, w.t.services);
 }
 

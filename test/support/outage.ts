@@ -25,24 +25,43 @@ export function withOutage(real: Database, url?: string): Outage {
       if (url) {
         const admin = new pg.Client({ connectionString: url });
         await admin.connect();
-        await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = 'quadra-sync'`);
+        await admin.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = 'quadra-sync'`,
+        );
         await admin.end();
       }
     }
-    if (down) { failures++; throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }); }
+    if (down) {
+      failures++;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+    }
   };
   const db: Database = {
     kind: real.kind,
     ...(real.pglite ? { pglite: real.pglite } : {}),
-    async query(sql, params) { await check(); return real.query(sql, params); },
-    async transaction(fn, opts) { await check(); return real.transaction(fn, opts); },
-    async read(sql, params, opts) { await check(); return real.read(sql, params, opts); },
-    async exec(sql) { await check(); return real.exec(sql); },
+    async query(sql, params) {
+      await check();
+      return real.query(sql, params);
+    },
+    async transaction(fn, opts) {
+      await check();
+      return real.transaction(fn, opts);
+    },
+    async read(sql, params, opts) {
+      await check();
+      return real.read(sql, params, opts);
+    },
+    async exec(sql) {
+      await check();
+      return real.exec(sql);
+    },
     close: () => real.close(),
   };
   return {
     db,
-    downWhen: (w) => { trigger = w; },
+    downWhen: (w) => {
+      trigger = w;
+    },
     async up() {
       down = false;
       trigger = null;
@@ -50,6 +69,8 @@ export function withOutage(real: Database, url?: string): Outage {
       // connection, so the test's own direct statements afterwards meet none.
       if (url) await Promise.all(Array.from({ length: 20 }, () => real.transaction(async () => {})));
     },
-    get failures() { return failures; },
+    get failures() {
+      return failures;
+    },
   };
 }

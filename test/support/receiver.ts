@@ -4,10 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export type Answer =
-  | { status: number; headers?: Record<string, string>; delayMs?: number }
-  | { reset: true }
-  | { hang: true };
+export type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | { reset: true } | { hang: true };
 
 export interface Received {
   id: string;
@@ -35,27 +32,56 @@ export interface Receiver {
 export async function startReceiver(path = '/events'): Promise<Receiver> {
   const hanging = new Set<ServerResponse>();
   const r: Receiver = {
-    url: '', received: [], secrets: [], script: [], otherwise: { status: 204 }, unverified: 0,
-    close: () => new Promise((ok) => { for (const h of hanging) h.destroy(); server.closeAllConnections(); server.close(() => ok()); }),
+    url: '',
+    received: [],
+    secrets: [],
+    script: [],
+    otherwise: { status: 204 },
+    unverified: 0,
+    close: () =>
+      new Promise((ok) => {
+        for (const h of hanging) h.destroy();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const headers = { 'webhook-id': String(req.headers['webhook-id']), 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) };
+    const headers = {
+      'webhook-id': String(req.headers['webhook-id']),
+      'webhook-timestamp': String(req.headers['webhook-timestamp']),
+      'webhook-signature': String(req.headers['webhook-signature']),
+    };
     const verifiedWith = r.secrets.flatMap((sec, i) => {
       // Each secret checked alone: a signature list verifies when any one of its signatures matches.
-      try { new Webhook(sec).verify(raw, headers); return [i]; } catch { return []; }
+      try {
+        new Webhook(sec).verify(raw, headers);
+        return [i];
+      } catch {
+        return [];
+      }
     });
     if (verifiedWith.length === 0) r.unverified++;
     const answer = r.script.shift() ?? r.otherwise;
     r.received.push({
-      id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signatures: headers['webhook-signature'].split(' '),
-      verifiedWith, body: JSON.parse(raw), at: Date.now(),
+      id: headers['webhook-id'],
+      timestamp: headers['webhook-timestamp'],
+      signatures: headers['webhook-signature'].split(' '),
+      verifiedWith,
+      body: JSON.parse(raw),
+      at: Date.now(),
       answered: 'reset' in answer ? 'reset' : 'hang' in answer ? 'hang' : answer.status,
     });
-    if ('reset' in answer) { req.socket.destroy(); return; }
-    if ('hang' in answer) { hanging.add(res); return; }
+    if ('reset' in answer) {
+      req.socket.destroy();
+      return;
+    }
+    if ('hang' in answer) {
+      hanging.add(res);
+      return;
+    }
     if (answer.delayMs) await new Promise((ok) => setTimeout(ok, answer.delayMs));
     res.writeHead(answer.status, answer.headers ?? {});
     res.end(answer.status >= 300 ? 'not now' : '');

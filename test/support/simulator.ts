@@ -69,7 +69,13 @@ export function useSimulator(opts: UseSimulatorOptions = {}): SimRef {
       return get().control;
     },
     cpa(overrides = {}) {
-      return createCpaClient({ baseUrl: get().cpaBaseUrl, apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret, ...FAST_RETRY, ...overrides });
+      return createCpaClient({
+        baseUrl: get().cpaBaseUrl,
+        apiKey: DEMO_FIRM.cpa.key,
+        secret: DEMO_FIRM.cpa.secret,
+        ...FAST_RETRY,
+        ...overrides,
+      });
     },
     cfe(overrides = {}) {
       return createCfeClient({

@@ -31,7 +31,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** `config` overrides the service's configuration (e.g. another nightly schedule). */
-export async function createWorld(opts: { start: string; sic?: string; config?: Partial<Config> } = { start: '2026-11-02T09:00:00Z' }): Promise<World> {
+export async function createWorld(
+  opts: { start: string; sic?: string; config?: Partial<Config> } = { start: '2026-11-02T09:00:00Z' },
+): Promise<World> {
   let clock = new Date(opts.start);
   const sim = await startSimulator();
   sim.control.setNow(() => clock);
@@ -43,15 +45,28 @@ export async function createWorld(opts: { start: string; sic?: string; config?: 
   const boss = await startTestJobs(t);
   const userId = crypto.randomUUID();
   const token = await t.token(userId, { expiresIn: '2h' });
-  const firm = await t.call('POST', '/v1/firms', { token, body: { name: 'Cabinet Lefèvre Expertise', sicCode: opts.sic ?? DEMO_FIRM.sic } });
+  const firm = await t.call('POST', '/v1/firms', {
+    token,
+    body: { name: 'Cabinet Lefèvre Expertise', sicCode: opts.sic ?? DEMO_FIRM.sic },
+  });
   if (firm.status !== 201) throw new Error(`firm: ${firm.status} ${firm.text}`);
   const conn = await t.call('PUT', `/v1/firms/${firm.body.id}/connection`, {
-    token, body: { cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret }, cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret } },
+    token,
+    body: {
+      cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+      cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+    },
   });
   if (conn.status !== 200 || conn.body.status !== 'connected') throw new Error(`connection: ${conn.status} ${conn.text}`);
   const files = await syncReference(t, token, firm.body.id);
   return {
-    t, sim, boss, token, userId, firmId: firm.body.id, files,
+    t,
+    sim,
+    boss,
+    token,
+    userId,
+    firmId: firm.body.id,
+    files,
     now: () => clock,
     at: (iso) => (clock = new Date(iso)),
     async close() {

@@ -6,13 +6,25 @@ import type { Database as Schema } from '../types.gen.ts';
 export type AttemptKind = Schema['public']['Enums']['attempt_kind'];
 export type AttemptOutcome = Schema['public']['Enums']['attempt_outcome'];
 
-export interface AttemptRow { id: number; at: Date; kind: AttemptKind; outcome: AttemptOutcome; night: number | null; error_code: string | null; detail: string | null; deposit_id: string | null }
+export interface AttemptRow {
+  id: number;
+  at: Date;
+  kind: AttemptKind;
+  outcome: AttemptOutcome;
+  night: number | null;
+  error_code: string | null;
+  detail: string | null;
+  deposit_id: string | null;
+}
 
 export interface AttemptFacts {
-  kind: AttemptKind; outcome: AttemptOutcome; at: Date;
+  kind: AttemptKind;
+  outcome: AttemptOutcome;
+  at: Date;
   /** The night it belongs to; by default a re-send's (or a withdrawal's) is the entry's current night. */
   night?: number | null;
-  errorCode?: string | null; detail?: string | null;
+  errorCode?: string | null;
+  detail?: string | null;
   /** The deposit it concerns; by default the deposit named by the target. */
   depositId?: string | null;
 }
@@ -25,9 +37,12 @@ export type AttemptTarget = { depositId: string } | { entryIds: string[] } | { d
  * before it carry the entry's night number, like the night's verification beside them.
  */
 export async function record(tx: Queryable, target: AttemptTarget, a: AttemptFacts): Promise<number> {
-  const where = 'depositId' in target ? 'e.deposit_id = $1::uuid'
-    : 'entryIds' in target ? 'e.id = any($1::uuid[])'
-    : 'e.deposit_id = any($1::uuid[]) and e.status::text = any($9::text[])';
+  const where =
+    'depositId' in target
+      ? 'e.deposit_id = $1::uuid'
+      : 'entryIds' in target
+        ? 'e.id = any($1::uuid[])'
+        : 'e.deposit_id = any($1::uuid[]) and e.status::text = any($9::text[])';
   const key = 'depositId' in target ? target.depositId : 'entryIds' in target ? target.entryIds : target.depositIds;
   const deposit = a.depositId !== undefined ? a.depositId : 'depositId' in target ? target.depositId : null;
   const r = await tx.query(
@@ -35,18 +50,38 @@ export async function record(tx: Queryable, target: AttemptTarget, a: AttemptFac
      select e.firm_id, e.id, coalesce($2::uuid, ${'depositIds' in target ? 'e.deposit_id' : 'null::uuid'}), $3::public.attempt_kind, $4::public.attempt_outcome,
             coalesce($5::smallint, case when $3::text = 'resend' then nullif(e.nights_tried, 0) end), $6, $7, $8
        from public.entries e where ${where}`,
-    [key, deposit, a.kind, a.outcome, a.night ?? null, a.errorCode ?? null, a.detail ?? null, a.at, ...('statuses' in target ? [target.statuses] : [])]);
+    [
+      key,
+      deposit,
+      a.kind,
+      a.outcome,
+      a.night ?? null,
+      a.errorCode ?? null,
+      a.detail ?? null,
+      a.at,
+      ...('statuses' in target ? [target.statuses] : []),
+    ],
+  );
   return r.affectedRows;
 }
 
 /** The user corrected a failed entry and validated it again. */
 export async function revalidated(tx: Queryable, entryId: string, at: Date): Promise<void> {
-  await record(tx, { entryIds: [entryId] }, { kind: 'revalidate', outcome: 'revalidated', at, detail: 'Corrected and validated again by the user' });
+  await record(
+    tx,
+    { entryIds: [entryId] },
+    { kind: 'revalidate', outcome: 'revalidated', at, detail: 'Corrected and validated again by the user' },
+  );
 }
 
 /** An entry's timeline, oldest first. */
 export async function timeline(tx: Queryable, entryId: string): Promise<AttemptRow[]> {
-  return (await tx.query<AttemptRow>('select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id', [entryId])).rows;
+  return (
+    await tx.query<AttemptRow>(
+      'select id, at, kind, outcome, night, error_code, detail, deposit_id from public.attempts where entry_id = $1 order by id',
+      [entryId],
+    )
+  ).rows;
 }
 
 /**

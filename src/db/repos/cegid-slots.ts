@@ -6,7 +6,13 @@ import type { Queryable } from '../database.ts';
  * Takes a free slot of the firm's `max` (one free, or one whose lease ran out) for `leaseMs`, unless
  * the firm is paused. Of two callers racing for one slot, the conflict makes one of them win.
  */
-export async function takeCegidSlot(db: Queryable, firmId: string, max: number, holder: string, leaseMs: number): Promise<{ slot: number | null; pausedMs: number }> {
+export async function takeCegidSlot(
+  db: Queryable,
+  firmId: string,
+  max: number,
+  holder: string,
+  leaseMs: number,
+): Promise<{ slot: number | null; pausedMs: number }> {
   const r = await db.query<{ slot: number | null; paused_ms: number | null }>(
     `with pause as (
        select ceil(extract(epoch from (paused_until - now())) * 1000)::int as ms
@@ -24,7 +30,8 @@ export async function takeCegidSlot(db: Queryable, firmId: string, max: number, 
        returning slot
      )
      select (select slot from taken) as slot, (select ms from pause) as paused_ms`,
-    [firmId, max, holder, leaseMs]);
+    [firmId, max, holder, leaseMs],
+  );
   return { slot: r.rows[0]?.slot ?? null, pausedMs: r.rows[0]?.paused_ms ?? 0 };
 }
 
@@ -38,10 +45,13 @@ export async function pauseFirm(db: Queryable, firmId: string, ms: number): Prom
   await db.query(
     `insert into private.cegid_pauses (firm_id, paused_until) values ($1, now() + make_interval(secs => $2::double precision / 1000))
      on conflict (firm_id) do update set paused_until = greatest(private.cegid_pauses.paused_until, excluded.paused_until)`,
-    [firmId, ms]);
+    [firmId, ms],
+  );
 }
 
 /** How many calls are in flight for the firm now (leases not run out). */
 export async function cegidCallsInFlight(db: Queryable, firmId: string): Promise<number> {
-  return (await db.query<{ n: number }>('select count(*)::int as n from private.cegid_slots where firm_id = $1 and lease_until > now()', [firmId])).rows[0]!.n;
+  return (
+    await db.query<{ n: number }>('select count(*)::int as n from private.cegid_slots where firm_id = $1 and lease_until > now()', [firmId])
+  ).rows[0]!.n;
 }

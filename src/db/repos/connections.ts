@@ -7,7 +7,12 @@ import type { DbEnum, Row as TableRow } from '../rows.ts';
 
 export type ConnectionStatus = DbEnum<'connection_status'>;
 
-export interface ConnectionCheck { name: 'cpa' | 'cfe'; ok: boolean; code?: string; message?: string }
+export interface ConnectionCheck {
+  name: 'cpa' | 'cfe';
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
 
 export interface ConnectionView {
   /** The outcome of the last check, as stored. */
@@ -20,7 +25,10 @@ export interface ConnectionView {
   checkedAt: Date;
 }
 
-export interface KeyPair { apiKey: string; secret: string }
+export interface KeyPair {
+  apiKey: string;
+  secret: string;
+}
 
 /** What the user may see of a key: its last 4 characters. */
 export const keyHint = (key: string) => `…${key.slice(-4)}`;
@@ -33,9 +41,17 @@ export const keyHint = (key: string) => `…${key.slice(-4)}`;
  */
 export const USABLE_CONNECTION = `c.status = 'connected' and f.sic_verified_at is not null`;
 
-type Row = Pick<TableRow<'connections'>, 'status' | 'cpa_key_hint' | 'cfe_key_hint' | 'checked_at'> & { checks: ConnectionCheck[]; usable: boolean };
+type Row = Pick<TableRow<'connections'>, 'status' | 'cpa_key_hint' | 'cfe_key_hint' | 'checked_at'> & {
+  checks: ConnectionCheck[];
+  usable: boolean;
+};
 const toView = (r: Row): ConnectionView => ({
-  status: r.status, usable: r.usable, checks: r.checks, cpaKeyHint: r.cpa_key_hint, cfeKeyHint: r.cfe_key_hint, checkedAt: r.checked_at,
+  status: r.status,
+  usable: r.usable,
+  checks: r.checks,
+  cpaKeyHint: r.cpa_key_hint,
+  cfeKeyHint: r.cfe_key_hint,
+  checkedAt: r.checked_at,
 });
 // Connections `c` joined to firms `f`: what the user sees says whether the jobs may use the keys,
 // by the jobs' own rule, so the hub never shows connected while the entries say not connected.
@@ -43,7 +59,9 @@ const VIEW_COLUMNS = `c.status, c.checks, c.cpa_key_hint, c.cfe_key_hint, c.chec
 
 export async function getConnection(tx: Queryable, firmId: string): Promise<ConnectionView | undefined> {
   const r = await tx.query<Row>(
-    `select ${VIEW_COLUMNS} from public.connections c join public.firms f on f.id = c.firm_id where c.firm_id = $1`, [firmId]);
+    `select ${VIEW_COLUMNS} from public.connections c join public.firms f on f.id = c.firm_id where c.firm_id = $1`,
+    [firmId],
+  );
   return r.rows[0] && toView(r.rows[0]);
 }
 
@@ -64,18 +82,31 @@ export async function saveConnection(
          checks = excluded.checks, checked_at = excluded.checked_at, updated_at = excluded.updated_at
        returning firm_id, status, checks, cpa_key_hint, cfe_key_hint, checked_at)
      select ${VIEW_COLUMNS} from c join public.firms f on f.id = c.firm_id`,
-    [c.firmId, c.status, keyHint(c.cpa.apiKey), keyHint(c.cfe.apiKey), sealed.ciphertext, sealed.keyId, JSON.stringify(c.checks), c.checkedAt],
+    [
+      c.firmId,
+      c.status,
+      keyHint(c.cpa.apiKey),
+      keyHint(c.cfe.apiKey),
+      sealed.ciphertext,
+      sealed.keyId,
+      JSON.stringify(c.checks),
+      c.checkedAt,
+    ],
   );
   return toView(r.rows[0]!);
 }
 
 export const notConnected = () =>
-  new AppError('not_connected', 'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.');
+  new AppError(
+    'not_connected',
+    'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.',
+  );
 
-export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> & Pick<TableRow<'firms'>, 'sic_code'> & {
-  /** USABLE_CONNECTION: connected and the SIC code's claim verified. */
-  usable: boolean;
-};
+export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> &
+  Pick<TableRow<'firms'>, 'sic_code'> & {
+    /** USABLE_CONNECTION: connected and the SIC code's claim verified. */
+    usable: boolean;
+  };
 
 /** The firm's sealed keys and SIC code with whether the jobs may use them (for jobs, asService). */
 export async function loadSealedConnection(tx: Queryable, firmId: string): Promise<SealedConnection | undefined> {
@@ -92,7 +123,8 @@ export async function loadSealedConnection(tx: Queryable, firmId: string): Promi
 export async function connectionUsable(tx: Queryable, firmId: string): Promise<boolean> {
   const r = await tx.query<{ usable: boolean }>(
     `select exists (select 1 from public.connections c join public.firms f on f.id = c.firm_id
-                     where c.firm_id = $1 and ${USABLE_CONNECTION}) as usable`, [firmId]);
+                     where c.firm_id = $1 and ${USABLE_CONNECTION}) as usable`,
+    [firmId],
+  );
   return r.rows[0]!.usable;
 }
-

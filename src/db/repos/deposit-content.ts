@@ -13,8 +13,20 @@ function selectionWhere(sel: EntrySelection): { where: string; param: string } {
 }
 
 export interface LineRecord {
-  entry_id: string; created_ts: string; line_no: number; account: string; hub_account: string; line_label: string | null; debit_cents: number; credit_cents: number;
-  journal_code: string; entry_date: string; label: string; piece_ref: string | null; quadra_ref: string; attachments: string[] | null;
+  entry_id: string;
+  created_ts: string;
+  line_no: number;
+  account: string;
+  hub_account: string;
+  line_label: string | null;
+  debit_cents: number;
+  credit_cents: number;
+  journal_code: string;
+  entry_date: string;
+  label: string;
+  piece_ref: string | null;
+  quadra_ref: string;
+  attachments: string[] | null;
 }
 
 /** Where a page ends: created_at to the microsecond (as text: a JS Date would round it), id, line. */
@@ -29,8 +41,12 @@ export async function selectionLinePage(tx: Queryable, sel: EntrySelection, afte
   const { where, param } = selectionWhere(sel);
   const params: unknown[] = [param, limit];
   let keyset = '';
-  if (after) { params.push(after[0], after[1], after[2]); keyset = 'and (e.created_at, e.id, l.line_no) > ($3::timestamptz, $4::uuid, $5)'; }
-  return (await tx.query<LineRecord>(
+  if (after) {
+    params.push(after[0], after[1], after[2]);
+    keyset = 'and (e.created_at, e.id, l.line_no) > ($3::timestamptz, $4::uuid, $5)';
+  }
+  return (
+    await tx.query<LineRecord>(
       `with docs as (
          select ed.entry_id, array_agg(d.attachment_name order by d.attachment_name) as attachments
            from public.entries e join public.entry_documents ed on ed.entry_id = e.id
@@ -45,14 +61,21 @@ export async function selectionLinePage(tx: Queryable, sel: EntrySelection, afte
          left join docs on docs.entry_id = e.id
         where ${where} ${keyset}
         order by e.created_at, e.id, l.line_no
-        limit $2`, params)).rows;
+        limit $2`,
+      params,
+    )
+  ).rows;
 }
 
 /** The documents of a deposit's entries, once per attachment name. */
 export async function depositDocuments(tx: Queryable, depositId: string): Promise<Array<{ attachment_name: string; content: Uint8Array }>> {
-  return (await tx.query<{ attachment_name: string; content: Uint8Array }>(
-    `select distinct on (d.attachment_name) d.attachment_name, d.content from public.entries e
+  return (
+    await tx.query<{ attachment_name: string; content: Uint8Array }>(
+      `select distinct on (d.attachment_name) d.attachment_name, d.content from public.entries e
        join public.entry_documents ed on ed.entry_id = e.id
        join public.documents d on d.id = ed.document_id
-      where e.deposit_id = $1 order by d.attachment_name`, [depositId])).rows;
+      where e.deposit_id = $1 order by d.attachment_name`,
+      [depositId],
+    )
+  ).rows;
 }

@@ -14,12 +14,27 @@ type DepositTable = Schema['public']['Tables']['deposits']['Row'];
 
 /** A deposit as the pipeline reads it (timestamps as the drivers return them). */
 export interface DepositRow extends Pick<DepositTable, 'id' | 'firm_id' | 'file_id' | 'seq' | 'status' | 'blob_name' | 'replaces_id'> {
-  upload_started_at: Date | null; unconfirmed_at: Date | null; absent_since: Date | null; imported_seen_at: Date | null;
-  verify_at: Date | null; verified_at: Date | null;
+  upload_started_at: Date | null;
+  unconfirmed_at: Date | null;
+  absent_since: Date | null;
+  imported_seen_at: Date | null;
+  verify_at: Date | null;
+  verified_at: Date | null;
 }
-const COLUMNS = 'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at, unconfirmed_at, absent_since, imported_seen_at, verify_at, verified_at';
+const COLUMNS =
+  'id, firm_id, file_id, seq, status, blob_name, replaces_id, upload_started_at, unconfirmed_at, absent_since, imported_seen_at, verify_at, verified_at';
 
-export type Transition = 'uploadStarted' | 'uploaded' | 'unconfirmed' | 'released' | 'withdrawing' | 'replaced' | 'withdrawn' | 'verified' | 'seenAbsent' | 'takeOver';
+export type Transition =
+  | 'uploadStarted'
+  | 'uploaded'
+  | 'unconfirmed'
+  | 'released'
+  | 'withdrawing'
+  | 'replaced'
+  | 'withdrawn'
+  | 'verified'
+  | 'seenAbsent'
+  | 'takeOver';
 
 /** The transitions and the states each may leave (the diagram, as data: the test walks it). */
 export const ALLOWED: Record<Transition, readonly DepositStatus[]> = {
@@ -39,7 +54,11 @@ export const IMPORTABLE: readonly DepositStatus[] = IMPORTABLE_STATUSES;
 
 export class DepositTransitionRefused extends Error {
   override readonly name = 'DepositTransitionRefused';
-  constructor(readonly transition: Transition, readonly depositId: string, readonly found: DepositStatus | 'missing' | 'condition') {
+  constructor(
+    readonly transition: Transition,
+    readonly depositId: string,
+    readonly found: DepositStatus | 'missing' | 'condition',
+  ) {
     super(`deposit ${depositId}: ${transition} refused from ${found}`);
   }
 }
@@ -48,7 +67,12 @@ export const isRefusal = (e: unknown): e is DepositTransitionRefused => e instan
 
 /** Runs a transition; a refusal (another run got there first) becomes `false`. */
 export async function tryTransition<T>(p: Promise<T>): Promise<T | false> {
-  try { return await p; } catch (e) { if (isRefusal(e)) return false; throw e; }
+  try {
+    return await p;
+  } catch (e) {
+    if (isRefusal(e)) return false;
+    throw e;
+  }
 }
 
 async function guarded<T>(tx: Queryable, t: Transition, id: string, sql: string, params: unknown[]): Promise<T> {
@@ -62,7 +86,12 @@ async function guarded<T>(tx: Queryable, t: Transition, id: string, sql: string,
 // --- transitions ---------------------------------------------------------------------------------
 
 export interface ClaimInput {
-  id: string; firmId: string; fileId: string; blobName: string; now: Date; leaseSeconds: number;
+  id: string;
+  firmId: string;
+  fileId: string;
+  blobName: string;
+  now: Date;
+  leaseSeconds: number;
   /** The entries to claim: a SQL condition on `e` (the file's sendable ones), or these ids. */
   entries: { where: string } | { ids: string[] };
   replacesId?: string | null;
@@ -87,28 +116,43 @@ export async function claim(tx: Queryable, c: ClaimInput): Promise<{ id: string;
           e as (update public.entries x set deposit_id = d.id, batch_deposit_id = coalesce(x.batch_deposit_id, d.id), status_message = null, updated_at = $6
                   from d where x.id in (select id from picked) returning x.id)
      select d.id, d.seq, (select count(*)::int from e) as entries from d`,
-    [c.id, c.firmId, c.fileId, c.blobName, c.replacesId ?? null, c.now, c.leaseSeconds, ...('ids' in c.entries ? [c.entries.ids] : [])]);
+    [c.id, c.firmId, c.fileId, c.blobName, c.replacesId ?? null, c.now, c.leaseSeconds, ...('ids' in c.entries ? [c.entries.ids] : [])],
+  );
   return r.rows[0];
 }
 
 /** uploadStarted: committed just before the PUT; from here the upload may have landed. */
 export function uploadStarted(tx: Queryable, id: string, p: { now: Date; sizeBytes: number; leaseSeconds: number }): Promise<void> {
-  return guarded(tx, 'uploadStarted', id,
+  return guarded(
+    tx,
+    'uploadStarted',
+    id,
     `update public.deposits set upload_started_at = $2, size_bytes = $3, claimed_until = now() + make_interval(secs => $4)
-      where id = $1 and status = 'preparing' and upload_started_at is null`, [id, p.now, p.sizeBytes, p.leaseSeconds]);
+      where id = $1 and status = 'preparing' and upload_started_at is null`,
+    [id, p.now, p.sizeBytes, p.leaseSeconds],
+  );
 }
 
 /**
  * uploaded: the blob reached the container (its answer, or seen there). The deposit gets its own
  * check (`verifyAt`); its entries become `sent` with the message given.
  */
-export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resend: ResentWording | null }): Promise<void> {
-  return guarded(tx, 'uploaded', id,
+export function uploaded(
+  tx: Queryable,
+  id: string,
+  p: { now: Date; etag: string | null; sizeBytes: number | null; verifyAt: Date; message: string; resend: ResentWording | null },
+): Promise<void> {
+  return guarded(
+    tx,
+    'uploaded',
+    id,
     `with d as (update public.deposits set status = 'uploaded', uploaded_at = coalesce(uploaded_at, $2), etag = coalesce($3, etag),
                        size_bytes = coalesce($4, size_bytes), claimed_until = null, verify_at = coalesce(verify_at, $5),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7', 8)}`, [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resend !== null, ...wordingParams(p.resend)]);
+                 where id = $1 and status in ('preparing', 'unconfirmed') returning id)${sentEntries('$2', '$6', '$7', 8)}`,
+    [id, p.now, p.etag, p.sizeBytes, p.verifyAt, p.message, p.resend !== null, ...wordingParams(p.resend)],
+  );
 }
 
 /**
@@ -116,17 +160,30 @@ export function uploaded(tx: Queryable, id: string, p: { now: Date; etag: string
  * Its entries are `sent` (they may be in Quadra's hands); `absentSeen` records that the container
  * was looked at and the blob was not there.
  */
-export function unconfirmed(tx: Queryable, id: string, p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resend: ResentWording | null }): Promise<void> {
-  return guarded(tx, 'unconfirmed', id,
+export function unconfirmed(
+  tx: Queryable,
+  id: string,
+  p: { now: Date; verifyAt: Date; absentSeen: boolean; message: string; resend: ResentWording | null },
+): Promise<void> {
+  return guarded(
+    tx,
+    'unconfirmed',
+    id,
     `with d as (update public.deposits set status = 'unconfirmed', unconfirmed_at = $2, absent_since = case when $6::boolean then $2::timestamptz end,
                        claimed_until = null, verify_at = coalesce(verify_at, $3),
                        entry_count = (select count(*) from public.entries where deposit_id = $1),
                        line_count = (select coalesce(sum(line_count), 0) from public.entries where deposit_id = $1)
-                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5', 7)}`, [id, p.now, p.verifyAt, p.message, p.resend !== null, p.absentSeen, ...wordingParams(p.resend)]);
+                 where id = $1 and status = 'preparing' and upload_started_at is not null returning id)${sentEntries('$2', '$4', '$5', 7)}`,
+    [id, p.now, p.verifyAt, p.message, p.resend !== null, p.absentSeen, ...wordingParams(p.resend)],
+  );
 }
 
 /** How a night's re-send is worded (resentWording in src/domain/entries/lifecycle.ts): past its nights, or on night `{night}`. */
-export interface ResentWording { nights: number; onNight: string; waiting: string }
+export interface ResentWording {
+  nights: number;
+  onNight: string;
+  waiting: string;
+}
 const wordingParams = (w: ResentWording | null) => [w?.nights ?? 0, w?.onNight ?? '', w?.waiting ?? ''];
 
 // Entries of the deposit `d` become `sent`. A first send says "open the file"; a night's re-send
@@ -148,14 +205,23 @@ function sentEntries(now: string, message: string, resend: string, w: number): s
  * `beforeUpload`: the caller never started an upload, so it is refused once any run has (a run
  * that took the deposit over must not give back entries the first run is uploading).
  */
-export function released(tx: Queryable, id: string, p: { now: Date; errorCode: string; message: string; beforeUpload?: boolean }): Promise<void> {
-  return guarded(tx, 'released', id,
+export function released(
+  tx: Queryable,
+  id: string,
+  p: { now: Date; errorCode: string; message: string; beforeUpload?: boolean },
+): Promise<void> {
+  return guarded(
+    tx,
+    'released',
+    id,
     `with d as (update public.deposits set status = 'failed', error_code = $2, claimed_until = null
                  where id = $1 and status = 'preparing' and not ($5::boolean and upload_started_at is not null) returning id),
           e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $4,
                        batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
                  where deposit_id in (select id from d) returning id)
-     select id from d`, [id, p.errorCode, p.message, p.now, p.beforeUpload ?? false]);
+     select id from d`,
+    [id, p.errorCode, p.message, p.now, p.beforeUpload ?? false],
+  );
 }
 
 /**
@@ -163,12 +229,24 @@ export function released(tx: Queryable, id: string, p: { now: Date; errorCode: s
  * it; a check, because Quadra already shows its entries through an earlier copy.
  */
 export function withdrawing(tx: Queryable, id: string): Promise<void> {
-  return guarded(tx, 'withdrawing', id, `update public.deposits set status = 'replacing' where id = $1 and status = 'uploaded' returning id`, [id]);
+  return guarded(
+    tx,
+    'withdrawing',
+    id,
+    `update public.deposits set status = 'replacing' where id = $1 and status = 'uploaded' returning id`,
+    [id],
+  );
 }
 
 /** replaced: withdrawn from the container, or an unconfirmed upload Quadra shows never arrived. */
 export function replaced(tx: Queryable, id: string): Promise<void> {
-  return guarded(tx, 'replaced', id, `update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status in ('replacing', 'unconfirmed') returning id`, [id]);
+  return guarded(
+    tx,
+    'replaced',
+    id,
+    `update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status in ('replacing', 'unconfirmed') returning id`,
+    [id],
+  );
 }
 
 /**
@@ -178,14 +256,23 @@ export function replaced(tx: Queryable, id: string): Promise<void> {
  * but for `keep` (found in Quadra: the caller posts them), go back to `pending`, due at `dueAt`
  * unless due already. Returns the entries given back.
  */
-export async function withdrawn(tx: Queryable, id: string, p: { now: Date; keep: string[]; dueAt: Date; message: string }): Promise<string[]> {
-  const r = await guarded<{ id: string; back: string[] }>(tx, 'withdrawn', id,
+export async function withdrawn(
+  tx: Queryable,
+  id: string,
+  p: { now: Date; keep: string[]; dueAt: Date; message: string },
+): Promise<string[]> {
+  const r = await guarded<{ id: string; back: string[] }>(
+    tx,
+    'withdrawn',
+    id,
     `with d as (update public.deposits set status = 'replaced', claimed_until = null where id = $1 and status = 'replacing' returning id),
           e as (update public.entries set deposit_id = null, status = 'pending', status_message = $3, updated_at = $2,
                        next_attempt_at = coalesce(next_attempt_at, $4),
                        batch_deposit_id = case when batch_deposit_id = deposit_id then null else batch_deposit_id end
                  where deposit_id in (select id from d) and status in ${sqlIn(OPEN_ENTRY_STATUSES)} and not (id = any($5::uuid[])) returning id)
-     select d.id, coalesce((select array_agg(e.id::text) from e), '{}'::text[]) as back from d`, [id, p.now, p.message, p.dueAt, p.keep]);
+     select d.id, coalesce((select array_agg(e.id::text) from e), '{}'::text[]) as back from d`,
+    [id, p.now, p.message, p.dueAt, p.keep],
+  );
   return r.back;
 }
 
@@ -196,29 +283,47 @@ export async function withdrawn(tx: Queryable, id: string, p: { now: Date; keep:
  */
 export async function imported(tx: Queryable, ids: string[], now: Date, from: readonly DepositStatus[] = IMPORTABLE): Promise<string[]> {
   if (!ids.length) return [];
-  return (await tx.query<{ id: string }>(
-    `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
+  return (
+    await tx.query<{ id: string }>(
+      `update public.deposits set status = 'imported', imported_seen_at = coalesce(imported_seen_at, $2)
       where id = any($1::uuid[]) and status in ${sqlIn(IMPORTABLE)} and status::text = any($3::text[]) returning id`,
-    [ids, now, [...from]])).rows.map((r) => r.id);
+      [ids, now, [...from]],
+    )
+  ).rows.map((r) => r.id);
 }
 
 /** verified: the deposit's own check ran (once). */
 export function verified(tx: Queryable, id: string, now: Date): Promise<void> {
-  return guarded(tx, 'verified', id,
-    `update public.deposits set verified_at = $2 where id = $1 and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verified_at is null returning id`, [id, now]);
+  return guarded(
+    tx,
+    'verified',
+    id,
+    `update public.deposits set verified_at = $2 where id = $1 and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verified_at is null returning id`,
+    [id, now],
+  );
 }
 
 /** seenAbsent: an unconfirmed deposit's blob is not in the container; the grace period runs from the first time. */
 export function seenAbsent(tx: Queryable, id: string, now: Date): Promise<DepositRow> {
-  return guarded(tx, 'seenAbsent', id,
-    `update public.deposits set absent_since = coalesce(absent_since, $2) where id = $1 and status = 'unconfirmed' returning ${COLUMNS}`, [id, now]);
+  return guarded(
+    tx,
+    'seenAbsent',
+    id,
+    `update public.deposits set absent_since = coalesce(absent_since, $2) where id = $1 and status = 'unconfirmed' returning ${COLUMNS}`,
+    [id, now],
+  );
 }
 
 /** takeOver: a `preparing` deposit whose lease ran out (its run crashed) gets a new holder. */
 export function takeOver(tx: Queryable, id: string, leaseSeconds: number): Promise<DepositRow> {
-  return guarded(tx, 'takeOver', id,
+  return guarded(
+    tx,
+    'takeOver',
+    id,
     `update public.deposits set claimed_until = now() + make_interval(secs => $2)
-      where id = $1 and status = 'preparing' and (claimed_until is null or claimed_until < now()) returning ${COLUMNS}`, [id, leaseSeconds]);
+      where id = $1 and status = 'preparing' and (claimed_until is null or claimed_until < now()) returning ${COLUMNS}`,
+    [id, leaseSeconds],
+  );
 }
 
 // --- reads ---------------------------------------------------------------------------------------
@@ -234,9 +339,13 @@ export async function byIds(tx: Queryable, ids: string[]): Promise<Map<string, D
 
 /** The file's deposit being prepared, if any, and whether its lease ran out (database time). */
 export async function preparingOf(tx: Queryable, fileId: string): Promise<{ id: string; expired: boolean } | undefined> {
-  return (await tx.query<{ id: string; expired: boolean }>(
-    `select id, claimed_until is null or claimed_until < now() as expired from public.deposits
-      where file_id = $1 and status = 'preparing' order by seq limit 1`, [fileId])).rows[0];
+  return (
+    await tx.query<{ id: string; expired: boolean }>(
+      `select id, claimed_until is null or claimed_until < now() as expired from public.deposits
+      where file_id = $1 and status = 'preparing' order by seq limit 1`,
+      [fileId],
+    )
+  ).rows[0];
 }
 
 /** A re-send (the deposit `d` replaces one, or holds entries of an earlier batch): the one rule. */
@@ -244,17 +353,32 @@ const IS_RESEND = `(d.replaces_id is not null or exists (select 1 from public.en
 
 /** Was this deposit a re-send? */
 export async function isResend(tx: Queryable, dep: Pick<DepositRow, 'id'>): Promise<boolean> {
-  return (await tx.query<{ resend: boolean }>(`select ${IS_RESEND} as resend from public.deposits d where d.id = $1`, [dep.id])).rows[0]?.resend ?? false;
+  return (
+    (await tx.query<{ resend: boolean }>(`select ${IS_RESEND} as resend from public.deposits d where d.id = $1`, [dep.id])).rows[0]
+      ?.resend ?? false
+  );
 }
 
 /** What the sweep looks at: checks due, deposits waiting for an early look, crashed, unconfirmed and half-withdrawn ones. */
-export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[]; withdrawing: string[] }> {
+export async function sweepable(
+  tx: Queryable,
+  now: Date,
+  uploadedBefore: Date,
+): Promise<{ due: string[]; waiting: string[]; stuck: string[]; unconfirmed: string[]; withdrawing: string[] }> {
   const ids = async (sql: string, params: unknown[] = []) => (await tx.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
   return {
-    due: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at <= $1 order by seq`, [now]),
-    waiting: await ids(`select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at > $1 and uploaded_at < $2 order by seq`, [now, uploadedBefore]),
+    due: await ids(
+      `select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at <= $1 order by seq`,
+      [now],
+    ),
+    waiting: await ids(
+      `select id from public.deposits where verified_at is null and status in ${sqlIn(AWAITING_VERIFICATION_STATUSES)} and verify_at > $1 and uploaded_at < $2 order by seq`,
+      [now, uploadedBefore],
+    ),
     // Database time: a lease that ran out, whatever the injected clock says.
-    stuck: await ids(`select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`),
+    stuck: await ids(
+      `select id from public.deposits where status = 'preparing' and (claimed_until is null or claimed_until < now()) order by seq`,
+    ),
     unconfirmed: await ids(`select id from public.deposits where status = 'unconfirmed' order by seq`),
     // Left `replacing` by a run that stopped; one still at work holds the file's lease (the caller checks).
     withdrawing: await ids(`select id from public.deposits where status = 'replacing' order by seq`),
@@ -267,9 +391,13 @@ export async function sweepable(tx: Queryable, now: Date, uploadedBefore: Date):
  */
 export async function uploadedResends(tx: Queryable, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
-  return (await tx.query<{ id: string }>(
-    `select d.id from public.deposits d where d.id = any($1::uuid[]) and d.status = 'uploaded' and ${IS_RESEND}
-      order by d.seq`, [ids])).rows.map((r) => r.id);
+  return (
+    await tx.query<{ id: string }>(
+      `select d.id from public.deposits d where d.id = any($1::uuid[]) and d.status = 'uploaded' and ${IS_RESEND}
+      order by d.seq`,
+      [ids],
+    )
+  ).rows.map((r) => r.id);
 }
 
 /**
@@ -277,22 +405,36 @@ export async function uploadedResends(tx: Queryable, ids: string[]): Promise<str
  * because Quadra showed nothing after the grace period)? That upload may still show up.
  */
 export async function replacesUnconfirmedUpload(tx: Queryable, id: string): Promise<boolean> {
-  return (await tx.query(
-    `select 1 from public.deposits d join public.deposits r on r.id = d.replaces_id
-      where d.id = $1 and d.status = 'uploaded' and r.status = 'replaced' and r.upload_started_at is not null and r.uploaded_at is null`, [id])).rows.length > 0;
+  return (
+    (
+      await tx.query(
+        `select 1 from public.deposits d join public.deposits r on r.id = d.replaces_id
+      where d.id = $1 and d.status = 'uploaded' and r.status = 'replaced' and r.upload_started_at is not null and r.uploaded_at is null`,
+        [id],
+      )
+    ).rows.length > 0
+  );
 }
 
 /** Sequence numbers of the file's batches that have a posted entry ("a later batch was posted"). */
 export async function postedBatchSeqs(tx: Queryable, fileId: string): Promise<number[]> {
-  return (await tx.query<{ seq: number }>(
-    `select distinct d.seq from public.entries e join public.deposits d on d.id = e.batch_deposit_id
-      where e.file_id = $1 and e.status = 'posted'`, [fileId])).rows.map((r) => r.seq);
+  return (
+    await tx.query<{ seq: number }>(
+      `select distinct d.seq from public.entries e join public.deposits d on d.id = e.batch_deposit_id
+      where e.file_id = $1 and e.status = 'posted'`,
+      [fileId],
+    )
+  ).rows.map((r) => r.seq);
 }
 
 /** Deposits Quadra took less than `since` ago none of whose entries shows yet. */
 export async function stillSettling(tx: Queryable, ids: string[], since: Date): Promise<string[]> {
-  return (await tx.query<{ id: string }>(
-    `select d.id from public.deposits d
+  return (
+    await tx.query<{ id: string }>(
+      `select d.id from public.deposits d
       where d.id = any($1::uuid[]) and d.status = 'imported' and d.imported_seen_at > $2
-        and not exists (select 1 from public.entries e where e.deposit_id = d.id and e.status = 'posted')`, [ids, since])).rows.map((r) => r.id);
+        and not exists (select 1 from public.entries e where e.deposit_id = d.id and e.status = 'posted')`,
+      [ids, since],
+    )
+  ).rows.map((r) => r.id);
 }

@@ -3,8 +3,11 @@ import type { Queryable } from '../database.ts';
 
 /** Files with entries ready for their first send (the automatic send's units). */
 export async function filesToSend(tx: Queryable): Promise<string[]> {
-  return (await tx.query<{ file_id: string }>(
-    `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`)).rows.map((r) => r.file_id);
+  return (
+    await tx.query<{ file_id: string }>(
+      `select distinct file_id from public.entries where status = 'pending' and deposit_id is null and next_attempt_at is null`,
+    )
+  ).rows.map((r) => r.file_id);
 }
 
 /**
@@ -15,6 +18,7 @@ export async function liveJobKeys(db: Queryable, queue: string, keys: readonly s
   if (!keys.length) return new Set();
   const r = await db.query<{ k: string }>(
     `select distinct singleton_key as k from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state in ('created', 'retry', 'active')`,
-    [queue, keys]);
+    [queue, keys],
+  );
   return new Set(r.rows.map((x) => x.k));
 }

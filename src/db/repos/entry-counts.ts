@@ -10,7 +10,8 @@ export async function countByStatus(q: Queryable, fileId: string): Promise<Recor
     `select ${ENTRY_STATUSES.map((st) => `coalesce(sum(d.n) filter (where d.status = ${STATUS_LITERAL[st]}), 0)::int as ${st}`).join(', ')}
        from public.client_files f left join public.entry_count_deltas d on d.file_id = f.id
       where f.id = $1 group by f.id`,
-    [fileId]);
+    [fileId],
+  );
   return r.rows[0];
 }
 

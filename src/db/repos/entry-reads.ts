@@ -8,10 +8,29 @@ import type { DocumentRow } from './documents.ts';
 import type { DbEnum, Row } from '../rows.ts';
 import { Constants } from '../types.gen.ts';
 
-export type EntrySummary = Pick<Row<'entries'>,
-  | 'id' | 'external_id' | 'file_id' | 'kind' | 'journal_code' | 'entry_date' | 'piece_ref' | 'label' | 'status' | 'status_message'
-  | 'duplicate_in_quadra' | 'nights_tried' | 'next_attempt_at' | 'sent_at' | 'posted_at' | 'quadra_ref' | 'total_cents' | 'line_count'
-  | 'created_at' | 'updated_at'> & {
+export type EntrySummary = Pick<
+  Row<'entries'>,
+  | 'id'
+  | 'external_id'
+  | 'file_id'
+  | 'kind'
+  | 'journal_code'
+  | 'entry_date'
+  | 'piece_ref'
+  | 'label'
+  | 'status'
+  | 'status_message'
+  | 'duplicate_in_quadra'
+  | 'nights_tried'
+  | 'next_attempt_at'
+  | 'sent_at'
+  | 'posted_at'
+  | 'quadra_ref'
+  | 'total_cents'
+  | 'line_count'
+  | 'created_at'
+  | 'updated_at'
+> & {
   warnings: Issue[];
   /** created_at to the microsecond (a JS Date keeps milliseconds): the exact keyset position. */
   cursor_ts: string;
@@ -29,16 +48,26 @@ const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code,
  * (a push still committing keeps the time its transaction started, so it may land behind a cursor
  * already handed out).
  */
-export async function fileTab(tx: Queryable, fileId: string, opts: ListOptions): Promise<{ waitingOpenSince: Date | null; rows: EntrySummary[] } | undefined> {
+export async function fileTab(
+  tx: Queryable,
+  fileId: string,
+  opts: ListOptions,
+): Promise<{ waitingOpenSince: Date | null; rows: EntrySummary[] } | undefined> {
   const { sql, params } = pageQuery(fileId, opts);
   const r = await tx.query<EntrySummary & { file_waiting_open_since: Date | null }>(
     `select f.waiting_open_since as file_waiting_open_since, p.* from public.client_files f
-       left join lateral (${sql}) p on true where f.id = $1 order by p.created_at, p.id`, params);
+       left join lateral (${sql}) p on true where f.id = $1 order by p.created_at, p.id`,
+    params,
+  );
   if (r.rows.length === 0) return undefined;
   return { waitingOpenSince: r.rows[0]!.file_waiting_open_since, rows: r.rows[0]!.id === null ? [] : r.rows };
 }
 
-interface ListOptions { status?: EntryStatus | undefined; limit: number; after?: { createdAt: string; id: string } | undefined }
+interface ListOptions {
+  status?: EntryStatus | undefined;
+  limit: number;
+  after?: { createdAt: string; id: string } | undefined;
+}
 
 /** The page's statement, to run laterally against `client_files f` with the file id as $1. */
 function pageQuery(fileId: string, opts: ListOptions): { sql: string; params: unknown[] } {
@@ -74,7 +103,9 @@ export type EntryDetail = EntrySummary & { lines: LineRow[]; documents: Document
  * (oldest first), in one statement; undefined when the entry is not visible to the caller.
  */
 export async function entryDetail(q: Queryable, entryId: string): Promise<EntryDetail | undefined> {
-  const r = await q.query<EntrySummary & { lines: LineRow[]; documents: DocumentRow[]; attempts: Array<Omit<AttemptRow, 'at'> & { at: string }> }>(
+  const r = await q.query<
+    EntrySummary & { lines: LineRow[]; documents: DocumentRow[]; attempts: Array<Omit<AttemptRow, 'at'> & { at: string }> }
+  >(
     `select ${SUMMARY_COLUMNS},
        coalesce((select json_agg(json_build_object('line_no', l.line_no, 'account', l.account, 'label', l.label,
                   'debit_cents', l.debit_cents, 'credit_cents', l.credit_cents) order by l.line_no)
@@ -83,7 +114,9 @@ export async function entryDetail(q: Queryable, entryId: string): Promise<EntryD
                   'size_bytes', d.size_bytes, 'attachment_name', d.attachment_name) order by d.attachment_name)
                   from public.entry_documents ed join public.documents d on d.id = ed.document_id where ed.entry_id = e.id), '[]') as documents,
        ${timelineJson('e.id')} as attempts
-     from public.entries e where e.id = $1`, [entryId]);
+     from public.entries e where e.id = $1`,
+    [entryId],
+  );
   const row = r.rows[0];
   return row && { ...row, attempts: row.attempts.map((a) => ({ ...a, at: new Date(a.at) })) };
 }

@@ -5,7 +5,11 @@ export async function pingDatabase(db: Queryable): Promise<void> {
   await db.query('select 1');
 }
 
-export interface Health { status: 'ok' | 'degraded'; database: 'ok' | 'unreachable'; engine: Database['kind'] }
+export interface Health {
+  status: 'ok' | 'degraded';
+  database: 'ok' | 'unreachable';
+  engine: Database['kind'];
+}
 
 /**
  * The service's health: up when the database answers one statement within `timeoutMs`. The one
@@ -17,7 +21,9 @@ export async function databaseHealth(db: Database, timeoutMs = 2_000): Promise<H
   try {
     await Promise.race([
       pingDatabase(db),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), timeoutMs); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
     ]);
     return { status: 'ok', database: 'ok', engine: db.kind };
   } catch {

@@ -8,6 +8,7 @@ import type { Queryable } from '../database.ts';
 export async function jobInFlight(db: Queryable, jobName: string, fileId: string): Promise<boolean> {
   const r = await db.query<{ busy: boolean }>(
     `select exists (select 1 from pgboss.job where name = $1 and singleton_key = $2 and state in ('created', 'retry', 'active')) as busy`,
-    [jobName, fileId]);
+    [jobName, fileId],
+  );
   return r.rows[0]?.busy ?? false;
 }

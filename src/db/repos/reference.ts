@@ -22,8 +22,10 @@ import { USABLE_CONNECTION } from './connections.ts';
 export type SyncTrigger = DbEnum<'sync_trigger'>;
 export type SyncStatus = DbEnum<'sync_run_status'>;
 
-export type SyncRunRow = Pick<Row<'reference_syncs'>,
-  'id' | 'firm_id' | 'trigger' | 'status' | 'error_code' | 'error_message' | 'created_at' | 'started_at' | 'finished_at'> & { counts: Partial<SyncCounts> };
+export type SyncRunRow = Pick<
+  Row<'reference_syncs'>,
+  'id' | 'firm_id' | 'trigger' | 'status' | 'error_code' | 'error_message' | 'created_at' | 'started_at' | 'finished_at'
+> & { counts: Partial<SyncCounts> };
 
 const RUN_COLUMNS = 'id, firm_id, trigger, status, counts, error_code, error_message, created_at, started_at, finished_at';
 
@@ -69,10 +71,22 @@ export async function claimSyncRun(tx: Queryable, runId: string, now: Date, stal
   return r.rows[0] && { firmId: r.rows[0].firm_id };
 }
 
-export async function finishSyncRun(tx: Queryable, runId: string, outcome: { counts: SyncCounts; error?: RunError }, now: Date): Promise<void> {
+export async function finishSyncRun(
+  tx: Queryable,
+  runId: string,
+  outcome: { counts: SyncCounts; error?: RunError },
+  now: Date,
+): Promise<void> {
   await tx.query(
     `update public.reference_syncs set status = $2, counts = $3::jsonb, error_code = $4, error_message = $5, finished_at = $6 where id = $1`,
-    [runId, outcome.error ? 'failed' : 'succeeded', JSON.stringify(outcome.counts), outcome.error?.code ?? null, outcome.error?.message ?? null, now],
+    [
+      runId,
+      outcome.error ? 'failed' : 'succeeded',
+      JSON.stringify(outcome.counts),
+      outcome.error?.code ?? null,
+      outcome.error?.message ?? null,
+      now,
+    ],
   );
 }
 
@@ -89,7 +103,12 @@ const CHANGE_COUNTS = `select (select count(*) from src)::int as seen,
  * whose dossier left Quadra marked gone (and revived if it comes back). Unchanged rows are not
  * touched, so `updated` counts real changes. Returns the file id of every dossier.
  */
-export async function upsertClientFiles(tx: Queryable, firmId: string, files: FileRowInput[], now: Date): Promise<{ changes: Changes; ids: Map<string, string> }> {
+export async function upsertClientFiles(
+  tx: Queryable,
+  firmId: string,
+  files: FileRowInput[],
+  now: Date,
+): Promise<{ changes: Changes; ids: Map<string, string> }> {
   const r = await tx.query<Changes>(
     `with src as (select * from jsonb_to_recordset($2::jsonb) as x(dossier_code text, name text)),
      up as (
@@ -114,7 +133,11 @@ export async function upsertClientFiles(tx: Queryable, firmId: string, files: Fi
   return { changes: r.rows[0]!, ids: new Map(ids.rows.map((x) => [x.dossier_code, x.id])) };
 }
 
-export interface FileReferenceData { periods: PeriodRowInput[]; accounts: AccountRowInput[]; journals: JournalRowInput[] }
+export interface FileReferenceData {
+  periods: PeriodRowInput[];
+  accounts: AccountRowInput[];
+  journals: JournalRowInput[];
+}
 
 /**
  * Replaces a file's periods, accounts and journals with what Quadra holds: one statement per
@@ -122,7 +145,10 @@ export interface FileReferenceData { periods: PeriodRowInput[]; accounts: Accoun
  * send of the same file waits instead of interleaving.
  */
 export async function syncFileReference(
-  tx: Queryable, file: { id: string; firmId: string }, data: FileReferenceData, now: Date,
+  tx: Queryable,
+  file: { id: string; firmId: string },
+  data: FileReferenceData,
+  now: Date,
 ): Promise<{ periods: Changes; accounts: Changes; journals: Changes }> {
   await tx.query('select id from public.client_files where id = $1 for update', [file.id]);
   const run = async (sql: string, rows: unknown[]) =>
@@ -204,14 +230,19 @@ const factColumns = (fileId: string) => `
 export async function prerequisiteFacts(tx: Queryable, fileIds: string[]): Promise<Map<string, PrerequisiteFacts>> {
   if (fileIds.length === 0) return new Map();
   const r = await tx.query<PrerequisiteFacts & { file_id: string }>(
-    `select f.id as file_id, ${factColumns('f.id')} from unnest($1::uuid[]) as f(id)`, [fileIds]);
+    `select f.id as file_id, ${factColumns('f.id')} from unnest($1::uuid[]) as f(id)`,
+    [fileIds],
+  );
   return new Map(r.rows.map(({ file_id, ...facts }) => [file_id, facts]));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reads for the API (under RLS)
 
-export type ClientFileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at' | 'synced_at'>;
+export type ClientFileRow = Pick<
+  Row<'client_files'>,
+  'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at' | 'synced_at'
+>;
 const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_at, synced_at';
 
 /**
@@ -220,9 +251,13 @@ const FILE_COLUMNS = 'id, firm_id, dossier_code, name, waiting_open_since, gone_
  */
 export async function firmFilesWithFacts(q: Queryable, firmId: string): Promise<Array<ClientFileRow & PrerequisiteFacts> | undefined> {
   const r = await q.query<ClientFileRow & PrerequisiteFacts & { firm_seen: string }>(
-    `select fm.id as firm_seen, ${FILE_COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')}, ${factColumns('f.id')}
+    `select fm.id as firm_seen, ${FILE_COLUMNS.split(', ')
+      .map((c) => `f.${c}`)
+      .join(', ')}, ${factColumns('f.id')}
        from public.firms fm left join public.client_files f on f.firm_id = fm.id
-      where fm.id = $1 order by (f.gone_at is not null), f.dossier_code, f.id`, [firmId]);
+      where fm.id = $1 order by (f.gone_at is not null), f.dossier_code, f.id`,
+    [firmId],
+  );
   if (r.rows.length === 0) return undefined;
   return r.rows[0]!.id === null ? [] : r.rows.map(({ firm_seen: _, ...file }) => file);
 }
@@ -236,7 +271,9 @@ export type AccountRow = Pick<Row<'accounts'>, 'number' | 'label' | 'kind' | 'co
 
 /** Keyset page of a file's accounts (by number, unique per file), still in Quadra. */
 export async function listAccounts(
-  tx: Queryable, fileId: string, q: { kind?: AccountRow['kind'] | undefined; after?: string | undefined; limit: number },
+  tx: Queryable,
+  fileId: string,
+  q: { kind?: AccountRow['kind'] | undefined; after?: string | undefined; limit: number },
 ): Promise<AccountRow[]> {
   const r = await tx.query<AccountRow>(
     `select number, label, kind, collective from public.accounts
@@ -249,13 +286,20 @@ export async function listAccounts(
 
 export async function listJournals(tx: Queryable, fileId: string): Promise<Array<{ code: string; label: string; is_open: boolean }>> {
   const r = await tx.query<{ code: string; label: string; is_open: boolean }>(
-    'select code, label, is_open from public.journals where file_id = $1 and gone_at is null order by code', [fileId]);
+    'select code, label, is_open from public.journals where file_id = $1 and gone_at is null order by code',
+    [fileId],
+  );
   return r.rows;
 }
 
-export async function listPeriods(tx: Queryable, fileId: string): Promise<Array<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>> {
+export async function listPeriods(
+  tx: Queryable,
+  fileId: string,
+): Promise<Array<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>> {
   const r = await tx.query<{ starts_on: string; ends_on: string; status: 'open' | 'closed' }>(
-    'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null order by starts_on', [fileId]);
+    'select starts_on, ends_on, status from public.periods where file_id = $1 and gone_at is null order by starts_on',
+    [fileId],
+  );
   return r.rows;
 }
 
@@ -273,6 +317,8 @@ export async function createNightlyRuns(tx: Queryable, now: Date, since: Date): 
     [now, since],
   );
   const r = await tx.query<{ id: string }>(
-    `select id from public.reference_syncs where trigger = 'nightly' and status = 'queued' and created_at >= $1 order by created_at, id`, [since]);
+    `select id from public.reference_syncs where trigger = 'nightly' and status = 'queued' and created_at >= $1 order by created_at, id`,
+    [since],
+  );
   return r.rows.map((x) => x.id);
 }

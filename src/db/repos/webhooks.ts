@@ -4,36 +4,74 @@
 import type { Queryable } from '../database.ts';
 
 export interface EndpointRow {
-  id: string; firm_id: string; url: string; event_types: string[] | null; description: string; enabled: boolean;
-  disabled_reason: string | null; previous_secret_until: Date | null; failing_since: Date | null; created_at: Date; updated_at: Date;
+  id: string;
+  firm_id: string;
+  url: string;
+  event_types: string[] | null;
+  description: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  previous_secret_until: Date | null;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
 }
 /** What a member may read: no secret column (they are not even granted to members). */
-const PUBLIC_COLUMNS = 'id, firm_id, url, event_types, description, enabled, disabled_reason, previous_secret_until, failing_since, created_at, updated_at';
+const PUBLIC_COLUMNS =
+  'id, firm_id, url, event_types, description, enabled, disabled_reason, previous_secret_until, failing_since, created_at, updated_at';
 
 export interface SealedSecrets {
-  secret_ciphertext: string; secret_key_id: string;
-  previous_secret_ciphertext: string | null; previous_secret_key_id: string | null; previous_secret_until: Date | null;
+  secret_ciphertext: string;
+  secret_key_id: string;
+  previous_secret_ciphertext: string | null;
+  previous_secret_key_id: string | null;
+  previous_secret_until: Date | null;
 }
 
 export async function listEndpoints(tx: Queryable, firmId: string): Promise<EndpointRow[]> {
-  return (await tx.query<EndpointRow>(`select ${PUBLIC_COLUMNS} from public.webhook_endpoints where firm_id = $1 order by created_at, id`, [firmId])).rows;
+  return (
+    await tx.query<EndpointRow>(`select ${PUBLIC_COLUMNS} from public.webhook_endpoints where firm_id = $1 order by created_at, id`, [
+      firmId,
+    ])
+  ).rows;
 }
 
 export async function getEndpoint(tx: Queryable, firmId: string, id: string): Promise<EndpointRow | undefined> {
-  return (await tx.query<EndpointRow>(`select ${PUBLIC_COLUMNS} from public.webhook_endpoints where firm_id = $1 and id = $2`, [firmId, id])).rows[0];
+  return (
+    await tx.query<EndpointRow>(`select ${PUBLIC_COLUMNS} from public.webhook_endpoints where firm_id = $1 and id = $2`, [firmId, id])
+  ).rows[0];
 }
 
-export async function insertEndpoint(tx: Queryable, e: { firmId: string; url: string; eventTypes: string[] | null; description: string; enabled: boolean; secret: { keyId: string; ciphertext: string } }): Promise<EndpointRow> {
-  return (await tx.query<EndpointRow>(
-    `insert into public.webhook_endpoints (firm_id, url, event_types, description, enabled, secret_ciphertext, secret_key_id)
+export async function insertEndpoint(
+  tx: Queryable,
+  e: {
+    firmId: string;
+    url: string;
+    eventTypes: string[] | null;
+    description: string;
+    enabled: boolean;
+    secret: { keyId: string; ciphertext: string };
+  },
+): Promise<EndpointRow> {
+  return (
+    await tx.query<EndpointRow>(
+      `insert into public.webhook_endpoints (firm_id, url, event_types, description, enabled, secret_ciphertext, secret_key_id)
      values ($1, $2, $3, $4, $5, $6, $7) returning ${PUBLIC_COLUMNS}`,
-    [e.firmId, e.url, e.eventTypes, e.description, e.enabled, e.secret.ciphertext, e.secret.keyId])).rows[0]!;
+      [e.firmId, e.url, e.eventTypes, e.description, e.enabled, e.secret.ciphertext, e.secret.keyId],
+    )
+  ).rows[0]!;
 }
 
 /** Changes what is given; enabling again clears the reason and the failure clock. */
-export async function updateEndpoint(tx: Queryable, firmId: string, id: string, p: { url?: string; eventTypes?: string[] | null; description?: string; enabled?: boolean }): Promise<EndpointRow | undefined> {
-  return (await tx.query<EndpointRow>(
-    `update public.webhook_endpoints set
+export async function updateEndpoint(
+  tx: Queryable,
+  firmId: string,
+  id: string,
+  p: { url?: string; eventTypes?: string[] | null; description?: string; enabled?: boolean },
+): Promise<EndpointRow | undefined> {
+  return (
+    await tx.query<EndpointRow>(
+      `update public.webhook_endpoints set
         url = coalesce($3, url),
         event_types = case when $4::boolean then $5::text[] else event_types end,
         description = coalesce($6, description),
@@ -42,15 +80,27 @@ export async function updateEndpoint(tx: Queryable, firmId: string, id: string, 
         failing_since = case when $7 then null else failing_since end,
         updated_at = now()
       where firm_id = $1 and id = $2 returning ${PUBLIC_COLUMNS}`,
-    [firmId, id, p.url ?? null, p.eventTypes !== undefined, p.eventTypes ?? null, p.description ?? null, p.enabled ?? null])).rows[0];
+      [firmId, id, p.url ?? null, p.eventTypes !== undefined, p.eventTypes ?? null, p.description ?? null, p.enabled ?? null],
+    )
+  ).rows[0];
 }
 
 /** A new secret; the current one becomes the previous, signing too until `previousUntil`. */
-export async function rotateSecret(tx: Queryable, firmId: string, id: string, secret: { keyId: string; ciphertext: string }, previousUntil: Date): Promise<EndpointRow | undefined> {
-  return (await tx.query<EndpointRow>(
-    `update public.webhook_endpoints set previous_secret_ciphertext = secret_ciphertext, previous_secret_key_id = secret_key_id,
+export async function rotateSecret(
+  tx: Queryable,
+  firmId: string,
+  id: string,
+  secret: { keyId: string; ciphertext: string },
+  previousUntil: Date,
+): Promise<EndpointRow | undefined> {
+  return (
+    await tx.query<EndpointRow>(
+      `update public.webhook_endpoints set previous_secret_ciphertext = secret_ciphertext, previous_secret_key_id = secret_key_id,
             previous_secret_until = $5, secret_ciphertext = $3, secret_key_id = $4, updated_at = now()
-      where firm_id = $1 and id = $2 returning ${PUBLIC_COLUMNS}`, [firmId, id, secret.ciphertext, secret.keyId, previousUntil])).rows[0];
+      where firm_id = $1 and id = $2 returning ${PUBLIC_COLUMNS}`,
+      [firmId, id, secret.ciphertext, secret.keyId, previousUntil],
+    )
+  ).rows[0];
 }
 
 export async function deleteEndpoint(tx: Queryable, firmId: string, id: string): Promise<boolean> {
@@ -58,20 +108,32 @@ export async function deleteEndpoint(tx: Queryable, firmId: string, id: string):
 }
 
 export interface DeliveryRow {
-  id: number; event_id: string; event_type: string; state: string; attempts: number; next_at: Date | null; last_status: number | null;
-  last_error: string | null; created_at: Date; finished_at: Date | null;
+  id: number;
+  event_id: string;
+  event_type: string;
+  state: string;
+  attempts: number;
+  next_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
   tries: Array<{ at: string; status_code: number | null; duration_ms: number; error: string | null; next_at: string | null }>;
 }
 
 /** The endpoint's deliveries, newest first, each with its attempts; `before`: a delivery id to page on. */
 export async function listDeliveries(tx: Queryable, endpointId: string, p: { limit: number; before?: number }): Promise<DeliveryRow[]> {
-  return (await tx.query<DeliveryRow>(
-    `select d.id, e.public_id as event_id, e.type as event_type, d.state, d.attempts, d.next_at, d.last_status, d.last_error, d.created_at, d.finished_at,
+  return (
+    await tx.query<DeliveryRow>(
+      `select d.id, e.public_id as event_id, e.type as event_type, d.state, d.attempts, d.next_at, d.last_status, d.last_error, d.created_at, d.finished_at,
             coalesce((select jsonb_agg(jsonb_build_object('at', a.at, 'status_code', a.status_code, 'duration_ms', a.duration_ms, 'error', a.error, 'next_at', a.next_at) order by a.id)
                         from public.webhook_attempts a where a.delivery_id = d.id), '[]'::jsonb) as tries
        from public.webhook_deliveries d join public.events e on e.id = d.event_id
       where d.endpoint_id = $1 and ($3::bigint is null or d.id < $3)
-      order by d.id desc limit $2`, [endpointId, p.limit, p.before ?? null])).rows;
+      order by d.id desc limit $2`,
+      [endpointId, p.limit, p.before ?? null],
+    )
+  ).rows;
 }
 
 /**
@@ -79,7 +141,12 @@ export async function listDeliveries(tx: Queryable, endpointId: string, p: { lim
  * is due again now, with its attempts kept; where none exists yet, one is made. Returns how many.
  */
 export async function redeliver(tx: Queryable, firmId: string, publicId: string, endpointId?: string): Promise<number | undefined> {
-  const ev = (await tx.query<{ id: number; type: string }>('select id, type from public.events where firm_id = $1 and public_id = $2', [firmId, publicId])).rows[0];
+  const ev = (
+    await tx.query<{ id: number; type: string }>('select id, type from public.events where firm_id = $1 and public_id = $2', [
+      firmId,
+      publicId,
+    ])
+  ).rows[0];
   if (!ev) return undefined;
   const r = await tx.query(
     `with targets as (
@@ -96,15 +163,20 @@ export async function redeliver(tx: Queryable, firmId: string, publicId: string,
      )
      select endpoint_id from again union all select endpoint_id from fresh union all
      select d.endpoint_id from public.webhook_deliveries d where d.event_id = $2 and d.state = 'pending' and d.endpoint_id in (select id from targets)`,
-    [firmId, ev.id, endpointId ?? null, ev.type]);
+    [firmId, ev.id, endpointId ?? null, ev.type],
+  );
   return new Set(r.rows.map((x) => (x as { endpoint_id: string }).endpoint_id)).size;
 }
 
 /** A ping event (the test button) for one endpoint, delivered like any other. */
 export async function insertPing(tx: Queryable, firmId: string, endpointId: string, at: Date): Promise<string> {
-  const ev = (await tx.query<{ id: number; public_id: string }>(
-    `insert into public.events (firm_id, type, object_id, occurred_at, data) values ($1, 'webhook.ping', $2, $3, jsonb_build_object('endpointId', $2::text))
-     returning id, public_id`, [firmId, endpointId, at])).rows[0]!;
+  const ev = (
+    await tx.query<{ id: number; public_id: string }>(
+      `insert into public.events (firm_id, type, object_id, occurred_at, data) values ($1, 'webhook.ping', $2, $3, jsonb_build_object('endpointId', $2::text))
+     returning id, public_id`,
+      [firmId, endpointId, at],
+    )
+  ).rows[0]!;
   await tx.query('insert into public.webhook_deliveries (firm_id, endpoint_id, event_id) values ($1, $2, $3)', [firmId, endpointId, ev.id]);
   return ev.public_id;
 }
@@ -116,14 +188,24 @@ export async function eventExists(tx: Queryable, firmId: string, publicId: strin
 // --- the dispatcher (service role) ---
 
 export interface ClaimedDelivery {
-  id: number; attempts: number; endpoint_id: string; firm_id: string; url: string; failing_since: Date | null;
-  secrets: SealedSecrets; event: { id: number; public_id: string; type: string; occurred_at: Date; data: Record<string, unknown>; firm_id: string };
+  id: number;
+  attempts: number;
+  endpoint_id: string;
+  firm_id: string;
+  url: string;
+  failing_since: Date | null;
+  secrets: SealedSecrets;
+  event: { id: number; public_id: string; type: string; occurred_at: Date; data: Record<string, unknown>; firm_id: string };
 }
 
 /** Claims due deliveries within the caps (private.claim_webhook_deliveries), with what sending them needs. */
-export async function claimDue(tx: Queryable, p: { total: number; perEndpoint: number; rate: number; leaseSeconds: number; now: Date }): Promise<ClaimedDelivery[]> {
-  return (await tx.query<ClaimedDelivery>(
-    `select c.id, c.attempts, c.endpoint_id, c.firm_id, w.url, w.failing_since,
+export async function claimDue(
+  tx: Queryable,
+  p: { total: number; perEndpoint: number; rate: number; leaseSeconds: number; now: Date },
+): Promise<ClaimedDelivery[]> {
+  return (
+    await tx.query<ClaimedDelivery>(
+      `select c.id, c.attempts, c.endpoint_id, c.firm_id, w.url, w.failing_since,
             jsonb_build_object('secret_ciphertext', w.secret_ciphertext, 'secret_key_id', w.secret_key_id,
               'previous_secret_ciphertext', w.previous_secret_ciphertext, 'previous_secret_key_id', w.previous_secret_key_id,
               'previous_secret_until', w.previous_secret_until) as secrets,
@@ -131,7 +213,10 @@ export async function claimDue(tx: Queryable, p: { total: number; perEndpoint: n
        from private.claim_webhook_deliveries($1, $2, $3, $4, $5) c
        join public.webhook_endpoints w on w.id = c.endpoint_id
        join public.events e on e.id = c.event_id
-      order by c.next_at nulls first, c.id`, [p.total, p.perEndpoint, p.rate, p.leaseSeconds, p.now])).rows.map((r) => ({
+      order by c.next_at nulls first, c.id`,
+      [p.total, p.perEndpoint, p.rate, p.leaseSeconds, p.now],
+    )
+  ).rows.map((r) => ({
     ...r,
     secrets: { ...r.secrets, previous_secret_until: r.secrets.previous_secret_until ? new Date(r.secrets.previous_secret_until) : null },
     event: { ...r.event, occurred_at: new Date(r.event.occurred_at as unknown as string) },
@@ -139,8 +224,16 @@ export async function claimDue(tx: Queryable, p: { total: number; perEndpoint: n
 }
 
 export interface AttemptRecord {
-  deliveryId: number; claimedAttempts: number; endpointId: string; firmId: string;
-  at: Date; status: number | null; durationMs: number; error: string | null; nextAt: Date | null; delivered: boolean;
+  deliveryId: number;
+  claimedAttempts: number;
+  endpointId: string;
+  firmId: string;
+  at: Date;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  nextAt: Date | null;
+  delivered: boolean;
 }
 
 /**
@@ -173,21 +266,42 @@ export async function recordAttempts(tx: Queryable, rows: AttemptRecord[]): Prom
        returning 1
      )
      select id from moved`,
-    [col('deliveryId'), col('claimedAttempts'), col('endpointId'), col('firmId'), col('at'), col('status'), col('durationMs'), col('error'), col('nextAt'), col('delivered')]);
+    [
+      col('deliveryId'),
+      col('claimedAttempts'),
+      col('endpointId'),
+      col('firmId'),
+      col('at'),
+      col('status'),
+      col('durationMs'),
+      col('error'),
+      col('nextAt'),
+      col('delivered'),
+    ],
+  );
   return new Set(r.rows.map((x) => Number(x.id)));
 }
 
 /** Disables an endpoint with the reason (410 Gone, or failing too long); its pending deliveries stop. */
 export async function disableEndpoint(tx: Queryable, endpointId: string, reason: string, at: Date): Promise<void> {
-  await tx.query('update public.webhook_endpoints set enabled = false, disabled_reason = $2, updated_at = $3 where id = $1 and enabled', [endpointId, reason, at]);
-  await tx.query(`update public.webhook_deliveries set state = 'failed', finished_at = $2, lease_until = null where endpoint_id = $1 and state = 'pending'`, [endpointId, at]);
+  await tx.query('update public.webhook_endpoints set enabled = false, disabled_reason = $2, updated_at = $3 where id = $1 and enabled', [
+    endpointId,
+    reason,
+    at,
+  ]);
+  await tx.query(
+    `update public.webhook_deliveries set state = 'failed', finished_at = $2, lease_until = null where endpoint_id = $1 and state = 'pending'`,
+    [endpointId, at],
+  );
 }
 
 /** Whether a delivery of an enabled endpoint, not leased, is due by `by` (the dispatcher keeps going while one is). */
 export async function anyDueBy(tx: Queryable, now: Date, by: Date): Promise<boolean> {
   const r = await tx.query<{ due: boolean }>(
     `select exists (select 1 from public.webhook_deliveries d join public.webhook_endpoints w on w.id = d.endpoint_id
-      where d.state = 'pending' and w.enabled and (d.lease_until is null or d.lease_until <= $1) and (d.next_at is null or d.next_at <= $2)) as due`, [now, by]);
+      where d.state = 'pending' and w.enabled and (d.lease_until is null or d.lease_until <= $1) and (d.next_at is null or d.next_at <= $2)) as due`,
+    [now, by],
+  );
   return r.rows[0]!.due;
 }
 

@@ -30,7 +30,8 @@ export const resentWording = (nights: number) => ({
   onNight: `Sent again on night {night} of ${nights}. Open the file in Quadra to trigger the retrieval of entries.`,
   waiting: 'Sent again, to wait in the exchange container until the file is opened in Quadra.',
 });
-export const FILE_WAITING_MESSAGE = 'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
+export const FILE_WAITING_MESSAGE =
+  'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
 
 /**
  * The next nightly run strictly after `now`: `hour`:00 wall-clock time in `timeZone`
@@ -54,7 +55,16 @@ function ymdIn(date: Date, timeZone: string): [number, number, number] {
 }
 
 function offsetMinutes(date: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(date);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - date.getTime()) / 60_000);
@@ -67,8 +77,10 @@ function offsetMinutes(date: Date, timeZone: string): number {
 export function zonedTime(y: number, m: number, d: number, hour: number, timeZone: string): Date {
   const guess = Date.UTC(y, m - 1, d, hour);
   // The offsets a day either side bracket any change on that day.
-  const candidates = [guess - offsetMinutes(new Date(guess - 86_400_000), timeZone) * 60_000,
-    guess - offsetMinutes(new Date(guess + 86_400_000), timeZone) * 60_000];
+  const candidates = [
+    guess - offsetMinutes(new Date(guess - 86_400_000), timeZone) * 60_000,
+    guess - offsetMinutes(new Date(guess + 86_400_000), timeZone) * 60_000,
+  ];
   const shows = (t: number) => {
     const [yy, mm, dd] = ymdIn(new Date(t), timeZone);
     return yy === y && mm === m && dd === d && hourIn(new Date(t), timeZone) === hour;

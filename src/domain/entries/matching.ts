@@ -2,9 +2,27 @@
 // Quadra returns are grouped by the reference we wrote at position 149, then compared as a
 // multiset of (account as truncated, sense, amount) with journal and date.
 
-export interface SentLine { account8: string; sense: 'D' | 'C'; amountCents: number }
-export interface SentEntry { id: string; reference: string; journalCode: string; date: string; lines: SentLine[] }
-export interface FoundLine { reference: string; journalCode: string; date: string; account: string; sense: 'D' | 'C'; amountCents: number; importedAt?: string | Date | null }
+export interface SentLine {
+  account8: string;
+  sense: 'D' | 'C';
+  amountCents: number;
+}
+export interface SentEntry {
+  id: string;
+  reference: string;
+  journalCode: string;
+  date: string;
+  lines: SentLine[];
+}
+export interface FoundLine {
+  reference: string;
+  journalCode: string;
+  date: string;
+  account: string;
+  sense: 'D' | 'C';
+  amountCents: number;
+  importedAt?: string | Date | null;
+}
 
 export type MatchResult = { state: 'found'; copies: 1 } | { state: 'duplicate'; copies: number } | { state: 'missing'; copies: 0 };
 
@@ -33,9 +51,15 @@ export function matchEntries(sent: Iterable<SentEntry>, found: Iterable<FoundLin
 function classify(e: SentEntry, lines: FoundLine[]): MatchResult {
   if (lines.length === 0 || e.lines.length === 0) return { state: 'missing', copies: 0 };
   const want = new Map<string, number>();
-  for (const l of e.lines) { const k = lineKey(l.account8, l.sense, l.amountCents); want.set(k, (want.get(k) ?? 0) + 1); }
+  for (const l of e.lines) {
+    const k = lineKey(l.account8, l.sense, l.amountCents);
+    want.set(k, (want.get(k) ?? 0) + 1);
+  }
   const have = new Map<string, number>();
-  for (const l of lines) { const k = lineKey(l.account, l.sense, l.amountCents); have.set(k, (have.get(k) ?? 0) + 1); }
+  for (const l of lines) {
+    const k = lineKey(l.account, l.sense, l.amountCents);
+    have.set(k, (have.get(k) ?? 0) + 1);
+  }
   // Copies = how many times every wanted line is there in full.
   let copies = Infinity;
   for (const [k, n] of want) copies = Math.min(copies, Math.floor((have.get(k) ?? 0) / n));

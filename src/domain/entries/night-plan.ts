@@ -5,11 +5,22 @@
 // `applyNightPlan` (src/db/repos/night.ts) writes what `planNight` returns, in one transaction.
 import { isInContainer, isLeftUntaken, type DepositStatus } from '../statuses.ts';
 import {
-  decideAfterNights, FAILED_CHECK_MESSAGE, FILE_WAITING_MESSAGE, nightAction, nightOf, notFoundOnNightDetail, resendReferenceHoldMessage,
+  decideAfterNights,
+  FAILED_CHECK_MESSAGE,
+  FILE_WAITING_MESSAGE,
+  nightAction,
+  nightOf,
+  notFoundOnNightDetail,
+  resendReferenceHoldMessage,
 } from './lifecycle.ts';
 
 /** A due entry as the night reads it. */
-export interface NightEntry { id: string; nightsTried: number; depositId: string | null; batchSeq: number | null }
+export interface NightEntry {
+  id: string;
+  nightsTried: number;
+  depositId: string | null;
+  batchSeq: number | null;
+}
 
 export interface NightSortFacts {
   /** The entries due tonight, without the posted ones' distinction: `missing` says what Quadra lacks. */
@@ -131,30 +142,41 @@ export interface NightPlan {
 export function planNight(f: NightPlanFacts): NightPlan {
   const { sort } = f;
   const deferred = (e: NightEntry) => e.depositId !== null && f.settling.has(e.depositId);
-  const outOfContainer = (e: NightEntry) => e.depositId === null || f.withdrawn.has(e.depositId) || f.taken.has(e.depositId)
-    || isLeftUntaken(f.deposits.get(e.depositId));
+  const outOfContainer = (e: NightEntry) =>
+    e.depositId === null || f.withdrawn.has(e.depositId) || f.taken.has(e.depositId) || isLeftUntaken(f.deposits.get(e.depositId));
   const ids = (es: NightEntry[]) => es.map((e) => e.id);
   const steps: NightStep[] = [];
 
   const defer = [...sort.resend, ...sort.fail, ...sort.wait].filter(deferred);
   if (defer.length) {
-    steps.push({ outcome: 'deferred', ids: ids(defer), until: new Date(f.now.getTime() + f.graceMinutes * 60_000),
-      detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${f.graceMinutes} minutes before anything is re-sent` });
+    steps.push({
+      outcome: 'deferred',
+      ids: ids(defer),
+      until: new Date(f.now.getTime() + f.graceMinutes * 60_000),
+      detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${f.graceMinutes} minutes before anything is re-sent`,
+    });
   }
-  if (sort.held.length) steps.push({ outcome: 'held', ids: ids(sort.held), until: f.nextRun, message: `The re-send is held: ${sort.heldReason}` });
+  if (sort.held.length)
+    steps.push({ outcome: 'held', ids: ids(sort.held), until: f.nextRun, message: `The re-send is held: ${sort.heldReason}` });
   const fail = sort.fail.filter((e) => !deferred(e));
   if (fail.length) steps.push({ outcome: 'failed_check', ids: ids(fail), night: f.nights, message: FAILED_CHECK_MESSAGE });
   const wait = sort.wait.filter((e) => !deferred(e));
-  if (wait.length) steps.push({ outcome: 'file_waiting', ids: ids(wait), night: f.nights, until: f.nextRun, message: FILE_WAITING_MESSAGE });
+  if (wait.length)
+    steps.push({ outcome: 'file_waiting', ids: ids(wait), night: f.nights, until: f.nextRun, message: FILE_WAITING_MESSAGE });
 
   const resendDue = sort.resend.filter((e) => !deferred(e));
   const resendByNight = [...new Set(resendDue.map((e) => nightOf(e.nightsTried, f.nights)))].map((night) => ({
-    night, ids: ids(resendDue.filter((e) => nightOf(e.nightsTried, f.nights) === night)), detail: notFoundOnNightDetail(night, f.nights),
+    night,
+    ids: ids(resendDue.filter((e) => nightOf(e.nightsTried, f.nights) === night)),
+    detail: notFoundOnNightDetail(night, f.nights),
   }));
   return {
-    steps, resendByNight,
+    steps,
+    resendByNight,
     candidates: ids([...resendDue, ...wait.filter(outOfContainer)]),
-    except: ids(fail), waiting: ids(wait), withdrawn: [...f.withdrawn],
+    except: ids(fail),
+    waiting: ids(wait),
+    withdrawn: [...f.withdrawn],
     referenceHold: { until: f.nextRun, message: resendReferenceHoldMessage(f.nights) },
     until: f.nextRun,
     report: { failedCheck: fail.length, deferred: defer.length, waiting: sort.wait.length, heldByPrerequisite: sort.held.length },

@@ -7,7 +7,12 @@ export const ACCOUNT_LIMIT = ACCOUNT_WIDTH;
 
 export type EntryKind = 'purchase' | 'sale' | 'expense_report' | 'bank';
 
-export interface EntryLineInput { account: string; label?: string | undefined; debit: number; credit: number }
+export interface EntryLineInput {
+  account: string;
+  label?: string | undefined;
+  debit: number;
+  credit: number;
+}
 export interface EntryInput {
   externalId: string;
   kind: EntryKind;
@@ -19,13 +24,21 @@ export interface EntryInput {
   lines: EntryLineInput[];
 }
 
-export interface Issue { code: string; message: string; field?: string; details?: Record<string, unknown> }
+export interface Issue {
+  code: string;
+  message: string;
+  field?: string;
+  details?: Record<string, unknown>;
+}
 
 /**
  * How one of the hub's accounts travels: `written` is the account the deposit carries before
  * Quadra's 8-character cut — the file's account map applied, or the hub's own account.
  */
-export interface AccountUse { hub: string; written: string }
+export interface AccountUse {
+  hub: string;
+  written: string;
+}
 
 export interface FileReference {
   /** The file, to name the request that maps an account in a collision's remedy. */
@@ -43,11 +56,16 @@ export interface FileReference {
   accountPadding?: 'space' | 'zero';
 }
 
-export interface EntryCheck { errors: Issue[]; warnings: Issue[] }
+export interface EntryCheck {
+  errors: Issue[];
+  warnings: Issue[];
+}
 
 // The brief's own words for the two format limits.
-const TRUNCATION_RULE = 'The account number (PCG or subsidiary) is limited to 8 characters in Cegid Quadra. Any number exceeding this limit will be truncated when sent.';
-const NO_LABEL_RULE = 'it will be automatically created in Quadra when sending entries — but without an associated label. You will then need to complete the label manually in Quadra.';
+const TRUNCATION_RULE =
+  'The account number (PCG or subsidiary) is limited to 8 characters in Cegid Quadra. Any number exceeding this limit will be truncated when sent.';
+const NO_LABEL_RULE =
+  'it will be automatically created in Quadra when sending entries — but without an associated label. You will then need to complete the label manually in Quadra.';
 
 export function inOpenPeriod(date: string, periods: FileReference['periods']): boolean {
   return periods.some((p) => p.status === 'open' && p.startsOn <= date && date <= p.endsOn);
@@ -65,7 +83,7 @@ function placement(use: AccountUse, padding: 'space' | 'zero'): { short: string;
 }
 
 const toUse = (a: string | AccountUse, ref: Pick<FileReference, 'accountMap'>): AccountUse =>
-  (typeof a === 'string' ? { hub: a, written: writtenAccount(a, ref) } : a);
+  typeof a === 'string' ? { hub: a, written: writtenAccount(a, ref) } : a;
 
 /**
  * Accounts of the hub's that Quadra would merge: 8-character forms reached by more than one of
@@ -74,7 +92,10 @@ const toUse = (a: string | AccountUse, ref: Pick<FileReference, 'accountMap'>): 
  * warned); accounts the file's map sends to the same Quadra account were merged on purpose.
  * Returns, per 8-character form, the hub accounts that reach it, sorted.
  */
-export function truncationCollisions(accounts: Iterable<string | AccountUse>, ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>): Map<string, string[]> {
+export function truncationCollisions(
+  accounts: Iterable<string | AccountUse>,
+  ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>,
+): Map<string, string[]> {
   const padding = ref.accountPadding ?? 'space';
   const byShort = new Map<string, { hubs: Set<string>; byFormat: boolean }>();
   for (const a of [...accounts, ...(ref.sentAccounts ?? [])]) {
@@ -94,7 +115,10 @@ export function truncationCollisions(accounts: Iterable<string | AccountUse>, re
  * The hub accounts among `accounts` (not already fixed by a deposit) that the cut or the padding
  * would merge with another of the hub's accounts, with the accounts they would merge with.
  */
-export function collidingAccounts(accounts: Iterable<string | AccountUse>, ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>): Map<string, { short: string; collidesWith: string[] }> {
+export function collidingAccounts(
+  accounts: Iterable<string | AccountUse>,
+  ref: Pick<FileReference, 'accountPadding' | 'sentAccounts' | 'accountMap'>,
+): Map<string, { short: string; collidesWith: string[] }> {
   const list = [...accounts];
   const groups = truncationCollisions(list, ref);
   const out = new Map<string, { short: string; collidesWith: string[] }>();
@@ -109,7 +133,11 @@ export function collidingAccounts(accounts: Iterable<string | AccountUse>, ref: 
 
 /** The request that maps a hub account to a Quadra account of the user's choice. */
 export function mappingRequest(fileId: string | undefined, hub: string): { method: 'PUT'; path: string; body: { quadraAccount: string } } {
-  return { method: 'PUT', path: `/v1/files/${fileId ?? '{fileId}'}/account-map/${encodeURIComponent(hub)}`, body: { quadraAccount: '<8 characters at most>' } };
+  return {
+    method: 'PUT',
+    path: `/v1/files/${fileId ?? '{fileId}'}/account-map/${encodeURIComponent(hub)}`,
+    body: { quadraAccount: '<8 characters at most>' },
+  };
 }
 
 /**
@@ -117,18 +145,38 @@ export function mappingRequest(fileId: string | undefined, hub: string): { metho
  * which Quadra account receives it (with Quadra's label, so the user can judge), or that Quadra
  * will create it without a label.
  */
-export function accountWarnings(hub: string, ref: Pick<FileReference, 'quadraAccounts' | 'accountMap' | 'accountPadding'>, field: string, written = writtenAccount(hub, ref)): Issue[] {
+export function accountWarnings(
+  hub: string,
+  ref: Pick<FileReference, 'quadraAccounts' | 'accountMap' | 'accountPadding'>,
+  field: string,
+  written = writtenAccount(hub, ref),
+): Issue[] {
   const out: Issue[] = [];
   const short = truncateAccount(written, { accountPadding: ref.accountPadding ?? 'space' });
   const label = ref.quadraAccounts.get(short);
-  const named = label === undefined ? '' : label ? `, Quadra's account "${label}"` : ", an account Quadra has (without a label)";
+  const named = label === undefined ? '' : label ? `, Quadra's account "${label}"` : ', an account Quadra has (without a label)';
   if (written !== hub) {
-    out.push({ code: 'account_mapped', field, message: `Account ${hub} is sent as ${short} (the file's account map)${named}.`, details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) } });
+    out.push({
+      code: 'account_mapped',
+      field,
+      message: `Account ${hub} is sent as ${short} (the file's account map)${named}.`,
+      details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) },
+    });
   } else if (isLongAccount(hub)) {
-    out.push({ code: 'account_truncated', field, message: `Account ${hub} will be sent as ${short}${named}. ${TRUNCATION_RULE}`, details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) } });
+    out.push({
+      code: 'account_truncated',
+      field,
+      message: `Account ${hub} will be sent as ${short}${named}. ${TRUNCATION_RULE}`,
+      details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) },
+    });
   }
   if (label === undefined) {
-    out.push({ code: 'account_unknown', field, message: `Account ${short} does not exist in Quadra: ${NO_LABEL_RULE}`, details: { account: short } });
+    out.push({
+      code: 'account_unknown',
+      field,
+      message: `Account ${short} does not exist in Quadra: ${NO_LABEL_RULE}`,
+      details: { account: short },
+    });
   }
   return out;
 }
@@ -139,10 +187,20 @@ export function labelWarnings(text: string, field: string): Issue[] {
   const out: Issue[] = [];
   const q = quadraLabel(text);
   if (q.folded.length) {
-    out.push({ code: 'label_folded', field, message: `Quadra cannot hold ${q.folded.join(' ')}: the label will read "${q.full}"`, details: { from: text, to: q.full, characters: q.folded } });
+    out.push({
+      code: 'label_folded',
+      field,
+      message: `Quadra cannot hold ${q.folded.join(' ')}: the label will read "${q.full}"`,
+      details: { from: text, to: q.full, characters: q.folded },
+    });
   }
   if (q.cut) {
-    out.push({ code: 'label_truncated', field, message: `The label will be cut to its first 30 characters in Quadra: "${q.text}"`, details: { from: text, to: q.text } });
+    out.push({
+      code: 'label_truncated',
+      field,
+      message: `The label will be cut to its first 30 characters in Quadra: "${q.text}"`,
+      details: { from: text, to: q.text },
+    });
   }
   return out;
 }
@@ -154,18 +212,23 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
 
-  if (e.lines.length < 2) errors.push({ code: 'too_few_lines', field: 'lines', message: 'An entry needs at least two lines (a debit and a credit)' });
+  if (e.lines.length < 2)
+    errors.push({ code: 'too_few_lines', field: 'lines', message: 'An entry needs at least two lines (a debit and a credit)' });
   let debit = 0;
   let credit = 0;
   let amountsValid = true;
   e.lines.forEach((l, i) => {
     const field = `lines.${i}`;
     if (!isCents(l.debit) || !isCents(l.credit)) {
-      errors.push({ code: 'invalid_amount', field, message: `Line ${i + 1}: amounts are whole, non-negative cents up to ${MAX_AMOUNT_CENTS}` });
+      errors.push({
+        code: 'invalid_amount',
+        field,
+        message: `Line ${i + 1}: amounts are whole, non-negative cents up to ${MAX_AMOUNT_CENTS}`,
+      });
       amountsValid = false;
       return;
     }
-    if ((l.debit > 0) === (l.credit > 0)) {
+    if (l.debit > 0 === l.credit > 0) {
       errors.push({ code: 'one_side_per_line', field, message: `Line ${i + 1}: exactly one of debit or credit must be above zero` });
     }
     debit += l.debit;
@@ -176,24 +239,44 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     if (e.lines.length > 0 && debit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no debit line' });
     if (e.lines.length > 0 && credit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no credit line' });
     if (debit !== credit) {
-      errors.push({ code: 'unbalanced', field: 'lines', message: `Debits (${debit} cents) and credits (${credit} cents) differ`, details: { debit, credit } });
+      errors.push({
+        code: 'unbalanced',
+        field: 'lines',
+        message: `Debits (${debit} cents) and credits (${credit} cents) differ`,
+        details: { debit, credit },
+      });
     }
   }
 
   if (!inOpenPeriod(e.date, ref.periods)) {
-    errors.push({ code: 'date_outside_open_period', field: 'date', message: `${e.date} is outside every open accounting period of this file in Quadra` });
+    errors.push({
+      code: 'date_outside_open_period',
+      field: 'date',
+      message: `${e.date} is outside every open accounting period of this file in Quadra`,
+    });
   }
   const journal = ref.journals.find((j) => j.code === e.journalCode);
-  if (!journal) errors.push({ code: 'unknown_journal', field: 'journalCode', message: `Journal ${e.journalCode} does not exist in this Quadra file` });
-  else if (!journal.isOpen) errors.push({ code: 'journal_closed', field: 'journalCode', message: `Journal ${e.journalCode} is closed in Quadra: open it there, then sync the reference data` });
+  if (!journal)
+    errors.push({ code: 'unknown_journal', field: 'journalCode', message: `Journal ${e.journalCode} does not exist in this Quadra file` });
+  else if (!journal.isOpen)
+    errors.push({
+      code: 'journal_closed',
+      field: 'journalCode',
+      message: `Journal ${e.journalCode} is closed in Quadra: open it there, then sync the reference data`,
+    });
 
   (e.documentIds ?? []).forEach((id, i) => {
-    if (!ref.documentIds.has(id)) errors.push({ code: 'document_not_found', field: `documentIds.${i}`, message: `Document ${id} does not belong to this file` });
+    if (!ref.documentIds.has(id))
+      errors.push({ code: 'document_not_found', field: `documentIds.${i}`, message: `Document ${id} does not belong to this file` });
   });
   const docCount = new Set(e.documentIds ?? []).size;
   if (docCount > e.lines.length && e.lines.length > 0) {
     // Each line names one attachment (position 182): documents beyond the line count travel in the zip unnamed.
-    warnings.push({ code: 'documents_not_attached', field: 'documentIds', message: `Quadra can name one document per line: ${docCount - e.lines.length} of the ${docCount} documents will not be attached to the entry in Quadra` });
+    warnings.push({
+      code: 'documents_not_attached',
+      field: 'documentIds',
+      message: `Quadra can name one document per line: ${docCount - e.lines.length} of the ${docCount} documents will not be attached to the entry in Quadra`,
+    });
   }
 
   const padding = ref.accountPadding ?? 'space';
@@ -206,7 +289,8 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
       const others = group.filter((o) => o !== l.account);
       const remedy = mappingRequest(ref.fileId, l.account);
       errors.push({
-        code: 'account_collision', field: `lines.${i}.account`,
+        code: 'account_collision',
+        field: `lines.${i}.account`,
         message: `Account ${l.account} would be sent as ${short}, which is also where your account${others.length > 1 ? 's' : ''} ${others.join(', ')} go${others.length > 1 ? '' : 'es'}: two ledgers would merge in Quadra. Have an administrator of the firm map it to a Quadra account of 8 characters at most with ${remedy.method} ${remedy.path} and the body {"quadraAccount": "<account>"}, then push the entry again.`,
         details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
@@ -230,7 +314,12 @@ export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAcc
   return entries.map((e, i) => {
     const check = checkEntry(e, ref, collisions);
     const first = firstIndex.get(e.externalId);
-    if (first !== undefined) check.errors.unshift({ code: 'duplicate_external_id', field: 'externalId', message: `externalId ${e.externalId} appears twice in this request (first at index ${first})` });
+    if (first !== undefined)
+      check.errors.unshift({
+        code: 'duplicate_external_id',
+        field: 'externalId',
+        message: `externalId ${e.externalId} appears twice in this request (first at index ${first})`,
+      });
     else firstIndex.set(e.externalId, i);
     return check;
   });

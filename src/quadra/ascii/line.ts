@@ -74,8 +74,7 @@ function twoDigits(text: string, i: number): number {
 
 /** Writes an ISO date as DDMMYY. */
 export function putDate(dst: Uint8Array, at: number, iso: unknown, field: 'date' | 'dueDate'): void {
-  const valid =
-    typeof iso === 'string' && iso.length === 10 && iso.charCodeAt(4) === 0x2d && iso.charCodeAt(7) === 0x2d;
+  const valid = typeof iso === 'string' && iso.length === 10 && iso.charCodeAt(4) === 0x2d && iso.charCodeAt(7) === 0x2d;
   const century = valid ? twoDigits(iso, 0) : -1;
   const yy = valid ? twoDigits(iso, 2) : -1;
   const month = valid ? twoDigits(iso, 5) : -1;
@@ -99,4 +98,3 @@ export function putDate(dst: Uint8Array, at: number, iso: unknown, field: 'date'
   dst[at + 4] = iso.charCodeAt(2);
   dst[at + 5] = iso.charCodeAt(3);
 }
-

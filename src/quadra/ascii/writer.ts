@@ -49,13 +49,11 @@ function buildTemplate(): Uint8Array {
   return line;
 }
 
-
 /** Writes at most `width` characters of writable text; the template already blanks the rest. */
 function put(dst: Uint8Array, at: number, text: string, width: number): void {
   const n = text.length < width ? text.length : width;
   for (let i = 0; i < n; i++) dst[at + i] = CP1252_BYTE[text.charCodeAt(i)]!;
 }
-
 
 function isAsciiAlnum(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -69,14 +67,23 @@ function absent(value: string | undefined | null): value is undefined | null | '
   return value === undefined || value === null || value === '';
 }
 
-
-
 /** Whether an attachment name survives a Windows file system and the space-padded column unchanged. */
 function isSafeFileName(name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     // space, " * / : < > ? \ |
-    if (c <= SPACE || c === 0x22 || c === 0x2a || c === 0x2f || c === 0x3a || c === 0x3c || c === 0x3e || c === 0x3f || c === 0x5c || c === 0x7c) {
+    if (
+      c <= SPACE ||
+      c === 0x22 ||
+      c === 0x2a ||
+      c === 0x2f ||
+      c === 0x3a ||
+      c === 0x3c ||
+      c === 0x3e ||
+      c === 0x3f ||
+      c === 0x5c ||
+      c === 0x7c
+    ) {
       return false;
     }
   }
@@ -100,14 +107,23 @@ export function encodeLine(line: MLineInput, zeroPadding: boolean, dst: Uint8Arr
   }
   put(dst, offset + AT_ACCOUNT, accountText, ACCOUNT_WIDTH);
   if (accountFolded.folded.length > 0) {
-    (changes ??= []).push({ kind: 'characters_folded', field: 'account', from: account, to: accountFolded.text, chars: accountFolded.folded });
+    (changes ??= []).push({
+      kind: 'characters_folded',
+      field: 'account',
+      from: account,
+      to: accountFolded.text,
+      chars: accountFolded.folded,
+    });
   }
   if (trimEndSpaces(accountFolded.text).length > ACCOUNT_WIDTH) {
     (changes ??= []).push({ kind: 'account_truncated', field: 'account', from: account, to: trimSpaces(accountText) });
   }
 
   if (typeof journalCode !== 'string' || journalCode.length < 1 || journalCode.length > 3 || !isPrintableAscii(journalCode)) {
-    throw new AsciiWriteError('journalCode', `must be 1 to 3 printable ASCII characters without spaces, got ${JSON.stringify(journalCode)}`);
+    throw new AsciiWriteError(
+      'journalCode',
+      `must be 1 to 3 printable ASCII characters without spaces, got ${JSON.stringify(journalCode)}`,
+    );
   }
   put(dst, offset + AT_JOURNAL, journalCode, JOURNAL_WIDTH);
   put(dst, offset + AT_JOURNAL3, journalCode, 3);
@@ -123,7 +139,12 @@ export function encodeLine(line: MLineInput, zeroPadding: boolean, dst: Uint8Arr
   }
   // label20 is by design the start of the label: only losing part of the 30-byte label is a change.
   if (trimEndSpaces(labelFolded.text).length > LABEL30_WIDTH) {
-    (changes ??= []).push({ kind: 'label_truncated', field: 'label30', from: label, to: trimEndSpaces(labelFolded.text.slice(0, LABEL30_WIDTH)) });
+    (changes ??= []).push({
+      kind: 'label_truncated',
+      field: 'label30',
+      from: label,
+      to: trimEndSpaces(labelFolded.text.slice(0, LABEL30_WIDTH)),
+    });
   }
 
   if (sense !== 'D' && sense !== 'C') throw new AsciiWriteError('sense', `must be 'D' or 'C', got ${JSON.stringify(sense)}`);
@@ -171,7 +192,10 @@ export function encodeLine(line: MLineInput, zeroPadding: boolean, dst: Uint8Arr
 
   if (!absent(reference)) {
     if (typeof reference !== 'string' || reference.length > M_FIELDS.reference.width || !isAsciiAlnum(reference)) {
-      throw new AsciiWriteError('reference', `must be 1 to ${M_FIELDS.reference.width} ASCII letters or digits, got ${JSON.stringify(reference)}`);
+      throw new AsciiWriteError(
+        'reference',
+        `must be 1 to ${M_FIELDS.reference.width} ASCII letters or digits, got ${JSON.stringify(reference)}`,
+      );
     }
     put(dst, offset + AT_REFERENCE, reference, M_FIELDS.reference.width);
   }

@@ -28,9 +28,10 @@ export const ConnectionCheck = z
 export const Connection = z
   .object({
     status: z.enum(['connected', 'failed', 'reconnect_required']).openapi({
-      description: '`connected`: the background jobs use these keys. `failed`: the last check failed (see `checks`). '
-        + '`reconnect_required` (added later; treat any other value as not connected): the last check passed, but the firm\'s '
-        + 'SIC code is no longer proved by these keys, so nothing is sent until they are entered again (see `message`).',
+      description:
+        '`connected`: the background jobs use these keys. `failed`: the last check failed (see `checks`). ' +
+        "`reconnect_required` (added later; treat any other value as not connected): the last check passed, but the firm's " +
+        'SIC code is no longer proved by these keys, so nothing is sent until they are entered again (see `message`).',
     }),
     message: z.string().optional().openapi({ description: 'With `reconnect_required`: what happened and what to do, in plain words' }),
     checks: z.array(ConnectionCheck),

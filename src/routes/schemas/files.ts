@@ -9,9 +9,7 @@ export const PrerequisiteCheck = z
   })
   .openapi('PrerequisiteCheck');
 
-export const Prerequisites = z
-  .object({ ok: z.boolean(), checks: z.array(PrerequisiteCheck) })
-  .openapi('Prerequisites');
+export const Prerequisites = z.object({ ok: z.boolean(), checks: z.array(PrerequisiteCheck) }).openapi('Prerequisites');
 
 export const ClientFile = z
   .object({
@@ -30,22 +28,28 @@ export const AccountKind = z.enum(['general', 'customer', 'supplier']);
 
 export const AccountListQuery = z.object({
   kind: AccountKind.optional().openapi({ param: { name: 'kind', in: 'query' } }),
-  limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ param: { name: 'limit', in: 'query' } }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(200)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 
 export const Account = z
   .object({ number: z.string(), label: z.string(), kind: AccountKind, collective: z.string().nullable() })
   .openapi('Account');
 
-export const AccountPage = z
-  .object({ items: z.array(Account), nextCursor: z.string().nullable() })
-  .openapi('AccountPage');
+export const AccountPage = z.object({ items: z.array(Account), nextCursor: z.string().nullable() }).openapi('AccountPage');
 
 export const Journal = z.object({ code: z.string(), label: z.string(), open: z.boolean() }).openapi('Journal');
 export const JournalList = z.object({ journals: z.array(Journal) }).openapi('JournalList');
 
-export const Period = z
-  .object({ startsOn: z.string(), endsOn: z.string(), status: z.enum(['open', 'closed']) })
-  .openapi('Period');
+export const Period = z.object({ startsOn: z.string(), endsOn: z.string(), status: z.enum(['open', 'closed']) }).openapi('Period');
 export const PeriodList = z.object({ periods: z.array(Period) }).openapi('PeriodList');

@@ -8,6 +8,12 @@ const fn = createEdgeFunction(Deno.env.toObject());
 // Supabase's runtime picks the port; locally (tests, `deno run`) QUADRA_SYNC_PORT chooses it (0: any free port).
 const port = Deno.env.get('QUADRA_SYNC_PORT');
 Deno.serve(
-  port === undefined ? {} : { port: Number(port), hostname: '127.0.0.1', onListen: ({ port: p }) => console.log(`quadra-sync listening on http://127.0.0.1:${p}`) },
+  port === undefined
+    ? {}
+    : {
+        port: Number(port),
+        hostname: '127.0.0.1',
+        onListen: ({ port: p }) => console.log(`quadra-sync listening on http://127.0.0.1:${p}`),
+      },
   (req) => fn.fetch(req),
 );

@@ -24,17 +24,47 @@ describe('field table', () => {
 
   it('places the mandatory fields where the spec says', () => {
     const expected: Array<[MFieldName, number, number]> = [
-      ['account', 2, 8], ['journalCode', 10, 2], ['folio', 12, 3], ['date', 15, 6], ['label20', 22, 20],
-      ['sense', 42, 1], ['amountCents', 43, 13], ['dueDate', 64, 6], ['pieceNumber5', 75, 5], ['pieceNumber8', 100, 8],
-      ['currency', 108, 3], ['journalCode3', 111, 3], ['label30', 117, 30], ['reference', 149, 10],
-      ['attachment', 182, 12], ['uniqueNumber', 204, 10], ['operatorCode', 214, 4], ['systemDate', 218, 14],
+      ['account', 2, 8],
+      ['journalCode', 10, 2],
+      ['folio', 12, 3],
+      ['date', 15, 6],
+      ['label20', 22, 20],
+      ['sense', 42, 1],
+      ['amountCents', 43, 13],
+      ['dueDate', 64, 6],
+      ['pieceNumber5', 75, 5],
+      ['pieceNumber8', 100, 8],
+      ['currency', 108, 3],
+      ['journalCode3', 111, 3],
+      ['label30', 117, 30],
+      ['reference', 149, 10],
+      ['attachment', 182, 12],
+      ['uniqueNumber', 204, 10],
+      ['operatorCode', 214, 4],
+      ['systemDate', 218, 14],
     ];
     for (const [name, pos, width] of expected) expect(M_FIELDS[name], name).toEqual({ pos, width });
   });
 
   it('never lists a field we fill as blank', () => {
-    const filled: MFieldName[] = ['type', 'account', 'journalCode', 'folio', 'date', 'label20', 'sense', 'amountCents', 'dueDate',
-      'pieceNumber5', 'pieceNumber8', 'currency', 'journalCode3', 'label30', 'reference', 'attachment'];
+    const filled: MFieldName[] = [
+      'type',
+      'account',
+      'journalCode',
+      'folio',
+      'date',
+      'label20',
+      'sense',
+      'amountCents',
+      'dueDate',
+      'pieceNumber5',
+      'pieceNumber8',
+      'currency',
+      'journalCode3',
+      'label30',
+      'reference',
+      'attachment',
+    ];
     for (const name of filled) expect(M_BLANK_FIELDS).not.toContain(name);
     expect(new Set([...filled, ...M_BLANK_FIELDS]).size).toBe(Object.keys(M_FIELDS).length);
   });
@@ -45,14 +75,36 @@ describe('field table', () => {
       'nuxly-nuxly-odoo-addons__export_quadra_header_template_line_expected.json',
     ).records;
     const byKey: Record<string, FieldSpec> = {
-      type: M_FIELDS.type, compte: M_FIELDS.account, journal: M_FIELDS.journalCode, folio: M_FIELDS.folio, date: M_FIELDS.date,
-      code_libelle: M_FIELDS.labelCode, libelle20: M_FIELDS.label20, sens: M_FIELDS.sense, montant13: M_FIELDS.amountCents,
-      contrepartie: M_FIELDS.counterpart, echeance: M_FIELDS.dueDate, lettrage: M_FIELDS.lettering, stat: M_FIELDS.statistics,
-      piece5: M_FIELDS.pieceNumber5, affaire: M_FIELDS.project, quantite: M_FIELDS.quantity, piece8: M_FIELDS.pieceNumber8,
-      devise: M_FIELDS.currency, journal3: M_FIELDS.journalCode3, tva_flags: { pos: 114, width: 3 }, libelle30: M_FIELDS.label30,
-      code_tva2: M_FIELDS.vatCode2, piece10: M_FIELDS.reference, reserve: M_FIELDS.reserved, montant_devise: M_FIELDS.currencyAmount,
-      piece_jointe: M_FIELDS.attachment, quantite2: M_FIELDS.quantity2, num_uniq: M_FIELDS.uniqueNumber,
-      code_operateur: M_FIELDS.operatorCode, date_systeme: M_FIELDS.systemDate,
+      type: M_FIELDS.type,
+      compte: M_FIELDS.account,
+      journal: M_FIELDS.journalCode,
+      folio: M_FIELDS.folio,
+      date: M_FIELDS.date,
+      code_libelle: M_FIELDS.labelCode,
+      libelle20: M_FIELDS.label20,
+      sens: M_FIELDS.sense,
+      montant13: M_FIELDS.amountCents,
+      contrepartie: M_FIELDS.counterpart,
+      echeance: M_FIELDS.dueDate,
+      lettrage: M_FIELDS.lettering,
+      stat: M_FIELDS.statistics,
+      piece5: M_FIELDS.pieceNumber5,
+      affaire: M_FIELDS.project,
+      quantite: M_FIELDS.quantity,
+      piece8: M_FIELDS.pieceNumber8,
+      devise: M_FIELDS.currency,
+      journal3: M_FIELDS.journalCode3,
+      tva_flags: { pos: 114, width: 3 },
+      libelle30: M_FIELDS.label30,
+      code_tva2: M_FIELDS.vatCode2,
+      piece10: M_FIELDS.reference,
+      reserve: M_FIELDS.reserved,
+      montant_devise: M_FIELDS.currencyAmount,
+      piece_jointe: M_FIELDS.attachment,
+      quantite2: M_FIELDS.quantity2,
+      num_uniq: M_FIELDS.uniqueNumber,
+      code_operateur: M_FIELDS.operatorCode,
+      date_systeme: M_FIELDS.systemDate,
     };
     expect(expected).toBeDefined();
     let checked = 0;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { AsciiParseError, parseAscii, writeMLine } from '../../../src/quadra/ascii/index.ts';
 
 const base = writeMLine({
-  account: '41100000', journalCode: 'VT', date: '2024-06-30', sense: 'D', amountCents: 12345, label: 'Vente comptoir', reference: 'REF1',
+  account: '41100000',
+  journalCode: 'VT',
+  date: '2024-06-30',
+  sense: 'D',
+  amountCents: 12345,
+  label: 'Vente comptoir',
+  reference: 'REF1',
 });
 /** A valid 231-byte record as text; tests edit it by position. */
 const RECORD = Buffer.from(base.bytes.subarray(0, 231)).toString('latin1');
@@ -72,7 +78,12 @@ describe('parseAscii tolerance', () => {
     const { lines, others } = parseAscii(bytes(`${RECORD}\r\nI050000000000006172ATELIER   MATIERE   \r\nCFOURN1  Fournisseur\r\n`));
     expect(lines).toHaveLength(1);
     expect(others).toEqual([
-      { type: 'I', lineNumber: 2, raw: 'I050000000000006172ATELIER   MATIERE   ', analytic: { percentHundredths: 5000, amountCents: 6172, centre: 'ATELIER', nature: 'MATIERE' } },
+      {
+        type: 'I',
+        lineNumber: 2,
+        raw: 'I050000000000006172ATELIER   MATIERE   ',
+        analytic: { percentHundredths: 5000, amountCents: 6172, centre: 'ATELIER', nature: 'MATIERE' },
+      },
       { type: 'C', lineNumber: 3, raw: 'CFOURN1  Fournisseur' },
     ]);
   });
@@ -95,7 +106,10 @@ describe('parseAscii tolerance', () => {
     // Shift the records so that the CR of record k is the block's last byte and its LF the next block's first.
     const prefixLength = BLOCK + 1 - 233 * k;
     const prefix = '   \r\n' + '\r\n'.repeat((prefixLength - 5) / 2);
-    const file = Buffer.concat([Buffer.from(prefix, 'latin1'), ...Array.from({ length: 6000 }, () => Buffer.from(RECORD + '\r\n', 'latin1'))]);
+    const file = Buffer.concat([
+      Buffer.from(prefix, 'latin1'),
+      ...Array.from({ length: 6000 }, () => Buffer.from(RECORD + '\r\n', 'latin1')),
+    ]);
     expect(file[BLOCK - 1]).toBe(0x0d);
     expect(file[BLOCK]).toBe(0x0a);
     const prefixLines = 1 + (prefixLength - 5) / 2;
@@ -140,7 +154,10 @@ describe('parseAscii errors', () => {
     expect(() => parseAscii(bytes(text), { onError: 'throw' })).toThrow(AsciiParseError);
     const { lines, errors } = parseAscii(bytes(text), { onError: 'collect' });
     expect(lines.map((l) => l.lineNumber)).toEqual([1, 3]);
-    expect(errors.map((e) => [e.lineNumber, e.field])).toEqual([[2, 'sense'], [4, 'date']]);
+    expect(errors.map((e) => [e.lineNumber, e.field])).toEqual([
+      [2, 'sense'],
+      [4, 'date'],
+    ]);
     expect(errors[0]).toBeInstanceOf(Error);
     expect(errors[0]!.name).toBe('AsciiParseError');
   });

@@ -13,14 +13,38 @@ const unicodeText = (maxLength: number): fc.Arbitrary<string> =>
     fc.string({ unit: 'grapheme', maxLength }),
     fc.string({ unit: 'binary', maxLength }),
     fc.string({
-      unit: fc.constantFrom('é', 'e\u0301', 'à', 'ç', 'Œ', '€', '’', '—', 'ł', '😀', '👩‍💻', '\u0301', '日', '\t', '\n', ' ', 'A', '1', '\u202f'),
+      unit: fc.constantFrom(
+        'é',
+        'e\u0301',
+        'à',
+        'ç',
+        'Œ',
+        '€',
+        '’',
+        '—',
+        'ł',
+        '😀',
+        '👩‍💻',
+        '\u0301',
+        '日',
+        '\t',
+        '\n',
+        ' ',
+        'A',
+        '1',
+        '\u202f',
+      ),
       maxLength,
     }),
     fc.stringMatching(/^[A-Za-z0-9 .,'-]{0,40}$/),
   );
 
 const account = fc
-  .oneof(fc.stringMatching(/^[0-9]{1,20}$/), fc.stringMatching(/^[0-9A-Z]{1,20}$/), unicodeText(20).filter((s) => s.length >= 1 && s.length <= 20))
+  .oneof(
+    fc.stringMatching(/^[0-9]{1,20}$/),
+    fc.stringMatching(/^[0-9A-Z]{1,20}$/),
+    unicodeText(20).filter((s) => s.length >= 1 && s.length <= 20),
+  )
   .filter((a) => truncateAccount(a) !== '');
 
 const option = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
@@ -35,13 +59,19 @@ const lineInput: fc.Arbitrary<MLineInput> = fc
     label: unicodeText(50),
     pieceNumber: option(fc.stringMatching(/^[0-9]{1,12}$/)),
     reference: option(fc.stringMatching(/^[A-Za-z0-9]{1,10}$/)),
-    attachment: option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}\.(pdf|jpg|png)$/), fc.constantFrom('reçu.pdf', 'łza.pdf', 'Été2024.PDF'))),
+    attachment: option(
+      fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}\.(pdf|jpg|png)$/), fc.constantFrom('reçu.pdf', 'łza.pdf', 'Été2024.PDF')),
+    ),
     dueDate: option(isoDate),
     currency: option(fc.stringMatching(/^[A-Z]{3}$/)),
   })
   .map((line) => Object.fromEntries(Object.entries(line).filter(([, v]) => v !== undefined)) as unknown as MLineInput);
 
-const writerOptions: fc.Arbitrary<WriterOptions | undefined> = fc.constantFrom(undefined, { accountPadding: 'space' as const }, { accountPadding: 'zero' as const });
+const writerOptions: fc.Arbitrary<WriterOptions | undefined> = fc.constantFrom(
+  undefined,
+  { accountPadding: 'space' as const },
+  { accountPadding: 'zero' as const },
+);
 
 const trimEnd = (s: string): string => s.replace(/ +$/, '');
 const latin = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -108,8 +138,10 @@ describe('writer/reader round trip (property)', () => {
         expect(changes.some((c) => c.kind === 'characters_folded' && c.field === 'label')).toBe(foldText(input.label).folded.length > 0);
         expect(changes.some((c) => c.kind === 'label_truncated')).toBe(trimEnd(label).length > 30);
         for (const change of changes) {
-          if (change.kind === 'account_truncated') expect(change).toEqual({ kind: 'account_truncated', field: 'account', from: input.account, to: lines[0]!.account });
-          if (change.kind === 'label_truncated') expect(change).toEqual({ kind: 'label_truncated', field: 'label30', from: input.label, to: lines[0]!.label30 });
+          if (change.kind === 'account_truncated')
+            expect(change).toEqual({ kind: 'account_truncated', field: 'account', from: input.account, to: lines[0]!.account });
+          if (change.kind === 'label_truncated')
+            expect(change).toEqual({ kind: 'label_truncated', field: 'label30', from: input.label, to: lines[0]!.label30 });
         }
       }),
       { numRuns: 1500 },
@@ -118,19 +150,31 @@ describe('writer/reader round trip (property)', () => {
 
   it('a file reads back line for line, whatever the line ends and trailing spaces', () => {
     fc.assert(
-      fc.property(fc.array(lineInput, { minLength: 1, maxLength: 20 }), writerOptions, fc.constantFrom('\r\n', '\n', '\r'), fc.boolean(), fc.boolean(), (inputs, opts, eol, finalEol, trimTrailing) => {
-        const file = writeAsciiFile(inputs, opts);
-        expect(file.bytes.length).toBe(233 * inputs.length);
-        expect(Buffer.from(file.bytes)).toEqual(Buffer.concat([...writeAscii(inputs, opts)].map((w) => w.bytes)));
-        expect(file.changes).toEqual(inputs.flatMap((input, index) => writeMLine(input, opts).changes.map((change) => ({ index, change }))));
+      fc.property(
+        fc.array(lineInput, { minLength: 1, maxLength: 20 }),
+        writerOptions,
+        fc.constantFrom('\r\n', '\n', '\r'),
+        fc.boolean(),
+        fc.boolean(),
+        (inputs, opts, eol, finalEol, trimTrailing) => {
+          const file = writeAsciiFile(inputs, opts);
+          expect(file.bytes.length).toBe(233 * inputs.length);
+          expect(Buffer.from(file.bytes)).toEqual(Buffer.concat([...writeAscii(inputs, opts)].map((w) => w.bytes)));
+          expect(file.changes).toEqual(
+            inputs.flatMap((input, index) => writeMLine(input, opts).changes.map((change) => ({ index, change }))),
+          );
 
-        const strict = parseAscii(file.bytes).lines;
-        const records = latin(file.bytes).split('\r\n').slice(0, -1).map((r) => (trimTrailing ? trimEnd(r) : r));
-        const reshaped = new Uint8Array(Buffer.from(records.join(eol) + (finalEol ? eol : ''), 'latin1'));
-        const tolerant = parseAscii(reshaped).lines;
-        const withoutRaw = (l: (typeof strict)[number]): object => ({ ...l, raw: undefined, length: undefined });
-        expect(tolerant.map(withoutRaw)).toEqual(strict.map(withoutRaw));
-      }),
+          const strict = parseAscii(file.bytes).lines;
+          const records = latin(file.bytes)
+            .split('\r\n')
+            .slice(0, -1)
+            .map((r) => (trimTrailing ? trimEnd(r) : r));
+          const reshaped = new Uint8Array(Buffer.from(records.join(eol) + (finalEol ? eol : ''), 'latin1'));
+          const tolerant = parseAscii(reshaped).lines;
+          const withoutRaw = (l: (typeof strict)[number]): object => ({ ...l, raw: undefined, length: undefined });
+          expect(tolerant.map(withoutRaw)).toEqual(strict.map(withoutRaw));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -9,15 +9,40 @@ type Record_ = Record<string, string | number | null>;
 
 // The sample JSON files name fields in French (or by the other tool's names); the table's equivalents:
 const POSITION: Record<string, FieldSpec> = {
-  type: M_FIELDS.type, compte: M_FIELDS.account, account: M_FIELDS.account, journal: M_FIELDS.journalCode, folio: M_FIELDS.folio,
-  date: M_FIELDS.date, date_ddmmyy: M_FIELDS.date, code_libelle: M_FIELDS.labelCode, libelle20: M_FIELDS.label20,
-  sens: M_FIELDS.sense, montant13: M_FIELDS.amountCents, montant_signed: M_FIELDS.amountCents, amount_signed_13: M_FIELDS.amountCents,
-  contrepartie: M_FIELDS.counterpart, echeance: M_FIELDS.dueDate, lettrage: M_FIELDS.lettering, stat: M_FIELDS.statistics,
-  piece5: M_FIELDS.pieceNumber5, affaire: M_FIELDS.project, quantite: M_FIELDS.quantity, piece8: M_FIELDS.pieceNumber8,
-  devise: M_FIELDS.currency, journal3: M_FIELDS.journalCode3, tva_flags: { pos: 114, width: 3 }, libelle30: M_FIELDS.label30,
-  code_tva2: M_FIELDS.vatCode2, piece10: M_FIELDS.reference, reserve: M_FIELDS.reserved, montant_devise: M_FIELDS.currencyAmount,
-  piece_jointe: M_FIELDS.attachment, quantite2: M_FIELDS.quantity2, num_uniq: M_FIELDS.uniqueNumber,
-  code_operateur: M_FIELDS.operatorCode, date_systeme: M_FIELDS.systemDate,
+  type: M_FIELDS.type,
+  compte: M_FIELDS.account,
+  account: M_FIELDS.account,
+  journal: M_FIELDS.journalCode,
+  folio: M_FIELDS.folio,
+  date: M_FIELDS.date,
+  date_ddmmyy: M_FIELDS.date,
+  code_libelle: M_FIELDS.labelCode,
+  libelle20: M_FIELDS.label20,
+  sens: M_FIELDS.sense,
+  montant13: M_FIELDS.amountCents,
+  montant_signed: M_FIELDS.amountCents,
+  amount_signed_13: M_FIELDS.amountCents,
+  contrepartie: M_FIELDS.counterpart,
+  echeance: M_FIELDS.dueDate,
+  lettrage: M_FIELDS.lettering,
+  stat: M_FIELDS.statistics,
+  piece5: M_FIELDS.pieceNumber5,
+  affaire: M_FIELDS.project,
+  quantite: M_FIELDS.quantity,
+  piece8: M_FIELDS.pieceNumber8,
+  devise: M_FIELDS.currency,
+  journal3: M_FIELDS.journalCode3,
+  tva_flags: { pos: 114, width: 3 },
+  libelle30: M_FIELDS.label30,
+  code_tva2: M_FIELDS.vatCode2,
+  piece10: M_FIELDS.reference,
+  reserve: M_FIELDS.reserved,
+  montant_devise: M_FIELDS.currencyAmount,
+  piece_jointe: M_FIELDS.attachment,
+  quantite2: M_FIELDS.quantity2,
+  num_uniq: M_FIELDS.uniqueNumber,
+  code_operateur: M_FIELDS.operatorCode,
+  date_systeme: M_FIELDS.systemDate,
 };
 const NOT_A_FIELD = new Set(['len', 'length', 'amount_eur', 'rest_nonblank', 'tail']);
 
@@ -102,7 +127,9 @@ describe('real-world samples', () => {
   });
 
   it('reads the is_bsa lines: three trimmed 126-byte lines and a real Quadra export line', () => {
-    const json = sampleJson<{ records: Record_[]; amounts_eur: number[] }>('tonygalmiche-is_bsa__is_export_compta_py_comment_lines_expected.json');
+    const json = sampleJson<{ records: Record_[]; amounts_eur: number[] }>(
+      'tonygalmiche-is_bsa__is_export_compta_py_comment_lines_expected.json',
+    );
     const { lines, errors } = parseAscii(sampleBytes('tonygalmiche-is_bsa__is_export_compta_py_comment_lines.txt'));
     expect(errors).toEqual([]);
     expect(lines).toHaveLength(json.records.length);
@@ -115,7 +142,13 @@ describe('real-world samples', () => {
     // The balanced sale balances.
     const signed = lines.slice(0, 3).reduce((sum, l) => sum + (l.sense === 'D' ? l.amountCents : -l.amountCents), 0);
     expect(signed).toBe(0);
-    expect(lines[3]).toMatchObject({ pieceNumber5: '888', pieceNumber8: '888', reference: '888', operatorCode: '\\WIN', date: '2017-07-30' });
+    expect(lines[3]).toMatchObject({
+      pieceNumber5: '888',
+      pieceNumber8: '888',
+      reference: '888',
+      operatorCode: '\\WIN',
+      date: '2017-07-30',
+    });
   });
 
   describe('minaiDocus head2021 lines (256 bytes, LF, no final line end)', () => {
@@ -148,7 +181,9 @@ describe('real-world samples', () => {
     }
 
     it('reads the truncated 9-character account as its 8 first characters', () => {
-      const { lines } = parseAscii(sampleBytes('minaiDocus-idocussave__head2021__case4_has_an_account_number_longer_than_8_characters.txt'));
+      const { lines } = parseAscii(
+        sampleBytes('minaiDocus-idocussave__head2021__case4_has_an_account_number_longer_than_8_characters.txt'),
+      );
       expect(lines[0]).toMatchObject({ account: 'NUMBER78', attachment: '1.pdf', journalCode: 'AC', journalCode3: '', date: '2015-01-13' });
     });
   });
@@ -156,16 +191,58 @@ describe('real-world samples', () => {
   it('reads the excel-to-quadra file: 146-byte M lines with unsigned amounts, and I analytic lines', () => {
     const { lines, others, errors } = parseAscii(sampleBytes('SebGris-excel-to-quadra__GENERATED_704_ecriture_Quadra.txt'));
     expect(errors).toEqual([]);
-    const common = { journalCode: 'OS', journalCode3: '', folio: '000', date: '2026-05-31', currency: '', dueDate: null, length: 146, label30: '' };
+    const common = {
+      journalCode: 'OS',
+      journalCode3: '',
+      folio: '000',
+      date: '2026-05-31',
+      currency: '',
+      dueDate: null,
+      length: 146,
+      label30: '',
+    };
     expect(lines).toEqual([
-      expect.objectContaining({ ...common, lineNumber: 1, account: '63388100', label20: 'OETH TEST', sense: 'D', amountCents: 10000, pieceNumber8: '' }),
+      expect.objectContaining({
+        ...common,
+        lineNumber: 1,
+        account: '63388100',
+        label20: 'OETH TEST',
+        sense: 'D',
+        amountCents: 10000,
+        pieceNumber8: '',
+      }),
       expect.objectContaining({ ...common, lineNumber: 3, account: '43785000', label20: 'OETH TEST', sense: 'C', amountCents: 10000 }),
-      expect.objectContaining({ ...common, lineNumber: 4, account: '62280000', label20: 'Cout paie 0526', sense: 'D', amountCents: 123456, pieceNumber8: 'IMPORT' }),
-      expect.objectContaining({ ...common, lineNumber: 6, account: '62280000', label20: 'Cout paie 0526', sense: 'C', amountCents: 123456 }),
+      expect.objectContaining({
+        ...common,
+        lineNumber: 4,
+        account: '62280000',
+        label20: 'Cout paie 0526',
+        sense: 'D',
+        amountCents: 123456,
+        pieceNumber8: 'IMPORT',
+      }),
+      expect.objectContaining({
+        ...common,
+        lineNumber: 6,
+        account: '62280000',
+        label20: 'Cout paie 0526',
+        sense: 'C',
+        amountCents: 123456,
+      }),
     ]);
     expect(others).toEqual([
-      { type: 'I', lineNumber: 2, raw: 'I100000000000010000770401              ', analytic: { percentHundredths: 10000, amountCents: 10000, centre: '770401', nature: '' } },
-      { type: 'I', lineNumber: 5, raw: 'I100000000000123456770401              ', analytic: { percentHundredths: 10000, amountCents: 123456, centre: '770401', nature: '' } },
+      {
+        type: 'I',
+        lineNumber: 2,
+        raw: 'I100000000000010000770401              ',
+        analytic: { percentHundredths: 10000, amountCents: 10000, centre: '770401', nature: '' },
+      },
+      {
+        type: 'I',
+        lineNumber: 5,
+        raw: 'I100000000000123456770401              ',
+        analytic: { percentHundredths: 10000, amountCents: 123456, centre: '770401', nature: '' },
+      },
     ]);
   });
 

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AsciiWriteError, parseAscii, truncateAccount, writeAscii, writeAsciiFile, writeMLine,
-} from '../../../src/quadra/ascii/index.ts';
+import { AsciiWriteError, parseAscii, truncateAccount, writeAscii, writeAsciiFile, writeMLine } from '../../../src/quadra/ascii/index.ts';
 import type { MLineInput, WriterOptions } from '../../../src/quadra/ascii/index.ts';
 import { fixtureBytes, latin } from './helpers.ts';
 
 const LABEL = 'Facture EDF Électricité mars 2024';
 const purchase = (account: string, sense: 'D' | 'C', amountCents: number, dueDate?: string): MLineInput => ({
-  account, journalCode: 'HA', date: '2024-03-15', sense, amountCents, label: LABEL,
-  pieceNumber: '117', reference: 'FA2024117', attachment: '00001234.pdf', ...(dueDate ? { dueDate } : {}),
+  account,
+  journalCode: 'HA',
+  date: '2024-03-15',
+  sense,
+  amountCents,
+  label: LABEL,
+  pieceNumber: '117',
+  reference: 'FA2024117',
+  attachment: '00001234.pdf',
+  ...(dueDate ? { dueDate } : {}),
 });
 const PURCHASE: MLineInput[] = [
   purchase('60610000', 'D', 100_000),
@@ -17,13 +23,35 @@ const PURCHASE: MLineInput[] = [
 ];
 const EDGE_CASES: MLineInput[] = [
   {
-    account: '4110000012345', journalCode: 'BQ1', date: '2069-12-31', sense: 'D', amountCents: 999_999_999_999,
-    label: 'Łódź — Crème brûlée 🍮 œuf', pieceNumber: '123456', reference: 'ABC123', currency: 'USD',
+    account: '4110000012345',
+    journalCode: 'BQ1',
+    date: '2069-12-31',
+    sense: 'D',
+    amountCents: 999_999_999_999,
+    label: 'Łódź — Crème brûlée 🍮 œuf',
+    pieceNumber: '123456',
+    reference: 'ABC123',
+    currency: 'USD',
   },
-  { account: 'C1', journalCode: 'V', date: '1970-01-01', sense: 'C', amountCents: 1, label: '', pieceNumber: '123456789', attachment: 'reçu.pdf' },
+  {
+    account: 'C1',
+    journalCode: 'V',
+    date: '1970-01-01',
+    sense: 'C',
+    amountCents: 1,
+    label: '',
+    pieceNumber: '123456789',
+    attachment: 'reçu.pdf',
+  },
 ];
 const zero = (account: string, sense: 'D' | 'C', amountCents: number): MLineInput => ({
-  account, journalCode: 'OD', date: '2024-02-29', sense, amountCents, label: 'Ecriture OD', pieceNumber: '42',
+  account,
+  journalCode: 'OD',
+  date: '2024-02-29',
+  sense,
+  amountCents,
+  label: 'Ecriture OD',
+  pieceNumber: '42',
 });
 const ZERO_PADDED: MLineInput[] = [zero('401', 'D', 5000), zero('FOURN1', 'C', 3000), zero('12345678', 'C', 2000)];
 
@@ -49,19 +77,32 @@ describe('golden files (hand-built from the layout, byte for byte)', () => {
 
   it('purchase: reports the 30-byte label cut on every line, nothing else', () => {
     const { changes } = writeAsciiFile(PURCHASE);
-    expect(changes).toEqual([0, 1, 2].map((index) => ({
-      index, change: { kind: 'label_truncated', field: 'label30', from: LABEL, to: 'Facture EDF Électricité mars 2' },
-    })));
+    expect(changes).toEqual(
+      [0, 1, 2].map((index) => ({
+        index,
+        change: { kind: 'label_truncated', field: 'label30', from: LABEL, to: 'Facture EDF Électricité mars 2' },
+      })),
+    );
   });
 
   it('purchase: reads back balanced, accents intact', () => {
     const { lines } = parseAscii(fixtureBytes('purchase-3-lines.txt'));
     expect(lines.map((l) => [l.account, l.sense, l.amountCents, l.dueDate])).toEqual([
-      ['60610000', 'D', 100_000, null], ['44566000', 'D', 20_000, null], ['401EDF', 'C', 120_000, '2024-04-14'],
+      ['60610000', 'D', 100_000, null],
+      ['44566000', 'D', 20_000, null],
+      ['401EDF', 'C', 120_000, '2024-04-14'],
     ]);
     expect(lines[0]).toMatchObject({
-      journalCode: 'HA', journalCode3: 'HA', date: '2024-03-15', label20: 'Facture EDF Électric', label30: 'Facture EDF Électricité mars 2',
-      pieceNumber5: '00117', pieceNumber8: '117', reference: 'FA2024117', attachment: '00001234.pdf', currency: 'EUR',
+      journalCode: 'HA',
+      journalCode3: 'HA',
+      date: '2024-03-15',
+      label20: 'Facture EDF Électric',
+      label30: 'Facture EDF Électricité mars 2',
+      pieceNumber5: '00117',
+      pieceNumber8: '117',
+      reference: 'FA2024117',
+      attachment: '00001234.pdf',
+      currency: 'EUR',
     });
   });
 
@@ -71,12 +112,35 @@ describe('golden files (hand-built from the layout, byte for byte)', () => {
       { index: 0, change: { kind: 'account_truncated', field: 'account', from: '4110000012345', to: '41100000' } },
       {
         index: 0,
-        change: { kind: 'characters_folded', field: 'label', from: EDGE_CASES[0]!.label, to: 'Lódz — Crème brûlée ? œuf', chars: ['Ł', 'ź', '🍮'] },
+        change: {
+          kind: 'characters_folded',
+          field: 'label',
+          from: EDGE_CASES[0]!.label,
+          to: 'Lódz — Crème brûlée ? œuf',
+          chars: ['Ł', 'ź', '🍮'],
+        },
       },
     ]);
     const { lines } = parseAscii(fixtureBytes('edge-cases.txt'));
-    expect(lines[0]).toMatchObject({ account: '41100000', journalCode: 'BQ', journalCode3: 'BQ1', pieceNumber5: '', pieceNumber8: '123456', currency: 'USD', amountCents: 999_999_999_999 });
-    expect(lines[1]).toMatchObject({ account: 'C1', journalCode: 'V', journalCode3: 'V', label20: '', label30: '', pieceNumber8: '12345678', attachment: 'reçu.pdf', date: '1970-01-01' });
+    expect(lines[0]).toMatchObject({
+      account: '41100000',
+      journalCode: 'BQ',
+      journalCode3: 'BQ1',
+      pieceNumber5: '',
+      pieceNumber8: '123456',
+      currency: 'USD',
+      amountCents: 999_999_999_999,
+    });
+    expect(lines[1]).toMatchObject({
+      account: 'C1',
+      journalCode: 'V',
+      journalCode3: 'V',
+      label20: '',
+      label30: '',
+      pieceNumber8: '12345678',
+      attachment: 'reçu.pdf',
+      date: '1970-01-01',
+    });
   });
 });
 
@@ -133,8 +197,9 @@ describe('writeMLine', () => {
   });
 
   it('treats empty optional strings as absent', () => {
-    expect(writeMLine({ ...valid, pieceNumber: '', reference: '', attachment: '', dueDate: '', currency: '' }).bytes)
-      .toEqual(writeMLine(valid).bytes);
+    expect(writeMLine({ ...valid, pieceNumber: '', reference: '', attachment: '', dueDate: '', currency: '' }).bytes).toEqual(
+      writeMLine(valid).bytes,
+    );
   });
 
   it('folds the attachment name and reports it', () => {

@@ -10,10 +10,42 @@ const pdf = (seed: number): Uint8Array => {
 
 describe('deposit zip', () => {
   const { bytes: ascii } = writeAsciiFile([
-    { account: '60610000', journalCode: 'HA', date: '2024-03-15', sense: 'D', amountCents: 1000, label: 'Électricité', attachment: '00000001.pdf' },
-    { account: '401EDF', journalCode: 'HA', date: '2024-03-15', sense: 'C', amountCents: 1000, label: 'Électricité', attachment: '00000001.pdf' },
-    { account: '62600000', journalCode: 'HA', date: '2024-03-16', sense: 'D', amountCents: 500, label: 'Abonnement', attachment: '00000002.jpg' },
-    { account: '401ORA', journalCode: 'HA', date: '2024-03-16', sense: 'C', amountCents: 500, label: 'Abonnement', attachment: '00000002.jpg' },
+    {
+      account: '60610000',
+      journalCode: 'HA',
+      date: '2024-03-15',
+      sense: 'D',
+      amountCents: 1000,
+      label: 'Électricité',
+      attachment: '00000001.pdf',
+    },
+    {
+      account: '401EDF',
+      journalCode: 'HA',
+      date: '2024-03-15',
+      sense: 'C',
+      amountCents: 1000,
+      label: 'Électricité',
+      attachment: '00000001.pdf',
+    },
+    {
+      account: '62600000',
+      journalCode: 'HA',
+      date: '2024-03-16',
+      sense: 'D',
+      amountCents: 500,
+      label: 'Abonnement',
+      attachment: '00000002.jpg',
+    },
+    {
+      account: '401ORA',
+      journalCode: 'HA',
+      date: '2024-03-16',
+      sense: 'C',
+      amountCents: 500,
+      label: 'Abonnement',
+      attachment: '00000002.jpg',
+    },
   ]);
   const documents = [
     { name: '00000001.pdf', bytes: pdf(1) },
@@ -34,7 +66,9 @@ describe('deposit zip', () => {
 
   it('is byte-identical for the same input and date', () => {
     const modifiedAt = new Date('2024-03-20T10:00:00Z');
-    expect(packDeposit({ asciiName: 'e.txt', ascii, documents, modifiedAt })).toEqual(packDeposit({ asciiName: 'e.txt', ascii, documents, modifiedAt }));
+    expect(packDeposit({ asciiName: 'e.txt', ascii, documents, modifiedAt })).toEqual(
+      packDeposit({ asciiName: 'e.txt', ascii, documents, modifiedAt }),
+    );
   });
 
   it('packs a deposit without documents', () => {

@@ -217,7 +217,10 @@ describe('CPA client: data', () => {
   });
 
   it('paths are configurable (the real contract can be dropped in)', async () => {
-    const cpa = sim.cpa({ baseUrl: sim.url, paths: { token: '/cpa/token', dossiers: '/cpa/dossiers', journals: '/cpa/dossiers/{code}/journals' } });
+    const cpa = sim.cpa({
+      baseUrl: sim.url,
+      paths: { token: '/cpa/token', dossiers: '/cpa/dossiers', journals: '/cpa/dossiers/{code}/journals' },
+    });
     expect((await cpa.listDossiers()).length).toBe(5);
     expect((await cpa.listJournals('GARAGE')).length).toBe(5);
   });

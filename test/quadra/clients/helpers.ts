@@ -3,7 +3,12 @@ import { CegidError } from '../../../src/quadra/errors.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM } from '../../../src/sim/index.ts';
 
 /** Every credential the fixture knows, plus markers of tokens and SAS signatures. */
-export const SECRET_STRINGS = [DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM].flatMap((f) => [f.cpa.key, f.cpa.secret, f.cfe.key, f.cfe.secret]);
+export const SECRET_STRINGS = [DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM].flatMap((f) => [
+  f.cpa.key,
+  f.cpa.secret,
+  f.cfe.key,
+  f.cfe.secret,
+]);
 const SECRET_MARKERS = ['sim_cpa_', 'sim_cfe_', 'sig=', 'client_secret=', 'Bearer '];
 
 /** Awaits a rejection, checks it is a CegidError that leaks nothing, returns it. */

@@ -54,7 +54,10 @@ describe('CegidError', () => {
     expect(e.retryable).toBe(false);
     expect(e.remedy).toContain('Regenerate the CFE API key in Cegid Life');
     expect(e.remedy).toContain('Tools > API Keys > Cegid File Exchange');
-    expect(e.toUserError()).toEqual({ code: 'ContainerNotFoundInSicSettings', message: expect.stringContaining('Administration > User Management > API Keys') });
+    expect(e.toUserError()).toEqual({
+      code: 'ContainerNotFoundInSicSettings',
+      message: expect.stringContaining('Administration > User Management > API Keys'),
+    });
 
     const forbidden = new CegidError({ service: 'cpa', status: 403, code: 'Forbidden', message: 'x' });
     expect(forbidden.remedy).toContain('Cegid Collaborative Portal');
@@ -66,7 +69,13 @@ describe('CegidError', () => {
   });
 
   it('serialises only its own safe fields', () => {
-    const e = new CegidError({ service: 'cpa', status: 401, code: 'Unauthorized', message: 'bad key k-123456 secret s-abcdef', secrets: ['k-123456', 's-abcdef'] });
+    const e = new CegidError({
+      service: 'cpa',
+      status: 401,
+      code: 'Unauthorized',
+      message: 'bad key k-123456 secret s-abcdef',
+      secrets: ['k-123456', 's-abcdef'],
+    });
     const json = JSON.stringify(e);
     expect(json).not.toContain('k-123456');
     expect(json).not.toContain('s-abcdef');
