@@ -126,6 +126,17 @@ describe(`CORS on the Node service (${engine})`, () => {
     }
   });
 
+  it("a preflight allows every method of the OpenAPI document's operations", async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const methods = new Set(Object.values(doc.paths).flatMap((ops) => Object.keys(ops).map((m) => m.toUpperCase())));
+    expect(methods).toContain('PATCH');
+    for (const method of methods) {
+      const r = await preflight('/v1/firms', HUB, method);
+      expect(r.status, method).toBe(204);
+      expect(r.headers.get('access-control-allow-methods')!.split(','), method).toContain(method);
+    }
+  });
+
   it('an origin not in CORS_ORIGINS gets no CORS header: its preflight is refused, its calls answered bare', async () => {
     const pre = await preflight('/v1/firms', OTHER);
     expect(corsHeaders(pre)).toEqual([]);
