@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/scoped.ts';
 import { queueOf, startBoss } from '../../src/jobs/boss.ts';
 import { createQueues, startWorkers } from '../../src/jobs/index.ts';
-import { TOO_MANY_WAITS } from '../../src/routes/file-sync.ts';
+import { TOO_MANY_WAITS } from '../../src/pipeline/file-sync.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { engine } from '../support/db.ts';
 import { waitUntil } from '../support/delivery.ts';
