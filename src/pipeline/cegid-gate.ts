@@ -6,12 +6,13 @@
 // outside a slot: a slot is held only while a request is on the wire.
 import { giveCegidSlot, pauseFirm, takeCegidSlot } from '../db/repos/cegid-slots.ts';
 import { CegidError, type CegidService } from '../quadra/errors.ts';
-import { parseRetryAfter } from '../quadra/http.ts';
+import { type HeldFetch, parseRetryAfter } from '../quadra/http.ts';
 import type { Services } from '../services.ts';
 
 /** A pause longer than this is not slept through inside a job: the call fails retryable and the job is tried later. */
 const PAUSE_SLEEP_CAP_MS = 30_000;
-const NO_BODY = new Set([101, 204, 205, 304]);
+/** The longest a 429 pauses a firm, whatever its Retry-After says. */
+export const PAUSE_MAX_MS = 15 * 60_000;
 
 const sleep = (ms: number, signal?: AbortSignal | null) =>
   new Promise<void>((resolve, reject) => {
@@ -63,21 +64,28 @@ export async function acquireCegidSlot(
   }
 }
 
-/** A fetch for one firm's calls to one Cegid service, through the firm's slots and pause. */
-export function gatedFetch(s: Services, firmId: string, service: CegidService, inner: typeof fetch = fetch): typeof fetch {
-  return async (input, init) => {
-    const release = await acquireCegidSlot(s, firmId, service, init?.signal);
-    try {
-      const res = await inner(input, init);
-      // The call is over once its body is in: read it under the slot.
-      const body = NO_BODY.has(res.status) ? null : await res.arrayBuffer();
-      if (res.status === 429)
-        await pauseFirm(s.db, firmId, parseRetryAfter(res.headers.get('retry-after')) ?? s.config.CEGID_PAUSE_DEFAULT_MS);
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-    } finally {
-      await release().catch(() => {
-        /* the lease frees it */
-      });
+/**
+ * A fetch for one firm's calls to one Cegid service, through the firm's slots and pause. The slot
+ * is taken by the HTTP client through `hold` before each attempt's timeout starts (a wait for a
+ * slot is not a slow Cegid), and given back once the attempt's body is read.
+ */
+export function gatedFetch(s: Services, firmId: string, service: CegidService, inner: typeof fetch = fetch): HeldFetch {
+  const call = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const res = await inner(input, init);
+    if (res.status === 429) {
+      // Bounded: a header asking for years (or a date far ahead) must not stop a firm for good.
+      const asked = parseRetryAfter(res.headers.get('retry-after')) ?? s.config.CEGID_PAUSE_DEFAULT_MS;
+      await pauseFirm(s.db, firmId, Math.min(asked, PAUSE_MAX_MS));
     }
+    return res;
   };
+  return Object.assign(call as typeof fetch, {
+    hold: async (signal?: AbortSignal) => {
+      const release = await acquireCegidSlot(s, firmId, service, signal);
+      return () =>
+        release().catch(() => {
+          /* the lease frees it */
+        });
+    },
+  });
 }

@@ -62,6 +62,13 @@ const DEFAULTS = {
   retryAfterCapMs: 30_000,
 };
 
+/**
+ * A fetch that may ask the client to hold a place before each attempt (`hold`, waited for under the
+ * caller's signal only, before the attempt's timeout starts); the function it returns gives the
+ * place back once the attempt's body is read.
+ */
+export type HeldFetch = typeof fetch & { hold?: (signal?: AbortSignal) => Promise<() => Promise<void>> };
+
 export function createHttpClient(opts: HttpOptions): HttpClient {
   const o = { ...DEFAULTS, ...stripUndefined(opts) };
   const doFetch = opts.fetch ?? fetch;
@@ -75,13 +82,22 @@ export function createHttpClient(opts: HttpOptions): HttpClient {
       let failure: CegidError;
       let retryAfterMs: number | undefined;
       try {
-        const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs);
-        const init: RequestInit = { method: req.method, signal };
-        if (req.headers) init.headers = req.headers;
-        if (req.body !== undefined) init.body = req.body;
-        const res = await doFetch(req.url, init);
-        // Read the body inside the try: the timeout also covers a slow body.
-        const text = await res.text();
+        // A transport that holds a place (the firm's Cegid slot) is waited for before the attempt's
+        // timeout starts: time spent queuing is not Cegid's slowness, and must not cut the call short.
+        const release = await (doFetch as HeldFetch).hold?.(req.signal);
+        let res: Response;
+        let text: string;
+        try {
+          const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs);
+          const init: RequestInit = { method: req.method, signal };
+          if (req.headers) init.headers = req.headers;
+          if (req.body !== undefined) init.body = req.body;
+          res = await doFetch(req.url, init);
+          // Read the body inside the try: the timeout also covers a slow body.
+          text = await res.text();
+        } finally {
+          await release?.();
+        }
         if (res.ok) {
           return { status: res.status, headers: res.headers, body: parseJsonBody(text, opts.service, where, res.status, secrets()) };
         }

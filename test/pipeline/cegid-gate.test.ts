@@ -6,12 +6,24 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/db/database.ts';
 import { cegidCallsInFlight } from '../../src/db/repos/cegid-slots.ts';
-import { gatedFetch } from '../../src/pipeline/cegid-gate.ts';
+import { gatedFetch, PAUSE_MAX_MS } from '../../src/pipeline/cegid-gate.ts';
+import { CegidError } from '../../src/quadra/errors.ts';
+import { createHttpClient } from '../../src/quadra/http.ts';
 import type { Services } from '../../src/services.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { engine } from '../support/db.ts';
 
 const LIMIT = 3;
+
+/** A call as the Cegid clients make it: the HTTP client over the firm's gated fetch (one attempt). */
+const call = (s: Services, firmId: string, url: string, timeoutMs = 10_000) =>
+  createHttpClient({ service: 'cpa', fetch: gatedFetch(s, firmId, 'cpa'), maxAttempts: 1, timeoutMs })({ method: 'GET', url }).then(
+    (r) => ({ status: r.status, body: r.body }),
+    (e: unknown) => {
+      if (e instanceof CegidError && e.status !== undefined) return { status: e.status, body: undefined };
+      throw e;
+    },
+  );
 
 describe(`the per-firm Cegid limit (${engine})`, () => {
   let t: TestContext;
@@ -63,8 +75,8 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
   it('at most CEGID_CONCURRENCY_PER_FIRM calls in flight per firm across two services; each firm its own', async () => {
     const calls = (s: Services, firmIndex: number, n: number) =>
       Array.from({ length: n }, async () => {
-        const r = await gatedFetch(s, firms[firmIndex]!, 'cpa')(`${base}/${firmIndex}/x`);
-        return r.json();
+        const r = await call(s, firms[firmIndex]!, `${base}/${firmIndex}/x`);
+        return r.body;
       });
     const answers = await Promise.all([
       ...calls(t.services, 0, 12),
@@ -86,19 +98,19 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
       `insert into private.cegid_slots (firm_id, slot, holder, lease_until) select $1, g, gen_random_uuid(), now() - interval '1 second' from generate_series(1, $2) g`,
       [firms[0], LIMIT],
     );
-    expect((await gatedFetch(t.services, firms[0]!, 'cpa')(`${base}/0/after-crash`)).status).toBe(200);
+    expect((await call(t.services, firms[0]!, `${base}/0/after-crash`)).status).toBe(200);
     await t.services.db.query('delete from private.cegid_slots');
   });
 
   it("a 429's Retry-After pauses that firm only: its next call waits, the other firm's go on", async () => {
     log.length = 0;
     refuseNext = '0';
-    const first = await gatedFetch(t.services, firms[0]!, 'cpa')(`${base}/0/refused`);
+    const first = await call(t.services, firms[0]!, `${base}/0/refused`);
     expect(first.status).toBe(429);
     const pausedAt = log.find((l) => l.status === 429)!.end!;
     const [a, b] = await Promise.all([
-      gatedFetch(other, firms[0]!, 'cpa')(`${base}/0/after-pause`).then(() => Date.now()),
-      Promise.all(Array.from({ length: 4 }, () => gatedFetch(other, firms[1]!, 'cpa')(`${base}/1/meanwhile`))).then(() => Date.now()),
+      call(other, firms[0]!, `${base}/0/after-pause`).then(() => Date.now()),
+      Promise.all(Array.from({ length: 4 }, () => call(other, firms[1]!, `${base}/1/meanwhile`))).then(() => Date.now()),
     ]);
     const started = (firm: string, path: number) => log.filter((l) => l.firm === firm)[path]!.at;
     // Firm 0's next call left only after the second Cegid asked for (less the database's rounding).
@@ -106,5 +118,37 @@ describe(`the per-firm Cegid limit (${engine})`, () => {
     // Firm 1's calls were not held: all done before firm 0's call even began.
     expect(b).toBeLessThan(started('0', 1));
     expect(a).toBeGreaterThan(b);
+  });
+
+  it("waiting for the firm's slot is not charged to the call's timeout: a pause longer than the timeout is waited out, then the call goes", async () => {
+    await t.services.db.query('delete from private.cegid_pauses');
+    await t.services.db.query(
+      `insert into private.cegid_pauses (firm_id, paused_until) values ($1, now() + interval '1500 milliseconds')`,
+      [firms[1]],
+    );
+    const started = Date.now();
+    // 500 ms per attempt; the server answers in 40 ms once the call is on the wire.
+    const r = await call(t.services, firms[1]!, `${base}/1/after-a-wait`, 500);
+    expect(r.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    await t.services.db.query('delete from private.cegid_pauses');
+  });
+
+  it('a Retry-After asking for years pauses the firm at most PAUSE_MAX_MS', async () => {
+    const huge = createServer((_req, res) => res.writeHead(429, { 'retry-after': '99999999999' }).end('{}'));
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(huge.address() as { port: number }).port}/x`;
+    try {
+      expect((await call(t.services, firms[1]!, url)).status).toBe(429);
+      const { rows } = await t.services.db.query<{ ms: number }>(
+        `select extract(epoch from paused_until - now()) * 1000 as ms from private.cegid_pauses where firm_id = $1`,
+        [firms[1]],
+      );
+      expect(Number(rows[0]!.ms)).toBeGreaterThan(PAUSE_MAX_MS - 60_000);
+      expect(Number(rows[0]!.ms)).toBeLessThanOrEqual(PAUSE_MAX_MS);
+    } finally {
+      await new Promise((r) => huge.close(r));
+      await t.services.db.query('delete from private.cegid_pauses');
+    }
   });
 });
