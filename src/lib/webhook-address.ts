@@ -89,11 +89,19 @@ export function forbiddenAddress(ip: string): boolean {
   const words = v6Words(ip);
   if (!words) return true;
   const [a] = words as [number];
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64): judged as the IPv4 inside.
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (translated, RFC 2765),
+  // 64:ff9b::a.b.c.d (NAT64): judged as the IPv4 inside.
   const v4 = [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255];
   if (words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0))
     return words[5] === 0 && words[6] === 0 && words[7]! <= 1 ? true : forbiddenV4(v4);
-  if (a === 0x64 && words[1] === 0xff9b) return forbiddenV4(v4);
+  if (words.slice(0, 4).every((w) => w === 0) && words[4] === 0xffff && words[5] === 0) return forbiddenV4(v4);
+  if (a === 0x64 && words[1] === 0xff9b) {
+    // Only the well-known /96 embeds an address the same way; the rest of 64:ff9b::/32 (the local-use
+    // 64:ff9b:1::/48 included) is not public.
+    return words.slice(2, 6).every((w) => w === 0) ? forbiddenV4(v4) : true;
+  }
+  // 6to4 (2002::/16): the relay is the IPv4 in the next two words.
+  if (a === 0x2002) return forbiddenV4([words[1]! >> 8, words[1]! & 255, words[2]! >> 8, words[2]! & 255]);
   if ((a & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local (AWS fd00:ec2::254 metadata included)
   if ((a & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((a & 0xff00) === 0xff00) return true; // multicast
@@ -101,7 +109,7 @@ export function forbiddenAddress(ip: string): boolean {
   return false;
 }
 
-function forbiddenV4([a, b]: number[]): boolean {
+function forbiddenV4([a, b, c]: number[]): boolean {
   return (
     a === 0 ||
     a === 10 ||
@@ -112,6 +120,7 @@ function forbiddenV4([a, b]: number[]): boolean {
     (a === 172 && b! >= 16 && b! < 32) ||
     (a === 192 && b === 168) ||
     (a === 192 && b === 0) ||
+    (a === 192 && b === 88 && c === 99) || // the 6to4 relay anycast (deprecated, RFC 7526)
     (a === 198 && (b === 18 || b === 19))
   );
 }

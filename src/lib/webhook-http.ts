@@ -1,4 +1,4 @@
-// One POST of an event to a receiver. The name is resolved here and every address checked
+// One POST of an event to a receiver. The URL's form is checked again, the name resolved here and every address checked
 // (src/lib/webhook-address.ts); the request then connects to that checked address itself (with the
 // name kept for the Host header and TLS), so what is connected to is what was checked. No redirect
 // is followed (a 3xx is an answer like any other), the whole request has a deadline, and at most
@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { hostOf, resolveChecked, UnsafeUrl, type AddressPolicy } from './webhook-address.ts';
+import { checkUrlForm, hostOf, resolveChecked, UnsafeUrl, type AddressPolicy } from './webhook-address.ts';
 
 export interface PostResult {
   /** Absent when no answer came (timeout, reset, refused, refused address). */
@@ -32,7 +32,9 @@ export async function postWebhook(o: PostOptions): Promise<PostResult> {
   let url: URL;
   let address: string;
   try {
-    url = new URL(o.url);
+    // The form too (https only in production, no credentials…), not only the address: the stored
+    // URL is judged by today's policy, whatever wrote it.
+    url = checkUrlForm(o.url, o.policy);
     address = (await resolveChecked(url, o.policy))[0]!.address;
   } catch (err) {
     return { error: err instanceof UnsafeUrl ? err.message : 'The URL could not be used', durationMs: ms() };

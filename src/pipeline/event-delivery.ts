@@ -10,7 +10,7 @@ import type { Tx } from '../db/database.ts';
 import * as repo from '../db/repos/webhooks.ts';
 import { asService } from '../db/scoped.ts';
 import { envelope, failingTooLong, judgeAnswer, nextRetryDelayMs, retryAfterSeconds } from '../domain/events.ts';
-import { postWebhook } from '../lib/webhook-http.ts';
+import { postWebhook, type PostResult } from '../lib/webhook-http.ts';
 import type { Services } from '../services.ts';
 import { addressPolicy } from './webhooks.ts';
 import { logError } from '../lib/log-error.ts';
@@ -130,14 +130,26 @@ async function record(tx: Tx, batch: Outcome[], report: DeliveryReport): Promise
   }
 }
 
-/** The endpoint's signers: its secret, and during a rotation the previous one too. */
-function signersOf(s: Services, d: repo.ClaimedDelivery, now: Date): Promise<Webhook[]> {
+/**
+ * The endpoint's signers: its secret, and during a rotation the previous one too. Rejects when the
+ * current secret cannot be opened; a previous one that cannot be is left out (so a rotation is how
+ * an endpoint with a broken secret is mended).
+ */
+async function signersOf(s: Services, d: repo.ClaimedDelivery, now: Date): Promise<Webhook[]> {
   const sec = d.secrets;
-  const sealed = [{ keyId: sec.secret_key_id, ciphertext: sec.secret_ciphertext }];
-  if (sec.previous_secret_ciphertext && sec.previous_secret_key_id && sec.previous_secret_until && sec.previous_secret_until > now) {
-    sealed.push({ keyId: sec.previous_secret_key_id, ciphertext: sec.previous_secret_ciphertext });
+  const signer = async (x: { keyId: string; ciphertext: string }) => new Webhook(await s.secrets.open(x));
+  const current = await signer({ keyId: sec.secret_key_id, ciphertext: sec.secret_ciphertext });
+  if (!(sec.previous_secret_ciphertext && sec.previous_secret_key_id && sec.previous_secret_until && sec.previous_secret_until > now))
+    return [current];
+  try {
+    return [current, await signer({ keyId: sec.previous_secret_key_id, ciphertext: sec.previous_secret_ciphertext })];
+  } catch (err) {
+    s.log.warn(
+      { err: logError(err), endpoint: d.endpoint_id },
+      "endpoint's previous secret could not be opened; signing with the current one only",
+    );
+    return [current];
   }
-  return Promise.all(sealed.map(async (x) => new Webhook(await s.secrets.open(x))));
 }
 
 async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<string, Promise<Webhook[]>>): Promise<Outcome> {
@@ -160,21 +172,35 @@ async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<str
   );
   // The signature's timestamp is the wall clock: receivers check it against theirs (5 minutes' tolerance).
   const sentAt = new Date();
-  const signature = (await signing).map((w) => w.sign(d.event.public_id, sentAt, body)).join(' ');
-  const answer = await postWebhook({
-    url: d.url,
-    body,
-    timeoutMs: s.config.WEBHOOK_TIMEOUT_MS,
-    maxBodyBytes: MAX_ANSWER_BYTES,
-    policy: addressPolicy(s),
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'QuadraSync-Webhooks/1.0',
-      'webhook-id': d.event.public_id,
-      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-      'webhook-signature': signature,
-    },
-  });
+  let signature: string | undefined;
+  try {
+    signature = (await signing).map((w) => w.sign(d.event.public_id, sentAt, body)).join(' ');
+  } catch (err) {
+    // A secret that cannot be opened (unknown key id, malformed, not a whsec_ secret) is a failed
+    // attempt like any other, so the retry schedule and the disabling after days apply; its words
+    // go to the log, never into the attempt (they could quote what was sealed).
+    s.log.warn({ err: logError(err), delivery: d.id, endpoint: d.endpoint_id }, 'endpoint secret could not be opened');
+  }
+  const answer: PostResult =
+    signature === undefined
+      ? {
+          error: `The endpoint's signing secret could not be opened (key id "${String(d.secrets.secret_key_id).slice(0, 40)}"); nothing was sent. Rotate the secret (POST …/rotate-secret) to give it a new one.`,
+          durationMs: 0,
+        }
+      : await postWebhook({
+          url: d.url,
+          body,
+          timeoutMs: s.config.WEBHOOK_TIMEOUT_MS,
+          maxBodyBytes: MAX_ANSWER_BYTES,
+          policy: addressPolicy(s),
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'QuadraSync-Webhooks/1.0',
+            'webhook-id': d.event.public_id,
+            'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+            'webhook-signature': signature,
+          },
+        });
   const at = s.now();
   const verdict = judgeAnswer(answer.status);
   const delay =

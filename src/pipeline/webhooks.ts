@@ -1,6 +1,7 @@
 // A firm's event endpoints: registered, changed, rotated and removed by its administrators (every
 // member reads them, never a secret); their deliveries seen, an event delivered again, a ping sent.
-// Runs inside the caller's user transaction (asUser), so row-level security holds on every statement.
+// Reads and removals run inside the caller's user transaction (asUser), so row-level security holds
+// on every statement; writes of the table check the caller's role that way, then write as the service.
 import type { Tx } from '../db/database.ts';
 import { getMyFirm } from '../db/repos/firms.ts';
 import { asService, asUser, type Claims } from '../db/scoped.ts';
@@ -52,24 +53,31 @@ export interface EndpointInput {
   enabled?: boolean;
 }
 
+/**
+ * Registers an endpoint. The caller's rights are checked under row-level security; the row is
+ * written as the service (20261202000310_webhook_endpoint_writes.sql: users may not write the
+ * table, so nothing reaches it past checkedUrl and a sealed secret of the service's own).
+ */
 export async function createEndpoint(
   s: Services,
-  tx: Tx,
-  userId: string,
+  user: Claims,
   firmId: string,
   input: EndpointInput,
 ): Promise<{ endpoint: repo.EndpointRow; secret: string }> {
-  await role(tx, userId, firmId, true);
+  await asUser(s.db, user, (tx) => role(tx, user.sub, firmId, true));
   const url = await checkedUrl(s, input.url);
   const secret = newSecret();
-  const endpoint = await repo.insertEndpoint(tx, {
-    firmId,
-    url,
-    eventTypes: normaliseTypes(input.eventTypes),
-    description: input.description ?? '',
-    enabled: input.enabled ?? true,
-    secret: await s.secrets.seal(secret),
-  });
+  const sealed = await s.secrets.seal(secret);
+  const endpoint = await asService(s.db, (tx) =>
+    repo.insertEndpoint(tx, {
+      firmId,
+      url,
+      eventTypes: normaliseTypes(input.eventTypes),
+      description: input.description ?? '',
+      enabled: input.enabled ?? true,
+      secret: sealed,
+    }),
+  );
   return { endpoint, secret };
 }
 
@@ -88,22 +96,27 @@ export async function getEndpoint(tx: Tx, userId: string, firmId: string, id: st
   );
 }
 
+/** Changes an endpoint: the caller's rights checked under row-level security, the row written as the service. */
 export async function updateEndpoint(
   s: Services,
-  tx: Tx,
-  userId: string,
+  user: Claims,
   firmId: string,
   id: string,
   input: Partial<EndpointInput>,
 ): Promise<repo.EndpointRow> {
-  await role(tx, userId, firmId, true);
-  const url = input.url === undefined ? undefined : await checkedUrl(s, input.url);
-  const row = await repo.updateEndpoint(tx, firmId, id, {
-    ...(url !== undefined ? { url } : {}),
-    ...(input.eventTypes !== undefined ? { eventTypes: normaliseTypes(input.eventTypes) } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+  await asUser(s.db, user, async (tx) => {
+    await role(tx, user.sub, firmId, true);
+    if (!(await repo.getEndpoint(tx, firmId, id))) throw notFound('Webhook endpoint');
   });
+  const url = input.url === undefined ? undefined : await checkedUrl(s, input.url);
+  const row = await asService(s.db, (tx) =>
+    repo.updateEndpoint(tx, firmId, id, {
+      ...(url !== undefined ? { url } : {}),
+      ...(input.eventTypes !== undefined ? { eventTypes: normaliseTypes(input.eventTypes) } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+    }),
+  );
   if (!row) throw notFound('Webhook endpoint');
   return row;
 }

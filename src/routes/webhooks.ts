@@ -71,7 +71,7 @@ export function webhookRoutes(s: Services) {
       async (c) => {
         const { firmId } = c.req.valid('param');
         const user = c.get('user');
-        const out = await asUser(s.db, user, (tx) => hooks.createEndpoint(s, tx, user.sub, firmId, c.req.valid('json')));
+        const out = await hooks.createEndpoint(s, user, firmId, c.req.valid('json'));
         return c.json({ ...toWebhook(out.endpoint), secret: out.secret }, 201);
       },
     )
@@ -119,10 +119,7 @@ export function webhookRoutes(s: Services) {
       async (c) => {
         const { firmId, webhookId } = c.req.valid('param');
         const user = c.get('user');
-        return c.json(
-          toWebhook(await asUser(s.db, user, (tx) => hooks.updateEndpoint(s, tx, user.sub, firmId, webhookId, c.req.valid('json')))),
-          200,
-        );
+        return c.json(toWebhook(await hooks.updateEndpoint(s, user, firmId, webhookId, c.req.valid('json'))), 200);
       },
     )
     .openapi(

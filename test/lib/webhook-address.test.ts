@@ -35,6 +35,31 @@ describe('where events may be sent', () => {
       expect(forbiddenAddress(ip), ip).toBe(false);
   });
 
+  it('refuses IPv4 hidden in IPv6 every way: translated (::ffff:0:0/96), 6to4 (2002::/16), NAT64; and the 6to4 relay range', () => {
+    for (const ip of [
+      '::ffff:0:7f00:1',
+      '::ffff:0:127.0.0.1',
+      '::ffff:0:a9fe:a9fe',
+      '::ffff:0:a00:1',
+      '2002:7f00:1::',
+      '2002:a9fe:a9fe::1',
+      '2002:c0a8:101:1::1',
+      '2002:a00:1::',
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a00:1',
+      '64:ff9b:1::a00:1',
+      '64:ff9b:1:2::808:808',
+      '192.88.99.1',
+      '192.88.99.255',
+      '::ffff:192.88.99.1',
+      '2002:c058:6301::',
+    ]) {
+      expect(forbiddenAddress(ip), ip).toBe(true);
+    }
+    for (const ip of ['::ffff:0:808:808', '2002:808:808::1', '64:ff9b::808:808', '192.88.98.1', '192.88.100.1'])
+      expect(forbiddenAddress(ip), ip).toBe(false);
+  });
+
   it('checks the form: https in production, no credentials, no control character or space', () => {
     expect(() => checkUrlForm('http://93.184.215.14/x', strict)).toThrow(/Only https/);
     expect(checkUrlForm('http://93.184.215.14/x', { ...strict, httpsOnly: false }).toString()).toBe('http://93.184.215.14/x');

@@ -228,6 +228,60 @@ describe(`event delivery (${engine})`, () => {
     expect(d.attempts[0].error).toMatch(/loopback, private, link-local or metadata/);
   });
 
+  it('re-checks the URL form at delivery: credentials, and http in production, are refused before any request', async () => {
+    const { r, id } = await endpoint();
+    // A URL written past the API (as the table's old grants let an administrator do).
+    await asService(t.services.db, (tx) =>
+      tx.query('update public.webhook_endpoints set url = $2 where id = $1', [id, r.url.replace('http://', 'http://user:pw@')]),
+    );
+    await change('sent');
+    await deliverDueEvents(t.services);
+    expect(r.received).toHaveLength(0);
+    let [d] = await deliveries(id);
+    expect(d.attempts[0].error).toMatch(/may not carry a user name or password/);
+    // http in production (WEBHOOK_ALLOW_PRIVATE off): refused by its form, not tried.
+    await asService(t.services.db, (tx) =>
+      tx.query(`update public.webhook_endpoints set url = 'http://93.184.215.14/x' where id = $1`, [id]),
+    );
+    t.services.config.WEBHOOK_ALLOW_PRIVATE = false;
+    t.services.config.NODE_ENV = 'production';
+    try {
+      later(60 * 60_000);
+      await deliverDueEvents(t.services);
+    } finally {
+      t.services.config.NODE_ENV = 'test';
+    }
+    [d] = await deliveries(id);
+    expect(d.attempts[1].error).toMatch(/Only https/);
+  });
+
+  it('an endpoint whose secret cannot be opened: a failed attempt saying so (no secret in it), retried on the schedule, the endpoint failing', async () => {
+    const { r, id } = await endpoint();
+    await asService(t.services.db, (tx) =>
+      tx.query(`update public.webhook_endpoints set secret_ciphertext = 'not.sealed', secret_key_id = 'gone' where id = $1`, [id]),
+    );
+    await change('sent');
+    const report = await deliverDueEvents(t.services);
+    expect(report).toMatchObject({ attempted: 1, retrying: 1 });
+    expect(r.received).toHaveLength(0);
+    const [d] = await deliveries(id);
+    expect(d).toMatchObject({ state: 'pending' });
+    expect(d.attempts).toHaveLength(1);
+    expect(d.attempts[0].error).toMatch(/signing secret could not be opened/);
+    expect(d.attempts[0].error).not.toContain('not.sealed');
+    expect(Date.parse(d.nextRetryAt)).toBeGreaterThan(clock.getTime());
+    const ep = await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token });
+    expect(ep.body.failingSince).not.toBeNull();
+    // A rotation mends it: the new secret signs alone (the broken previous one is left out).
+    const rotated = await t.call('POST', `/v1/firms/${firm}/webhooks/${id}/rotate-secret`, { token });
+    expect(rotated.status, rotated.text).toBe(200);
+    r.secrets.push(rotated.body.secret);
+    later(60 * 60_000);
+    await deliverDueEvents(t.services);
+    expect(r.received).toHaveLength(1);
+    expect(r.received[0]!.verifiedWith).toEqual([1]);
+  });
+
   it('the test button sends a ping; redeliver sends an event again under the same webhook-id', async () => {
     const { r, id } = await endpoint();
     const ping = await t.call('POST', `/v1/firms/${firm}/webhooks/${id}/test`, { token });

@@ -97,7 +97,7 @@ describe(`webhook endpoint routes (${engine})`, () => {
         (r) => r.affectedRows,
         (e: { code?: string }) => e.code,
       );
-    expect(await asCarol(`update public.webhook_endpoints set url = 'https://evil.example' where id = $1`, [id])).toBe(0);
+    expect(await asCarol(`update public.webhook_endpoints set url = 'https://evil.example' where id = $1`, [id])).toBe('42501');
     expect(await asCarol('delete from public.webhook_endpoints where id = $1', [id])).toBe(0);
     expect(
       await asCarol(
@@ -112,6 +112,31 @@ describe(`webhook endpoint routes (${engine})`, () => {
         (e: { code?: string }) => e.code,
       );
     expect(await asAlice('select secret_ciphertext from public.webhook_endpoints')).toBe('42501');
+    // Nor writes the table, administrators included: only the routes do, as the service, after
+    // checkUrlForm and with a secret the service sealed (an http:// URL, a private address, a
+    // secret nothing can open would otherwise go straight in). They still remove one as themselves.
+    expect(
+      await asAlice(
+        `insert into public.webhook_endpoints (firm_id, url, secret_ciphertext, secret_key_id) values ($1, 'http://10.0.0.1/x', 'x', 'k')`,
+        [firm],
+      ),
+    ).toBe('42501');
+    expect(await asAlice(`insert into public.webhook_endpoints (firm_id, url) values ($1, 'http://10.0.0.1/x')`, [firm])).toBe('42501');
+    for (const set of [
+      `url = 'http://10.0.0.1/x'`,
+      'failing_since = null',
+      'enabled = true',
+      `disabled_reason = null`,
+      `description = 'x'`,
+      'event_types = null',
+      'updated_at = now()',
+    ])
+      expect(await asAlice(`update public.webhook_endpoints set ${set} where id = $1`, [id]), set).toBe('42501');
+    const read = await asUser(t.services.db, { sub: alice }, (tx) =>
+      tx.query('select id, url, failing_since from public.webhook_endpoints where id = $1', [id]),
+    );
+    expect(read.rows).toHaveLength(1);
+    expect(await asAlice(`delete from public.webhook_endpoints where id = $1 and false`, [id])).toBe(0);
     expect(await asAlice(`insert into public.events (firm_id, type, object_id, data) values ($1, 'entry.posted', 'x', '{}')`, [firm])).toBe(
       '42501',
     );
