@@ -33,7 +33,9 @@ export const autoSendFileJob = defineJob({
 export const nightFileJob = defineJob({
   name: 'night-file',
   payload: z.object({ fileId: id, night: z.boolean(), audit: z.boolean() }),
-  send: { singletonKey: (p) => p.fileId, retryLimit: 2 },
+  // A unit that audits is its own: a sweep's night-only unit still waiting (the sweep also fires at
+  // 02:00) must not stand in for the night's, which also owes the file its audit.
+  send: { singletonKey: (p) => (p.audit ? `${p.fileId}:audit` : p.fileId), retryLimit: 2 },
 });
 
 export const SWEEP_KINDS = ['recover-deposit', 'settle-upload', 'recover-withdrawal', 'early-check'] as const;

@@ -106,6 +106,27 @@ describe(`the schedules' fan-out (${engine})`, () => {
     expect(order[0]).toBe('send-file');
   });
 
+  it("a sweep's night unit still waiting does not hide the night's audit of a file posted this week", async () => {
+    const db = w.t.services.db;
+    await db.query(`delete from pgboss.job where name = 'night-file'`);
+    const file = w.files.get('BOULANG')!;
+    // The sweep (also at 02:00) queued this file's night, without its audit.
+    await w.t.services.jobs.send(nightFileJob, { fileId: file, night: true, audit: false });
+    // Something of the file was posted this week: the night's slot owes it an audit.
+    const { rows } = await db.query<{ id: string }>(`select id from public.entries where file_id = $1 limit 1`, [file]);
+    await db.query(`update public.entries set status = 'posted', posted_at = $2 where id = $1`, [rows[0]!.id, w.now()]);
+    await fanOutNight(w.t.services, 'the-night-slot');
+    const units = (
+      await db.query<{ data: { night: boolean; audit: boolean } }>(
+        `select data from pgboss.job where name = 'night-file' and data->>'fileId' = $1`,
+        [file],
+      )
+    ).rows.map((r) => r.data);
+    expect(units.some((u) => u.audit)).toBe(true);
+    // The night itself is not queued twice for the file.
+    expect(units.filter((u) => u.night && !u.audit)).toHaveLength(1);
+  });
+
   it('Node workers drain a backed-up queue batch after batch, without waiting their polling interval', async () => {
     const c = w.t.services.config;
     expect(workerConcurrency({ ...c, WORKER_FETCHERS: 4, WORKER_BATCH: 4, DATABASE_POOL_MAX: 6 }, 'x')).toEqual({
