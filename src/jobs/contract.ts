@@ -50,7 +50,7 @@ export interface WorkReport {
   /** Jobs run (completed or failed). */
   jobs: number;
   /** `idle`: no job was due; `budget`: the wall budget ran out; `cpu`: the CPU budget did (work perhaps left for the next tick). */
-  stoppedBy: 'idle' | 'budget' | 'cpu';
+  stoppedBy: 'idle' | 'budget' | 'cpu' | 'error';
   /** CPU of this process (user + system) during the request, and the request's wall time. */
   cpuMs: number;
   wallMs: number;

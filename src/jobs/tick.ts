@@ -79,18 +79,38 @@ export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {
       const got = await next();
       if (!got) return;
       const report = queues[got.job.def.name]!;
+      let failure: unknown;
+      let ran = false;
       try {
         await runJob(got.job, got.j.data, s, { id: got.j.id });
+        ran = true;
+      } catch (err) {
+        failure = err;
+        s.log.child({ job: got.job.def.name, jobId: got.j.id }).error({ err: logError(err) }, 'job failed');
+      }
+      // The job's own outcome and the queue's record of it are two things: a job that ran is never
+      // marked failed (and so run again) because the record could not be written.
+      if (ran) {
         await boss.complete(got.job.def.name, got.j.id);
         report.completed++;
-      } catch (err) {
-        s.log.child({ job: got.job.def.name, jobId: got.j.id }).error({ err: logError(err) }, 'job failed');
-        await boss.fail(got.job.def.name, got.j.id, { message: (err as Error).message });
+      } else {
+        await boss.fail(got.job.def.name, got.j.id, { message: (failure as Error).message });
         report.failed++;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? s.config.TICK_JOB_CONCURRENCY) }, lane));
+  // A lane the queue itself fails (the database gone mid-tick) stops alone: the others finish their
+  // jobs and the worker still reports. A job whose outcome was not recorded stays active and pg-boss
+  // hands it out again after its expiry (every handler is idempotent under its leases).
+  const guarded = async () => {
+    try {
+      await lane();
+    } catch (err) {
+      stoppedBy = 'error';
+      s.log.warn({ err: logError(err) }, 'a tick lane stopped: the job queue could not be read or written');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? s.config.TICK_JOB_CONCURRENCY) }, guarded));
   const done = Object.values(queues).reduce((n, q) => n + q.completed + q.failed, 0);
   return { queues, jobs: done, stoppedBy, cpuMs: cpuMsSince(cpuAt), wallMs: Date.now() - startedAt };
 }

@@ -7,7 +7,7 @@ import { errorResponses, json } from './schemas/common.ts';
 import { router } from './env.ts';
 
 const Count = z.object({ completed: z.number().int(), failed: z.number().int() });
-const Stopped = z.enum(['idle', 'budget', 'cpu']);
+const Stopped = z.enum(['idle', 'budget', 'cpu', 'error']);
 const WorkSchema = z
   .object({
     queues: z.record(z.string(), Count),

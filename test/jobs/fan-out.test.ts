@@ -127,6 +127,26 @@ describe(`the schedules' fan-out (${engine})`, () => {
     expect(units.filter((u) => u.night && !u.audit)).toHaveLength(1);
   });
 
+  it('a job that ran is not marked failed (and run again) when the queue cannot record its completion; the worker still reports', async () => {
+    const db = w.t.services.db;
+    await db.query(`delete from pgboss.job where name = 'send-file'`);
+    const id = await w.t.services.jobs.send(sendFileJob, { fileId: w.files.get('GARAGE')! });
+    // The real queue, with its completion failing as when the database goes away at that moment.
+    const faulty = new Proxy(w.boss, {
+      get(target, key) {
+        if (key === 'complete') return async () => Promise.reject(new Error('Connection terminated unexpectedly'));
+        const v = Reflect.get(target, key);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const report = await runWorker(faulty, w.t.services, { concurrency: 1 });
+    expect(report.stoppedBy).toBe('error');
+    expect(report.queues['send-file']).toEqual({ completed: 0, failed: 0 });
+    const { rows } = await db.query<{ state: string }>(`select state::text from pgboss.job where id = $1`, [id]);
+    // Still active: pg-boss hands it out again after its expiry; not failed, not retried now.
+    expect(rows[0]!.state).toBe('active');
+  });
+
   it('Node workers drain a backed-up queue batch after batch, without waiting their polling interval', async () => {
     const c = w.t.services.config;
     expect(workerConcurrency({ ...c, WORKER_FETCHERS: 4, WORKER_BATCH: 4, DATABASE_POOL_MAX: 6 }, 'x')).toEqual({
