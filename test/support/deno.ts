@@ -69,9 +69,11 @@ export async function startFunction(env: Record<string, string>): Promise<Runnin
     url,
     pid: child.pid!,
     output,
+    // Idempotent: a process killed by a signal has no exit code but a signal code, and has already
+    // sent its 'exit' (waiting for it again would wait forever).
     stop: () =>
       new Promise<void>((r) => {
-        if (child.exitCode !== null) return r();
+        if (child.exitCode !== null || child.signalCode !== null) return r();
         child.once('exit', () => r());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
