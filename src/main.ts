@@ -66,7 +66,13 @@ if (sim && token) {
   const firms = await call('GET', '/v1/firms');
   let firm = firms.body?.firms?.find((f: { sicCode: string }) => f.sicCode === DEMO_FIRM.sic);
   if (!firm) {
-    firm = (await call('POST', '/v1/firms', { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic })).body;
+    const created = await call('POST', '/v1/firms', { name: 'Cabinet Lefèvre Expertise', sicCode: DEMO_FIRM.sic });
+    if (created.status !== 201 || !created.body?.id) {
+      // Nothing to wait for: say why and stop, rather than poll a firm that does not exist.
+      console.error(`The demo firm could not be created (${created.status}: ${created.body?.error?.message ?? 'no answer'})`);
+      process.exit(1);
+    }
+    firm = created.body;
     const conn = await call('PUT', `/v1/firms/${firm.id}/connection`, {
       cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
       cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
@@ -75,12 +81,16 @@ if (sim && token) {
   }
   console.log("Loading the demo firm's client files from the simulator…");
   const ready = await demoFirmReady(firm.id);
-  // The console gets the development token written into its page: `npm start` is development only.
-  const hubConsole = await startConsole({
-    port: config.CONSOLE_PORT,
-    host: config.HOST,
-    api: { kind: 'http', baseUrl: service.url, token },
-  }).catch((err: Error) => ({ url: `not started (${err.message}; choose another CONSOLE_PORT)`, stop: async () => {} }));
+  // The console gets the development token written into its page, so it is served on loopback only
+  // (whatever HOST the API listens on) and never in production, where that token would be a real one.
+  const hubConsole =
+    config.NODE_ENV === 'production'
+      ? { url: 'not started (NODE_ENV=production: the console carries a development token; run npm run console)', stop: async () => {} }
+      : await startConsole({
+          port: config.CONSOLE_PORT,
+          host: '127.0.0.1',
+          api: { kind: 'http', baseUrl: service.url, token },
+        }).catch((err: Error) => ({ url: `not started (${err.message}; choose another CONSOLE_PORT)`, stop: async () => {} }));
   stopConsole = hubConsole.stop;
   console.log(`
 Quadra Sync is running.

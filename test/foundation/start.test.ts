@@ -65,6 +65,8 @@ describe(`npm start (${engine})`, () => {
       expect(banner).toMatch(new RegExp(`${files.files.length} client files ready`));
       expect(banner.indexOf('Loading the demo firm')).toBeLessThan(banner.indexOf('Quadra Sync is running'));
       const consoleUrl = /Console\s+(http:\/\/\S+)/.exec(banner)![1]!;
+      // The page carries a development token: it is served on loopback only.
+      expect(new URL(consoleUrl).hostname).toBe('127.0.0.1');
       const page = await fetch(consoleUrl);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="console-config"');
