@@ -38,6 +38,7 @@ describe(`the server (${engine})`, () => {
       const schedules = await running.boss.getSchedules();
       expect(schedules.map((x: { name: string }) => x.name).sort()).toEqual([
         'auto-send',
+        'deliver-events',
         'nightly-verification',
         'reference-nightly',
         'sweep',
