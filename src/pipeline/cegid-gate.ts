@@ -7,26 +7,13 @@
 import { giveCegidSlot, pauseFirm, takeCegidSlot } from '../db/repos/cegid-slots.ts';
 import { CegidError, type CegidService } from '../quadra/errors.ts';
 import { type HeldFetch, parseRetryAfter } from '../quadra/http.ts';
+import { sleep } from '../lib/sleep.ts';
 import type { Services } from '../services.ts';
 
 /** A pause longer than this is not slept through inside a job: the call fails retryable and the job is tried later. */
 const PAUSE_SLEEP_CAP_MS = 30_000;
 /** The longest a 429 pauses a firm, whatever its Retry-After says. */
 export const PAUSE_MAX_MS = 15 * 60_000;
-
-const sleep = (ms: number, signal?: AbortSignal | null) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Waits for a slot of the firm (or its pause to end); the function that gives it back. */
 export async function acquireCegidSlot(

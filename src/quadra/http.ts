@@ -4,6 +4,7 @@
  * 4xx, and Cegid-style JSON errors `{ code, message }` turned into CegidError.
  */
 import { CegidError, type CegidService } from './errors.ts';
+import { sleep } from '../lib/sleep.ts';
 
 export interface HttpOptions {
   service: CegidService;
@@ -234,21 +235,6 @@ function describeUrl(url: string): string {
   } catch {
     return '(invalid url)';
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
