@@ -133,9 +133,19 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
       : [];
   const own = await runWorker(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
   const workers = [own, ...(await Promise.all(others))];
+  // Per queue, what the tick and every worker it reached did: which worker took a job is chance.
+  const queues: Record<string, QueueReport> = {};
+  for (const w of workers) {
+    if ('error' in w) continue;
+    for (const [name, q] of Object.entries(w.queues)) {
+      const sum = (queues[name] ??= { completed: 0, failed: 0 });
+      sum.completed += q.completed;
+      sum.failed += q.failed;
+    }
+  }
   const report: TickReport = {
     slots,
-    queues: own.queues,
+    queues,
     stoppedBy: own.stoppedBy,
     ms: Date.now() - startedAt,
     cpuMs: cpuMsSince(cpuAt),
