@@ -11,13 +11,15 @@ export async function filesToSend(tx: Queryable): Promise<string[]> {
 }
 
 /**
- * Of these singleton keys, those with a job still waiting or running in `queue` (pg-boss's own
- * table): a unit already queued by an earlier slot is not queued again behind itself.
+ * Of these singleton keys, those with a job still waiting in `queue` (pg-boss's own table): a unit
+ * already queued by an earlier slot is not queued again behind itself. Not `active` ones: such a job
+ * may belong to a process that died, and would hold its unit back until pg-boss expires it (15
+ * minutes); a second run of a unit is safe under its leases.
  */
 export async function liveJobKeys(db: Queryable, queue: string, keys: readonly string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
   const r = await db.query<{ k: string }>(
-    `select distinct singleton_key as k from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state in ('created', 'retry', 'active')`,
+    `select distinct singleton_key as k from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state in ('created', 'retry')`,
     [queue, keys],
   );
   return new Set(r.rows.map((x) => x.k));
