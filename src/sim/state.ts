@@ -17,7 +17,6 @@ import type { SimAccountSpec, SimDossierSpec, SimFirmSpec } from './fixture.ts';
 import type {
   SimService,
   SimFaults,
-  RejectReason,
   RejectedLine,
   DepositReport,
   ImportReport,
@@ -29,19 +28,8 @@ import type {
   TokenRecord,
 } from './state-types.ts';
 import { importDeposit } from './import.ts';
-export type {
-  SimService,
-  SimFaults,
-  RejectReason,
-  RejectedLine,
-  DepositReport,
-  ImportReport,
-  StoredLine,
-  SimDossier,
-  SimFirm,
-  RequestLogEntry,
-  SimStateOptions,
-};
+// Importers of the state keep importing its shapes from here.
+export type * from './state-types.ts';
 
 export class SimState {
   firms = new Map<string, SimFirm>();
