@@ -26,7 +26,7 @@ import { composeServices } from '../src/compose.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { startBoss } from '../src/jobs/boss.ts';
 import { verifyDepositJob } from '../src/jobs/definitions.ts';
-import { createQueues, jobs, startWorkers } from '../src/jobs/index.ts';
+import { createQueues, jobs, startWorkers, workerConcurrency } from '../src/jobs/index.ts';
 import { runJob } from '../src/jobs/registry.ts';
 import { mintToken } from '../src/lib/auth.ts';
 import { createLogger } from '../src/lib/logger.ts';
@@ -332,11 +332,21 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
   let concurrency: number;
   const stops: Array<() => Promise<void>> = [];
   if (mode === 'ticks') {
-    // As on Supabase, each worker request is an instance of its own: TICK_WORKERS Deno processes,
-    // the tick on the first, its worker calls spread over the others by a loopback proxy (one
-    // process per request, so each request's CPU is its own).
+    // As on Supabase, each worker request is an instance of its own: TICK_WORKERS + 1 Deno
+    // processes, the tick on the first, its worker calls (at most TICK_WORKERS at once: its lanes
+    // and its own lane's hand-on once its CPU is spent) sent by a loopback proxy to an idle one of
+    // the others, so each request's CPU is its own.
+    const busy = new Map<number, number>();
     const proxy = createServer((req, res) => {
-      const target = fns[1 + (turn++ % Math.max(1, fns.length - 1))] ?? fns[0]!;
+      const pool = fns.slice(1);
+      const target = pool.reduce((a, b) => ((busy.get(b.pid) ?? 0) < (busy.get(a.pid) ?? 0) ? b : a), pool[0]!);
+      busy.set(target.pid, (busy.get(target.pid) ?? 0) + 1);
+      let freed = false;
+      const free = () => {
+        if (!freed) busy.set(target.pid, busy.get(target.pid)! - 1);
+        freed = true;
+      };
+      res.once('close', free);
       const out = httpRequest(`${target.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
         r.pipe(res);
@@ -346,14 +356,13 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
       });
       req.pipe(out);
     });
-    let turn = 0;
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     stops.push(() => new Promise((r) => proxy.close(() => r())));
     const workerUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/quadra-sync/v1/jobs/work`;
     // No catch-up of missed slots: on a fresh database the tick would fire last night's slot beside
     // the bench's, and the files would be read and audited twice (the Node mode runs no schedule).
     const fns = await Promise.all(
-      Array.from({ length: TICK_WORKERS }, () => startFunction({ ...env, TICK_WORKER_URL: workerUrl, SCHEDULE_CATCHUP_HOURS: '0' })),
+      Array.from({ length: TICK_WORKERS + 1 }, () => startFunction({ ...env, TICK_WORKER_URL: workerUrl, SCHEDULE_CATCHUP_HOURS: '0' })),
     );
     // Stopped with the mode, and on Ctrl-C too.
     for (const fn of fns) {
@@ -377,7 +386,9 @@ async function runMode(mode: 'node1' | 'node3' | 'ticks', size: number): Promise
           }),
       );
     base = procs[0]!.url;
-    concurrency = Math.min(n * Math.min(conf.WORKER_FETCHERS * conf.WORKER_BATCH, conf.DATABASE_POOL_MAX), w.firms * perFirm);
+    // The night's queue's own fetchers × batch (WORKER_CONCURRENCY_BY_QUEUE, capped at the pool).
+    const own = workerConcurrency(conf, 'night-file');
+    concurrency = Math.min(n * own.localConcurrency * own.batchSize, w.firms * perFirm);
   }
   const log = createLogger('silent');
   const boss = await startBoss(w.db, { url: w.url, log, schedule: false, supervise: false, max: 1 });
@@ -571,7 +582,8 @@ try {
         continue;
       }
       if (stopping) break;
-      const r = await runMode(mode, size);
+      // A mode that cannot run (a process that does not start) is a line of the report, not a crash.
+      const r = await runMode(mode, size).catch((err: Error) => `${mode} ${size}: failed (${err.message.split('\n')[0]})`);
       results.push(r);
       if (typeof r === 'string') console.log(r);
       else console.log(`${r.mode} ${r.files} files: night ${fmt(r.nightMs / 1000, 1)} s`);

@@ -31,7 +31,7 @@ export interface Services {
   /** One bounded run of due schedules and jobs (POST /v1/jobs/tick); absent where no queue runs. */
   tick?: (opts?: { workerUrl?: string | undefined; startedAt?: number; cpuAt?: NodeJS.CpuUsage }) => Promise<TickReport>;
   /** One bounded worker of the tick's fan-out (POST /v1/jobs/work). */
-  work?: (opts?: { startedAt?: number; cpuAt?: NodeJS.CpuUsage }) => Promise<WorkReport>;
+  work?: (opts?: { startedAt?: number; cpuAt?: NodeJS.CpuUsage; budgetMs?: number }) => Promise<WorkReport>;
   /** Where the app is mounted under its origin (the Edge Function's /quadra-sync); '' for the Node service. */
   basePath?: string;
 }

@@ -2,7 +2,10 @@
 // The tick (POST /v1/jobs/tick, pg_cron each minute) does pg-boss maintenance and fires the
 // schedules' due slots, starts TICK_WORKERS - 1 more workers by calling the worker route
 // (POST /v1/jobs/work: each call is a function instance of its own, with its own CPU allowance),
-// then works as a worker itself and reports every worker's figures. A worker runs due jobs,
+// then works as a worker itself and reports every worker's figures. Each of those TICK_WORKERS
+// lanes hands on: a worker that stopped on its CPU budget with work left is followed by a new
+// worker request (a fresh CPU allowance) while the tick's wall budget has room, so a backlog is
+// worked for the whole minute, never more than TICK_WORKERS requests at once. A worker runs due jobs,
 // TICK_JOB_CONCURRENCY at a time, the user lane (send-file) first at every fetch, the other queues
 // in turn; it takes no new job once its wall budget or its CPU budget is spent. A job is fetched
 // only when it is about to run, so a worker that stops holds none.
@@ -127,12 +130,14 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
   await boss.supervise();
   const slots = await fireDueSlots(s);
   const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
-  const others =
-    opts.workerUrl && s.config.CRON_SECRET
-      ? Array.from({ length: s.config.TICK_WORKERS - 1 }, () => callWorker(opts.workerUrl!, s.config.CRON_SECRET!, budgetMs))
-      : [];
+  const deadline = startedAt + budgetMs;
+  const url = opts.workerUrl && s.config.CRON_SECRET ? opts.workerUrl : undefined;
+  const lane = (first: boolean) => (url ? workerLane(url, s.config.CRON_SECRET!, deadline, first) : Promise.resolve([]));
+  const others = Array.from({ length: url ? s.config.TICK_WORKERS - 1 : 0 }, () => lane(true));
   const own = await runWorker(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
-  const workers = [own, ...(await Promise.all(others))];
+  // The tick's own lane hands on too once its own CPU is spent: from then on it only waits.
+  const ownLane = own.stoppedBy === 'cpu' && own.jobs > 0 ? await lane(false) : [];
+  const workers = [own, ...ownLane, ...(await Promise.all(others)).flat()];
   // Per queue, what the tick and every worker it reached did: which worker took a job is chance.
   const queues: Record<string, QueueReport> = {};
   for (const w of workers) {
@@ -165,13 +170,39 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
   return report;
 }
 
+// A worker started with less wall budget than this would pay its start-up for a job or two.
+const MIN_HANDOFF_MS = 5_000;
+// Bound on the requests of one lane in one tick (each takes at least its start-up and a job).
+const MAX_LANE_REQUESTS = 40;
+
+/**
+ * One lane of the tick: worker requests one after another, each with what is left of the tick's
+ * wall budget, the next only when the last stopped on its CPU budget after running jobs (so work
+ * was left and is being done) and at least MIN_HANDOFF_MS remain. `first`: the lane's first request goes whatever is left (as the
+ * tick's fan-out always did); a lane that follows the tick's own worker needs the minimum too.
+ */
+async function workerLane(url: string, secret: string, deadline: number, first: boolean): Promise<Array<WorkReport | { error: string }>> {
+  const reports: Array<WorkReport | { error: string }> = [];
+  for (let i = 0; i < MAX_LANE_REQUESTS; i++) {
+    const left = deadline - Date.now();
+    if (left <= 0 || (left < MIN_HANDOFF_MS && !(first && i === 0))) break;
+    const r = await callWorker(url, secret, left);
+    reports.push(r);
+    // Only a worker that got somewhere is followed: one that spent its CPU before its first job
+    // (a cold start heavier than the budget) would be followed by more of the same.
+    if ('error' in r || r.stoppedBy !== 'cpu' || r.jobs === 0) break;
+  }
+  return reports;
+}
+
 /** One more worker: the worker route, a request (an instance) of its own; its report, or why not. */
 async function callWorker(url: string, secret: string, budgetMs: number): Promise<WorkReport | { error: string }> {
   try {
     const r = await fetch(url, {
       method: 'POST',
       headers: { 'x-cron-secret': secret, 'content-type': 'application/json' },
-      body: '{}',
+      // The worker ends with the tick: its wall budget is what the tick has left.
+      body: JSON.stringify({ budgetMs: Math.max(0, Math.round(budgetMs)) }),
       // Its budget, then the jobs in flight finishing (each bounded by its lease).
       signal: AbortSignal.timeout(budgetMs + 60_000),
     });

@@ -17,6 +17,18 @@ const WorkSchema = z
     wallMs: z.number().int(),
   })
   .openapi('Work');
+const WorkRequest = z
+  .object({
+    budgetMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(140_000)
+      .optional()
+      .openapi({ description: 'Wall budget of this worker in ms (the tick sends what it has left); capped at TICK_BUDGET_MS' }),
+  })
+  .strict()
+  .openapi('WorkRequest');
 const TickSchema = z
   .object({
     slots: z.array(z.object({ schedule: z.string(), job: z.string(), slots: z.array(z.string()), jobId: z.string().nullable() })),
@@ -72,7 +84,8 @@ export function jobRoutes(s: Services) {
         description:
           'Needs the `x-cron-secret` header (CRON_SECRET). Does pg-boss maintenance, fires the due schedule slots (each exactly once), ' +
           'calls POST /v1/jobs/work TICK_WORKERS - 1 times, and works due jobs itself (the user lane first) until none is left, ' +
-          'TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent. Reports every worker.',
+          'TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent. A worker (its own included) that stops on its CPU budget ' +
+          'is followed by another while the wall budget has room: at most TICK_WORKERS at once. Reports every worker request.',
         security: [],
         request: { headers: cronHeaders },
         responses: {
@@ -96,17 +109,25 @@ export function jobRoutes(s: Services) {
         summary: "Work due jobs for a bounded time (one worker of the tick's fan-out)",
         description:
           'Needs the `x-cron-secret` header (CRON_SECRET). Works due jobs (the user lane first), TICK_JOB_CONCURRENCY at a time, ' +
-          'until none is left, TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent; fires no slot.',
+          'until none is left, its wall budget (budgetMs, at most TICK_BUDGET_MS) has passed or TICK_CPU_BUDGET_MS of CPU is spent; fires no slot.',
         security: [],
-        request: { headers: cronHeaders },
-        responses: { 200: json(WorkSchema, 'What this worker did'), 401: errorResponses[401], 404: errorResponses[404] },
+        request: { headers: cronHeaders, body: { content: { 'application/json': { schema: WorkRequest } }, required: false } },
+        responses: {
+          200: json(WorkSchema, 'What this worker did'),
+          401: errorResponses[401],
+          404: errorResponses[404],
+          422: errorResponses[422],
+        },
       }),
       async (c) => {
         const startedAt = Date.now();
         const cpuAt = cpuUsage();
         guard(c.req.header('x-cron-secret'));
         if (!s.work) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
-        return c.json(await s.work({ startedAt, cpuAt }), 200);
+        const { budgetMs } = c.req.valid('json') ?? {};
+        // Never past the deployment's own wall budget, whatever the caller asks.
+        const budget = Math.min(budgetMs ?? s.config.TICK_BUDGET_MS, s.config.TICK_BUDGET_MS);
+        return c.json(await s.work({ startedAt, cpuAt, budgetMs: budget }), 200);
       },
     );
 }
