@@ -208,7 +208,8 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
     return { engine, results, setup };
   } finally {
     child.send('stop');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    // Bounded, and unref'd: a pending 60 s timer would keep this process alive after its report.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000).unref())]);
     if (child.exitCode === null) child.kill();
   }
 }

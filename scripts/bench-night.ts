@@ -51,6 +51,12 @@ if (process.argv[2] === '--serve') {
   await new Promise(() => {});
 }
 
+// The night runs on Postgres only: a run limited to other engines (BENCH_ENGINES) skips it.
+const engines = process.env.BENCH_ENGINES?.split(',').map((e) => e.trim());
+if (engines && !engines.includes('postgres')) {
+  console.log(`bench:night skipped: BENCH_ENGINES=${process.env.BENCH_ENGINES} (it runs on Postgres)`);
+  process.exit(0);
+}
 const SMALL = process.env.BENCH_SMALL === '1';
 const SIZES = (process.env.BENCH_SIZES ?? (SMALL ? '20' : '500,1000,2000')).split(',').map(Number);
 // The small run (CI) skips the 3 processes: the same code as one, thrice the start-up.

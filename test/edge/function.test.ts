@@ -58,9 +58,11 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
   const tick = async () => {
     const r = await call('POST', '/v1/jobs/tick', {}, { 'x-cron-secret': CRON_SECRET, authorization: '' });
     expect(r.status, r.text).toBe(200);
-    // The tick fanned out: its own worker and 3 more (TICK_WORKERS, 4 on the function), each reached over HTTP and within its CPU budget.
+    // The tick fanned out: its own worker and 3 more (TICK_WORKERS, 4 on the function), each reached over HTTP and within its CPU
+    // budget (a worker stopped by it with work left is followed by another: 4 requests or more).
     const workers = r.body.workers as Array<{ error?: string; cpuMs?: number }>;
-    expect(workers.map((w) => w.error ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(workers.length).toBeGreaterThanOrEqual(4);
+    expect(workers.map((w) => w.error ?? 'ok')).toEqual(workers.map(() => 'ok'));
     return r.body as { queues: Record<string, { completed: number; failed: number }>; stoppedBy: string };
   };
 
