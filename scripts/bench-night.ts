@@ -69,7 +69,10 @@ const PER_FIRM = SMALL ? 10 : 50;
 const TICK_EVERY_MS = Number(process.env.BENCH_TICK_EVERY_MS ?? (SMALL ? 3_000 : 60_000));
 const TICK_WORKERS = Number(process.env.TICK_WORKERS ?? 4);
 const LIMIT_MS = Number(process.env.BENCH_NIGHT_LIMIT_MS ?? (SMALL ? 45_000 : 30 * 60_000));
-const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? (SMALL ? 240_000 : SIZES.length * MODES.length * (LIMIT_MS + 15 * 60_000)));
+// The drain's own allowance (10 min), then each night's limit and its seeding.
+const DEADLINE_MS = Number(
+  process.env.BENCH_DEADLINE_MS ?? (SMALL ? 240_000 : 10 * 60_000 + SIZES.length * MODES.length * (LIMIT_MS + 15 * 60_000)),
+);
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
