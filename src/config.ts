@@ -5,6 +5,9 @@ import { DEFAULT_NIGHTLY_ATTEMPTS } from './domain/entries/lifecycle.ts';
 // `npm start` work on a fresh machine (embedded database, simulator); production sets its own.
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** The most wall clock a tick may give its jobs: the platform ends a request at 150 s. */
+export const TICK_BUDGET_MAX_MS = 140_000;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -77,7 +80,7 @@ const schema = z.object({
   // Ticks (POST /v1/jobs/tick, driven by Postgres cron on Supabase): the dedicated secret, the
   // time a tick may spend on jobs (well under the Edge Function's 150 s), how far back missed slots are caught up.
   CRON_SECRET: z.string().min(32).optional(),
-  TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
+  TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(TICK_BUDGET_MAX_MS).default(60_000),
   SCHEDULE_CATCHUP_HOURS: z.coerce
     .number()
     .min(0)

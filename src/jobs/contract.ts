@@ -39,6 +39,9 @@ export interface FiredSlots {
   jobId: string | null;
 }
 
+/** Why a tick worker stopped: the one list, for the report's type and the routes' schema. */
+export const WORK_STOPS = ['idle', 'budget', 'cpu', 'error', 'busy'] as const;
+
 export interface QueueReport {
   completed: number;
   failed: number;
@@ -49,8 +52,12 @@ export interface WorkReport {
   queues: Record<string, QueueReport>;
   /** Jobs run (completed or failed). */
   jobs: number;
-  /** `idle`: no job was due; `budget`: the wall budget ran out; `cpu`: the CPU budget did (work perhaps left for the next tick). */
-  stoppedBy: 'idle' | 'budget' | 'cpu' | 'error';
+  /**
+   * `idle`: no job was due; `budget`: the wall budget ran out; `cpu`: the CPU budget did (work
+   * perhaps left); `error`: the queue could not be read or written; `busy`: TICK_WORKERS workers
+   * were already running (an earlier tick's), so this one ran nothing.
+   */
+  stoppedBy: (typeof WORK_STOPS)[number];
   /** CPU of this process (user + system) during the request, and the request's wall time. */
   cpuMs: number;
   wallMs: number;

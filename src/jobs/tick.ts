@@ -5,7 +5,9 @@
 // then works as a worker itself and reports every worker's figures. Each of those TICK_WORKERS
 // lanes hands on: a worker that stopped on its CPU budget with work left is followed by a new
 // worker request (a fresh CPU allowance) while the tick's wall budget has room, so a backlog is
-// worked for the whole minute, never more than TICK_WORKERS requests at once. A worker runs due jobs,
+// worked for the whole minute. Every worker holds one of TICK_WORKERS leased slots in the database
+// (private.tick_worker_slots) while it runs, so consecutive ticks that overlap never run more than
+// TICK_WORKERS workers at once between them. A worker runs due jobs,
 // TICK_JOB_CONCURRENCY at a time, the user lane (send-file) first at every fetch, the other queues
 // in turn; it takes no new job once its wall budget or its CPU budget is spent. A job is fetched
 // only when it is about to run, so a worker that stops holds none.
@@ -18,6 +20,8 @@ import { sendFileJob } from './definitions.ts';
 import { createQueues, jobs } from './index.ts';
 import { runJob, type RegisteredJob } from './registry.ts';
 import { logError } from '../lib/log-error.ts';
+import { giveWorkerSlot, takeWorkerSlot } from '../db/repos/tick-slots.ts';
+import { WORK_STOPS } from './contract.ts';
 
 export type { QueueReport, TickReport, WorkReport } from './contract.ts';
 
@@ -48,14 +52,41 @@ const cpuMsSince = (at: NodeJS.CpuUsage) => {
   return Math.round((d.user + d.system) / 1000);
 };
 
-/** Works due jobs until none is left or a budget is spent. */
+// A worker's slot outlives its budget by the time its jobs in flight may take to finish (the same
+// margin the tick waits for a worker's answer); a worker cut off frees its slot when it runs out.
+const SLOT_MARGIN_MS = 60_000;
+const noQueues = (): Record<string, QueueReport> => Object.fromEntries(jobs.map((j) => [j.def.name, { completed: 0, failed: 0 }]));
+
+/**
+ * Works due jobs until none is left or a budget is spent, holding one of TICK_WORKERS worker slots;
+ * none free (an earlier tick's workers still at it): `busy`, nothing run.
+ */
 export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {}): Promise<WorkReport> {
   const startedAt = opts.startedAt ?? Date.now();
   const cpuAt = opts.cpuAt ?? cpuUsage();
-  const deadline = startedAt + (opts.budgetMs ?? s.config.TICK_BUDGET_MS);
+  const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
+  const holder = crypto.randomUUID();
+  const slot = await takeWorkerSlot(s.db, s.config.TICK_WORKERS, holder, budgetMs + SLOT_MARGIN_MS);
+  if (slot === null) return { queues: noQueues(), jobs: 0, stoppedBy: 'busy', cpuMs: cpuMsSince(cpuAt), wallMs: Date.now() - startedAt };
+  try {
+    return await workDue(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
+  } finally {
+    await giveWorkerSlot(s.db, slot, holder).catch((err: Error) => {
+      s.log.warn({ err: logError(err) }, 'a tick worker slot could not be given back; its lease frees it');
+    });
+  }
+}
+
+async function workDue(
+  boss: PgBoss,
+  s: Services,
+  opts: WorkOptions & { startedAt: number; cpuAt: NodeJS.CpuUsage; budgetMs: number },
+): Promise<WorkReport> {
+  const { startedAt, cpuAt } = opts;
+  const deadline = startedAt + opts.budgetMs;
   const cpuBudget = opts.cpuBudgetMs ?? s.config.TICK_CPU_BUDGET_MS;
   await prepare(boss);
-  const queues: Record<string, QueueReport> = Object.fromEntries(jobs.map((j) => [j.def.name, { completed: 0, failed: 0 }]));
+  const queues = noQueues();
   let stoppedBy: WorkReport['stoppedBy'] = 'idle';
   let turn = 0;
   const spent = (): WorkReport['stoppedBy'] | undefined =>
@@ -130,13 +161,17 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
   await boss.supervise();
   const slots = await fireDueSlots(s);
   const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
-  const deadline = startedAt + budgetMs;
   const url = opts.workerUrl && s.config.CRON_SECRET ? opts.workerUrl : undefined;
-  const lane = (first: boolean) => (url ? workerLane(url, s.config.CRON_SECRET!, deadline, first) : Promise.resolve([]));
+  const limits: LaneLimits = {
+    deadline: startedAt + budgetMs,
+    answerBy: startedAt + REQUEST_WALL_LIMIT_MS,
+    mayHandOn: () => cpuMsSince(cpuAt) < COORDINATION_CPU_LIMIT_MS,
+  };
+  const lane = (first: boolean) => (url ? workerLane(url, s.config.CRON_SECRET!, limits, first) : Promise.resolve([]));
   const others = Array.from({ length: url ? s.config.TICK_WORKERS - 1 : 0 }, () => lane(true));
   const own = await runWorker(boss, s, { ...opts, startedAt, cpuAt, budgetMs });
   // The tick's own lane hands on too once its own CPU is spent: from then on it only waits.
-  const ownLane = own.stoppedBy === 'cpu' && own.jobs > 0 ? await lane(false) : [];
+  const ownLane = handsOn(own, true) ? await lane(false) : [];
   const workers = [own, ...ownLane, ...(await Promise.all(others)).flat()];
   // Per queue, what the tick and every worker it reached did: which worker took a job is chance.
   const queues: Record<string, QueueReport> = {};
@@ -174,40 +209,84 @@ export async function runTick(boss: PgBoss, s: Services, opts: TickOptions = {})
 const MIN_HANDOFF_MS = 5_000;
 // Bound on the requests of one lane in one tick (each takes at least its start-up and a job).
 const MAX_LANE_REQUESTS = 40;
+// The tick stops handing on past this much CPU of its own (its worker's, then a few ms per call it
+// coordinates): the platform ends a request at 2,000 ms.
+const COORDINATION_CPU_LIMIT_MS = 1_800;
+// The tick answers by then whatever its lanes are doing: the platform ends a request at 150 s. A
+// worker still running after it finishes its jobs and gives its slot back; only its report is missed.
+const REQUEST_WALL_LIMIT_MS = 145_000;
+
+interface LaneLimits {
+  /** The tick's wall budget's end: no worker is started after it, each gets what is left of it. */
+  deadline: number;
+  /** When the tick stops waiting for a worker's answer. */
+  answerBy: number;
+  /** The tick's own CPU still allows coordinating one more call. */
+  mayHandOn: () => boolean;
+}
+
+/**
+ * Whether a worker's request is followed by another: it stopped on its CPU budget, so work was
+ * left, after running jobs, so it was getting somewhere. The tick's own worker is followed even
+ * with none run: its CPU went on the tick's own work (maintenance, firing the slots).
+ */
+export function handsOn(r: WorkReport | { error: string }, tickOwn = false): boolean {
+  return !('error' in r) && r.stoppedBy === 'cpu' && (tickOwn || r.jobs > 0);
+}
 
 /**
  * One lane of the tick: worker requests one after another, each with what is left of the tick's
- * wall budget, the next only when the last stopped on its CPU budget after running jobs (so work
- * was left and is being done) and at least MIN_HANDOFF_MS remain. `first`: the lane's first request goes whatever is left (as the
+ * wall budget, the next only when the last hands on (`handsOn`), at least MIN_HANDOFF_MS remain
+ * and the tick's CPU allows. `first`: the lane's first request goes whatever is left (as the
  * tick's fan-out always did); a lane that follows the tick's own worker needs the minimum too.
  */
-async function workerLane(url: string, secret: string, deadline: number, first: boolean): Promise<Array<WorkReport | { error: string }>> {
+async function workerLane(url: string, secret: string, limits: LaneLimits, first: boolean): Promise<Array<WorkReport | { error: string }>> {
   const reports: Array<WorkReport | { error: string }> = [];
   for (let i = 0; i < MAX_LANE_REQUESTS; i++) {
-    const left = deadline - Date.now();
-    if (left <= 0 || (left < MIN_HANDOFF_MS && !(first && i === 0))) break;
-    const r = await callWorker(url, secret, left);
+    const left = limits.deadline - Date.now();
+    const opening = first && i === 0;
+    if (left <= 0 || (!opening && (left < MIN_HANDOFF_MS || !limits.mayHandOn()))) break;
+    const r = await callWorker(url, secret, left, limits.answerBy);
     reports.push(r);
-    // Only a worker that got somewhere is followed: one that spent its CPU before its first job
-    // (a cold start heavier than the budget) would be followed by more of the same.
-    if ('error' in r || r.stoppedBy !== 'cpu' || r.jobs === 0) break;
+    if (!handsOn(r)) break;
   }
   return reports;
 }
 
+/** A worker's answer as the route's schema gives it (anything else is that worker's error, not the tick's). */
+function isWorkReport(x: unknown): x is WorkReport {
+  const r = x as Partial<WorkReport> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.jobs === 'number' &&
+    typeof r.cpuMs === 'number' &&
+    typeof r.wallMs === 'number' &&
+    (WORK_STOPS as readonly unknown[]).includes(r.stoppedBy) &&
+    typeof r.queues === 'object' &&
+    r.queues !== null &&
+    Object.values(r.queues).every((q) => typeof q?.completed === 'number' && typeof q?.failed === 'number')
+  );
+}
+
 /** One more worker: the worker route, a request (an instance) of its own; its report, or why not. */
-async function callWorker(url: string, secret: string, budgetMs: number): Promise<WorkReport | { error: string }> {
+async function callWorker(url: string, secret: string, budgetMs: number, answerBy: number): Promise<WorkReport | { error: string }> {
   try {
     const r = await fetch(url, {
       method: 'POST',
       headers: { 'x-cron-secret': secret, 'content-type': 'application/json' },
       // The worker ends with the tick: its wall budget is what the tick has left.
       body: JSON.stringify({ budgetMs: Math.max(0, Math.round(budgetMs)) }),
-      // Its budget, then the jobs in flight finishing (each bounded by its lease).
-      signal: AbortSignal.timeout(budgetMs + 60_000),
+      // Its budget, then the jobs in flight finishing (each bounded by its lease), but never past
+      // the tick's own answer.
+      signal: AbortSignal.timeout(Math.max(1, Math.min(budgetMs + 60_000, answerBy - Date.now()))),
     });
-    if (!r.ok) return { error: `worker answered HTTP ${r.status}` };
-    return (await r.json()) as WorkReport;
+    if (!r.ok) {
+      await r.body?.cancel();
+      return { error: `worker answered HTTP ${r.status}` };
+    }
+    const body: unknown = await r.json();
+    return isWorkReport(body) ? body : { error: 'worker answered without a report' };
   } catch (err) {
     return { error: `worker unreachable (${(err as Error).name})` };
   }

@@ -1,13 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { cpuUsage } from 'node:process';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { TICK_BUDGET_MAX_MS } from '../config.ts';
+import { WORK_STOPS } from '../jobs/contract.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, json } from './schemas/common.ts';
 import { router } from './env.ts';
 
 const Count = z.object({ completed: z.number().int(), failed: z.number().int() });
-const Stopped = z.enum(['idle', 'budget', 'cpu', 'error']);
+const Stopped = z.enum(WORK_STOPS);
 const WorkSchema = z
   .object({
     queues: z.record(z.string(), Count),
@@ -23,7 +26,7 @@ const WorkRequest = z
       .number()
       .int()
       .min(0)
-      .max(140_000)
+      .max(TICK_BUDGET_MAX_MS)
       .optional()
       .openapi({ description: 'Wall budget of this worker in ms (the tick sends what it has left); capped at TICK_BUDGET_MS' }),
   })
@@ -74,6 +77,11 @@ export function jobRoutes(s: Services) {
     if (!expected || !s.tick) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
     if (!secretMatches(presented, expected)) throw new AppError('invalid_cron_secret', 'A valid x-cron-secret header is required');
   };
+  // Before the body is validated: a caller without the secret learns nothing of the schema.
+  const cronOnly: MiddlewareHandler = async (c, next) => {
+    guard(c.req.header('x-cron-secret'));
+    await next();
+  };
   return router()
     .openapi(
       createRoute({
@@ -85,8 +93,10 @@ export function jobRoutes(s: Services) {
           'Needs the `x-cron-secret` header (CRON_SECRET). Does pg-boss maintenance, fires the due schedule slots (each exactly once), ' +
           'calls POST /v1/jobs/work TICK_WORKERS - 1 times, and works due jobs itself (the user lane first) until none is left, ' +
           'TICK_BUDGET_MS has passed or TICK_CPU_BUDGET_MS of CPU is spent. A worker (its own included) that stops on its CPU budget ' +
-          'is followed by another while the wall budget has room: at most TICK_WORKERS at once. Reports every worker request.',
+          'is followed by another while the wall budget has room. Every worker holds one of TICK_WORKERS slots (none free: busy, nothing run), ' +
+          'so overlapping ticks never run more at once. Reports every worker request.',
         security: [],
+        middleware: [cronOnly] as const,
         request: { headers: cronHeaders },
         responses: {
           200: json(TickSchema, 'What the tick and its workers did, per schedule and per queue'),
@@ -97,7 +107,6 @@ export function jobRoutes(s: Services) {
       async (c) => {
         const startedAt = Date.now();
         const cpuAt = cpuUsage();
-        guard(c.req.header('x-cron-secret'));
         return c.json(await s.tick!({ workerUrl: workerUrl(s, c.req.url), startedAt, cpuAt }), 200);
       },
     )
@@ -111,6 +120,7 @@ export function jobRoutes(s: Services) {
           'Needs the `x-cron-secret` header (CRON_SECRET). Works due jobs (the user lane first), TICK_JOB_CONCURRENCY at a time, ' +
           'until none is left, its wall budget (budgetMs, at most TICK_BUDGET_MS) has passed or TICK_CPU_BUDGET_MS of CPU is spent; fires no slot.',
         security: [],
+        middleware: [cronOnly] as const,
         request: { headers: cronHeaders, body: { content: { 'application/json': { schema: WorkRequest } }, required: false } },
         responses: {
           200: json(WorkSchema, 'What this worker did'),
@@ -122,7 +132,6 @@ export function jobRoutes(s: Services) {
       async (c) => {
         const startedAt = Date.now();
         const cpuAt = cpuUsage();
-        guard(c.req.header('x-cron-secret'));
         if (!s.work) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
         const { budgetMs } = c.req.valid('json') ?? {};
         // Never past the deployment's own wall budget, whatever the caller asks.
