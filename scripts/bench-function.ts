@@ -5,7 +5,7 @@
 // Postgres: DATABASE_URL, else 127.0.0.1:5432 (a fresh, migrated database is made and dropped).
 // BENCH_SMALL=1: fewer starts (figures printed, not judged).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/open.ts';
@@ -62,7 +62,23 @@ const env = {
   LOG_LEVEL: 'warn',
 };
 
-/** `deno bundle` of one entry (minified with `minify`): its size in bytes. */
+const parts = new Map<string, [string, number][]>();
+/**
+ * Bytes per npm package (and the service's own code) of a plain bundle, read from the
+ * `// <path>` comment esbuild writes before each module; largest first.
+ */
+function packagesOf(bundle: string): [string, number][] {
+  const sizes = new Map<string, number>();
+  let part = '(bundle preamble)';
+  for (const line of bundle.split('\n')) {
+    const m = /^\/\/ (\S+\.(?:[cm]?[jt]sx?|json))$/.exec(line);
+    if (m) part = /registry\.npmjs\.org\/((?:@[^/]+\/)?[^/]+)\//.exec(m[1]!)?.[1] ?? (m[1]!.includes('src/') ? 'own code (src/)' : m[1]!);
+    sizes.set(part, (sizes.get(part) ?? 0) + Buffer.byteLength(line) + 1);
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]);
+}
+
+/** `deno bundle` of one entry (minified with `minify`): its size in bytes, and its parts when plain. */
 function bundleSize(entry: string, minify = false): number {
   const dir = mkdtempSync(join(tmpdir(), 'quadra-sync-bundle-'));
   try {
@@ -73,6 +89,7 @@ function bundleSize(entry: string, minify = false): number {
       { cwd: root, env, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`deno bundle ${entry} failed:\n${r.stderr}`);
+    if (!minify) parts.set(entry, packagesOf(readFileSync(out, 'utf8')));
     return statSync(out).size;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -153,6 +170,9 @@ try {
   console.log(
     `| minimal Hono | ${mb(min.bytes)} / ${mb(min.minified)} | ${fmt(median(min.starts))} ms (${fmt(Math.min(...min.starts))}–${fmt(Math.max(...min.starts))}) | |`,
   );
+  // What the function's plain bundle is made of: where bytes can still be saved.
+  const largest = (parts.get(ENTRIES['quadra-sync']) ?? []).slice(0, 12);
+  console.log(`\nLargest parts of quadra-sync's plain bundle: ${largest.map(([p, b]) => `${p} ${mb(b)}`).join(', ')}`);
 } finally {
   await fresh.drop();
 }

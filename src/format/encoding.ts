@@ -1,23 +1,28 @@
-import iconv from 'iconv-lite';
-
 /** Quadra reads single-byte Windows-1252: one character is one byte, so a column never shifts. */
 export const CODEPAGE = 'windows-1252';
 
 /**
+ * Windows-1252 is Latin-1 except bytes 0x80-0x9F: their characters, U+FFFD for the five it leaves
+ * undefined (as iconv-lite decodes them; test/format/encoding.test.ts compares every byte with it).
+ * Written out rather than taken from iconv-lite, whose tables of every code page were 0.53 MB of
+ * the Edge Function's bundle for these 32 characters.
+ */
+const HIGH = [
+  0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd, 0xfffd,
+  0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+];
+const charOfByte = (b: number): number => (b >= 0x80 && b <= 0x9f ? HIGH[b - 0x80]! : b);
+
+/**
  * UTF-16 code unit -> Windows-1252 byte, for the characters we may write as they are;
  * -1 for everything foldText must replace (control characters, characters Windows-1252 lacks).
- * Built from iconv-lite so the code page has a single definition.
  */
 export const CP1252_BYTE: Int16Array = buildByteTable();
 
 function buildByteTable(): Int16Array {
   const table = new Int16Array(0x10000).fill(-1);
-  const all = Buffer.alloc(256);
-  for (let b = 0; b < 256; b++) all[b] = b;
-  const decoded = iconv.decode(all, CODEPAGE);
-  if (decoded.length !== 256) throw new Error(`${CODEPAGE} did not decode byte for character`);
   for (let b = 0x20; b < 256; b++) {
-    const code = decoded.charCodeAt(b);
+    const code = charOfByte(b);
     // 0x7F is DEL; U+FFFD stands for the five bytes Windows-1252 leaves undefined.
     if (b === 0x7f || code === 0xfffd) continue;
     table[code] = b;
@@ -157,7 +162,16 @@ export function decodeCp1252(bytes: Uint8Array): string {
   // Windows-1252 differs from Latin-1 only in 0x80-0x9F: without those bytes, the native decoder is exact.
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b >= 0x80 && b <= 0x9f) return iconv.decode(buffer, CODEPAGE);
+    if (b >= 0x80 && b <= 0x9f) return decodeWithHighBytes(bytes);
   }
   return buffer.toString('latin1');
+}
+
+function decodeWithHighBytes(bytes: Uint8Array): string {
+  const codes = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) codes[i] = charOfByte(bytes[i]!);
+  // In slices: String.fromCharCode takes its characters as arguments, and their number is bounded.
+  let out = '';
+  for (let i = 0; i < codes.length; i += 8192) out += String.fromCharCode(...codes.subarray(i, i + 8192));
+  return out;
 }

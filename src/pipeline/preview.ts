@@ -1,11 +1,11 @@
 // The preview: exactly what the next deposit of a file would hold, and what the user should know
 // about it — each fact once per entry, in one text. Account facts are judged now (the account map
 // or Quadra's chart may have changed since the push); label facts are the ones stored at the push.
-import iconv from 'iconv-lite';
 import type { Queryable } from '../db/database.ts';
 import { getFile, heldEntries, loadFileReference, storedWarnings } from '../db/repos/entries.ts';
 import { accountWarnings, type Issue } from '../domain/entries/validate.ts';
 import type { PrerequisitesResult } from '../domain/prerequisites.ts';
+import { decodeCp1252 } from '../format/encoding.ts';
 import { truncateAccount } from '../format/quadra-format.ts';
 import { notFound } from '../lib/errors.ts';
 import { buildAscii } from './deposit-builder.ts';
@@ -90,7 +90,7 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     prerequisites,
     entryCount: built.entryIds.length,
     lineCount: built.lineCount,
-    ascii: iconv.decode(Buffer.from(built.bytes), 'win1252'),
+    ascii: decodeCp1252(built.bytes),
     warnings,
     mappedAccounts: [...mapped.values()].sort((a, b) => a.hubAccount.localeCompare(b.hubAccount)),
     held: held.map((h) => ({

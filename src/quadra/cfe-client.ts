@@ -3,21 +3,15 @@
  *
  * Modeled flow: client-credentials token from `{baseUrl}/token`, then
  * `GET {baseUrl}/sic/{sicCode}/container` -> `{ containerUrl }`, a SAS URL to the firm's Azure
- * Blob container (404 `ContainerNotFoundInSicSettings` when the firm has none). Blobs are then
- * handled with the real Azure SDK. Quadra imports (and removes) a deposit when the user opens the
+ * Blob container (404 `ContainerNotFoundInSicSettings` when the firm has none). Quadra imports (and removes) a deposit when the user opens the
  * dossier; until then it can be replaced or withdrawn, which is what remove()'s result tells.
+ *
+ * Blobs are handled through the Blob REST API over fetch (./blob-rest.ts) on that SAS URL: the four
+ * requests used here, without the Azure SDK's weight in the Edge Function's bundle.
  *
  * Blob naming (modeled, see depositBlobName): `{dossierCode}/{depositId}.zip`.
  */
-import type { ContainerClient } from '@azure/storage-blob';
-
-// The Azure SDK (the largest module of the Edge Function's graph) is loaded on the first blob
-// operation, not when a client is made: most requests never touch the container.
-let azure: typeof import('@azure/storage-blob') | undefined;
-const loadAzure = async () => (azure ??= await import('@azure/storage-blob'));
-/** An Azure SDK error: one can only come from an operation, so after the SDK was loaded. */
-const isRestError = (e: unknown): e is InstanceType<typeof import('@azure/storage-blob').RestError> =>
-  azure !== undefined && e instanceof azure.RestError;
+import { type BlobContainer, blobContainer, BlobRestError } from './blob-rest.ts';
 import { CegidError } from './errors.ts';
 import { createHttpClient, type ClientTuning } from './http.ts';
 import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
@@ -40,6 +34,8 @@ export interface CfeClientOptions extends ClientTuning {
   apiKey: string;
   secret: string;
   paths?: Partial<CfePaths>;
+  /** List Blobs page size (`maxresults`); the service's own (5,000) when unset. */
+  listPageSize?: number;
 }
 
 export interface ResolvedContainer {
@@ -61,7 +57,7 @@ export interface CfeClient {
   /** Exchanges the CFE key for the firm's container. Used live as the connection check. */
   resolveContainer(): Promise<ResolvedContainer>;
   /**
-   * Creates or overwrites a blob with ONE request at a time: the SDK never repeats the PUT, since
+   * Creates or overwrites a blob with ONE request at a time: the PUT is never repeated blindly, since
    * a repeat can re-create a blob Quadra has already taken. Only answers that prove nothing was
    * stored are tried again (see provesNothingStored); any other failure is thrown as it is and
    * leaves the upload unconfirmed for the caller to settle.
@@ -127,7 +123,7 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     now: opts.now,
   }));
 
-  let cached: { client: ContainerClient; uploads: ContainerClient; info: ResolvedContainer; refreshAt: number } | undefined;
+  let cached: { client: BlobContainer; info: ResolvedContainer; refreshAt: number } | undefined;
 
   async function fetchContainer(): Promise<NonNullable<typeof cached>> {
     const url = base + paths.container.replaceAll('{sic}', encodeURIComponent(opts.sicCode));
@@ -148,24 +144,21 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     const expiresOn = se ? new Date(se) : undefined;
     const endpoint = `${u.origin}${u.pathname}`;
     const containerName = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '');
-    const { AnonymousCredential, ContainerClient } = await loadAzure();
-    const client = new ContainerClient(sasUrl, new AnonymousCredential(), {
-      retryOptions: {
-        maxTries: maxAttempts,
-        tryTimeoutInMs: timeoutMs,
-        retryDelayInMs: retryBaseMs,
-        maxRetryDelayInMs: Math.max(retryBaseMs, opts.retryMaxMs ?? 10_000),
-      },
+    // Reads and removals are tried up to maxAttempts times on failures that may pass; the upload is
+    // tried once per call (a repeat once re-created blobs Quadra had already imported), and upload()
+    // repeats only what provesNothingStored allows.
+    const client = blobContainer(sasUrl, {
+      timeoutMs,
+      maxTries: maxAttempts,
+      retryDelayMs: retryBaseMs,
+      maxRetryDelayMs: Math.max(retryBaseMs, opts.retryMaxMs ?? 10_000),
     });
-    // Uploads: one try per call, never repeated by the SDK (its retry re-created blobs Quadra had
-    // already imported); upload() repeats only what provesNothingStored allows.
-    const uploads = new ContainerClient(sasUrl, new AnonymousCredential(), { retryOptions: { maxTries: 1, tryTimeoutInMs: timeoutMs } });
     const t = now();
     // Re-resolve well before the SAS expires (5 min, or half its life if shorter); unknown expiry -> 50 min.
     const life = expiresOn && !Number.isNaN(expiresOn.getTime()) ? expiresOn.getTime() - t : 3_600_000;
     const info: ResolvedContainer = { containerName, endpoint };
     if (expiresOn && !Number.isNaN(expiresOn.getTime())) info.expiresOn = expiresOn;
-    return { client, uploads, info, refreshAt: t + life - Math.min(300_000, life / 2) };
+    return { client, info, refreshAt: t + life - Math.min(300_000, life / 2) };
   }
 
   async function container(): Promise<NonNullable<typeof cached>> {
@@ -175,21 +168,17 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
 
   /**
    * Runs a blob operation; an auth failure (SAS expired or revoked) re-resolves the container
-   * once, like a 401 refreshes a token. Azure errors become CegidError without the SAS URL.
+   * once, like a 401 refreshes a token. Blob errors become CegidError without the SAS URL.
    */
-  async function withContainer<T>(
-    what: string,
-    op: (c: ContainerClient) => Promise<T>,
-    which: 'client' | 'uploads' = 'client',
-  ): Promise<T> {
+  async function withContainer<T>(what: string, op: (c: BlobContainer) => Promise<T>): Promise<T> {
     const first = await container();
     try {
-      return await op(first[which]);
+      return await op(first.client);
     } catch (e) {
       if (isAuthFailure(e)) {
         cached = undefined;
         try {
-          return await op((await container())[which]);
+          return await op((await container()).client);
         } catch (e2) {
           throw blobError(what, e2);
         }
@@ -202,10 +191,10 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     const secrets = [opts.apiKey, opts.secret, sasUrl ?? '', sasUrl ? new URL(sasUrl).search : ''];
     if (e instanceof CegidError) return e;
     const name = e instanceof Error ? e.name : '';
-    if (name === 'AbortError' || name === 'TimeoutError') {
+    if (name === 'AbortError' || name === 'TimeoutError' || (e instanceof BlobRestError && e.kind === 'timeout')) {
       return new CegidError({ service: 'cfe', code: 'Timeout', message: `CFE ${what} timed out`, secrets });
     }
-    if (isRestError(e) && e.statusCode === undefined && /ECONNREFUSED/.test(`${e.code ?? ''} ${e.message}`)) {
+    if (e instanceof BlobRestError && e.kind === 'network' && e.code === 'ECONNREFUSED') {
       return new CegidError({
         service: 'cfe',
         code: 'ConnectionRefused',
@@ -214,12 +203,12 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
         secrets,
       });
     }
-    if (isRestError(e)) {
-      const status = e.statusCode;
-      const azCode = typeof e.code === 'string' ? e.code : undefined;
+    if (e instanceof BlobRestError) {
+      const status = e.status;
+      const azCode = e.kind === 'http' ? e.code : undefined;
       const code =
         status === undefined
-          ? 'Unavailable' // network: REQUEST_SEND_ERROR, ECONNREFUSED...
+          ? 'Unavailable' // no answer: a reset, a drop, DNS...
           : status === 401
             ? 'Unauthorized'
             : status === 403
@@ -232,12 +221,14 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
                     ? status === 503 && azCode === 'ServerBusy'
                       ? 'RateLimited'
                       : 'Unavailable'
-                    : (azCode ?? 'HttpError');
+                    : status < 300
+                      ? 'BadResponse' // a 2xx whose body is not what the operation returns
+                      : (azCode ?? 'HttpError');
       return new CegidError({
         service: 'cfe',
         ...(status !== undefined ? { status } : {}),
         code,
-        message: `CFE ${what} failed${status !== undefined ? ` with HTTP ${status}` : ''}${azCode ? ` (${azCode})` : ''}`,
+        message: `CFE ${what} failed${status !== undefined ? ` with HTTP ${status}` : ''}${azCode ? ` (${azCode})` : ''}${e.kind === 'network' && e.code ? ` (${e.code})` : ''}`,
         secrets,
       });
     }
@@ -253,19 +244,11 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     async upload(blobName, bytes, metadata) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await withContainer(
-            `upload of ${blobName}`,
-            async (c) => {
-              // One Put Blob (the deposit is far below the single-shot size), cut off at the timeout.
-              const res = await c.getBlockBlobClient(blobName).uploadData(bytes, {
-                blobHTTPHeaders: { blobContentType: 'application/zip' },
-                abortSignal: AbortSignal.timeout(timeoutMs),
-                ...(metadata ? { metadata } : {}),
-              });
-              return { blobName, etag: res.etag ?? '' };
-            },
-            'uploads',
-          );
+          return await withContainer(`upload of ${blobName}`, async (c) => {
+            // One Put Blob (the deposit is far below the single-shot size), cut off at the timeout.
+            const res = await c.put(blobName, bytes, { contentType: 'application/zip', ...(metadata ? { metadata } : {}) });
+            return { blobName, etag: res.etag };
+          });
         } catch (e) {
           const err = e instanceof CegidError ? e : blobError(`upload of ${blobName}`, e);
           const again = provesNothingStored(err) && err.retryable && attempt < maxAttempts;
@@ -276,33 +259,19 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     },
 
     exists(blobName) {
-      return withContainer(`existence check of ${blobName}`, (c) => c.getBlobClient(blobName).exists());
+      return withContainer(`existence check of ${blobName}`, (c) => c.exists(blobName));
     },
 
     remove(blobName) {
-      return withContainer(`removal of ${blobName}`, async (c) => {
-        const res = await c.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: 'include' });
-        return res.succeeded ? 'deleted' : 'absent';
-      });
+      return withContainer(`removal of ${blobName}`, (c) => c.delete(blobName));
     },
 
     list(prefix) {
-      return withContainer(`listing${prefix ? ` of ${prefix}` : ''}`, async (c) => {
-        const out: DepositBlob[] = [];
-        for await (const b of c.listBlobsFlat({ includeMetadata: true, ...(prefix ? { prefix } : {}) })) {
-          out.push({
-            name: b.name,
-            size: b.properties.contentLength ?? 0,
-            lastModified: b.properties.lastModified,
-            metadata: b.metadata ?? {},
-          });
-        }
-        return out;
-      });
+      return withContainer(`listing${prefix ? ` of ${prefix}` : ''}`, (c) => c.list(prefix, opts.listPageSize));
     },
   };
 }
 
 function isAuthFailure(e: unknown): boolean {
-  return isRestError(e) && (e.statusCode === 401 || e.statusCode === 403);
+  return e instanceof BlobRestError && (e.status === 401 || e.status === 403);
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { foldText } from '../../src/format/quadra-format.ts';
-import { CP1252_BYTE, encodeCp1252 } from '../../src/format/encoding.ts';
+import { CP1252_BYTE, decodeCp1252, encodeCp1252 } from '../../src/format/encoding.ts';
 
 /** Every character has a printable Windows-1252 byte. */
 function writable(text: string): boolean {
@@ -113,5 +113,29 @@ describe('foldText', () => {
         expect(foldText(text)).toEqual({ text, folded: [] });
       }),
     );
+  });
+});
+
+// The code page is written out in src/format/encoding.ts (iconv-lite's tables of every code page
+// weighed 0.53 MB in the Edge Function's bundle): it must be iconv-lite's Windows-1252, byte for byte.
+describe('the Windows-1252 table is iconv-lite’s', () => {
+  it('decodes every byte as iconv-lite does, alone and in one buffer', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, b) => b);
+    expect(decodeCp1252(all)).toBe(iconv.decode(Buffer.from(all), 'windows-1252'));
+    for (let b = 0; b < 256; b++)
+      expect(decodeCp1252(Uint8Array.of(0x41, b)), `byte ${b}`).toBe(iconv.decode(Buffer.of(0x41, b), 'windows-1252'));
+    // Longer than one slice of the decoder's String.fromCharCode.
+    const long = Uint8Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? 0x80 : 0x41 + (i % 26)));
+    expect(decodeCp1252(long)).toBe(iconv.decode(Buffer.from(long), 'windows-1252'));
+  });
+
+  it('gives every UTF-16 code unit the byte iconv-lite decodes to it, printable characters only', () => {
+    // The table as it was built from iconv-lite: each byte from 0x20 but DEL and the five undefined
+    // ones (decoded as U+FFFD), indexed by the character iconv-lite decodes it to.
+    const decoded = iconv.decode(Buffer.from(Uint8Array.from({ length: 256 }, (_, b) => b)), 'windows-1252');
+    const fromIconv = new Int16Array(0x10000).fill(-1);
+    for (let b = 0x20; b < 256; b++) if (b !== 0x7f && decoded.charCodeAt(b) !== 0xfffd) fromIconv[decoded.charCodeAt(b)] = b;
+    expect(Array.from(CP1252_BYTE.entries()).filter(([code, byte]) => fromIconv[code] !== byte)).toEqual([]);
+    expect(CP1252_BYTE['€'.charCodeAt(0)]).toBe(0x80);
   });
 });
