@@ -34,6 +34,14 @@ export interface Database extends Queryable {
    * three (a read of the hub's screens is mostly the cost of its round trips).
    */
   read<T = Row>(sql: string, params: unknown[], opts: { setup: string }): Promise<QueryResult<T>>;
+  /**
+   * One statement in a transaction that `setup` opens, committed: on Postgres BEGIN, the setup, the
+   * statement and COMMIT as one message, one round trip where a transaction takes three (the
+   * dispatcher's batch: src/db/repos/webhook-dispatch.ts). The values are written as literals
+   * (src/db/literal.ts: no Date, pass ISO strings). A message whose connection was lost is sent once
+   * more, as every transaction's first message is: the statement must be safe to run twice.
+   */
+  write<T = Row>(sql: string, params: unknown[], opts: { setup: string }): Promise<QueryResult<T>>;
   /** Several statements in one string (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -96,6 +104,19 @@ export function openPostgres(url: string, max: number): Database {
       }
     }
   }
+  async function oneMessage<T>(begin: string, sql: string, params: unknown[], setup: string): Promise<QueryResult<T>> {
+    const { client, result } = await firstMessage(`${begin}; ${setup};\n${inlineParams(sql, params)}\n; commit`);
+    const rs = result as pg.QueryResult[];
+    // Anything but a committed end would hand the next caller this one's role and claims.
+    if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') {
+      const err = new NotCommitted();
+      client.release(err);
+      throw err;
+    }
+    client.release();
+    const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
+    return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
+  }
   return {
     kind: 'postgres',
     ...wrap(pool),
@@ -116,30 +137,19 @@ export function openPostgres(url: string, max: number): Database {
         client.release(broken);
       }
     },
-    async read<T>(sql: string, params: unknown[], opts: { setup: string }) {
-      // The newline ends any line comment the statement closes with, so COMMIT always runs
-      // (inlineParams refuses a second statement). The simple protocol runs them in order and
-      // stops at the first error; a read changes nothing, so it may be sent again.
-      const { client, result } = await firstMessage(`begin read only; ${opts.setup};\n${inlineParams(sql, params)}\n; commit`);
-      const rs = result as pg.QueryResult[];
-      // Anything but a committed end would hand the next caller this one's role and claims.
-      if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') {
-        const err = new ReadNotClosed();
-        client.release(err);
-        throw err;
-      }
-      client.release();
-      const r = rs[rs.length - 2]!; // the statement's own result, before COMMIT's
-      return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
-    },
+    // The newline ends any line comment the statement closes with, so COMMIT always runs
+    // (inlineParams refuses a second statement). The simple protocol runs them in order and stops
+    // at the first error; a read changes nothing, so it may be sent again.
+    read: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin read only', sql, params, opts.setup),
+    write: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin', sql, params, opts.setup),
     close: () => pool.end(),
   };
 }
 
-/** A one-statement read whose message did not end committed: its connection is dropped, never reused. */
-class ReadNotClosed extends Error {
+/** A one-message statement that did not end committed: its connection is dropped, never reused. */
+class NotCommitted extends Error {
   constructor() {
-    super('a read did not end with its COMMIT');
-    this.name = 'ReadNotClosed';
+    super('a one-message statement did not end with its COMMIT');
+    this.name = 'NotCommitted';
   }
 }

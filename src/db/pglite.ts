@@ -32,6 +32,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         await tx.exec(`set transaction read only; ${opts.setup}`);
         return wrap(tx).query(sql, params);
       }),
+    write: (sql, params, opts) =>
+      db.transaction(async (tx) => {
+        await tx.exec(opts.setup);
+        return wrap(tx).query(sql, params);
+      }),
     close: () => db.close(),
   };
 }

@@ -53,3 +53,19 @@ const SERVICE_SETUP = `set local role service_role; set local request.jwt.claims
 export function asService<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(fn, { setup: SERVICE_SETUP });
 }
+
+/**
+ * One statement as the service, committed — on Postgres in a single round trip (Database.write),
+ * where asService takes three. For the dispatcher's batch, run many times a second; a second
+ * statement is a programming error (use asService). The statement must be safe to run twice.
+ */
+export function writeAsService<T>(db: Database, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  let used = false;
+  return fn({
+    query: (sql, params) => {
+      if (used) throw new Error('writeAsService runs one statement; use asService for more');
+      used = true;
+      return db.write(sql, params ?? [], { setup: SERVICE_SETUP });
+    },
+  });
+}

@@ -1,14 +1,15 @@
 // The dispatcher: delivers the outbox's due deliveries, at least once, signed with Standard Webhooks
-// (the `standardwebhooks` package). One bounded unit of work (`deliverDueEvents`): it claims due
-// deliveries in one statement under a lease (FOR UPDATE SKIP LOCKED, so several run side by side),
-// keeps at most WEBHOOK_CONCURRENCY requests in flight and each endpoint within its own cap and rate
-// (private.claim_webhook_deliveries), and claims more as requests end — so a slow or dead receiver
+// (the `standardwebhooks` package). One bounded unit of work (`deliverDueEvents`): each cycle records
+// the attempts that ended and claims the next due deliveries under a lease, in one statement and one
+// round trip (private.dispatch_webhook_deliveries: FOR UPDATE SKIP LOCKED, so several dispatchers run
+// side by side), keeping at most WEBHOOK_CONCURRENCY requests in flight and each endpoint within its
+// own cap and rate; the next cycle runs while requests are in flight — so a slow or dead receiver
 // holds only its own endpoint's few slots, never another firm's deliveries. A crash loses nothing:
 // the lease runs out and the delivery is claimed again, under the same webhook-id.
 import { Webhook } from 'standardwebhooks';
-import type { Tx } from '../db/database.ts';
-import * as repo from '../db/repos/webhooks.ts';
-import { asService } from '../db/scoped.ts';
+import { type AttemptRecord, anyDueBy, type ClaimedDelivery, type ClaimLimits, recordAndClaim } from '../db/repos/webhook-dispatch.ts';
+import { expireEvents } from '../db/repos/webhooks.ts';
+import { asService, writeAsService } from '../db/scoped.ts';
 import { envelope, failingTooLong, judgeAnswer, nextRetryDelayMs, retryAfterSeconds } from '../domain/events.ts';
 import { postWebhook, type PostResult } from '../lib/webhook-http.ts';
 import type { Services } from '../services.ts';
@@ -27,12 +28,6 @@ export interface DeliveryReport {
   ms: number;
 }
 
-/** One attempt's outcome, waiting to be recorded with the others that ended meanwhile. */
-interface Outcome {
-  record: repo.AttemptRecord;
-  disable?: string;
-}
-
 export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } = {}): Promise<DeliveryReport> {
   const started = Date.now();
   const deadline = started + (opts.budgetMs ?? s.config.WEBHOOK_DISPATCH_BUDGET_MS);
@@ -40,93 +35,146 @@ export async function deliverDueEvents(s: Services, opts: { budgetMs?: number } 
   const total = s.config.WEBHOOK_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   const signers = new Map<string, Promise<Webhook[]>>();
-  let ended: Outcome[] = [];
-  // The outcomes that came in since the last call, recorded in one statement (a delivery's lease
-  // holds until then, so nobody else takes it meanwhile).
-  const flush = async () => {
-    if (ended.length === 0) return;
+  // Outcomes waiting to be recorded: a delivery's lease holds until then, so nobody else takes it.
+  let ended: AttemptRecord[] = [];
+  const limits = (free: number): ClaimLimits => ({
+    total: free,
+    perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    rate: s.config.WEBHOOK_ENDPOINT_RATE,
+    leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30,
+    now: s.now(),
+  });
+  // The outcomes ended meanwhile recorded and the next batch claimed, in one statement (one round
+  // trip). A batch that cannot be recorded must not keep the claim from running: its leases make it due again.
+  const cycle = async (free: number): Promise<ClaimedDelivery[]> => {
     const batch = ended;
     ended = [];
-    await asService(s.db, (tx) => record(tx, batch, report)).catch((err: Error) => {
+    const run = (records: AttemptRecord[]) => writeAsService(s.db, (q) => recordAndClaim(q, records, limits(free)));
+    const out = await run(batch).catch((err: Error) => {
+      if (batch.length === 0) throw err;
       s.log.warn({ err: logError(err), deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
+      return free > 0 ? run([]) : { recorded: new Set<number>(), claimed: [] };
     });
+    tally(report, batch, out.recorded);
+    return out.claimed;
   };
-  while (Date.now() < deadline) {
-    // Claims go in batches (half the slots free, or none in flight): a claim costs about as much for
-    // one delivery as for sixteen; the outcomes ended meanwhile are recorded first, in one statement.
-    const free = total - inFlight.size;
-    if (free < Math.ceil(total / 2) && inFlight.size > 0) {
-      await Promise.race([...inFlight, sleep(1_000)]);
-      continue;
-    }
-    // The outcomes ended meanwhile and the next claim, in one transaction (two round trips fewer).
-    const batch = ended;
-    ended = [];
-    const claim = (tx: Tx) =>
-      repo.claimDue(tx, {
-        total: free,
-        perEndpoint: s.config.WEBHOOK_ENDPOINT_CONCURRENCY,
-        rate: s.config.WEBHOOK_ENDPOINT_RATE,
-        leaseSeconds: Math.ceil(s.config.WEBHOOK_TIMEOUT_MS / 1000) + 30,
-        now: s.now(),
+  const send = (d: ClaimedDelivery) => {
+    const p: Promise<void> = deliverOne(s, d, signers)
+      .then((o) => {
+        report.attempted++;
+        ended.push(o);
+      })
+      .catch((err: Error) => {
+        s.log.warn({ err: logError(err), delivery: d.id }, 'delivery failed before its request; its lease will make it due again');
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        dryUntil = 0;
+        wake.kick();
       });
-    const claimed = await asService(s.db, async (tx) => {
-      await record(tx, batch, report);
-      return claim(tx);
-    }).catch(async (err: Error) => {
-      // A batch that cannot be recorded must not keep the claim from running: its leases make it due again.
-      s.log.warn({ err: logError(err), deliveries: batch.length }, 'attempts not recorded; their leases will make them due again');
-      return asService(s.db, claim);
-    });
-    for (const d of claimed) {
-      const p: Promise<void> = deliverOne(s, d, signers)
-        .then((o) => {
-          report.attempted++;
-          ended.push(o);
-        })
-        .catch((err: Error) => {
-          s.log.warn({ err: logError(err), delivery: d.id }, 'delivery failed before its request; its lease will make it due again');
-        })
-        .finally(() => {
-          inFlight.delete(p);
-        });
-      inFlight.add(p);
-    }
-    if (claimed.length > 0) continue;
-    if (inFlight.size > 0) {
-      // Nothing more due for now: wait for a request to end, or a moment (a retry due in seconds).
-      await Promise.race([...inFlight, sleep(200)]);
+    inFlight.add(p);
+  };
+  // Cycles overlap (at most MAX_CYCLES): the next one starts, with the outcomes ended meanwhile,
+  // while the last one's answer is still on its way. A delivery's slot against its endpoint's cap is
+  // held from its claim until its record: the sooner the record, the sooner the slot is claimed again.
+  const cycles = new Set<Promise<void>>();
+  let reserved = 0; // slots asked for by the cycles in flight
+  // The last cycle claimed nothing: no other starts before a request ends, or a moment passed (a
+  // retry due in seconds, an endpoint's tokens), so an empty outbox is not asked again and again.
+  let dryUntil = 0;
+  let failure: Error | undefined;
+  const wake = waker();
+  const launch = (free: number) => {
+    reserved += free;
+    const c: Promise<void> = cycle(free)
+      .then((claimed) => {
+        if (claimed.length === 0) dryUntil = Date.now() + 200;
+        for (const d of claimed) send(d);
+      })
+      .catch((err: Error) => {
+        failure ??= err;
+      })
+      .finally(() => {
+        reserved -= free;
+        cycles.delete(c);
+        wake.kick();
+      });
+    cycles.add(c);
+  };
+  while (Date.now() < deadline && !failure) {
+    // Claims go in batches (half the slots free, or none in flight): a claim costs about as much for
+    // one delivery as for sixteen.
+    const free = total - inFlight.size - reserved;
+    const idle = inFlight.size === 0 && cycles.size === 0;
+    const dry = Date.now() < dryUntil;
+    if (!dry && cycles.size < MAX_CYCLES && free > 0 && (free >= Math.ceil(total / 2) || idle)) {
+      launch(free);
       continue;
     }
-    // Nothing claimable, nothing in flight: done, unless deliveries are due now and only an
-    // endpoint's rate holds them back.
-    const now = s.now();
-    const due = await asService(s.db, (tx) => repo.anyDueBy(tx, now, new Date(now.getTime() + 1_000)));
-    if (!due || Date.now() + 250 >= deadline) break;
-    await sleep(250);
+    if (idle) {
+      // Nothing claimable, nothing in flight: done, unless deliveries are due now and only an
+      // endpoint's rate holds them back.
+      const now = s.now();
+      const due = await asService(s.db, (tx) => anyDueBy(tx, now, new Date(now.getTime() + 1_000)));
+      if (!due || Date.now() + 250 >= deadline) break;
+      await sleep(250);
+      dryUntil = 0;
+      continue;
+    }
+    // Nothing more due for now (dry), or no slot: wait for a request or a cycle to end, or a moment.
+    await wake.wait(dry ? dryUntil - Date.now() : 1_000);
   }
+  await Promise.all(cycles);
   await Promise.all(inFlight);
-  await flush();
+  if (ended.length > 0)
+    await cycle(0).catch((err: Error) => {
+      s.log.warn({ err: logError(err) }, 'attempts not recorded; their leases will make them due again');
+    });
+  if (failure) throw failure;
   report.ms = Date.now() - started;
   if (report.attempted) s.log.info(report, 'events delivered');
   return report;
 }
 
-async function record(tx: Tx, batch: Outcome[], report: DeliveryReport): Promise<void> {
-  if (batch.length === 0) return;
-  const kept = await repo.recordAttempts(
-    tx,
-    batch.map((o) => o.record),
-  );
+/** Cycles in flight at once: two, so that one records and claims while the other's answer travels. */
+const MAX_CYCLES = 2;
+
+/** A wake-up for the loop: kick() ends the current or the next wait(ms), whichever comes first. */
+function waker() {
+  let pending = false;
+  let done: (() => void) | undefined;
+  return {
+    kick() {
+      pending = true;
+      done?.();
+    },
+    wait(ms: number): Promise<void> {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, ms);
+        function finish() {
+          clearTimeout(timer);
+          done = undefined;
+          pending = false;
+          resolve();
+        }
+        done = finish;
+      });
+    },
+  };
+}
+
+/** The recorded outcomes counted (one whose claim was taken over meanwhile is not). */
+function tally(report: DeliveryReport, batch: AttemptRecord[], recorded: Set<number>): void {
   for (const o of batch) {
-    if (!kept.has(o.record.deliveryId)) continue;
-    if (o.record.delivered) report.delivered++;
-    else if (o.record.nextAt) report.retrying++;
+    if (!recorded.has(o.deliveryId)) continue;
+    if (o.delivered) report.delivered++;
+    else if (o.nextAt) report.retrying++;
     else report.failed++;
-    if (o.disable) {
-      await repo.disableEndpoint(tx, o.record.endpointId, o.disable, o.record.at);
-      report.disabled++;
-    }
+    if (o.disable) report.disabled++;
   }
 }
 
@@ -135,7 +183,7 @@ async function record(tx: Tx, batch: Outcome[], report: DeliveryReport): Promise
  * current secret cannot be opened; a previous one that cannot be is left out (so a rotation is how
  * an endpoint with a broken secret is mended).
  */
-async function signersOf(s: Services, d: repo.ClaimedDelivery, now: Date): Promise<Webhook[]> {
+async function signersOf(s: Services, d: ClaimedDelivery, now: Date): Promise<Webhook[]> {
   const sec = d.secrets;
   const signer = async (x: { keyId: string; ciphertext: string }) => new Webhook(await s.secrets.open(x));
   const current = await signer({ keyId: sec.secret_key_id, ciphertext: sec.secret_ciphertext });
@@ -152,7 +200,7 @@ async function signersOf(s: Services, d: repo.ClaimedDelivery, now: Date): Promi
   }
 }
 
-async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<string, Promise<Webhook[]>>): Promise<Outcome> {
+async function deliverOne(s: Services, d: ClaimedDelivery, signers: Map<string, Promise<Webhook[]>>): Promise<AttemptRecord> {
   const now = s.now();
   const key = `${d.endpoint_id}:${d.secrets.secret_key_id}:${d.secrets.secret_ciphertext.slice(0, 24)}:${d.secrets.previous_secret_until?.getTime() ?? ''}`;
   let signing = signers.get(key);
@@ -220,25 +268,23 @@ async function deliverOne(s: Services, d: repo.ClaimedDelivery, signers: Map<str
         ? `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.`
         : undefined;
   return {
-    record: {
-      deliveryId: Number(d.id),
-      claimedAttempts: d.attempts,
-      endpointId: d.endpoint_id,
-      firmId: d.firm_id,
-      at,
-      status: answer.status ?? null,
-      durationMs: answer.durationMs,
-      error: answer.error ?? null,
-      nextAt: delay === undefined ? null : new Date(at.getTime() + delay),
-      delivered: verdict === 'delivered',
-    },
+    deliveryId: Number(d.id),
+    claimedAttempts: d.attempts,
+    endpointId: d.endpoint_id,
+    firmId: d.firm_id,
+    at,
+    status: answer.status ?? null,
+    durationMs: answer.durationMs,
+    error: answer.error ?? null,
+    nextAt: delay === undefined ? null : new Date(at.getTime() + delay),
+    delivered: verdict === 'delivered',
     ...(disable ? { disable } : {}),
   };
 }
 
 /** Retention: events and delivery records older than WEBHOOK_RETENTION_DAYS removed (the sweep calls this). */
 export async function expireOldEvents(s: Services, now: Date = s.now()): Promise<number> {
-  return asService(s.db, (tx) => repo.expireEvents(tx, new Date(now.getTime() - s.config.WEBHOOK_RETENTION_DAYS * 86_400_000)));
+  return asService(s.db, (tx) => expireEvents(tx, new Date(now.getTime() - s.config.WEBHOOK_RETENTION_DAYS * 86_400_000)));
 }
 
 /** When the dispatcher should run next: its poll slot, as a stable job id so concurrent runs queue it once. */

@@ -51,6 +51,10 @@ export function withOutage(real: Database, url?: string): Outage {
       await check();
       return real.read(sql, params, opts);
     },
+    async write(sql, params, opts) {
+      await check();
+      return real.write(sql, params, opts);
+    },
     async exec(sql) {
       await check();
       return real.exec(sql);

@@ -26,10 +26,19 @@ export interface Receiver {
   script: Answer[];
   otherwise: Answer;
   unverified: number;
+  /** Requests being answered now, and the most there were at once. */
+  inFlight: number;
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
-export async function startReceiver(path = '/events'): Promise<Receiver> {
+/** Requests in flight across several receivers (their total, and its highest). */
+export interface Flight {
+  now: number;
+  max: number;
+}
+
+export async function startReceiver(path = '/events', opts: { flight?: Flight } = {}): Promise<Receiver> {
   const hanging = new Set<ServerResponse>();
   const r: Receiver = {
     url: '',
@@ -38,6 +47,8 @@ export async function startReceiver(path = '/events'): Promise<Receiver> {
     script: [],
     otherwise: { status: 204 },
     unverified: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     close: () =>
       new Promise((ok) => {
         for (const h of hanging) h.destroy();
@@ -46,6 +57,14 @@ export async function startReceiver(path = '/events'): Promise<Receiver> {
       }),
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const f = opts.flight;
+    r.inFlight++;
+    r.maxInFlight = Math.max(r.maxInFlight, r.inFlight);
+    if (f) f.max = Math.max(f.max, ++f.now);
+    res.on('close', () => {
+      r.inFlight--;
+      if (f) f.now--;
+    });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

@@ -1,6 +1,7 @@
 // A firm's event endpoints, its outbox of events, and their deliveries with every attempt. Returns
 // data; the events themselves are written by the tables' triggers (20261202000300_events.sql), the
-// rules of delivery live in src/domain/events.ts and the dispatcher in src/pipeline/event-delivery.ts.
+// rules of delivery live in src/domain/events.ts and the dispatcher in src/pipeline/event-delivery.ts
+// (its statements in webhook-dispatch.ts).
 import type { Queryable } from '../database.ts';
 
 export interface EndpointRow {
@@ -183,126 +184,6 @@ export async function insertPing(tx: Queryable, firmId: string, endpointId: stri
 
 export async function eventExists(tx: Queryable, firmId: string, publicId: string): Promise<boolean> {
   return (await tx.query('select 1 from public.events where firm_id = $1 and public_id = $2', [firmId, publicId])).rows.length > 0;
-}
-
-// --- the dispatcher (service role) ---
-
-export interface ClaimedDelivery {
-  id: number;
-  attempts: number;
-  endpoint_id: string;
-  firm_id: string;
-  url: string;
-  failing_since: Date | null;
-  secrets: SealedSecrets;
-  event: { id: number; public_id: string; type: string; occurred_at: Date; data: Record<string, unknown>; firm_id: string };
-}
-
-/** Claims due deliveries within the caps (private.claim_webhook_deliveries), with what sending them needs. */
-export async function claimDue(
-  tx: Queryable,
-  p: { total: number; perEndpoint: number; rate: number; leaseSeconds: number; now: Date },
-): Promise<ClaimedDelivery[]> {
-  return (
-    await tx.query<ClaimedDelivery>(
-      `select c.id, c.attempts, c.endpoint_id, c.firm_id, w.url, w.failing_since,
-            jsonb_build_object('secret_ciphertext', w.secret_ciphertext, 'secret_key_id', w.secret_key_id,
-              'previous_secret_ciphertext', w.previous_secret_ciphertext, 'previous_secret_key_id', w.previous_secret_key_id,
-              'previous_secret_until', w.previous_secret_until) as secrets,
-            jsonb_build_object('id', e.id, 'public_id', e.public_id, 'type', e.type, 'occurred_at', e.occurred_at, 'data', e.data, 'firm_id', e.firm_id) as event
-       from private.claim_webhook_deliveries($1, $2, $3, $4, $5) c
-       join public.webhook_endpoints w on w.id = c.endpoint_id
-       join public.events e on e.id = c.event_id
-      order by c.next_at nulls first, c.id`,
-      [p.total, p.perEndpoint, p.rate, p.leaseSeconds, p.now],
-    )
-  ).rows.map((r) => ({
-    ...r,
-    secrets: { ...r.secrets, previous_secret_until: r.secrets.previous_secret_until ? new Date(r.secrets.previous_secret_until) : null },
-    event: { ...r.event, occurred_at: new Date(r.event.occurred_at as unknown as string) },
-  }));
-}
-
-export interface AttemptRecord {
-  deliveryId: number;
-  claimedAttempts: number;
-  endpointId: string;
-  firmId: string;
-  at: Date;
-  status: number | null;
-  durationMs: number;
-  error: string | null;
-  nextAt: Date | null;
-  delivered: boolean;
-}
-
-/**
- * Attempts' outcomes, in one statement for a batch: each recorded, its delivery ended (delivered, or
- * failed after the last retry) or due again at `nextAt`, the endpoints' failure clocks kept. Only
- * where the claim still holds (`claimedAttempts` unchanged), so a late answer from a claim taken
- * over records nothing twice. Returns the deliveries recorded.
- */
-export async function recordAttempts(tx: Queryable, rows: AttemptRecord[]): Promise<Set<number>> {
-  if (rows.length === 0) return new Set();
-  const col = <K extends keyof AttemptRecord>(k: K) => rows.map((r) => r[k]);
-  const r = await tx.query<{ id: number }>(
-    `with r as (
-       select * from unnest($1::bigint[], $2::int[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::timestamptz[], $10::boolean[])
-         as r(id, claimed, endpoint_id, firm_id, at, status, duration_ms, error, next_at, delivered)
-     ), moved as (
-       update public.webhook_deliveries d set attempts = d.attempts + 1, last_status = r.status, last_error = r.error, lease_until = null,
-              state = case when r.delivered then 'succeeded' when r.next_at is null then 'failed' else 'pending' end,
-              next_at = coalesce(r.next_at, d.next_at), finished_at = case when r.delivered or r.next_at is null then r.at end
-         from r where d.id = r.id and d.attempts = r.claimed and d.state = 'pending'
-       returning d.id
-     ), logged as (
-       insert into public.webhook_attempts (firm_id, delivery_id, endpoint_id, at, status_code, duration_ms, error, next_at)
-       select r.firm_id, r.id, r.endpoint_id, r.at, r.status, r.duration_ms, r.error, r.next_at from r join moved m on m.id = r.id
-       returning 1
-     ), clocks as (
-       update public.webhook_endpoints w set failing_since = case when x.ok then null else coalesce(w.failing_since, x.first_at) end
-         from (select r.endpoint_id, bool_or(r.delivered) as ok, min(r.at) as first_at from r join moved m on m.id = r.id group by r.endpoint_id) x
-        where w.id = x.endpoint_id and (w.failing_since is null) <> x.ok
-       returning 1
-     )
-     select id from moved`,
-    [
-      col('deliveryId'),
-      col('claimedAttempts'),
-      col('endpointId'),
-      col('firmId'),
-      col('at'),
-      col('status'),
-      col('durationMs'),
-      col('error'),
-      col('nextAt'),
-      col('delivered'),
-    ],
-  );
-  return new Set(r.rows.map((x) => Number(x.id)));
-}
-
-/** Disables an endpoint with the reason (410 Gone, or failing too long); its pending deliveries stop. */
-export async function disableEndpoint(tx: Queryable, endpointId: string, reason: string, at: Date): Promise<void> {
-  await tx.query('update public.webhook_endpoints set enabled = false, disabled_reason = $2, updated_at = $3 where id = $1 and enabled', [
-    endpointId,
-    reason,
-    at,
-  ]);
-  await tx.query(
-    `update public.webhook_deliveries set state = 'failed', finished_at = $2, lease_until = null where endpoint_id = $1 and state = 'pending'`,
-    [endpointId, at],
-  );
-}
-
-/** Whether a delivery of an enabled endpoint, not leased, is due by `by` (the dispatcher keeps going while one is). */
-export async function anyDueBy(tx: Queryable, now: Date, by: Date): Promise<boolean> {
-  const r = await tx.query<{ due: boolean }>(
-    `select exists (select 1 from public.webhook_deliveries d join public.webhook_endpoints w on w.id = d.endpoint_id
-      where d.state = 'pending' and w.enabled and (d.lease_until is null or d.lease_until <= $1) and (d.next_at is null or d.next_at <= $2)) as due`,
-    [now, by],
-  );
-  return r.rows[0]!.due;
 }
 
 /** Retention: events, deliveries and attempts older than `olderThan` removed (the sweep). */
