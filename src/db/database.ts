@@ -82,9 +82,10 @@ export function openPostgres(url: string, max: number): Database {
     },
   });
   // The first message on a pooled connection. One the server closed meanwhile (a restart, a
-  // terminated session) is dropped and the message sent once more on a fresh one: nothing of it
-  // ran. After any other error the connection is rolled back and returned (dropped if it cannot be).
-  async function firstMessage(text: string): Promise<{ client: pg.PoolClient; result: unknown }> {
+  // terminated session) is dropped and the message sent once more on a fresh one (`resend`: a
+  // BEGIN or a read-only message, of which nothing can have committed; a write's one message
+  // carries its COMMIT, so it is never resent). After any other error the connection is rolled back and returned (dropped if it cannot be).
+  async function firstMessage(text: string, resend = true): Promise<{ client: pg.PoolClient; result: unknown }> {
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
@@ -92,7 +93,7 @@ export function openPostgres(url: string, max: number): Database {
       } catch (err) {
         if (isConnectionLost(err)) {
           client.release(err as Error);
-          if (attempt === 1) continue;
+          if (attempt === 1 && resend) continue;
           throw err;
         }
         let broken: Error | undefined;
@@ -104,8 +105,8 @@ export function openPostgres(url: string, max: number): Database {
       }
     }
   }
-  async function oneMessage<T>(begin: string, sql: string, params: unknown[], setup: string): Promise<QueryResult<T>> {
-    const { client, result } = await firstMessage(`${begin}; ${setup};\n${inlineParams(sql, params)}\n; commit`);
+  async function oneMessage<T>(begin: string, sql: string, params: unknown[], setup: string, resend: boolean): Promise<QueryResult<T>> {
+    const { client, result } = await firstMessage(`${begin}; ${setup};\n${inlineParams(sql, params)}\n; commit`, resend);
     const rs = result as pg.QueryResult[];
     // Anything but a committed end would hand the next caller this one's role and claims.
     if (!Array.isArray(rs) || rs.at(-1)?.command !== 'COMMIT') {
@@ -140,8 +141,10 @@ export function openPostgres(url: string, max: number): Database {
     // The newline ends any line comment the statement closes with, so COMMIT always runs
     // (inlineParams refuses a second statement). The simple protocol runs them in order and stops
     // at the first error; a read changes nothing, so it may be sent again.
-    read: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin read only', sql, params, opts.setup),
-    write: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin', sql, params, opts.setup),
+    read: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin read only', sql, params, opts.setup, true),
+    // Never sent twice: a message whose connection was lost may have committed (its COMMIT travels
+    // with it), so the caller learns of the failure and its leases settle what it did.
+    write: <T>(sql: string, params: unknown[], opts: { setup: string }) => oneMessage<T>('begin', sql, params, opts.setup, false),
     close: () => pool.end(),
   };
 }

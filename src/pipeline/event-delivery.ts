@@ -270,6 +270,7 @@ async function deliverOne(s: Services, d: ClaimedDelivery, signers: Map<string, 
   return {
     deliveryId: Number(d.id),
     claimedAttempts: d.attempts,
+    claimedLease: d.lease_until,
     endpointId: d.endpoint_id,
     firmId: d.firm_id,
     at,

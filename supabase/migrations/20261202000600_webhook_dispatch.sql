@@ -104,49 +104,54 @@ end $$;
 -- true, the id only), then one per delivery claimed with what sending it needs.
 --
 -- An attempt is recorded only where the claim still holds (`claimed` is the attempts count it was
--- claimed with), so a late answer from a claim taken over records nothing twice: its delivery ended
+-- claimed with, `leases` the lease it was claimed under: a claim taken over after its lease ran
+-- out has the same attempts count but a new lease), so a late answer from a claim taken over
+-- records nothing, and the newer claim keeps its lease and its slot: its delivery ended
 -- (delivered, or failed after the last retry) or due again at its next_at, the endpoint's failure
 -- clock kept. `disables` holds, per attempt, why its endpoint is to be disabled (410 Gone, failing
 -- too long) or null; the endpoint's pending deliveries then end. Safe to run twice (writeAsService).
 create function private.dispatch_webhook_deliveries(
-  ids bigint[], claimed integer[], endpoint_ids uuid[], firm_ids uuid[], ats timestamptz[], statuses integer[],
+  ids bigint[], claimed integer[], leases timestamptz[], ats timestamptz[], statuses integer[],
   durations integer[], errors text[], next_ats timestamptz[], delivered boolean[], disables text[],
   total integer, per_endpoint integer, rate double precision, lease_seconds integer, at timestamptz)
-  returns table (recorded boolean, id bigint, attempts integer, endpoint_id uuid, firm_id uuid, url text, failing_since timestamptz,
+  returns table (recorded boolean, id bigint, attempts integer, lease_until timestamptz, endpoint_id uuid, firm_id uuid, url text, failing_since timestamptz,
                  secret_ciphertext text, secret_key_id text, previous_secret_ciphertext text, previous_secret_key_id text,
                  previous_secret_until timestamptz, event_id bigint, public_id text, type text, occurred_at timestamptz, data jsonb)
   language plpgsql security definer set search_path = '' set plan_cache_mode = force_generic_plan as $$
 #variable_conflict use_column
 declare
   kept bigint[] := '{}';
+  kept_eps uuid[] := '{}';
   got bigint[];
 begin
   if cardinality(ids) > 0 then
     with r as (
-      select * from unnest(ids, claimed, endpoint_ids, firm_ids, ats, statuses, durations, errors, next_ats, delivered)
-        as r(id, claimed, endpoint_id, firm_id, at, status, duration_ms, error, next_at, delivered)
+      select * from unnest(ids, claimed, leases, ats, statuses, durations, errors, next_ats, delivered)
+        as r(id, claimed, lease, at, status, duration_ms, error, next_at, delivered)
     ), moved as (
       update public.webhook_deliveries d set attempts = d.attempts + 1, last_status = r.status, last_error = r.error, lease_until = null,
              state = case when r.delivered then 'succeeded' when r.next_at is null then 'failed' else 'pending' end,
              next_at = coalesce(r.next_at, d.next_at), finished_at = case when r.delivered or r.next_at is null then r.at end
-        from r where d.id = r.id and d.attempts = r.claimed and d.state = 'pending'
-      returning d.id
+        from r where d.id = r.id and d.attempts = r.claimed and d.lease_until = r.lease and d.state = 'pending'
+      -- The delivery's own firm and endpoint, never the caller's word for them.
+      returning d.id, d.firm_id, d.endpoint_id
     ), logged as (
       insert into public.webhook_attempts (firm_id, delivery_id, endpoint_id, at, status_code, duration_ms, error, next_at)
-      select r.firm_id, r.id, r.endpoint_id, r.at, r.status, r.duration_ms, r.error, r.next_at from r join moved m on m.id = r.id
+      select m.firm_id, r.id, m.endpoint_id, r.at, r.status, r.duration_ms, r.error, r.next_at from r join moved m on m.id = r.id
     ), clocks as (
       update public.webhook_endpoints w set failing_since = case when x.ok then null else coalesce(w.failing_since, x.first_at) end
-        from (select r.endpoint_id, bool_or(r.delivered) as ok, min(r.at) as first_at from r join moved m on m.id = r.id group by r.endpoint_id) x
+        from (select m.endpoint_id, bool_or(r.delivered) as ok, min(r.at) as first_at from r join moved m on m.id = r.id group by m.endpoint_id) x
        where w.id = x.endpoint_id and (w.failing_since is null) <> x.ok
     )
-    select coalesce(array_agg(m.id), '{}') into kept from moved m;
+    select coalesce(array_agg(m.id), '{}'), coalesce(array_agg(m.endpoint_id), '{}') into kept, kept_eps from moved m;
     -- Disabled as the attempt that asked for it is recorded (the earliest such attempt's reason).
     if cardinality(array_remove(disables, null)) > 0 then
       with x as (
-        select distinct on (r.endpoint_id) r.endpoint_id, r.reason, r.at
-          from unnest(ids, endpoint_ids, disables, ats) r(id, endpoint_id, reason, at)
-         where r.reason is not null and r.id = any (kept)
-         order by r.endpoint_id, r.at
+        select distinct on (k.endpoint_id) k.endpoint_id, r.reason, r.at
+          from unnest(ids, disables, ats) r(id, reason, at)
+          join unnest(kept, kept_eps) k(id, endpoint_id) on k.id = r.id
+         where r.reason is not null
+         order by k.endpoint_id, r.at
       ), off as (
         update public.webhook_endpoints w set enabled = false, disabled_reason = x.reason, updated_at = x.at
           from x where w.id = x.endpoint_id and w.enabled
@@ -154,7 +159,7 @@ begin
       update public.webhook_deliveries d set state = 'failed', finished_at = x.at, lease_until = null
         from x where d.endpoint_id = x.endpoint_id and d.state = 'pending';
     end if;
-    return query select true, k, null::integer, null::uuid, null::uuid, null::text, null::timestamptz, null::text, null::text,
+    return query select true, k, null::integer, null::timestamptz, null::uuid, null::uuid, null::text, null::timestamptz, null::text, null::text,
                         null::text, null::text, null::timestamptz, null::bigint, null::text, null::text, null::timestamptz, null::jsonb
       from unnest(kept) k;
   end if;
@@ -163,7 +168,7 @@ begin
     return;
   end if;
   return query
-    select false, d.id, d.attempts, d.endpoint_id, d.firm_id, w.url, w.failing_since, w.secret_ciphertext, w.secret_key_id,
+    select false, d.id, d.attempts, d.lease_until, d.endpoint_id, d.firm_id, w.url, w.failing_since, w.secret_ciphertext, w.secret_key_id,
            w.previous_secret_ciphertext, w.previous_secret_key_id, w.previous_secret_until, e.id, e.public_id, e.type, e.occurred_at, e.data
       from public.webhook_deliveries d
       join public.webhook_endpoints w on w.id = d.endpoint_id
@@ -171,5 +176,5 @@ begin
      where d.id = any (got)
      order by d.next_at nulls first, d.id;
 end $$;
-revoke all on function private.dispatch_webhook_deliveries(bigint[], integer[], uuid[], uuid[], timestamptz[], integer[], integer[], text[], timestamptz[], boolean[], text[], integer, integer, double precision, integer, timestamptz) from public;
-grant execute on function private.dispatch_webhook_deliveries(bigint[], integer[], uuid[], uuid[], timestamptz[], integer[], integer[], text[], timestamptz[], boolean[], text[], integer, integer, double precision, integer, timestamptz) to service_role;
+revoke all on function private.dispatch_webhook_deliveries(bigint[], integer[], timestamptz[], timestamptz[], integer[], integer[], text[], timestamptz[], boolean[], text[], integer, integer, double precision, integer, timestamptz) from public;
+grant execute on function private.dispatch_webhook_deliveries(bigint[], integer[], timestamptz[], timestamptz[], integer[], integer[], text[], timestamptz[], boolean[], text[], integer, integer, double precision, integer, timestamptz) to service_role;

@@ -7,6 +7,8 @@ import type { SealedSecrets } from './webhooks.ts';
 export interface ClaimedDelivery {
   id: number;
   attempts: number;
+  /** The lease it was claimed under: with `attempts`, what names this claim when its attempt is recorded. */
+  lease_until: Date;
   endpoint_id: string;
   firm_id: string;
   url: string;
@@ -19,6 +21,8 @@ export interface AttemptRecord {
   deliveryId: number;
   /** The delivery's attempts count when it was claimed: recorded only while the claim still holds. */
   claimedAttempts: number;
+  /** The lease it was claimed under (a claim taken over after its lease ran out has a new one). */
+  claimedLease: Date;
   endpointId: string;
   firmId: string;
   at: Date;
@@ -45,6 +49,7 @@ interface Row {
   recorded: boolean;
   id: number;
   attempts: number;
+  lease_until: Date;
   endpoint_id: string;
   firm_id: string;
   url: string;
@@ -79,13 +84,12 @@ export async function recordAndClaim(
       return v instanceof Date ? v.toISOString() : (v ?? null);
     });
   const r = await tx.query<Row>(
-    `select * from private.dispatch_webhook_deliveries($1::bigint[], $2::int[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::int[],
-       $7::int[], $8::text[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int, $13::int, $14::float8, $15::int, $16::timestamptz)`,
+    `select * from private.dispatch_webhook_deliveries($1::bigint[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::int[],
+       $6::int[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[], $11::int, $12::int, $13::float8, $14::int, $15::timestamptz)`,
     [
       col('deliveryId'),
       col('claimedAttempts'),
-      col('endpointId'),
-      col('firmId'),
+      col('claimedLease'),
       col('at'),
       col('status'),
       col('durationMs'),
@@ -110,6 +114,7 @@ export async function recordAndClaim(
     claimed.push({
       id: Number(x.id),
       attempts: x.attempts,
+      lease_until: x.lease_until,
       endpoint_id: x.endpoint_id,
       firm_id: x.firm_id,
       url: x.url,

@@ -64,6 +64,7 @@ describe(`the dispatcher's record-and-claim statement (${engine})`, () => {
   const outcome = (d: ClaimedDelivery, p: Partial<AttemptRecord> = {}): AttemptRecord => ({
     deliveryId: d.id,
     claimedAttempts: d.attempts,
+    claimedLease: d.lease_until,
     endpointId: d.endpoint_id,
     firmId: d.firm_id,
     at: now,
@@ -204,6 +205,54 @@ describe(`the dispatcher's record-and-claim statement (${engine})`, () => {
     );
     expect(late.recorded.size).toBe(0);
     expect((await t.db.query<{ n: number }>('select count(*)::int as n from public.webhook_attempts')).rows[0]!.n).toBe(2);
+  });
+
+  it("a claim taken over after its lease ran out: the first claimer's late answer, arriving first, records nothing and frees nothing", async () => {
+    await endpoints(1, 1);
+    const first = await run([], limits({ perEndpoint: 1 }));
+    expect(first.claimed).toHaveLength(1);
+    // Its lease runs out; another dispatcher takes the same delivery over (same attempts count).
+    const takeover = await run([], limits({ perEndpoint: 1, now: new Date(now.getTime() + 45_000) }));
+    expect(takeover.claimed.map((d) => [d.id, d.attempts])).toEqual(first.claimed.map((d) => [d.id, d.attempts]));
+    // The first claimer answers now, before the second: not its claim any more.
+    const at = new Date(now.getTime() + 46_000);
+    const late = await run(
+      first.claimed.map((d) => outcome(d, { at })),
+      limits({ perEndpoint: 1, now: at }),
+    );
+    expect(late.recorded.size).toBe(0);
+    // The second claim keeps its lease: the endpoint (cap 1) is still full, nothing is handed out again.
+    expect(late.claimed).toEqual([]);
+    const row = (
+      await t.db.query<{ attempts: number; leased: boolean }>(
+        'select attempts, lease_until is not null as leased from public.webhook_deliveries where id = $1',
+        [first.claimed[0]!.id],
+      )
+    ).rows[0]!;
+    expect(row).toEqual({ attempts: 0, leased: true });
+    // The second claimer's answer is recorded.
+    const ok = await run(
+      takeover.claimed.map((d) => outcome(d, { at })),
+      limits({ total: 0, now: at }),
+    );
+    expect([...ok.recorded]).toEqual([first.claimed[0]!.id]);
+  });
+
+  it("records an attempt under the delivery's own firm and endpoint, whatever the caller says", async () => {
+    const [a] = await endpoints(1, 1);
+    const first = await run([], limits());
+    const other = crypto.randomUUID();
+    await run(
+      first.claimed.map((d) => outcome(d, { firmId: other, endpointId: other })),
+      limits({ total: 0 }),
+    );
+    const rows = (
+      await t.db.query<{ firm_id: string; endpoint_id: string }>(
+        'select firm_id, endpoint_id from public.webhook_attempts where delivery_id = $1',
+        [first.claimed[0]!.id],
+      )
+    ).rows;
+    expect(rows).toEqual([{ firm_id: first.claimed[0]!.firm_id, endpoint_id: a }]);
   });
 
   it('shares the total out in turns, oldest first within each endpoint, and keeps the token bucket', async () => {
