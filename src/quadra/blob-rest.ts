@@ -20,6 +20,8 @@ import { sleep } from '../lib/sleep.ts';
 
 /** The Blob service version sent as `x-ms-version` (one Azurite 3.37 knows without skipping its check). */
 export const BLOB_API_VERSION = '2026-06-06';
+// More pages than a CFE container of waiting deposits ever holds (5,000 blobs a page at most).
+const MAX_LIST_PAGES = 1_000;
 
 export interface BlobRestOptions {
   /** Per try, on the client (abort) and as the service's own `timeout` (whole seconds, when ≥ 1 s). */
@@ -73,6 +75,9 @@ export function blobContainer(sasUrl: string, opts: BlobRestOptions): BlobContai
 
   // The SAS query is kept byte for byte (re-encoding it through URLSearchParams could alter `sig`).
   function urlFor(blobName: string | undefined, query: Query): string {
+    // A `.` or `..` segment would be resolved away by the URL (another blob, or outside the container).
+    if (blobName !== undefined && blobName.split('/').some((seg) => seg === '.' || seg === '..'))
+      throw new BlobRestError('http', 'a blob name may not hold a . or .. segment', 400, 'InvalidBlobName');
     const path = blobName === undefined ? containerPath : `${containerPath}/${blobName.split('/').map(encodeURIComponent).join('/')}`;
     const extra = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
     if (opts.timeoutMs >= 1000) extra.push(`timeout=${Math.floor(opts.timeoutMs / 1000)}`);
@@ -86,7 +91,9 @@ export function blobContainer(sasUrl: string, opts: BlobRestOptions): BlobContai
       try {
         const headers = new Headers(init.headers);
         headers.set('x-ms-version', BLOB_API_VERSION);
-        const res = await fetch(url, { ...init, method, headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+        // No redirect is followed: a 3xx answering a PUT would otherwise turn it into another request
+        // whose success says nothing of this blob.
+        const res = await fetch(url, { ...init, method, headers, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs) });
         // The body is read inside the try: the timeout also covers a slow body.
         const text = method === 'HEAD' ? '' : await res.text();
         if (res.status < 300) return { status: res.status, headers: res.headers, text };
@@ -135,7 +142,11 @@ export function blobContainer(sasUrl: string, opts: BlobRestOptions): BlobContai
     async list(prefix, pageSize) {
       const out: ListedBlob[] = [];
       let marker = '';
+      // Bounded: a marker seen twice, or more pages than any container of deposits holds, is a bad answer, not a loop.
+      const seen = new Set<string>();
       do {
+        if (seen.size >= MAX_LIST_PAGES)
+          throw new BlobRestError('http', `the listing ran past ${MAX_LIST_PAGES} pages`, 200, 'BadResponse');
         const query: Query = { restype: 'container', comp: 'list', include: 'metadata' };
         if (prefix) query.prefix = prefix;
         if (marker) query.marker = marker;
@@ -144,6 +155,8 @@ export function blobContainer(sasUrl: string, opts: BlobRestOptions): BlobContai
         const page = await parseBlobListing(res.text);
         out.push(...page.blobs);
         marker = page.nextMarker;
+        if (marker && seen.has(marker)) throw new BlobRestError('http', 'the listing repeated a page marker', 200, 'BadResponse');
+        seen.add(marker);
       } while (marker);
       return out;
     },
@@ -177,12 +190,21 @@ type Node = Record<string, unknown>;
 const text = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' ? String((v as Node)['#text'] ?? '') : '');
 
 function parseListing(p: XMLParser, xml: string): { blobs: ListedBlob[]; nextMarker: string } {
-  let root: Node | undefined;
+  const bad = (why: string) => new BlobRestError('http', `the listing ${why}`, 200, 'BadResponse');
+  // The service never sends a DOCTYPE: one is refused rather than its entities expanded.
+  if (/<!DOCTYPE/i.test(xml)) throw bad('carries a DOCTYPE');
   try {
-    root = (p.parse(xml) as Node).EnumerationResults as Node | undefined;
-  } catch {
-    root = undefined;
+    return readListing(p, xml);
+  } catch (e) {
+    // Anything the parser or a name's decoding refuses (a reserved metadata name, a bad % escape)
+    // is a bad answer of the service, not a transport failure to retry.
+    if (e instanceof BlobRestError) throw e;
+    throw bad('could not be read');
   }
+}
+
+function readListing(p: XMLParser, xml: string): { blobs: ListedBlob[]; nextMarker: string } {
+  const root = (p.parse(xml) as Node).EnumerationResults as Node | undefined;
   if (!root || typeof root !== 'object')
     throw new BlobRestError('http', 'the listing is not an EnumerationResults document', 200, 'BadResponse');
   // `<Blobs />` (an empty page) parses as '', not as an object.

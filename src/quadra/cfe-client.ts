@@ -89,7 +89,9 @@ export function provesNothingStored(err: unknown): boolean {
 
 /** The modeled deposit name: one folder per dossier, one zip per send. */
 export function depositBlobName(dossierCode: string, depositId: string): string {
-  if (!dossierCode || /[/\\]/.test(dossierCode)) throw new Error(`invalid dossier code for a blob name: ${JSON.stringify(dossierCode)}`);
+  // `.` and `..` would be path segments the URL resolves away (the blob stored elsewhere, or outside the container).
+  if (!dossierCode || /[/\\]/.test(dossierCode) || /^\.{1,2}$/.test(dossierCode))
+    throw new Error(`invalid dossier code for a blob name: ${JSON.stringify(dossierCode)}`);
   if (!depositId || /[/\\]/.test(depositId)) throw new Error(`invalid deposit id for a blob name: ${JSON.stringify(depositId)}`);
   return `${dossierCode}/${depositId}.zip`;
 }

@@ -2,8 +2,9 @@
 // real Azurite: pagination, metadata, names needing escaping, and every failure class the CFE client
 // tells apart (what proves nothing was stored, what leaves an upload unconfirmed).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseBlobListing } from '../../src/quadra/blob-rest.ts';
-import { createCfeClient, provesNothingStored, type CfeClientOptions } from '../../src/quadra/cfe-client.ts';
+import { createServer } from 'node:http';
+import { BlobRestError, blobContainer, parseBlobListing } from '../../src/quadra/blob-rest.ts';
+import { createCfeClient, depositBlobName, provesNothingStored, type CfeClientOptions } from '../../src/quadra/cfe-client.ts';
 import { freePort } from '../../src/sim/azurite.ts';
 import { startBlobFront, type BlobFront } from '../support/blob-front.ts';
 import { cegidFailure } from './clients/helpers.ts';
@@ -71,6 +72,52 @@ describe('Blob REST client: what goes in comes back', () => {
       nextMarker: '',
       blobs: [{ name: 'A/b\u0001.zip', size: 12, lastModified: new Date('2026-12-02T10:00:00Z'), metadata: {} }],
     });
+  });
+});
+
+describe('Blob REST client: answers it refuses to read', () => {
+  const listing = (blob: string, marker = '') =>
+    `<?xml version="1.0" encoding="utf-8"?><EnumerationResults ContainerName="c"><Blobs>${blob}</Blobs><NextMarker>${marker}</NextMarker></EnumerationResults>`;
+  const badResponse = async (p: Promise<unknown>) => {
+    const e = await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(BlobRestError);
+    expect((e as BlobRestError).code).toBe('BadResponse');
+  };
+
+  it('a DOCTYPE, a reserved metadata name or a bad percent escape is a bad answer, never an expansion or a crash', async () => {
+    await badResponse(parseBlobListing(`<!DOCTYPE x [<!ENTITY a "aaaa">]>${listing('<Blob><Name>&a;</Name></Blob>')}`));
+    await badResponse(parseBlobListing(listing('<Blob><Name>a.zip</Name><Metadata><__proto__>x</__proto__></Metadata></Blob>')));
+    await badResponse(parseBlobListing(listing('<Blob><Name Encoded="true">a%zz.zip</Name></Blob>')));
+  });
+
+  it('a listing whose marker comes back again stops with a bad answer instead of looping', async () => {
+    let pages = 0;
+    const server = createServer((_req, res) => {
+      pages++;
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(listing('<Blob><Name>a.zip</Name></Blob>', 'same-marker'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const c = blobContainer(`http://127.0.0.1:${port}/acct/c?sv=1&sig=x`, {
+        timeoutMs: 2_000,
+        maxTries: 1,
+        retryDelayMs: 1,
+        maxRetryDelayMs: 1,
+      });
+      await badResponse(c.list());
+      expect(pages).toBe(2);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('a dossier code of . or .. makes no blob name (the URL would resolve it away)', () => {
+    for (const code of ['.', '..']) expect(() => depositBlobName(code, 'd1')).toThrow(/invalid dossier code/);
+    expect(depositBlobName('..A', 'd1')).toBe('..A/d1.zip');
   });
 });
 
