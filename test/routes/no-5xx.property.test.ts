@@ -334,9 +334,19 @@ describe(`no input makes a 5xx (${engine}, ${RUNS} requests per operation)`, () 
           if (process.env.PROPERTY_DEBUG && o.path.endsWith('/entries') && o.method === 'post')
             console.log(`STATUS ${res.status} ${text.slice(0, 80)}`);
           if (res.status >= 500) failures.push(`${o.method} ${o.path}: ${res.status} ${text.slice(0, 200)}`);
+          // On a 5xx, the service's own error line says why (the answer never does).
+          const why =
+            res.status >= 500
+              ? ` | logged: ${
+                  w.t.logLines
+                    .filter((l) => /"level":50/.test(l))
+                    .at(-1)
+                    ?.slice(0, 1500) ?? 'nothing'
+                }`
+              : '';
           expect(
             res.status,
-            `${o.method.toUpperCase()} ${r.path}?${r.query} ${typeof r.body === 'string' ? r.body.slice(0, 300) : ''} -> ${text.slice(0, 300)}`,
+            `${o.method.toUpperCase()} ${r.path}?${r.query} ${typeof r.body === 'string' ? r.body.slice(0, 300) : ''} -> ${text.slice(0, 300)}${why}`,
           ).toBeLessThan(500);
           // One error shape, and its code is one of the list (src/lib/error-codes.ts) with its status.
           if (res.status >= 400) assertListedErrorCode(res.status, JSON.parse(text), `${o.method.toUpperCase()} ${r.path}`);
