@@ -55,6 +55,7 @@ const cpuMsSince = (at: NodeJS.CpuUsage) => {
 // A worker's slot outlives its budget by the time its jobs in flight may take to finish (the same
 // margin the tick waits for a worker's answer); a worker cut off frees its slot when it runs out.
 const SLOT_MARGIN_MS = 60_000;
+const SLOT_TRIES = 4;
 const noQueues = (): Record<string, QueueReport> => Object.fromEntries(jobs.map((j) => [j.def.name, { completed: 0, failed: 0 }]));
 
 /**
@@ -66,7 +67,11 @@ export async function runWorker(boss: PgBoss, s: Services, opts: WorkOptions = {
   const cpuAt = opts.cpuAt ?? cpuUsage();
   const budgetMs = opts.budgetMs ?? s.config.TICK_BUDGET_MS;
   const holder = crypto.randomUUID();
-  const slot = await takeWorkerSlot(s.db, s.config.TICK_WORKERS, holder, budgetMs + SLOT_MARGIN_MS);
+  // Two workers starting together may pick the same free slot, and the loser gets none though
+  // another is free: it asks again (bounded), each time among the slots then free.
+  let slot: number | null = null;
+  for (let i = 0; i < SLOT_TRIES && slot === null; i++)
+    slot = await takeWorkerSlot(s.db, s.config.TICK_WORKERS, holder, budgetMs + SLOT_MARGIN_MS);
   if (slot === null) return { queues: noQueues(), jobs: 0, stoppedBy: 'busy', cpuMs: cpuMsSince(cpuAt), wallMs: Date.now() - startedAt };
   try {
     return await workDue(boss, s, { ...opts, startedAt, cpuAt, budgetMs });

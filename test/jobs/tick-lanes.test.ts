@@ -172,6 +172,15 @@ describe(`the tick's lanes (${engine})`, () => {
     expect(ticks.flatMap((x) => x.workers).every((w) => !('error' in w))).toBe(true);
   });
 
+  it('workers starting together all find a slot while there are enough (one that loses a race for a slot asks again)', async () => {
+    await backlog(0);
+    for (let round = 0; round < 5; round++) {
+      const all = await Promise.all(Array.from({ length: TICK_WORKERS }, () => runWorker(boss, t.services, { cpuBudgetMs: 1_800 })));
+      expect(all.map((r) => r.stoppedBy)).toEqual(all.map(() => 'idle'));
+    }
+    expect(await workerSlotsHeld(t.services.db)).toBe(0);
+  });
+
   it('the cron secret is checked before the body: a bad body without it is 401, on a deployment without ticks 404', async () => {
     const post = (headers: Record<string, string>) =>
       fetch(`${url}/v1/jobs/work`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"other":1}' });
