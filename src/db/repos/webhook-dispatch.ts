@@ -45,15 +45,9 @@ export interface ClaimLimits {
   now: Date;
 }
 
-interface Row {
+/** A row of the statement: the claimed delivery's own fields, its secrets and event flat. */
+interface Row extends Omit<ClaimedDelivery, 'secrets' | 'event'> {
   recorded: boolean;
-  id: number;
-  attempts: number;
-  lease_until: Date;
-  endpoint_id: string;
-  firm_id: string;
-  url: string;
-  failing_since: Date | null;
   secret_ciphertext: string;
   secret_key_id: string;
   previous_secret_ciphertext: string | null;
