@@ -5,6 +5,7 @@
 // later (DNS rebinding) is refused too.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export interface AddressPolicy {
   /** Only https in production. */
@@ -81,61 +82,34 @@ export async function resolveChecked(url: URL, policy: AddressPolicy): Promise<A
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
 
-/** Loopback, private, shared, link-local (metadata included), multicast, reserved, unspecified. */
+/**
+ * Whether an address is refused as a destination. The ranges are ipaddr.js's table of the IANA
+ * special-purpose registries (loopback, private, shared, link-local with the cloud metadata service,
+ * multicast, documentation and benchmarking, site-local, discard, translation and tunnel prefixes:
+ * NAT64, 6to4, Teredo, ...), so a range the registries add reaches us with the library instead of
+ * through a list kept by hand. Only plain unicast passes, and for IPv6 only the global unicast block
+ * 2000::/3. An IPv4 address written in IPv6's mapped form (::ffff:a.b.c.d, which a dual-stack socket
+ * reports) is judged as the IPv4 it is; every other embedding of IPv4 is refused with its prefix.
+ */
 export function forbiddenAddress(ip: string): boolean {
-  const v = isIP(ip);
-  if (v === 4) return forbiddenV4(ip.split('.').map(Number));
-  if (v !== 6) return true;
-  const words = v6Words(ip);
-  if (!words) return true;
-  const [a] = words as [number];
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (translated, RFC 2765),
-  // 64:ff9b::a.b.c.d (NAT64): judged as the IPv4 inside.
-  const v4 = [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255];
-  if (words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0))
-    return words[5] === 0 && words[6] === 0 && words[7]! <= 1 ? true : forbiddenV4(v4);
-  if (words.slice(0, 4).every((w) => w === 0) && words[4] === 0xffff && words[5] === 0) return forbiddenV4(v4);
-  if (a === 0x64 && words[1] === 0xff9b) {
-    // Only the well-known /96 embeds an address the same way; the rest of 64:ff9b::/32 (the local-use
-    // 64:ff9b:1::/48 included) is not public.
-    return words.slice(2, 6).every((w) => w === 0) ? forbiddenV4(v4) : true;
+  const bare = ip.split('%')[0]!;
+  const family = isIP(bare);
+  if (family === 0) return true;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // IPv6 goes through the URL parser's canonical form first: ipaddr.js reads any dotted tail as the
+    // mapped form, and ::8.8.8.8 (the deprecated compatible form) is not ::ffff:8.8.8.8.
+    parsed = ipaddr.parse(family === 6 ? new URL(`http://[${bare}]/`).hostname.slice(1, -1) : bare);
+  } catch {
+    return true;
   }
-  // 6to4 (2002::/16): the relay is the IPv4 in the next two words.
-  if (a === 0x2002) return forbiddenV4([words[1]! >> 8, words[1]! & 255, words[2]! >> 8, words[2]! & 255]);
-  if ((a & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local (AWS fd00:ec2::254 metadata included)
-  if ((a & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
-  if ((a & 0xff00) === 0xff00) return true; // multicast
-  if (a === 0x2001 && words[1] === 0x0db8) return true; // documentation
-  return false;
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return forbiddenAddress(v6.toIPv4Address().toString());
+    if (v6.range() !== 'unicast') return true;
+    return !v6.match(GLOBAL_UNICAST_V6);
+  }
+  return parsed.range() !== 'unicast';
 }
 
-function forbiddenV4([a, b, c]: number[]): boolean {
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    a! >= 224 ||
-    (a === 100 && b! >= 64 && b! < 128) || // shared address space (carrier NAT)
-    (a === 169 && b === 254) || // link-local, the cloud metadata service (169.254.169.254)
-    (a === 172 && b! >= 16 && b! < 32) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0) ||
-    (a === 192 && b === 88 && c === 99) || // the 6to4 relay anycast (deprecated, RFC 7526)
-    (a === 198 && (b === 18 || b === 19))
-  );
-}
-
-function v6Words(ip: string): number[] | undefined {
-  let s = ip.toLowerCase().split('%')[0]!;
-  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (tail) {
-    const p = tail[1]!.split('.').map(Number);
-    s = s.slice(0, -tail[1]!.length) + `${((p[0]! << 8) | p[1]!).toString(16)}:${((p[2]! << 8) | p[3]!).toString(16)}`;
-  }
-  const [head, rest] = s.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const r = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const fill = rest === undefined ? 0 : 8 - h.length - r.length;
-  const words = [...h, ...Array(fill).fill('0'), ...r].map((w) => parseInt(w, 16));
-  return words.length === 8 && words.every((w) => w >= 0 && w <= 0xffff) ? words : undefined;
-}
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');

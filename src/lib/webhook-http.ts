@@ -14,6 +14,11 @@ export interface PostResult {
   retryAfter?: string;
   /** What went wrong, in plain words, when no 2xx came; never the receiver's body in full. */
   error?: string;
+  /**
+   * The URL was refused before anything was sent: its form or the address it resolves to is not
+   * allowed. A name that did not resolve is not a refusal (DNS may answer later).
+   */
+  refused?: boolean;
   durationMs: number;
 }
 
@@ -37,7 +42,8 @@ export async function postWebhook(o: PostOptions): Promise<PostResult> {
     url = checkUrlForm(o.url, o.policy);
     address = (await resolveChecked(url, o.policy))[0]!.address;
   } catch (err) {
-    return { error: err instanceof UnsafeUrl ? err.message : 'The URL could not be used', durationMs: ms() };
+    if (!(err instanceof UnsafeUrl)) return { error: 'The URL could not be used', durationMs: ms() };
+    return { error: err.message, durationMs: ms(), ...(err.code === 'url_unresolvable' ? {} : { refused: true }) };
   }
   const secure = url.protocol === 'https:';
   const host = hostOf(url);

@@ -250,7 +250,9 @@ async function deliverOne(s: Services, d: ClaimedDelivery, signers: Map<string, 
           },
         });
   const at = s.now();
-  const verdict = judgeAnswer(answer.status);
+  // A refused address is the endpoint's standing, not a passing failure: retrying it for days would
+  // only repeat the refusal, so it ends the delivery and disables the endpoint at once, with the reason.
+  const verdict = answer.refused ? 'disable' : judgeAnswer(answer.status);
   const delay =
     verdict === 'delivered' || verdict === 'disable'
       ? undefined
@@ -263,7 +265,9 @@ async function deliverOne(s: Services, d: ClaimedDelivery, signers: Map<string, 
   const tooLong = verdict !== 'delivered' && failingTooLong(d.failing_since ?? at, at, s.config.WEBHOOK_DISABLE_AFTER_DAYS);
   const disable =
     verdict === 'disable'
-      ? `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
+      ? answer.refused
+        ? `The endpoint's URL was refused on ${at.toISOString()}: ${answer.error}. Change its URL, then enable it again.`
+        : `The endpoint answered 410 Gone on ${at.toISOString()}: it asked to receive no more events.`
       : tooLong
         ? `No delivery succeeded for ${s.config.WEBHOOK_DISABLE_AFTER_DAYS} days (failing since ${(d.failing_since ?? at).toISOString()}); last error: ${answer.error ?? 'none'}.`
         : undefined;

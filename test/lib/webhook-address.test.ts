@@ -35,28 +35,41 @@ describe('where events may be sent', () => {
       expect(forbiddenAddress(ip), ip).toBe(false);
   });
 
-  it('refuses IPv4 hidden in IPv6 every way: translated (::ffff:0:0/96), 6to4 (2002::/16), NAT64; and the 6to4 relay range', () => {
+  it('refuses every special-purpose range, IPv4 hidden in IPv6 included: only the mapped form is judged as its IPv4', () => {
     for (const ip of [
+      // translated (::ffff:0:0/96), 6to4 (2002::/16, to a public relay too), NAT64 (both prefixes), Teredo
       '::ffff:0:7f00:1',
-      '::ffff:0:127.0.0.1',
-      '::ffff:0:a9fe:a9fe',
-      '::ffff:0:a00:1',
+      '::ffff:0:808:808',
       '2002:7f00:1::',
-      '2002:a9fe:a9fe::1',
-      '2002:c0a8:101:1::1',
-      '2002:a00:1::',
+      '2002:808:808::1',
       '64:ff9b::127.0.0.1',
-      '64:ff9b::a00:1',
-      '64:ff9b:1::a00:1',
+      '64:ff9b::808:808',
       '64:ff9b:1:2::808:808',
+      '2001::1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      // site-local (fec0::/10), discard (100::/64), documentation, benchmarking, ORCHID, the IPv4-compatible form
+      'fec0::1',
+      '100::1',
+      '2001:db8::1',
+      '2001:2::1',
+      '2001:20::1',
+      '::7f00:1',
+      '::8.8.8.8',
+      // IPv4: the TEST-NETs, the 6to4 relay anycast, AS112, reserved 240/4, broadcast
+      '192.0.2.1',
+      '198.51.100.7',
+      '203.0.113.9',
       '192.88.99.1',
-      '192.88.99.255',
-      '::ffff:192.88.99.1',
-      '2002:c058:6301::',
+      '192.175.48.1',
+      '240.0.0.1',
+      '::ffff:192.0.2.1',
+      // not an address at all
+      'not-an-ip',
+      '1.2.3',
     ]) {
       expect(forbiddenAddress(ip), ip).toBe(true);
     }
-    for (const ip of ['::ffff:0:808:808', '2002:808:808::1', '64:ff9b::808:808', '192.88.98.1', '192.88.100.1'])
+    for (const ip of ['192.88.98.1', '192.88.100.1', '203.0.114.1', '2a00:1450:4007:80e::200e', '::ffff:93.184.215.14'])
       expect(forbiddenAddress(ip), ip).toBe(false);
   });
 

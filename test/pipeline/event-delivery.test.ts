@@ -218,17 +218,37 @@ describe(`event delivery (${engine})`, () => {
     expect(r.received.at(-1)!.at - r.received[0]!.at).toBeGreaterThanOrEqual(400);
   });
 
-  it('refuses, at delivery, an address that is not allowed (checked against the address connected to)', async () => {
+  it('refuses, at delivery, an address that is not allowed (checked against the address connected to): once, terminal, the endpoint disabled saying why', async () => {
     const { r, id } = await endpoint();
     t.services.config.WEBHOOK_ALLOW_PRIVATE = false;
     await change('sent');
-    await deliverDueEvents(t.services);
+    expect(await deliverDueEvents(t.services)).toMatchObject({ attempted: 1, failed: 1, retrying: 0, disabled: 1 });
     expect(r.received).toHaveLength(0);
     const [d] = await deliveries(id);
+    expect(d.state).toBe('failed');
+    expect(d.attempts).toHaveLength(1);
     expect(d.attempts[0].error).toMatch(/loopback, private, link-local or metadata/);
+    const ep = (await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body;
+    expect(ep.enabled).toBe(false);
+    expect(ep.disabledReason).toMatch(/URL was refused .*loopback/);
+    // Not retried: days later nothing more is attempted and nothing is sent.
+    later(3 * 86_400_000);
+    expect((await deliverDueEvents(t.services)).attempted).toBe(0);
+    expect((await deliveries(id))[0].attempts).toHaveLength(1);
   });
 
-  it('re-checks the URL form at delivery: credentials, and http in production, are refused before any request', async () => {
+  it('a name that does not resolve is a failed attempt retried on the schedule, not a refusal', async () => {
+    const { id } = await endpoint();
+    await asService(t.services.db, (tx) =>
+      tx.query(`update public.webhook_endpoints set url = 'http://no-such-host.invalid/x' where id = $1`, [id]),
+    );
+    await change('sent');
+    expect(await deliverDueEvents(t.services)).toMatchObject({ attempted: 1, retrying: 1, disabled: 0 });
+    const ep = (await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body;
+    expect(ep.enabled).toBe(true);
+  });
+
+  it('re-checks the URL form at delivery: credentials, and http in production, are refused before any request, and end the delivery', async () => {
     const { r, id } = await endpoint();
     // A URL written past the API (as the table's old grants let an administrator do).
     await asService(t.services.db, (tx) =>
@@ -238,21 +258,25 @@ describe(`event delivery (${engine})`, () => {
     await deliverDueEvents(t.services);
     expect(r.received).toHaveLength(0);
     let [d] = await deliveries(id);
+    expect(d.state).toBe('failed');
     expect(d.attempts[0].error).toMatch(/may not carry a user name or password/);
+    expect((await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body.disabledReason).toMatch(/user name or password/);
     // http in production (WEBHOOK_ALLOW_PRIVATE off): refused by its form, not tried.
     await asService(t.services.db, (tx) =>
-      tx.query(`update public.webhook_endpoints set url = 'http://93.184.215.14/x' where id = $1`, [id]),
+      tx.query(`update public.webhook_endpoints set url = 'http://93.184.215.14/x', enabled = true, disabled_reason = null where id = $1`, [id]),
     );
     t.services.config.WEBHOOK_ALLOW_PRIVATE = false;
     t.services.config.NODE_ENV = 'production';
     try {
       later(60 * 60_000);
+      await change('posted');
       await deliverDueEvents(t.services);
     } finally {
       t.services.config.NODE_ENV = 'test';
     }
     [d] = await deliveries(id);
-    expect(d.attempts[1].error).toMatch(/Only https/);
+    expect(d.attempts[0].error).toMatch(/Only https/);
+    expect((await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body.enabled).toBe(false);
   });
 
   it('an endpoint whose secret cannot be opened: a failed attempt saying so (no secret in it), retried on the schedule, the endpoint failing', async () => {

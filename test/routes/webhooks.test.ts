@@ -169,6 +169,13 @@ describe(`webhook endpoint routes (${engine})`, () => {
       'https://0.0.0.0/x',
       'https://100.64.0.1/x',
       'https://[fe80::1]/x',
+      // special-purpose ranges: TEST-NET, site-local, discard, Teredo, NAT64, 6to4
+      'https://192.0.2.10/x',
+      'https://[fec0::1]/x',
+      'https://[100::1]/x',
+      'https://[2001::1]/x',
+      'https://[64:ff9b::808:808]/x',
+      'https://[2002:808:808::1]/x',
     ]) {
       const r = await call('alice', 'POST', base(), { url });
       expect(r.status, `${url}: ${r.text}`).toBe(422);
@@ -186,6 +193,16 @@ describe(`webhook endpoint routes (${engine})`, () => {
     const patch = await call('alice', 'PATCH', `${base()}/${id}`, { url: 'https://127.0.0.1:8443/x' });
     expect(patch.status).toBe(422);
     expect(patch.body.error.details.field).toBe('url');
+  });
+
+  it('a control character in a URL is invalid_url; a NUL is refused before any route, as validation_error (what docs/events.md says)', async () => {
+    const ctl = await call('alice', 'POST', base(), { url: 'https://example.com/a\u0001b' });
+    expect(ctl.status).toBe(422);
+    expect(ctl.body.error.code).toBe('invalid_url');
+    const nul = await call('alice', 'POST', base(), { url: 'https://example.com/a\u0000b' });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.code).toBe('validation_error');
+    expect(nul.body.error.details.issues[0]).toMatchObject({ code: 'nul_character' });
   });
 
   it('hostile input is a 4xx naming the field, never a 5xx', async () => {
