@@ -48,7 +48,7 @@ describe(`the job queue's errors in the log (${engine})`, () => {
     }
     const errors = () => lines.filter((l) => l.includes('job queue error'));
     for (let i = 0; i < 100 && errors().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    await boss.stop({ graceful: false, wait: false }).catch(() => {});
+    await boss.stop({ graceful: false }).catch(() => {});
 
     expect(errors().length, lines.join('')).toBeGreaterThan(0);
     for (const line of errors()) {

@@ -263,7 +263,9 @@ describe(`event delivery (${engine})`, () => {
     expect((await t.call('GET', `/v1/firms/${firm}/webhooks/${id}`, { token })).body.disabledReason).toMatch(/user name or password/);
     // http in production (WEBHOOK_ALLOW_PRIVATE off): refused by its form, not tried.
     await asService(t.services.db, (tx) =>
-      tx.query(`update public.webhook_endpoints set url = 'http://93.184.215.14/x', enabled = true, disabled_reason = null where id = $1`, [id]),
+      tx.query(`update public.webhook_endpoints set url = 'http://93.184.215.14/x', enabled = true, disabled_reason = null where id = $1`, [
+        id,
+      ]),
     );
     t.services.config.WEBHOOK_ALLOW_PRIVATE = false;
     t.services.config.NODE_ENV = 'production';
