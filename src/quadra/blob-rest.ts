@@ -76,7 +76,7 @@ export function blobContainer(sasUrl: string, opts: BlobRestOptions): BlobContai
   // The SAS query is kept byte for byte (re-encoding it through URLSearchParams could alter `sig`).
   function urlFor(blobName: string | undefined, query: Query): string {
     // A `.` or `..` segment would be resolved away by the URL (another blob, or outside the container).
-    if (blobName !== undefined && blobName.split('/').some((seg) => seg === '.' || seg === '..'))
+    if (blobName?.split('/').some((seg) => seg === '.' || seg === '..'))
       throw new BlobRestError('http', 'a blob name may not hold a . or .. segment', 400, 'InvalidBlobName');
     const path = blobName === undefined ? containerPath : `${containerPath}/${blobName.split('/').map(encodeURIComponent).join('/')}`;
     const extra = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);

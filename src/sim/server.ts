@@ -13,7 +13,10 @@ import { defaultFixture, type SimFixture } from './fixture.ts';
 import { debouncedSaver, loadSimState } from './persist.ts';
 import { SimState } from './state.ts';
 
-const mkdirp = (dir: string) => (mkdirSync(dir, { recursive: true }), dir);
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 export interface StartSimulatorOptions {
   /** 0 or undefined = a random free port. */

@@ -75,7 +75,7 @@ describe(`the tick (${engine})`, () => {
     expect(bySchedule['nightly-verification']).toEqual(['2027-03-28T01:00:00.000Z']);
     expect(bySchedule['reference-nightly']).toEqual(['2027-03-28T00:30:00.000Z']);
     expect(bySchedule['auto-send']).toHaveLength(8); // 00:10 … 01:20
-    expect(bySchedule['sweep']).toEqual([
+    expect(bySchedule.sweep).toEqual([
       '2027-03-28T00:15:00.000Z',
       '2027-03-28T00:30:00.000Z',
       '2027-03-28T00:45:00.000Z',

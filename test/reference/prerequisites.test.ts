@@ -172,7 +172,7 @@ describe('checkPrerequisites', () => {
       .map((ms) => new Date(ms).toISOString().slice(0, 10));
     const period = fc
       .tuple(date, date, fc.constantFrom('open' as const, 'closed' as const))
-      .map(([a, b, status]) => ({ startsOn: a < b ? a : b, endsOn: a < b ? b : a, status }));
+      .map(([a, b, status]) => ({ startsOn: Math.min(a , b), endsOn: Math.max(a , b), status }));
     const input = fc.record({
       periods: fc.array(period, { maxLength: 6 }),
       accounts: fc.array(

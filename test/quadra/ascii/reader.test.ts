@@ -44,7 +44,7 @@ describe('parseAscii tolerance', () => {
   });
 
   it('reads short lines: fields past the end are empty', () => {
-    const { lines } = parseAscii(bytes(RECORD.slice(0, 126).trimEnd() + '\n' + RECORD.slice(0, 55)));
+    const { lines } = parseAscii(bytes(`${RECORD.slice(0, 126).trimEnd()}\n${RECORD.slice(0, 55)}`));
     expect(lines[0]).toMatchObject({ label30: 'Vente comp', reference: '', attachment: '', journalCode3: 'VT', currency: 'EUR' });
     expect(lines[1]).toMatchObject({ amountCents: 12345, dueDate: null, label30: '', currency: '', journalCode3: '', length: 55 });
   });
@@ -105,10 +105,10 @@ describe('parseAscii tolerance', () => {
     const k = 4500;
     // Shift the records so that the CR of record k is the block's last byte and its LF the next block's first.
     const prefixLength = BLOCK + 1 - 233 * k;
-    const prefix = '   \r\n' + '\r\n'.repeat((prefixLength - 5) / 2);
+    const prefix = `   \r\n${'\r\n'.repeat((prefixLength - 5) / 2)}`;
     const file = Buffer.concat([
       Buffer.from(prefix, 'latin1'),
-      ...Array.from({ length: 6000 }, () => Buffer.from(RECORD + '\r\n', 'latin1')),
+      ...Array.from({ length: 6000 }, () => Buffer.from(`${RECORD}\r\n`, 'latin1')),
     ]);
     expect(file[BLOCK - 1]).toBe(0x0d);
     expect(file[BLOCK]).toBe(0x0a);
