@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkCegidKeys } from '../../../src/quadra/connection-check.ts';
 import { createCpaClient } from '../../../src/quadra/cpa-client.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM } from '../../../src/sim/index.ts';
 import { FAST_RETRY, useSimulator } from '../../support/simulator.ts';
@@ -60,6 +61,47 @@ describe('CPA client: tokens', () => {
     expect(err.remedy).toMatch(/shown only once/);
     expect(err.remedy).toMatch(/regenerate/i);
     expect(tokenCalls()).toBe(1);
+  });
+
+  it("a token request without the application's identity is refused: VendorIdentityRejected, the keys are not blamed", async () => {
+    const cpa = sim.cpa({ identity: { vendorName: '', applicationName: 'quadra-sync', applicationVersion: '1.0.0' } });
+    const err = await cegidFailure(cpa.checkToken());
+    expect(err).toMatchObject({ status: 400, code: 'VendorIdentityRejected', retryable: false });
+    expect(err.message).toContain('missing vendor_name');
+    expect(err.remedy).toMatch(/Nothing is wrong with the keys you entered/);
+    expect(err.remedy).toContain('CEGID_VENDOR_NAME');
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('the connection check turns that refusal into its remedy, for both services', async () => {
+    const checks = await checkCegidKeys(
+      {
+        cpaBaseUrl: sim.cpaBaseUrl,
+        cfeBaseUrl: sim.cfeBaseUrl,
+        ...FAST_RETRY,
+        identity: { vendorName: '00000000-0000-4000-8000-000000000001', applicationName: '', applicationVersion: '1.0.0' },
+      },
+      {
+        sicCode: SIC,
+        cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+        cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      },
+    );
+    for (const name of ['cpa', 'cfe'] as const) {
+      const check = checks.find((c) => c.name === name);
+      expect(check).toMatchObject({ ok: false, code: 'VendorIdentityRejected' });
+      expect(check?.transient).toBeUndefined();
+      expect(check?.message).toMatch(/vendor identification.*Nothing is wrong with the keys you entered/);
+    }
+  });
+
+  it('checkToken calls the published health check, then reads the dossiers', async () => {
+    await sim.cpa().checkToken();
+    expect(sim.control.requests({ service: 'cpa' }).map((r) => `${r.method} ${r.path.split('?')[0]} ${r.status}`)).toEqual([
+      'POST /cpa/token 200',
+      'GET /cpa/api/v1/security/getHealthCheck 200',
+      'POST /cpa/api/v1/dossiers 200',
+    ]);
   });
 
   it('a CFE key is not a CPA key', async () => {
