@@ -241,17 +241,21 @@ export function renderJournal(j: Journal): Record<string, unknown> {
   return { [n('code')]: j.code, [n('label')]: j.label, [n('open')]: j.open };
 }
 
-/**
- * A line as a FEC record. `collectiveOf` gives a customer or supplier account's collective: the FEC
- * puts the collective in CompteNum and the third party in CompAuxNum.
- */
-export function renderEntryLine(l: QuadraEntryLine, collectiveOf: (account: string) => string | undefined): Record<string, unknown> {
+/** What a FEC line says beyond our line: a third party's collective account, the journal's label. */
+export interface LineContext {
+  collectiveOf(account: string): string | undefined;
+  journalLabel(code: string): string | undefined;
+}
+
+/** A line as a FEC record: the collective in CompteNum and the third party in CompAuxNum, as the FEC has them. */
+export function renderEntryLine(l: QuadraEntryLine, ctx: LineContext): Record<string, unknown> {
   const n = N(ENTRY_FIELDS);
-  const collective = collectiveOf(l.account);
+  const collective = ctx.collectiveOf(l.account);
   const date = formatWireDate(l.date);
   return {
     [n('lineId')]: l.lineId,
     [n('journalCode')]: l.journalCode,
+    [n('journalLabel')]: ctx.journalLabel(l.journalCode) ?? '',
     [n('entryNumber')]: l.pieceNumber,
     [n('date')]: date,
     [n('account')]: collective ?? l.account,

@@ -120,11 +120,14 @@ export function mountCpaRoutes(app: Hono, state: SimState): void {
       )
       .sort((a, b) => a.date.localeCompare(b.date) || a.lineId.localeCompare(b.lineId))
       .map(publicLine);
-    const collectiveOf = (account: string) => {
-      const a = d.accounts.get(account);
-      return a && a.kind !== 'general' ? (a.collective ?? undefined) : undefined;
+    const ctx = {
+      collectiveOf: (account: string) => {
+        const a = d.accounts.get(account);
+        return a && a.kind !== 'general' ? (a.collective ?? undefined) : undefined;
+      },
+      journalLabel: (code: string) => d.journals.get(code)?.label,
     };
-    return paged(c, items, state.pageSize.entries, (l: QuadraEntryLine) => renderEntryLine(l, collectiveOf));
+    return paged(c, items, state.pageSize.entries, (l: QuadraEntryLine) => renderEntryLine(l, ctx));
   });
 }
 

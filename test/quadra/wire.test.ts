@@ -118,8 +118,18 @@ describe('wire records', () => {
   it('renders what it reads (the simulator speaks the same wire)', () => {
     const line = readRecord('entries', FEC_LINE);
     if (!line.ok) throw new Error('unreadable');
-    const rendered = renderEntryLine(line.value, (a) => (a === 'FMOULIN' ? '40100000' : undefined));
-    expect(rendered).toMatchObject({ CompteNum: '40100000', CompAuxNum: 'FMOULIN', EcritureDate: '15/03/2025', Debit: 0, Credit: 1234.5 });
+    const rendered = renderEntryLine(line.value, {
+      collectiveOf: (a) => (a === 'FMOULIN' ? '40100000' : undefined),
+      journalLabel: (j) => (j === 'AC' ? 'Achats' : undefined),
+    });
+    expect(rendered).toMatchObject({
+      CompteNum: '40100000',
+      CompAuxNum: 'FMOULIN',
+      JournalLib: 'Achats',
+      EcritureDate: '15/03/2025',
+      Debit: 0,
+      Credit: 1234.5,
+    });
     expect(readRecord('entries', rendered)).toEqual(line);
     const account = { kind: 'supplier' as const, number: 'FEDF0001', label: 'EDF', collective: '40100000' };
     expect(renderAccount(account)).toEqual({ CompteNum: 'FEDF0001', CompteLib: 'EDF', TypeCompte: 'F', CompteCollectif: '40100000' });

@@ -32,7 +32,7 @@ export async function startWireServer(handle: WireHandler, token: Record<string,
     const u = new URL(c.req.url);
     const seen = { method: c.req.method, path: u.pathname, query: u.searchParams };
     requests.push(seen);
-    if (u.pathname === '/token') {
+    if (u.pathname.endsWith('/token')) {
       tokenForms.push(new URLSearchParams(await c.req.text()));
       return c.json({ access_token: 'wire-test-token', token_type: 'Bearer', expires_in: 36_000, ...token });
     }
