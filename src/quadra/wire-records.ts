@@ -39,17 +39,18 @@ export const PERIOD_FIELDS = {
   closed: f('Cloture', 'bool', M),
 };
 
+// Accounts and journals reuse the FEC's column names; that these lists use them is our model.
 export const ACCOUNT_FIELDS = {
-  number: f('CompteNum', 'id', P),
-  label: f('CompteLib', 'text', P, true),
+  number: f('CompteNum', 'id', M),
+  label: f('CompteLib', 'text', M, true),
   /** G general, C customer, F supplier: Quadra's own letters. */
   type: f('TypeCompte', 'accountType', M),
   collective: f('CompteCollectif', 'text', M, true),
 };
 
 export const JOURNAL_FIELDS = {
-  code: f('JournalCode', 'id', P),
-  label: f('JournalLib', 'text', P, true),
+  code: f('JournalCode', 'id', M),
+  label: f('JournalLib', 'text', M, true),
   open: f('Ouvert', 'bool', M),
 };
 
