@@ -1,7 +1,7 @@
 // The services both runtimes share, put together once: the Node service (src/server.ts) and the
 // Supabase Edge Function (src/edge.ts) differ in where their settings come from, not in this.
 import type { PgBoss } from 'pg-boss';
-import type { Config } from './config.ts';
+import { cegidIdentity, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { queueOf } from './jobs/boss.ts';
 import { runTick, runWorker } from './jobs/tick.ts';
@@ -48,6 +48,7 @@ export async function composeServices(p: ServiceParts): Promise<Services> {
       cfeBaseUrl: p.cfeBaseUrl,
       timeoutMs: p.config.CEGID_TIMEOUT_MS,
       maxAttempts: p.config.CEGID_MAX_ATTEMPTS,
+      identity: cegidIdentity(p.config),
     },
     now: p.now ?? (() => new Date()),
   };

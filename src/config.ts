@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_NIGHTLY_ATTEMPTS } from './domain/entries/lifecycle.ts';
+import { DEV_VENDOR_NAME, type VendorIdentity } from './quadra/token-source.ts';
+import { APP_VERSION } from './version.ts';
 
 // Every setting comes from the environment, validated once at start-up. Defaults make
 // `npm start` work on a fresh machine (embedded database, simulator); production sets its own.
@@ -28,6 +30,11 @@ const schema = z.object({
   // Cegid endpoints (modeled: see README). Empty with QUADRA_SIMULATOR=embedded.
   CPA_BASE_URL: z.string().url().optional(),
   CFE_BASE_URL: z.string().url().optional(),
+  // How Quadra Sync introduces itself with every Cegid token request (published contract): the vendor
+  // GUID Cegid issues (required in production against a real Cegid; a development one under the
+  // simulator) and the application's name. The version is the package's (src/version.ts).
+  CEGID_VENDOR_NAME: z.guid('CEGID_VENDOR_NAME must be the vendor GUID Cegid issued').optional(),
+  CEGID_APPLICATION_NAME: z.string().min(1).max(100).default('quadra-sync'),
   CEGID_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   CEGID_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   QUADRA_SIMULATOR: z.enum(['off', 'embedded']).default('off'),
@@ -178,8 +185,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!cfg.JWT_SECRET && !cfg.JWT_JWKS_URL && !(cfg.SUPABASE_URL && cfg.SUPABASE_ANON_KEY))
       throw new Error('Invalid configuration: JWT_SECRET, JWT_JWKS_URL or SUPABASE_URL with SUPABASE_ANON_KEY is required in production');
     if (!cfg.SECRETS_KEYS) throw new Error('Invalid configuration: SECRETS_KEYS is required in production');
+    // Loopback endpoints are the simulator: it takes the development identity.
+    const realCegid = [cfg.CPA_BASE_URL, cfg.CFE_BASE_URL].some((u) => u !== undefined && !isLoopback(u));
+    if (realCegid && !cfg.CEGID_VENDOR_NAME)
+      throw new Error('Invalid configuration: CEGID_VENDOR_NAME (the vendor GUID Cegid issued) is required in production');
   }
   return cfg;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** How the service introduces itself to Cegid: the configured vendor GUID, or the development one. */
+export function cegidIdentity(cfg: Config): VendorIdentity {
+  return {
+    vendorName: cfg.CEGID_VENDOR_NAME ?? DEV_VENDOR_NAME,
+    applicationName: cfg.CEGID_APPLICATION_NAME,
+    applicationVersion: APP_VERSION,
+  };
 }
 
 /** Where the hub console is served under `npm start`: both spellings of the loopback host. */

@@ -1,5 +1,7 @@
-import { loadSealedConnection, notConnected, type KeyPair } from '../db/repos/connections.ts';
+import type { Database } from '../db/database.ts';
+import { loadSealedConnection, notConnected, type KeyPair, type SealedConnection } from '../db/repos/connections.ts';
 import { asService } from '../db/scoped.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import { cegidClients, type CegidClients, type FirmCredentials } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { gatedFetch } from './cegid-gate.ts';
@@ -14,7 +16,20 @@ import { gatedFetch } from './cegid-gate.ts';
 export async function firmCredentials(s: Services, firmId: string): Promise<FirmCredentials> {
   const row = await asService(s.db, (tx) => loadSealedConnection(tx, firmId));
   if (!row?.usable) throw notConnected();
-  const plain = JSON.parse(await s.secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as {
+  return openCredentials(s.secrets, row);
+}
+
+/**
+ * A firm's stored keys whatever their last check said, or undefined when it has none: for
+ * `npm run cegid:check --firm`, which reads Cegid with them to diagnose the wire, and never deposits.
+ */
+export async function storedCredentials(db: Database, secrets: SecretBox, firmId: string): Promise<FirmCredentials | undefined> {
+  const row = await asService(db, (tx) => loadSealedConnection(tx, firmId));
+  return row ? openCredentials(secrets, row) : undefined;
+}
+
+async function openCredentials(secrets: SecretBox, row: SealedConnection): Promise<FirmCredentials> {
+  const plain = JSON.parse(await secrets.open({ keyId: row.secrets_key_id, ciphertext: row.secrets_ciphertext })) as {
     cpa: KeyPair;
     cfe: KeyPair;
   };

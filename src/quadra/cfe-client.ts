@@ -1,7 +1,7 @@
 /**
  * Cegid File Exchange (CFE) client: deposits zipped Quadra ASCII files for a firm.
  *
- * Modeled flow: client-credentials token from `{baseUrl}/token`, then
+ * Modeled flow (paths and names in ./wire.ts): client-credentials token from `{baseUrl}/token`, then
  * `GET {baseUrl}/sic/{sicCode}/container` -> `{ containerUrl }`, a SAS URL to the firm's Azure
  * Blob container (404 `ContainerNotFoundInSicSettings` when the firm has none). Quadra imports (and removes) a deposit when the user opens the
  * dossier; until then it can be replaced or withdrawn, which is what remove()'s result tells.
@@ -14,25 +14,20 @@
 import { type BlobContainer, blobContainer, BlobRestError } from './blob-rest.ts';
 import { CegidError } from './errors.ts';
 import { createHttpClient, type ClientTuning } from './http.ts';
-import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
+import { authorizedRequest, createTokenSource, DEV_VENDOR_IDENTITY, type TokenSource, type VendorIdentity } from './token-source.ts';
 import { ContainerResponseSchema } from './types.ts';
+import { CFE_CONTAINER_FIELD, CFE_PATHS, type CfePaths } from './wire.ts';
 
-export interface CfePaths {
-  token: string;
-  /** `{sic}` is replaced by the URL-encoded SIC code. */
-  container: string;
-}
-
-export const DEFAULT_CFE_PATHS: CfePaths = {
-  token: '/token',
-  container: '/sic/{sic}/container',
-};
+export type { CfePaths } from './wire.ts';
+export const DEFAULT_CFE_PATHS: CfePaths = CFE_PATHS;
 
 export interface CfeClientOptions extends ClientTuning {
   baseUrl: string;
   sicCode: string;
   apiKey: string;
   secret: string;
+  /** The application's identity sent with each token request. Default: the development one. */
+  identity?: VendorIdentity;
   paths?: Partial<CfePaths>;
   /** List Blobs page size (`maxresults`); the service's own (5,000) when unset. */
   listPageSize?: number;
@@ -122,6 +117,7 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
     tokenUrl: base + paths.token,
     clientId: opts.apiKey,
     clientSecret: opts.secret,
+    identity: opts.identity ?? DEV_VENDOR_IDENTITY,
     now: opts.now,
   }));
 
@@ -140,7 +136,7 @@ export function createCfeClient(opts: CfeClientOptions): CfeClient {
         retryable: false,
       });
     }
-    sasUrl = parsed.data.containerUrl;
+    sasUrl = parsed.data[CFE_CONTAINER_FIELD];
     const u = new URL(sasUrl);
     const se = u.searchParams.get('se');
     const expiresOn = se ? new Date(se) : undefined;

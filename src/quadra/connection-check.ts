@@ -1,6 +1,6 @@
 /**
  * The live check of a firm's four codes, run when the user saves them: the CPA key must yield a
- * token and read the dossiers, the CFE key must resolve the firm's exchange container. Both run
+ * token, pass the health check and read the dossiers, the CFE key must resolve the firm's exchange container. Both run
  * in parallel under one deadline, so the user gets an answer in bounded time; requests still in
  * flight at the deadline are aborted.
  */
@@ -20,8 +20,9 @@ export interface KeyCheck {
 }
 
 /**
- * A check is two sequential requests (token, then one read), each bounded by timeoutMs. Retries
- * fit in when Cegid answers quickly; a Cegid that hangs gets the user an answer instead of a spinner.
+ * A check is three short sequential requests (token, health check, one read), each bounded by
+ * timeoutMs, under one deadline of two timeouts: retries fit in when Cegid answers quickly; a Cegid
+ * that hangs gets the user an answer instead of a spinner.
  */
 export const checkDeadlineMs = (settings: CegidSettings) => 2 * settings.timeoutMs;
 
@@ -37,6 +38,7 @@ export async function checkCegidKeys(
     timeoutMs: settings.timeoutMs,
     maxAttempts: settings.maxAttempts,
     ...(settings.retryBaseMs !== undefined ? { retryBaseMs: settings.retryBaseMs } : {}),
+    ...(settings.identity ? { identity: settings.identity } : {}),
     fetch: abortable,
   };
   const cpa = createCpaClient({ baseUrl: settings.cpaBaseUrl, apiKey: creds.cpa.apiKey, secret: creds.cpa.secret, ...common });

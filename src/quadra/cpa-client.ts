@@ -1,49 +1,29 @@
 /**
  * Cegid CPA client: reads a firm's Quadra data (dossiers, periods, accounts, journals, entries).
- * Knows the (modeled) wire; everything else in the app sees typed, validated objects.
+ * Paths, parameters, envelope and field names come from the wire module (./wire.ts,
+ * ./wire-records.ts); everything else in the app sees the typed objects of ./types.ts.
  */
-import type { z } from 'zod';
 import { CegidError } from './errors.ts';
 import { createHttpClient, type ClientTuning } from './http.ts';
-import { authorizedRequest, createTokenSource, type TokenSource } from './token-source.ts';
-import {
-  AccountSchema,
-  DossierSchema,
-  JournalSchema,
-  PeriodSchema,
-  QuadraEntryLineSchema,
-  pageSchema,
-  type Account,
-  type Dossier,
-  type Journal,
-  type Period,
-  type QuadraEntryLine,
-} from './types.ts';
+import { authorizedRequest, createTokenSource, DEV_VENDOR_IDENTITY, type TokenSource, type VendorIdentity } from './token-source.ts';
+import type { Account, Dossier, Journal, Period, QuadraEntryLine } from './types.ts';
+import { readRecord, type RecordName, type RecordType } from './wire-records.ts';
+import { CPA_PATHS, formatWireDate, HEALTH_METHOD, LIST_METHOD, QUERY, readEnvelope, type CpaPaths } from './wire.ts';
 
-/** Modeled paths, relative to baseUrl. `{code}` is replaced by the URL-encoded dossier code. */
-export interface CpaPaths {
-  token: string;
-  dossiers: string;
-  periods: string;
-  accounts: string;
-  journals: string;
-  entries: string;
-}
-
-export const DEFAULT_CPA_PATHS: CpaPaths = {
-  token: '/token',
-  dossiers: '/dossiers',
-  periods: '/dossiers/{code}/periods',
-  accounts: '/dossiers/{code}/accounts',
-  journals: '/dossiers/{code}/journals',
-  entries: '/dossiers/{code}/entries',
-};
+export type { CpaPaths } from './wire.ts';
+export const DEFAULT_CPA_PATHS: CpaPaths = CPA_PATHS;
 
 export interface CpaClientOptions extends ClientTuning {
   baseUrl: string;
   apiKey: string;
   secret: string;
+  /** The application's identity sent with each token request. Default: the development one. */
+  identity?: VendorIdentity;
   paths?: Partial<CpaPaths>;
+  /** `maxPage` asked of every list but entries. Default 1 000. */
+  pageSize?: number;
+  /** `maxPage` asked of entries. Default 5 000 (what CAERP asks). */
+  entriesPageSize?: number;
   /** Safety net against a server that never stops paging. Default 10 000. */
   maxPages?: number;
 }
@@ -58,7 +38,10 @@ export interface EntriesQuery {
 }
 
 export interface CpaClient {
-  /** Gets a fresh token and makes one cheap read, so a key without portal access (403) fails here too. */
+  /**
+   * Gets a fresh token, calls the health check and makes one cheap read, so a key without portal
+   * access (403) fails here too.
+   */
   checkToken(): Promise<{ expiresAt: Date; dossierCount: number }>;
   listDossiers(): Promise<Dossier[]>;
   listPeriods(dossier: string): Promise<Period[]>;
@@ -70,7 +53,7 @@ export interface CpaClient {
 }
 
 export function createCpaClient(opts: CpaClientOptions): CpaClient {
-  const paths = { ...DEFAULT_CPA_PATHS, ...opts.paths };
+  const paths = { ...CPA_PATHS, ...opts.paths };
   const base = opts.baseUrl.replace(/\/+$/, '');
   const maxPages = opts.maxPages ?? 10_000;
   // Declared before the http client so its scrubber can see the live token.
@@ -92,80 +75,85 @@ export function createCpaClient(opts: CpaClientOptions): CpaClient {
     tokenUrl: base + paths.token,
     clientId: opts.apiKey,
     clientSecret: opts.secret,
+    identity: opts.identity ?? DEV_VENDOR_IDENTITY,
     now: opts.now,
   }));
 
-  function url(path: string, dossier?: string, query?: Record<string, string | undefined>): string {
-    const u = new URL(base + (dossier === undefined ? path : path.replaceAll('{code}', encodeURIComponent(dossier))));
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
-    return u.toString();
-  }
+  const bad = (status: number | undefined, path: string, why: string) =>
+    new CegidError({
+      service: 'cpa',
+      status,
+      code: 'BadResponse',
+      message: `CPA ${path} returned an unexpected shape: ${why}`,
+      retryable: false,
+    });
 
-  async function* pages<T extends z.ZodType>(item: T, firstUrl: string): AsyncGenerator<Array<z.infer<T>>> {
-    const schema = pageSchema(item);
-    let next: string | undefined = firstUrl;
-    const seen = new Set<string>();
-    for (let n = 0; next !== undefined; n++) {
-      if (n >= maxPages || seen.has(next)) {
+  /**
+   * Pages `numeroPage` = 1, 2, … of one list, `maxPage` records asked each time. Stops at the last
+   * page the envelope announces (NbPage; 0 for an empty list) or at an empty page, whichever comes
+   * first; a page larger than asked is taken as it is.
+   */
+  async function* pages<R extends RecordName>(record: R, path: string, query: Record<string, string | undefined>, size: number) {
+    for (let page = 1; ; page++) {
+      if (page > maxPages) {
         throw new CegidError({
           service: 'cpa',
           code: 'BadResponse',
-          message: `CPA pagination did not terminate (${new URL(next).pathname})`,
+          message: `CPA pagination did not terminate (${path})`,
           retryable: false,
         });
       }
-      seen.add(next);
-      const res = await authorizedRequest(http, tokenSource, { method: 'GET', url: next });
-      const parsed = schema.safeParse(res.body);
-      if (!parsed.success) {
-        throw new CegidError({
-          service: 'cpa',
-          status: res.status,
-          code: 'BadResponse',
-          message: `CPA GET ${new URL(next).pathname} returned an unexpected shape: ${summarizeIssues(parsed.error)}`,
-          retryable: false,
-        });
+      const u = new URL(base + path);
+      for (const [k, v] of Object.entries({ ...query, [QUERY.pageSize]: String(size), [QUERY.page]: String(page) }))
+        if (v !== undefined) u.searchParams.set(k, v);
+      const res = await authorizedRequest(http, tokenSource, { method: LIST_METHOD, url: u.toString() });
+      const env = readEnvelope(res.body);
+      if (!env.ok) throw bad(res.status, path, env.why);
+      const items: Array<RecordType[R]> = [];
+      for (const [i, raw] of env.page.data.entries()) {
+        const r = readRecord(record, raw);
+        if (!r.ok) throw bad(res.status, path, `record ${i}: ${r.issues.slice(0, 3).join('; ')}`);
+        items.push(r.value);
       }
-      yield parsed.data.items as Array<z.infer<T>>;
-      const np = parsed.data.nextPage;
-      if (np === null || np === undefined) {
-        next = undefined;
-      } else {
-        const u: URL = new URL(next);
-        u.searchParams.set('page', String(np));
-        next = u.toString();
-      }
+      yield items;
+      if (env.page.data.length === 0 || page >= env.page.pages) return;
     }
   }
 
-  async function all<T extends z.ZodType>(item: T, firstUrl: string): Promise<Array<z.infer<T>>> {
-    const out: Array<z.infer<T>> = [];
-    for await (const p of pages(item, firstUrl)) out.push(...p);
+  async function all<R extends RecordName>(record: R, path: string, dossier?: string): Promise<Array<RecordType[R]>> {
+    const out: Array<RecordType[R]> = [];
+    for await (const p of pages(record, path, { [QUERY.dossier]: dossier }, opts.pageSize ?? 1_000)) out.push(...p);
     return out;
+  }
+
+  async function* entries(d: string, q: EntriesQuery): AsyncGenerator<QuadraEntryLine[]> {
+    const query = {
+      [QUERY.dossier]: d,
+      [QUERY.from]: formatWireDate(q.from),
+      [QUERY.to]: formatWireDate(q.to),
+      [QUERY.journal]: q.journal,
+    };
+    // The date and journal filters are modeled: a server that ignores them must not widen what we read.
+    const inRange = (l: QuadraEntryLine) => l.date >= q.from && l.date <= q.to && (!q.journal || l.journalCode === q.journal);
+    for await (const p of pages('entries', paths.entries, query, opts.entriesPageSize ?? 5_000)) yield p.filter(inRange);
   }
 
   return {
     async checkToken() {
       const { expiresAt } = await tokenSource.refresh();
-      const dossiers = await all(DossierSchema, url(paths.dossiers));
+      await authorizedRequest(http, tokenSource, { method: HEALTH_METHOD, url: base + paths.health });
+      const dossiers = await all('dossiers', paths.dossiers);
       return { expiresAt, dossierCount: dossiers.length };
     },
-    listDossiers: () => all(DossierSchema, url(paths.dossiers)),
-    listPeriods: (d) => all(PeriodSchema, url(paths.periods, d)),
-    listAccounts: (d) => all(AccountSchema, url(paths.accounts, d)),
-    listJournals: (d) => all(JournalSchema, url(paths.journals, d)),
+    listDossiers: () => all('dossiers', paths.dossiers),
+    listPeriods: (d) => all('periods', paths.periods, d),
+    listAccounts: (d) => all('accounts', paths.accounts, d),
+    listJournals: (d) => all('journals', paths.journals, d),
     async listEntries(d, q) {
-      return all(QuadraEntryLineSchema, url(paths.entries, d, { from: q.from, to: q.to, journal: q.journal }));
+      const out: QuadraEntryLine[] = [];
+      for await (const p of entries(d, q)) out.push(...p);
+      return out;
     },
-    iterateEntries(d, q) {
-      return pages(QuadraEntryLineSchema, url(paths.entries, d, { from: q.from, to: q.to, journal: q.journal }));
-    },
+    iterateEntries: entries,
   };
-}
-
-function summarizeIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
 }

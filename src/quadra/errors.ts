@@ -13,6 +13,7 @@ export type CegidService = 'cpa' | 'cfe';
 export type CegidErrorCode =
   | 'Unauthorized'
   | 'Forbidden'
+  | 'VendorIdentityRejected'
   | 'ContainerNotFoundInSicSettings'
   | 'Timeout'
   | 'Unavailable'
@@ -69,6 +70,13 @@ export function remedyFor(service: CegidService, code: string, status?: number):
             'requires. Contact your Cegid sales representative to get it.'
         : "Cegid refused access to this firm's exchange space. Check that the CFE key was generated " +
             'for this SIC code, then regenerate it in Cegid Life if needed.';
+    case 'VendorIdentityRejected':
+      return (
+        'Nothing is wrong with the keys you entered: Cegid did not accept how Quadra Sync introduces ' +
+        'itself (its vendor identifier, name and version, which Cegid requires with every connection). ' +
+        'Contact Quadra Sync support; the administrator of the service must set CEGID_VENDOR_NAME to ' +
+        'the vendor identifier Cegid issued.'
+      );
     case 'Timeout':
       return `Cegid did not answer in time. ${RETRY_NOTE}`;
     case 'Unavailable':
@@ -92,6 +100,7 @@ const SUMMARY: Record<string, string> = {
   ContainerNotFoundInSicSettings: "No Cegid File Exchange container is configured for this firm's SIC code.",
   Unauthorized: 'Cegid rejected the API key or its secret.',
   Forbidden: 'Cegid refused access.',
+  VendorIdentityRejected: "Cegid refused Quadra Sync's vendor identification.",
   Timeout: 'Cegid did not answer in time.',
   Unavailable: 'Cegid is temporarily unavailable.',
   RateLimited: 'Cegid is limiting the number of requests.',

@@ -1,5 +1,6 @@
 import { createCfeClient, type CfeClient } from './cfe-client.ts';
 import { createCpaClient, type CpaClient } from './cpa-client.ts';
+import type { VendorIdentity } from './token-source.ts';
 
 /** Where Cegid (or the simulator) answers, and how patiently. Modeled endpoints: see README. */
 export interface CegidSettings {
@@ -8,6 +9,8 @@ export interface CegidSettings {
   timeoutMs: number;
   maxAttempts: number;
   retryBaseMs?: number;
+  /** Sent with every token request; the development identity when unset (the simulator, tests). */
+  identity?: VendorIdentity;
 }
 
 export interface FirmCredentials {
@@ -31,6 +34,7 @@ export function cegidClients(
     timeoutMs: settings.timeoutMs,
     maxAttempts: settings.maxAttempts,
     ...(settings.retryBaseMs !== undefined ? { retryBaseMs: settings.retryBaseMs } : {}),
+    ...(settings.identity ? { identity: settings.identity } : {}),
   };
   return {
     cpa: createCpaClient({

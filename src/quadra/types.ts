@@ -1,11 +1,10 @@
 /**
- * What we read from Quadra through CPA, validated with zod at the wire boundary.
- *
- * The wire shapes are MODELED (Cegid's partner contract is not public): the JSON below is the
- * simulator's contract and our best guess. If the real fields differ, change these schemas (add a
- * z.preprocess mapping the real names) and nothing downstream has to move.
+ * What we read from Quadra through CPA, in the app's own terms. These types do not follow the wire:
+ * the wire module (./wire.ts, ./wire-records.ts) reads Cegid's names and formats into them, so a
+ * change of the wire moves nothing downstream.
  */
 import { z } from 'zod';
+import { CFE_CONTAINER_FIELD } from './wire.ts';
 
 const isoDate = z.iso.date(); // YYYY-MM-DD
 
@@ -74,14 +73,6 @@ export const QuadraEntryLineSchema = z.object({
 });
 export type QuadraEntryLine = z.infer<typeof QuadraEntryLineSchema>;
 
-/** Every CPA list is `{ items, nextPage }`; nextPage null/absent = last page. */
-export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({
-    items: z.array(item),
-    nextPage: z.union([z.number().int().positive(), z.string().min(1)]).nullish(),
-  });
-}
-
 export const TokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'token_type must be Bearer'),
@@ -90,5 +81,5 @@ export const TokenResponseSchema = z.object({
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 export const ContainerResponseSchema = z.object({
-  containerUrl: z.url(),
+  [CFE_CONTAINER_FIELD]: z.url(),
 });

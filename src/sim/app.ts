@@ -1,12 +1,14 @@
 /**
- * HTTP surface of the simulator. Same modeled contract as the clients' defaults:
- *   CPA under /cpa, CFE under /cfe, test/demo controls under /_control (unauthenticated:
- *   the simulator binds to 127.0.0.1 and is never deployed).
+ * HTTP surface of the simulator, speaking the wire module's contract (src/quadra/wire.ts): CPA
+ * under /cpa (./cpa-routes.ts), CFE under /cfe, test/demo controls under /_control
+ * (unauthenticated: the simulator binds to 127.0.0.1 and is never deployed).
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import { publicLine, SimError, type SimService, type SimState, type SimFirm } from './state.ts';
+import { CFE_CONTAINER_FIELD, CFE_PATHS, ENVELOPE } from '../quadra/wire.ts';
 import { REMOVAL_ACTIONS, UPLOAD_ACTIONS, type SimControl } from './control.ts';
+import { firmOf, mountCpaRoutes, mountTokenRoutes } from './cpa-routes.ts';
+import { SimError, type SimState } from './state.ts';
 
 export interface SimAppOptions {
   state: SimState;
@@ -43,7 +45,8 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
         if (failure.retryAfterSec !== undefined) c.header('Retry-After', String(failure.retryAfterSec));
         injected = c.json({ code, message: 'injected fault' }, failure.status as 429 | 500);
       } else if (state.takeMalformed(service, path)) {
-        injected = c.json({ unexpected: 'shape', items: 'not-a-list' });
+        // Neither the envelope nor any record: what a changed or broken wire looks like.
+        injected = c.json({ unexpected: 'shape', [ENVELOPE.data]: 'not-a-list' });
       } else {
         await next();
       }
@@ -56,115 +59,14 @@ export function createSimApp({ state, control, log }: SimAppOptions): Hono {
     });
   }
 
-  // --- token (same for both services) ---------------------------------------------------------
-  for (const service of ['cpa', 'cfe'] as const) {
-    app.post(`/${service}/token`, async (c) => {
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const get = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
-      if (get('grant_type') !== 'client_credentials') {
-        return c.json({ code: 'BadRequest', message: 'grant_type must be client_credentials' }, 400);
-      }
-      const issued = state.issueToken(service, get('client_id'), get('client_secret'));
-      if (!issued) return c.json({ code: 'Unauthorized', message: 'Invalid client credentials' }, 401);
-      return c.json({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn });
-    });
-  }
-
-  function firmOf(c: Context, service: SimService): SimFirm {
-    const r = state.authenticate(service, c.req.header('authorization'));
-    if (r === 'missing') throw new SimError(401, 'Unauthorized', 'Missing bearer token');
-    if (r === 'invalid') throw new SimError(401, 'Unauthorized', 'Invalid token');
-    if (r === 'expired') throw new SimError(401, 'Unauthorized', 'Token expired');
-    if (service === 'cpa' && !r.portalAccess)
-      throw new SimError(403, 'Forbidden', 'This account has no access to the Cegid Collaborative Portal');
-    return r;
-  }
-
-  function dossierOf(c: Context) {
-    const firm = firmOf(c, 'cpa');
-    // A token only sees its own firm: another firm's dossier is simply unknown.
-    const d = firm.dossiers.get(c.req.param('code') ?? '');
-    if (!d) throw new SimError(404, 'NotFound', 'Unknown dossier');
-    return d;
-  }
-
-  function paged<T>(c: Context, items: T[], size: number) {
-    const page = z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(1)
-      .parse(c.req.query('page') ?? undefined);
-    const start = (page - 1) * size;
-    return c.json({
-      items: items.slice(start, start + size),
-      page,
-      pageSize: size,
-      nextPage: start + size < items.length ? page + 1 : null,
-    });
-  }
-
-  // --- CPA -------------------------------------------------------------------------------------
-  app.get('/cpa/dossiers', (c) => {
-    const firm = firmOf(c, 'cpa');
-    const items = [...firm.dossiers.values()]
-      .sort((a, b) => a.code.localeCompare(b.code))
-      .map((d) => {
-        const fy = d.periods.find((p) => p.status === 'open') ?? [...d.periods].sort((a, b) => b.start.localeCompare(a.start))[0];
-        return { code: d.code, name: d.name, fiscalYearStart: fy?.start ?? null, fiscalYearEnd: fy?.end ?? null };
-      });
-    return paged(c, items, state.pageSize.default);
-  });
-
-  app.get('/cpa/dossiers/:code/periods', (c) => {
-    const d = dossierOf(c);
-    return paged(
-      c,
-      [...d.periods].sort((a, b) => a.start.localeCompare(b.start)),
-      state.pageSize.default,
-    );
-  });
-
-  app.get('/cpa/dossiers/:code/accounts', (c) => {
-    const d = dossierOf(c);
-    return paged(
-      c,
-      [...d.accounts.values()].sort((a, b) => a.number.localeCompare(b.number)),
-      state.pageSize.default,
-    );
-  });
-
-  app.get('/cpa/dossiers/:code/journals', (c) => {
-    const d = dossierOf(c);
-    return paged(
-      c,
-      [...d.journals.values()].sort((a, b) => a.code.localeCompare(b.code)),
-      state.pageSize.default,
-    );
-  });
-
-  app.get('/cpa/dossiers/:code/entries', (c) => {
-    const d = dossierOf(c);
-    const from = isoDate.parse(c.req.query('from'));
-    const to = isoDate.parse(c.req.query('to'));
-    const journal = c.req.query('journal');
-    const now = Date.now();
-    const businessNow = state.now().getTime();
-    const items = d.lines
-      .filter(
-        (l) =>
-          l.visibleFrom <= now && l.visibleAt <= businessNow && l.date >= from && l.date <= to && (!journal || l.journalCode === journal),
-      )
-      .sort((a, b) => a.date.localeCompare(b.date) || a.lineId.localeCompare(b.lineId))
-      .map(publicLine);
-    return paged(c, items, state.pageSize.entries);
-  });
+  mountTokenRoutes(app, state);
+  mountCpaRoutes(app, state);
 
   // --- CFE -------------------------------------------------------------------------------------
-  app.get('/cfe/sic/:sic/container', (c) => {
-    const firm = firmOf(c, 'cfe');
+  app.get(`/cfe${CFE_PATHS.container.replace('{sic}', ':sic')}`, (c) => {
+    const firm = firmOf(c, state, 'cfe');
     if (firm.sic !== c.req.param('sic')) throw new SimError(403, 'Forbidden', 'This key does not belong to that SIC code');
-    return c.json({ containerUrl: state.containerSasUrl(firm) });
+    return c.json({ [CFE_CONTAINER_FIELD]: state.containerSasUrl(firm) });
   });
 
   // --- control ---------------------------------------------------------------------------------

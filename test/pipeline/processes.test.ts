@@ -76,7 +76,7 @@ describe(`two processes and database outages (${engine})`, () => {
     await w.sim.control.openDossier(SIC, 'PHARMA');
     w.at(new Date(w.now().getTime() + 12 * 3_600_000 + 60_000));
     const outage = withOutage(w.t.services.db, w.t.database.url);
-    const reads = () => w.sim.control.requests({ service: 'cpa', pathContains: '/entries' }).length;
+    const reads = () => w.sim.control.requests({ service: 'cpa', pathContains: '/ecritures' }).length;
     const before = reads();
     outage.downWhen(() => reads() > before);
     await expect(verifyDeposit({ ...w.t.services, db: outage.db }, dep.id, w.now())).rejects.toThrow(/Connection terminated/);

@@ -282,7 +282,7 @@ describe(`reference sync (${engine})`, () => {
     expect(noContainer.counts).toMatchObject({ created: 0, updated: 0, gone: 0 });
 
     await worldWhere(() => {});
-    sim.control.setFaults({ failNext: { count: 1_000, status: 503, service: 'cpa', pathContains: '/accounts' } });
+    sim.control.setFaults({ failNext: { count: 1_000, status: 503, service: 'cpa', pathContains: '/comptes' } });
     const unavailable = await syncNow(t, token, firmId);
     sim.control.clearFaults();
     expect(unavailable.status).toBe('failed');

@@ -224,7 +224,7 @@ describe('HTTP control plane', () => {
     expect(rejected.map((r) => r.reasonCode)).toEqual(['Unbalanced', 'Unbalanced']);
 
     expect((await post('/faults', { failNext: { count: 1, status: 503, service: 'cpa' } })).status).toBe(200);
-    const r = await fetch(`${sim.cpaBaseUrl}/dossiers`);
+    const r = await fetch(`${sim.cpaBaseUrl}/api/v1/dossiers`, { method: 'POST' });
     expect(r.status).toBe(503);
     expect(await r.json()).toEqual({ code: 'ServiceUnavailable', message: 'injected fault' });
     expect((await post('/faults', { failNext: { count: 1, status: 418 } })).status).toBe(400);
@@ -246,7 +246,7 @@ describe('HTTP control plane', () => {
   });
 
   it('answers Cegid-style errors on the service routes', async () => {
-    const noAuth = await fetch(`${sim.cpaBaseUrl}/dossiers`);
+    const noAuth = await fetch(`${sim.cpaBaseUrl}/api/v1/dossiers?maxPage=10&numeroPage=1`, { method: 'POST' });
     expect(noAuth.status).toBe(401);
     expect(await noAuth.json()).toMatchObject({ code: 'Unauthorized' });
     const badGrant = await fetch(`${sim.cpaBaseUrl}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password' }) });
@@ -255,10 +255,33 @@ describe('HTTP control plane', () => {
     expect(await unknown.json()).toEqual({ code: 'NotFound', message: 'No such route' });
   });
 
+  it('refuses a token request that does not name the calling application, as Quadra On Demand publishes', async () => {
+    const form = {
+      grant_type: 'client_credentials',
+      client_id: DEMO_FIRM.cpa.key,
+      client_secret: DEMO_FIRM.cpa.secret,
+      vendor_name: '00000000-0000-4000-8000-000000000001',
+      application_name: 'quadra-sync',
+      application_version: '1.0.0',
+    };
+    const token = (body: Record<string, string>) => fetch(`${sim.cpaBaseUrl}/token`, { method: 'POST', body: new URLSearchParams(body) });
+    expect((await token(form)).status).toBe(200);
+    for (const field of ['vendor_name', 'application_name', 'application_version']) {
+      const { [field]: _gone, ...rest } = form as Record<string, string>;
+      const r = await token(rest);
+      expect(r.status, field).toBe(400);
+      expect(await r.json()).toEqual({ error: 'invalid_request', error_description: `missing ${field}` });
+      expect((await token({ ...form, [field]: ' ' })).status, `${field} blank`).toBe(400);
+    }
+  });
+
   it('logs requests without headers or bodies', async () => {
     await sim.cpa().listDossiers();
     const log = sim.control.requests();
-    expect(log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /cpa/token 200', 'GET /cpa/dossiers 200']);
+    expect(log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /cpa/token 200',
+      'POST /cpa/api/v1/dossiers?maxPage=1000&numeroPage=1 200',
+    ]);
     expect(JSON.stringify(log)).not.toContain(DEMO_FIRM.cpa.secret);
   });
 });

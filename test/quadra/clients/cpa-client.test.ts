@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkCegidKeys } from '../../../src/quadra/connection-check.ts';
 import { createCpaClient } from '../../../src/quadra/cpa-client.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM } from '../../../src/sim/index.ts';
 import { FAST_RETRY, useSimulator } from '../../support/simulator.ts';
@@ -62,6 +63,47 @@ describe('CPA client: tokens', () => {
     expect(tokenCalls()).toBe(1);
   });
 
+  it("a token request without the application's identity is refused: VendorIdentityRejected, the keys are not blamed", async () => {
+    const cpa = sim.cpa({ identity: { vendorName: '', applicationName: 'quadra-sync', applicationVersion: '1.0.0' } });
+    const err = await cegidFailure(cpa.checkToken());
+    expect(err).toMatchObject({ status: 400, code: 'VendorIdentityRejected', retryable: false });
+    expect(err.message).toContain('missing vendor_name');
+    expect(err.remedy).toMatch(/Nothing is wrong with the keys you entered/);
+    expect(err.remedy).toContain('CEGID_VENDOR_NAME');
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('the connection check turns that refusal into its remedy, for both services', async () => {
+    const checks = await checkCegidKeys(
+      {
+        cpaBaseUrl: sim.cpaBaseUrl,
+        cfeBaseUrl: sim.cfeBaseUrl,
+        ...FAST_RETRY,
+        identity: { vendorName: '00000000-0000-4000-8000-000000000001', applicationName: '', applicationVersion: '1.0.0' },
+      },
+      {
+        sicCode: SIC,
+        cpa: { apiKey: DEMO_FIRM.cpa.key, secret: DEMO_FIRM.cpa.secret },
+        cfe: { apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret },
+      },
+    );
+    for (const name of ['cpa', 'cfe'] as const) {
+      const check = checks.find((c) => c.name === name);
+      expect(check).toMatchObject({ ok: false, code: 'VendorIdentityRejected' });
+      expect(check?.transient).toBeUndefined();
+      expect(check?.message).toMatch(/vendor identification.*Nothing is wrong with the keys you entered/);
+    }
+  });
+
+  it('checkToken calls the published health check, then reads the dossiers', async () => {
+    await sim.cpa().checkToken();
+    expect(sim.control.requests({ service: 'cpa' }).map((r) => `${r.method} ${r.path.split('?')[0]} ${r.status}`)).toEqual([
+      'POST /cpa/token 200',
+      'GET /cpa/api/v1/security/getHealthCheck 200',
+      'POST /cpa/api/v1/dossiers 200',
+    ]);
+  });
+
   it('a CFE key is not a CPA key', async () => {
     const cpa = sim.cpa({ apiKey: DEMO_FIRM.cfe.key, secret: DEMO_FIRM.cfe.secret });
     const err = await cegidFailure(cpa.checkToken());
@@ -94,14 +136,14 @@ describe('CPA client: tokens', () => {
 
 describe('CPA client: retries', () => {
   it('retries 503 and succeeds', async () => {
-    sim.control.setFaults({ failNext: { count: 2, status: 503, service: 'cpa', pathContains: '/journals' } });
+    sim.control.setFaults({ failNext: { count: 2, status: 503, service: 'cpa', pathContains: '/journaux' } });
     const journals = await sim.cpa().listJournals('BOULANG');
     expect(journals.map((j) => j.code)).toEqual(['AC', 'BQ', 'NF', 'OD', 'VE']);
-    expect(sim.control.requests({ pathContains: '/journals' }).map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(sim.control.requests({ pathContains: '/journaux' }).map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
   it('honours Retry-After on 429 (waits at least the header)', async () => {
-    sim.control.setFaults({ failNext: { count: 1, status: 429, retryAfterSec: 1, service: 'cpa', pathContains: '/periods' } });
+    sim.control.setFaults({ failNext: { count: 1, status: 429, retryAfterSec: 1, service: 'cpa', pathContains: '/exercices' } });
     const cpa = sim.cpa();
     await cpa.listDossiers(); // token outside the measurement
     const t0 = performance.now();
@@ -109,22 +151,22 @@ describe('CPA client: retries', () => {
     const waited = performance.now() - t0;
     expect(periods).toHaveLength(2);
     expect(waited).toBeGreaterThanOrEqual(1000);
-    expect(sim.control.requests({ pathContains: '/periods' }).map((r) => r.status)).toEqual([429, 200]);
+    expect(sim.control.requests({ pathContains: '/exercices' }).map((r) => r.status)).toEqual([429, 200]);
   });
 
   it('gives up at once when Retry-After exceeds the cap, retryable with the wait', async () => {
-    sim.control.setFaults({ failNext: { count: 1, status: 429, retryAfterSec: 120, service: 'cpa', pathContains: '/periods' } });
+    sim.control.setFaults({ failNext: { count: 1, status: 429, retryAfterSec: 120, service: 'cpa', pathContains: '/exercices' } });
     const err = await cegidFailure(sim.cpa({ retryAfterCapMs: 5_000 }).listPeriods('BOULANG'));
     expect(err).toMatchObject({ status: 429, code: 'RateLimited', retryable: true, retryAfterMs: 120_000 });
-    expect(sim.control.requests({ pathContains: '/periods' })).toHaveLength(1);
+    expect(sim.control.requests({ pathContains: '/exercices' })).toHaveLength(1);
   });
 
   it('stops after maxAttempts with a retryable Unavailable', async () => {
-    sim.control.setFaults({ failNext: { count: 10, status: 500, service: 'cpa', pathContains: '/accounts' } });
+    sim.control.setFaults({ failNext: { count: 10, status: 500, service: 'cpa', pathContains: '/comptes' } });
     const err = await cegidFailure(sim.cpa({ maxAttempts: 3 }).listAccounts('BOULANG'));
     expect(err).toMatchObject({ status: 500, code: 'Unavailable', retryable: true });
     expect(err.remedy).toMatch(/retry automatically; nothing was changed/);
-    expect(sim.control.requests({ pathContains: '/accounts' })).toHaveLength(3);
+    expect(sim.control.requests({ pathContains: '/comptes' })).toHaveLength(3);
   });
 
   it('retries a failing token endpoint too', async () => {
@@ -136,13 +178,13 @@ describe('CPA client: retries', () => {
   it('does not retry a 400', async () => {
     const err = await cegidFailure(sim.cpa().listEntries('BOULANG', { from: 'yesterday', to: '2025-01-31' }));
     expect(err).toMatchObject({ status: 400, code: 'BadRequest', retryable: false });
-    expect(sim.control.requests({ pathContains: '/entries' })).toHaveLength(1);
+    expect(sim.control.requests({ pathContains: '/ecritures' })).toHaveLength(1);
   });
 
   it('does not retry a 404', async () => {
     const err = await cegidFailure(sim.cpa().listAccounts('NOPE'));
     expect(err).toMatchObject({ status: 404, code: 'NotFound', retryable: false });
-    expect(sim.control.requests({ pathContains: '/NOPE/' })).toHaveLength(1);
+    expect(sim.control.requests({ pathContains: 'numeroDossier=NOPE' })).toHaveLength(1);
   });
 
   it('times out -> CegidError Timeout (latency above the timeout), retried then given up', async () => {
@@ -174,9 +216,10 @@ describe('CPA client: data', () => {
     const expected = sim.control.accounts(SIC, 'BOULANG');
     expect(accounts).toHaveLength(expected.length);
     expect(new Set(accounts.map((a) => a.number)).size).toBe(expected.length);
-    const pages = sim.control.requests({ pathContains: '/accounts' });
+    const pages = sim.control.requests({ pathContains: '/comptes' });
     expect(pages).toHaveLength(Math.ceil(expected.length / 4));
-    expect(pages.at(-1)?.path).toContain(`page=${pages.length}`);
+    expect(pages.map((p) => new URL(p.path, sim.url).searchParams.get('numeroPage'))).toEqual(pages.map((_, i) => String(i + 1)));
+    expect(pages.every((p) => p.method === 'POST' && p.path.includes('numeroDossier=BOULANG'))).toBe(true);
   });
 
   it('reads accounts, journals and periods as Quadra has them', async () => {
@@ -205,7 +248,7 @@ describe('CPA client: data', () => {
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => l.account).sort()).toEqual(['44566000', '60700000', 'FMOULIN']);
     expect(new Set(lines.map((l) => l.lineId)).size).toBe(3);
-    expect(sim.control.requests({ pathContains: '/entries' })).toHaveLength(2);
+    expect(sim.control.requests({ pathContains: '/ecritures' })).toHaveLength(2);
     expect(await sim.cpa().listEntries('BOULANG', { from: `${year}-12-01`, to: `${year}-12-31` })).toEqual([]);
   });
 
@@ -219,7 +262,7 @@ describe('CPA client: data', () => {
   it('paths are configurable (the real contract can be dropped in)', async () => {
     const cpa = sim.cpa({
       baseUrl: sim.url,
-      paths: { token: '/cpa/token', dossiers: '/cpa/dossiers', journals: '/cpa/dossiers/{code}/journals' },
+      paths: { token: '/cpa/token', dossiers: '/cpa/api/v1/dossiers', journals: '/cpa/api/v1/comptabilite/journaux' },
     });
     expect((await cpa.listDossiers()).length).toBe(5);
     expect((await cpa.listJournals('GARAGE')).length).toBe(5);
