@@ -16,6 +16,7 @@ import {
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { underFunctionBase } from '../../src/edge.ts';
+import { createProcessMetrics } from '../../src/lib/metrics.ts';
 import { deliverDueEvents } from '../../src/pipeline/event-delivery.ts';
 import { engine } from '../support/db.ts';
 import { purchase } from '../support/entries.ts';
@@ -127,6 +128,23 @@ describe(`the client package, against the service over HTTP (${engine})`, () => 
     expect([err.status, err.code]).toEqual([404, 'not_found']);
     const unreachable = await failure(createQuadraSync({ baseUrl: 'http://127.0.0.1:9', token: 'x', retry: { retries: 0 } }).listFirms());
     expect([unreachable.status, unreachable.code]).toEqual([0, 'unreachable']);
+  });
+
+  it('Synchronize, waited for: the pending entries are sent, and the Node process counts the deposit', async () => {
+    const metrics = createProcessMetrics();
+    try {
+      const api = createQuadraSync({ baseUrl: serviceUrl, token: w.token });
+      const fileId = w.files.get('BOULANG')!;
+      const pending = (await api.counts(fileId)).counts.pending;
+      expect(pending).toBeGreaterThan(0);
+      await api.synchronize(fileId, { wait: true });
+      expect((await api.counts(fileId)).counts).toMatchObject({ pending: 0, sent: pending });
+      expect(await metrics.registry.getSingleMetricAsString('quadra_sync_deposits_made_total')).toContain(
+        'quadra_sync_deposits_made_total{kind="send"} 1',
+      );
+    } finally {
+      metrics.stop();
+    }
   });
 
   it("with a supabase-js session through functions.invoke('quadra-sync/v1/...'); another user sees none of it", async () => {
