@@ -2,6 +2,7 @@
 // gauges are the real counts of a seeded database, two app instances on one database answer the
 // same gauges, the process's own counters carry route patterns and bounded Cegid operations, and
 // the token is asked for.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -220,5 +221,21 @@ describe('GET /metrics', () => {
     expect(JSON.parse(r.text).error.code).toBe('metrics_not_configured');
     const dev = createApp({ ...t.services, config: { ...loadConfig({ NODE_ENV: 'development' }), JWT_SECRET: t.jwtSecret } });
     expect((await scrape(dev, null)).status).toBe(200);
+  });
+
+  // Prometheus's own checker (Debian's prometheus package; .ci/run installs it).
+  const promtool = spawnSync('promtool', ['--version']).status === 0;
+  if (!promtool) console.warn('[skipped] promtool checks: promtool is not installed (apt-get install prometheus)');
+  it.skipIf(!promtool)("passes promtool: the scrape's format, and docs/prometheus-alerts.yml's rules", async () => {
+    // With the process's counters and histograms (the earlier test filled them).
+    const { text } = await scrape(createApp({ ...t.services, metrics }));
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+    expect(lint.stdout + lint.stderr).toBe(''); // no lint remark either
+    const rules = spawnSync('promtool', ['check', 'rules', new URL('../../docs/prometheus-alerts.yml', import.meta.url).pathname], {
+      encoding: 'utf8',
+    });
+    expect(rules.status, rules.stdout + rules.stderr).toBe(0);
+    expect(rules.stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
 });
