@@ -78,13 +78,11 @@ export async function renderMetrics(g: OperationalGauges, process?: ProcessMetri
   gauge('file_waiting_open_oldest_seconds', 'How long the file waiting longest for its dossier to be opened has waited').set(
     g.fileWaitingOpenOldestSeconds,
   );
-  if (g.jobs) {
-    const jobs = gauge('jobs', 'pg-boss jobs per queue and state (live states)', ['queue', 'state']);
-    const due = gauge('job_oldest_due_seconds', 'Age of the oldest job due and not yet taken, per queue', ['queue']);
-    for (const q of g.jobs) {
-      for (const [state, v] of Object.entries(q.counts)) jobs.set({ queue: q.queue, state }, v);
-      due.set({ queue: q.queue }, q.oldestDueSeconds);
-    }
+  const jobs = gauge('jobs', 'pg-boss jobs per queue and state (live states)', ['queue', 'state']);
+  const due = gauge('job_oldest_due_seconds', 'Age of the oldest job due and not yet taken, per queue', ['queue']);
+  for (const q of g.jobs) {
+    for (const [state, v] of Object.entries(q.counts)) jobs.set({ queue: q.queue, state }, v);
+    due.set({ queue: q.queue }, q.oldestDueSeconds);
   }
   const deliveries = gauge(
     'webhook_deliveries',

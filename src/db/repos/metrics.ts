@@ -1,19 +1,15 @@
 // What GET /metrics reports from the database: the state of the work across every firm, read in
 // one statement, so that every Node replica and every function instance answers the same figures
 // (in-process counters would show one instance's share). Set-based: each part is one aggregate.
-//
-// Read with the service's own connection, as the job repositories are (src/db/repos/jobs.ts): the
-// role that owns every table (row-level security filters nothing for it, as it filters nothing
-// for service_role) and pg-boss's schema, which pg-boss creates itself outside the migrations, so
-// no grant to another role reaches it. Ages are in database time (now()), the clock every
-// replica shares.
-import type { Queryable } from '../database.ts';
+// Read as service_role (readAsService): row-level security lets it see every firm. pg-boss's jobs
+// come through private.job_gauges() (migration 20261207000300_metrics_gauges.sql), which reads
+// pg-boss's own tables for it and answers nothing before pg-boss has made them. Ages are in
+// database time (now()), the clock every replica shares.
+import type { Database } from '../database.ts';
+import { readAsService } from '../scoped.ts';
 
 /** Firms listed one by one in the paused gauge at most: the rest are counted only (docs/operations.md). */
 export const PAUSED_FIRMS_LISTED = 20;
-
-/** pg-boss's states worth reporting: the live ones its index covers (completed and cancelled jobs are history). */
-export const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
 
 export interface OperationalGauges {
   /** Entries per status, every status present (0 when none). */
@@ -24,8 +20,8 @@ export interface OperationalGauges {
   deposits: Record<string, number>;
   filesWaitingOpen: number;
   fileWaitingOpenOldestSeconds: number;
-  /** Per pg-boss queue: jobs per state, and the age of the oldest job due and not yet taken; undefined before pg-boss made its schema. */
-  jobs: Array<{ queue: string; counts: Record<string, number>; oldestDueSeconds: number }> | undefined;
+  /** Per pg-boss queue: jobs per live state (created, retry, active, failed), and the age of the oldest job due and not yet taken; none before pg-boss made its schema. */
+  jobs: Array<{ queue: string; counts: Record<string, number>; oldestDueSeconds: number }>;
   webhookDeliveriesPending: number;
   /** Pending deliveries whose last attempt failed (they wait for a retry). */
   webhookDeliveriesFailing: number;
@@ -76,23 +72,9 @@ const CORE = `
   select * from (
     select 'cegid_paused_firm', firm_id::text, null, extract(epoch from paused_until - now())::float8
       from private.cegid_pauses where paused_until > now()
-     order by paused_until desc, firm_id limit ${PAUSED_FIRMS_LISTED}) listed`;
-
-// Every queue pg-boss knows, each live state present (0 when none); the oldest job due (start_after
-// passed) and waiting to be taken, per queue. Live states only: pg-boss's index job_i14 covers them.
-const JOBS = `
+     order by paused_until desc, firm_id limit ${PAUSED_FIRMS_LISTED}) listed
   union all
-  select 'jobs', q.name, s.st, coalesce(c.n, 0)::float8
-    from pgboss.queue q
-   cross join unnest(array[${JOB_STATES.map((s) => `'${s}'`).join(', ')}]) as s(st)
-    left join (select name, state::text as st, count(*) as n from pgboss.job
-                where state in (${JOB_STATES.map((s) => `'${s}'`).join(', ')}) group by name, state) c
-      on c.name = q.name and c.st = s.st
-  union all
-  select 'job_oldest_due', q.name, null,
-         coalesce(extract(epoch from now() - (select min(j.start_after) from pgboss.job j
-                                                where j.name = q.name and j.state in ('created', 'retry') and j.start_after <= now())), 0)::float8
-    from pgboss.queue q`;
+  select part, a, b, v from private.job_gauges()`;
 
 interface Row {
   part: string;
@@ -101,27 +83,16 @@ interface Row {
   v: number;
 }
 
-/** Postgres's "relation does not exist": pg-boss has not made its schema in this database yet. */
-const isUndefinedTable = (e: unknown) => (e as { code?: string } | null)?.code === '42P01';
-
-/** The gauges in one statement (one round trip); before pg-boss made its schema, without the jobs. */
-export async function operationalGauges(db: Queryable): Promise<OperationalGauges> {
-  let rows: Row[];
-  let withJobs = true;
-  try {
-    rows = (await db.query<Row>(CORE + JOBS)).rows;
-  } catch (e) {
-    if (!isUndefinedTable(e)) throw e;
-    withJobs = false;
-    rows = (await db.query<Row>(CORE)).rows;
-  }
+/** The gauges in one statement: one round trip. */
+export async function operationalGauges(db: Database): Promise<OperationalGauges> {
+  const rows = (await readAsService(db, (q) => q.query<Row>(CORE))).rows;
   const g: OperationalGauges = {
     entries: {},
     entryOldestSeconds: {},
     deposits: {},
     filesWaitingOpen: 0,
     fileWaitingOpenOldestSeconds: 0,
-    jobs: withJobs ? [] : undefined,
+    jobs: [],
     webhookDeliveriesPending: 0,
     webhookDeliveriesFailing: 0,
     webhookOldestPendingSeconds: 0,
@@ -179,6 +150,6 @@ export async function operationalGauges(db: Queryable): Promise<OperationalGauge
         break;
     }
   }
-  if (g.jobs) g.jobs = [...queues.values()].sort((x, y) => x.queue.localeCompare(y.queue));
+  g.jobs = [...queues.values()].sort((x, y) => x.queue.localeCompare(y.queue));
   return g;
 }
