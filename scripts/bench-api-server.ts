@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.ts';
 import { createFreshPostgres } from '../src/db/fresh.ts';
 import { countByStatus } from '../src/db/repos/entry-counts.ts';
 import { entryDetail, fileTab, type EntryStatus } from '../src/db/repos/entry-reads.ts';
+import { operationalGauges } from '../src/db/repos/metrics.ts';
 import { firmFilesWithPrerequisites } from '../src/pipeline/prerequisites.ts';
 import { today } from '../src/domain/calendar.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
@@ -28,10 +29,12 @@ const fresh =
   engine === 'postgres'
     ? await createFreshPostgres(process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', `qs_bench_api_${process.pid}`)
     : undefined;
+const metricsToken = `bench-metrics-${crypto.randomUUID()}`;
 const config = loadConfig({
   NODE_ENV: 'development',
   DATA_DIR: dataDir,
   PORT: '0',
+  METRICS_TOKEN: metricsToken,
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   ...(fresh ? { DATABASE_URL: fresh.url } : {}),
 });
@@ -63,6 +66,8 @@ const baseline = createServer(async (req, res) => {
       body = { counts: await countByStatus(db, id!) };
     } else if (kind === 'entries') {
       body = await entryDetail(db, id!);
+    } else if (kind === 'metrics') {
+      body = await operationalGauges(db);
     } else if (kind === 'firms') {
       body = { files: await firmFilesWithPrerequisites(db, id!, today(config.SCHEDULE_TZ, new Date())) };
     } else {
@@ -80,6 +85,7 @@ process.send!({
   url: service.url,
   baseUrl: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/bare`,
   jwtSecret: devSecret(dataDir, 'jwt.secret'),
+  metricsToken,
   engine,
   databaseUrl: fresh?.url,
 });

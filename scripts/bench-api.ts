@@ -36,6 +36,7 @@ interface Ready {
   url: string;
   baseUrl: string;
   jwtSecret: string;
+  metricsToken: string;
   engine: string;
   databaseUrl?: string;
 }
@@ -158,7 +159,7 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       cursor = (await api('GET', `/v1/files/${fileId}/entries?status=pending&limit=${page}${cursor ? `&cursor=${cursor}` : ''}`))
         .nextCursor;
     }
-    const routes: Array<[string, string, string]> = [
+    const routes: Array<[string, string, string, Record<string, string>?]> = [
       [
         'entries tab, first page (pending, 50)',
         `/v1/files/${fileId}/entries?status=pending&limit=50`,
@@ -172,14 +173,16 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
       ['entry with its timeline', `/v1/entries/${sent.id}`, `/entries/${sent.id}`],
       ['file list', `/v1/firms/${firm.id}/files`, `/firms/${firm.id}`],
       ['tab counts', `/v1/files/${fileId}/entries/counts`, `/files/${fileId}/counts`],
+      // The operators' scrape: every gauge in one statement (baseline: the same statement, as JSON).
+      ['metrics (Prometheus scrape)', '/metrics', '/metrics/all', { authorization: `Bearer ${ready.metricsToken}` }],
     ];
     const results: RouteResult[] = [];
-    for (const [route, path, bare] of routes) {
+    for (const [route, path, bare, headers = auth] of routes) {
       // Same answer from both sides before anything is timed.
-      const [a, b] = await Promise.all([fetch(ready.url + path, { headers: auth }), fetch(ready.baseUrl + bare)]);
+      const [a, b] = await Promise.all([fetch(ready.url + path, { headers }), fetch(ready.baseUrl + bare)]);
       if (a.status !== 200 || b.status !== 200) throw new Error(`${route}: ${a.status} / ${b.status}`);
-      await load(ready.url + path, auth, 50); // warm-up (JIT, plans, caches)
-      const fixed = await load(ready.url + path, auth, RATE);
+      await load(ready.url + path, headers, 50); // warm-up (JIT, plans, caches)
+      const fixed = await load(ready.url + path, headers, RATE);
       const cpu = () =>
         new Promise<number>((resolve) => {
           child.once('message', (m: any) => resolve(m.cpu));
@@ -197,7 +200,7 @@ async function runEngine(engine: string): Promise<{ engine: string; results: Rou
           child.send(m as any);
         });
       if (profDir) await ask({ profile: 'start' });
-      const full = await measured(ready.url + path, auth);
+      const full = await measured(ready.url + path, headers);
       if (profDir) await ask({ profile: 'stop', file: join(resolve(profDir), `${engine}-${route.replace(/\W+/g, '-')}.cpuprofile`) });
       const baseFixed = await load(ready.baseUrl + bare, {}, RATE);
       const baseFull = await measured(ready.baseUrl + bare, {});

@@ -14,6 +14,7 @@ import { fileRoutes } from './routes/files.ts';
 import { firmRoutes } from './routes/firms.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { registerEventCatalogue } from './routes/schemas/events.ts';
 import { refuseNul } from './routes/text-guard.ts';
@@ -25,6 +26,8 @@ export function createApp(s: Services) {
   const app = router();
 
   app.use('*', requestId());
+  // Requests by route pattern and status (the Node service's own metrics, src/lib/metrics.ts).
+  if (s.metrics) app.use('*', s.metrics.http);
   // Before authentication and the body limits: a preflight carries no token, and every answer,
   // errors included (they pass back through here), carries the CORS headers.
   app.use('*', corsFor(s.config.CORS_ORIGINS ?? []));
@@ -92,6 +95,7 @@ export function createApp(s: Services) {
     security: [{ bearer: [] }],
   });
   app.route('/', docsRoutes());
+  app.route('/', metricsRoutes(s));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -87,6 +87,8 @@ const schema = z.object({
   // Ticks (POST /v1/jobs/tick, driven by Postgres cron on Supabase): the dedicated secret, the
   // time a tick may spend on jobs (well under the Edge Function's 150 s), how far back missed slots are caught up.
   CRON_SECRET: z.string().min(32).optional(),
+  // GET /metrics asks for it as a bearer token (docs/operations.md); unset: no metrics in production.
+  METRICS_TOKEN: z.string().min(16).optional(),
   TICK_BUDGET_MS: z.coerce.number().int().min(1000).max(TICK_BUDGET_MAX_MS).default(60_000),
   SCHEDULE_CATCHUP_HOURS: z.coerce
     .number()

@@ -10,6 +10,7 @@ import { startBoss } from './jobs/boss.ts';
 import { createQueues, startWorkers } from './jobs/index.ts';
 import { devSecret } from './lib/dev-secrets.ts';
 import { createLogger } from './lib/logger.ts';
+import { createProcessMetrics } from './lib/metrics.ts';
 import type { Services } from './services.ts';
 
 export interface RunningService {
@@ -54,6 +55,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     now: opts.now,
     secretsKeys: config.SECRETS_KEYS ?? devSecret(config.DATA_DIR, 'secrets.keys'),
   });
+  services.metrics = createProcessMetrics();
   // Routes enqueue even where this process runs no worker (JOBS=false: jobs run in ticks).
   if (config.JOBS) await startWorkers(boss, services, { schedules });
   else await createQueues(boss);
@@ -74,6 +76,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await boss.stop({ graceful: true, timeout: 20_000 } as Parameters<PgBoss['stop']>[0]);
       await db.close();
+      services.metrics?.stop();
       log.info('Quadra Sync stopped');
     })());
   return { services, url, boss, stop };

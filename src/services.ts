@@ -4,6 +4,7 @@ import type { JobDefinition, TickReport, WorkReport } from './jobs/contract.ts';
 import type { TokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import type { SecretBox } from './lib/secret-box.ts';
+import type { ProcessMetrics } from './lib/metrics.ts';
 import type { CegidSettings } from './quadra/gateway.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface Services {
   tick?: (opts?: { workerUrl?: string | undefined; startedAt?: number; cpuAt?: NodeJS.CpuUsage }) => Promise<TickReport>;
   /** One bounded worker of the tick's fan-out (POST /v1/jobs/work). */
   work?: (opts?: { startedAt?: number; cpuAt?: NodeJS.CpuUsage; budgetMs?: number }) => Promise<WorkReport>;
+  /** The process's own Prometheus metrics (the Node service); absent in the Edge Function, whose instances' counters nobody could sum. */
+  metrics?: ProcessMetrics;
   /** Where the app is mounted under its origin (the Edge Function's /quadra-sync); '' for the Node service. */
   basePath?: string;
 }

@@ -1,19 +1,17 @@
 // The hub console: a reference client for a firm's developers, and what a new user opens after
-// `npm start`. It calls the API cross-origin, exactly as a hub does, through the typed wrapper
-// (examples/hub-frontend/quadra-sync.ts): over fetch with a bearer token against the Node service,
-// or through supabase-js against a Supabase project.
+// `npm start`. It calls the API cross-origin, exactly as a hub does, through the client package a
+// hub installs (@quadra-sync/client, clients/quadra-sync): over fetch with a bearer token against
+// the Node service, or through supabase-js against a Supabase project.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import {
   QuadraSyncError,
-  quadraSync,
-  viaHttp,
-  viaSupabase,
+  createQuadraSync,
   type ClientFile,
   type EntryDetail,
   type EntryStatus,
   type Firm,
-  type QuadraSyncApi,
-} from '../hub-frontend/quadra-sync.ts';
+  type QuadraSync as QuadraSyncApi,
+} from '@quadra-sync/client';
 import { byId, h, replace } from './dom.ts';
 import type { ConsoleApi } from './server.ts';
 import {
@@ -80,12 +78,12 @@ async function connect(): Promise<QuadraSyncApi> {
   const api = config.api;
   if (api.kind === 'http') {
     const token = api.token ?? sessionStorage.getItem('qs-token') ?? (await askToken());
-    return quadraSync(viaHttp(api.baseUrl, () => token));
+    return createQuadraSync({ baseUrl: api.baseUrl, token: () => token });
   }
   const supabase = createClient(api.url, api.anonKey, { auth: { persistSession: true } });
   if (api.accessToken) supabase.functions.setAuth(api.accessToken);
   else if (!(await supabase.auth.getSession()).data.session) await signIn(supabase);
-  return quadraSync(viaSupabase(supabase));
+  return createQuadraSync({ supabase });
 }
 
 /** Against the Node service without a development token in the page: the user pastes one (kept for this tab only). */
@@ -138,7 +136,7 @@ function signIn(supabase: SupabaseClient): Promise<void> {
       ev.preventDefault();
       const d = new FormData(form);
       const { error } = await supabase.auth.signInWithPassword({ email: String(d.get('email')), password: String(d.get('password')) });
-      if (error) problem(new QuadraSyncError(401, 'sign_in_failed', error.message));
+      if (error) problem(new QuadraSyncError(401, 'unauthorized', error.message));
       else {
         problem(undefined);
         done();

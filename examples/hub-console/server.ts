@@ -21,7 +21,7 @@ export interface RunningConsole {
 const here = import.meta.dirname;
 
 let bundle: Promise<string> | undefined;
-/** console.ts and what it imports (the typed wrapper, supabase-js), one ES module for the browser. */
+/** console.ts and what it imports (@quadra-sync/client, supabase-js), one ES module for the browser. */
 export function consoleBundle(): Promise<string> {
   return (bundle ??= build({
     entryPoints: [resolve(here, 'console.ts')],

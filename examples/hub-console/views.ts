@@ -5,12 +5,12 @@ import type {
   ClientFile,
   Connection,
   EntryDetail,
-  EntryFix,
+  EntryUpdate as EntryFix,
   EntryList,
   EntryStatus,
   Firm,
   Preview,
-} from '../hub-frontend/quadra-sync.ts';
+} from '@quadra-sync/client';
 import { h, money, when } from './dom.ts';
 
 export const TABS: Array<{ status: EntryStatus; label: string }> = [

@@ -55,6 +55,22 @@ export function asService<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<
 }
 
 /**
+ * A read of exactly one statement as the service (role service_role: every firm's rows), in a
+ * read-only transaction — on Postgres in a single round trip. For GET /metrics, scraped from every
+ * replica; a second statement is a programming error (use asService).
+ */
+export function readAsService<T>(db: Database, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  let used = false;
+  return fn({
+    query: (sql, params) => {
+      if (used) throw new Error('readAsService runs one statement; use asService for more');
+      used = true;
+      return db.read(sql, params ?? [], { setup: SERVICE_SETUP });
+    },
+  });
+}
+
+/**
  * One statement as the service, committed — on Postgres in a single round trip (Database.write),
  * where asService takes three. For the dispatcher's batch, run many times a second; a second
  * statement is a programming error (use asService). The statement must be safe to run twice.

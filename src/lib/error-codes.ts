@@ -30,6 +30,8 @@ export const ERROR_CODES = {
     description: 'A CORS preflight from an origin not in CORS_ORIGINS: a browser page there cannot call this API.',
   },
   tick_not_configured: { status: 404, description: 'Ticks are not enabled on this deployment (CRON_SECRET is unset).' },
+  invalid_metrics_token: { status: 401, description: 'GET /metrics needs `Authorization: Bearer` with METRICS_TOKEN.' },
+  metrics_not_configured: { status: 404, description: 'Metrics are not enabled on this production deployment (METRICS_TOKEN is unset).' },
   // What it names
   not_found: { status: 404, description: 'The resource does not exist, or belongs to another firm.' },
   mapping_not_found: { status: 404, description: "The hub account has no mapping in this file's account map." },

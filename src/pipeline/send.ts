@@ -27,6 +27,7 @@ import { buildDepositZip, HELD_BY_REFERENCE, SENDABLE } from './deposit-builder.
 import { clientsForFirm } from './firm-clients.ts';
 import { verifyDepositJob } from '../jobs/definitions.ts';
 import { logError } from '../lib/log-error.ts';
+import { meter } from '../lib/meter.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -151,7 +152,10 @@ export async function markUploaded(
     s.log.info({ depositId: dep.id, kind, entries: n }, kind === 'send' ? 'deposit sent' : 'deposit re-sent');
     return true;
   });
-  if (done) await enqueueCheck(s, dep.id, now);
+  if (done) {
+    meter.depositMade(kind); // once per deposit: only the run that moved it to uploaded counts it
+    await enqueueCheck(s, dep.id, now);
+  }
   return done;
 }
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomKeySpec } from '../../src/lib/secret-box.ts';
 import { mintToken } from '../../src/lib/auth.ts';
+import { operationalGauges } from '../../src/db/repos/metrics.ts';
 import { DEMO_FIRM, startSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -15,6 +16,7 @@ if (why) console.warn(`[skipped] Edge Function under Deno: ${why}`);
 describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
   const CRON_SECRET = `cron-${crypto.randomUUID()}-${crypto.randomUUID()}`;
   const JWT_SECRET = `jwt-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+  const METRICS_TOKEN = `metrics-${crypto.randomUUID()}`;
   let database: TestDatabase;
   let sim: RunningSimulator;
   let fn: RunningFunction;
@@ -30,6 +32,7 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
       SECRETS_KEYS: randomKeySpec('fn1'),
       JWT_SECRET,
       CRON_SECRET,
+      METRICS_TOKEN,
       // Verification due 3 s after the send, so the second tick is "12 hours later" (the import grace
       // period plays no part in it; 3 minutes is the least the default 180 s deposit lease allows).
       VERIFY_AFTER_HOURS: String(3 / 3600),
@@ -147,5 +150,18 @@ describe.skipIf(why)('the Edge Function under Deno (postgres)', () => {
     } finally {
       await node?.close();
     }
+  });
+
+  it('answers GET /metrics (prom-client loaded on the first scrape) with the database gauges', async () => {
+    expect((await fetch(`${fn.url}/quadra-sync/metrics`)).status).toBe(401);
+    const r = await fetch(`${fn.url}/quadra-sync/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const text = await r.text();
+    expect(r.status, text).toBe(200);
+    const g = await operationalGauges(database.db);
+    expect(g.entries.posted).toBeGreaterThan(0);
+    for (const [status, n] of Object.entries(g.entries)) expect(text).toContain(`quadra_sync_entries{status="${status}"} ${n}\n`);
+    expect(text).toMatch(/quadra_sync_jobs\{queue="send-file",state="created"\} \d+\n/);
+    // The function keeps no process counters: its instances come and go.
+    expect(text).not.toContain('quadra_sync_http_requests_total');
   });
 });
