@@ -24,8 +24,9 @@ export interface SimBlob {
 
 export interface SimSettings {
   tokenTtlSec?: number;
-  /** Page size of every list but entries. */
+  /** Largest page of every list but entries: a larger `maxPage` is capped to it. */
   pageSize?: number;
+  /** Largest page of entries. */
   entriesPageSize?: number;
   importDelayMs?: number;
   /** Business minutes an import takes before its lines show through CPA. */
