@@ -6,6 +6,7 @@
 // The hub console (examples/hub-console) is built on this file, in a browser.
 import { FunctionsFetchError, FunctionsHttpError, FunctionsRelayError, type SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
+import type { AccountsToCreateList } from '../../src/routes/schemas/account-labels.ts';
 import type { MappingAnswer, MappingList } from '../../src/routes/schemas/account-map.ts';
 import type { Connection as ConnectionSchema } from '../../src/routes/schemas/connection.ts';
 import type {
@@ -32,6 +33,7 @@ export type EntryFix = z.input<typeof EntryUpdateBody>;
 export type Connection = z.infer<typeof ConnectionSchema>;
 export type Preview = z.infer<typeof PreviewSchema>;
 export type AccountMap = z.infer<typeof MappingList>;
+export type AccountsToCreate = z.infer<typeof AccountsToCreateList>;
 
 /**
  * An API error, as `{ error: { code, message, details? } }` answered it. Status 0, code
@@ -147,6 +149,8 @@ export function quadraSync(client: SupabaseClient | Transport) {
       call<z.infer<typeof MappingAnswer>>('PUT', `/v1/files/${seg(fileId)}/account-map/${seg(hubAccount)}`, { quadraAccount }),
     unmapAccount: (fileId: string, hubAccount: string) =>
       call<unknown>('DELETE', `/v1/files/${seg(fileId)}/account-map/${seg(hubAccount)}`),
+    /** The accounts the file's waiting entries use that Quadra's chart lacks (add ?format=csv for a spreadsheet). */
+    accountsToCreate: (fileId: string) => call<AccountsToCreate>('GET', `/v1/files/${seg(fileId)}/accounts-to-create`),
   };
 }
 

@@ -44,7 +44,7 @@ begin
       cross join lateral (select private.quadra_short(coalesce(n.quadra_account, m.quadra_account, n.account), f.account_padding) as short) s
      where exists (select 1 from public.webhook_endpoints w where w.firm_id = n.firm_id and w.enabled)
        and not exists (select 1 from public.accounts a where a.file_id = e.file_id and a.number = s.short and a.gone_at is null)
-     order by e.file_id, s.short, e.created_at, n.line_no
+     order by e.file_id, s.short, e.created_at, e.id, n.line_no
   ), new_accounts as (
     select x.* from fresh x
      where not exists (

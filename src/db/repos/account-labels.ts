@@ -55,10 +55,13 @@ export async function waitingAccountUses(tx: Queryable, fileId: string): Promise
            left join public.account_maps m on m.file_id = e.file_id and m.hub_account = l.account
           where e.file_id = $1 and e.status = 'pending'),
        labels as (
-         select written, account_label, min(created_at) as first_at, min(line_no) as first_line
-           from uses where account_label is not null group by written, account_label)
+         -- In the deposit's order (entries by push time, then id; lines by number): the first is the one sent.
+         select written, account_label, min(rank) as first_rank from (
+           select written, account_label, row_number() over (partition by written order by created_at, entry_id, line_no) as rank
+             from uses where account_label is not null) r
+          group by written, account_label)
        select u.written,
-              coalesce((select array_agg(b.account_label order by b.first_at, b.first_line, b.account_label)
+              coalesce((select array_agg(b.account_label order by b.first_rank)
                           from labels b where b.written = u.written), '{}') as labels,
               count(distinct u.entry_id)::int as entries,
               to_char(min(u.entry_date), 'YYYY-MM-DD') as first_date,

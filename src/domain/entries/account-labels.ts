@@ -2,7 +2,14 @@
 // as Quadra's 30-byte labels are: a warning, never a refusal, as for the entry's own labels),
 // which label an account gets when several lines name one, and the due date's checks.
 import { LABEL30_WIDTH, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
-import type { Issue } from './validate.ts';
+
+/** An issue as validate.ts reports them (declared here: validate.ts imports these rules). */
+interface Issue {
+  code: string;
+  message: string;
+  field?: string;
+  details?: Record<string, unknown>;
+}
 
 /** What the rules need of a line and an entry (validate.ts's inputs carry these fields). */
 interface LabelledLine {
