@@ -138,5 +138,25 @@ describe('the push’s rules with account labels', () => {
       'Account FMOULIN2 does not exist in Quadra: it will be created there with the label "Moulins de Savoie", sent with the entries.',
     );
     expect(unknown.details).toEqual({ account: 'FMOULIN2', labelSent: 'Moulins de Savoie' });
+    expect(c!.warnings.map((w) => w.code)).not.toContain('account_label_not_sent');
+  });
+
+  it('a later line naming the new account otherwise is told its label is not sent; an account Quadra has is never relabelled', () => {
+    const later = { ...e, externalId: 'x2', dueDate: undefined, lines: [e.lines[0]!, { ...e.lines[1]!, accountLabel: 'Minoterie' }] };
+    const known = {
+      ...e,
+      externalId: 'x3',
+      dueDate: undefined,
+      lines: [e.lines[0]!, { ...e.lines[1]!, account: 'FEDF0001', accountLabel: 'Électricité' }],
+    };
+    const [, c, k] = checkBatch([{ ...e, dueDate: undefined }, later, known], { ...ref, sendAccountLabels: true });
+    expect(c!.warnings.find((w) => w.code === 'account_label_not_sent')).toEqual({
+      code: 'account_label_not_sent',
+      field: 'lines.1.accountLabel',
+      message:
+        'Account FMOULIN2 is created in Quadra with the label "Moulins de Savoie", the first one pushed for it; "Minoterie" is not sent.',
+      details: { account: 'FMOULIN2', labelSent: 'Moulins de Savoie', label: 'Minoterie' },
+    });
+    expect(k!.warnings.map((w) => w.code)).toEqual([]);
   });
 });

@@ -72,6 +72,11 @@ describe(`account labels and due dates (${engine})`, () => {
     // A later push with another label: the first pushed stays the one sent.
     const [b] = (await push(w, 'BOULANG', [supplierInvoice('FMOULIN2', 'Minoterie Savoyarde')])).entries;
     second = b!.id!;
+    expect(b!.warnings!.find((x: { code: string }) => x.code === 'account_label_not_sent').details).toEqual({
+      account: 'FMOULIN2',
+      labelSent: 'Moulins de Savoie — Chambéry',
+      label: 'Minoterie Savoyarde',
+    });
     expect(b!.warnings!.find((x: { code: string }) => x.code === 'account_unknown').details.labelSent).toBe('Moulins de Savoie — Chambéry');
     const unknown = a!.warnings!.find((x: { code: string }) => x.code === 'account_unknown');
     expect(unknown.details).toEqual({ account: 'FMOULIN2', labelSent: 'Moulins de Savoie — Chambéry' });

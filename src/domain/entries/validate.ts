@@ -1,7 +1,7 @@
 // Pre-flight rules for an entry, before it is stored and again before it is sent. Pure: the
 // caller gathers the file's Quadra reference data; nothing here reads a database or a clock.
 import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
-import { dueDateErrors, entryAccountLabelWarnings, labelsToSend } from './account-labels.ts';
+import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel } from './account-labels.ts';
 import type { ChartAccount } from './account-kind.ts';
 
 export { MAX_AMOUNT_CENTS };
@@ -225,6 +225,20 @@ export function labelWarnings(text: string, field: string): Issue[] {
   return out;
 }
 
+/** A line's account label that loses to another one for the same new account (the first pushed is sent). */
+function labelNotSent(label: string | undefined, short: string, ref: FileReference, field: string): Issue[] {
+  const sent = ref.sendAccountLabels && !ref.quadraAccounts.has(short) ? ref.labelsToSend?.get(short) : undefined;
+  if (!label || sent === undefined || sentAccountLabel(label) === sent) return [];
+  return [
+    {
+      code: 'account_label_not_sent',
+      field,
+      message: `Account ${short} is created in Quadra with the label "${sent}", the first one pushed for it; "${label}" is not sent.`,
+      details: { account: short, labelSent: sent, label },
+    },
+  ];
+}
+
 const isCents = (n: number) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_AMOUNT_CENTS;
 
 /** Checks one entry. `collisions` comes from truncationCollisions over the whole batch and file. */
@@ -315,6 +329,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
         details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
     }
+    warnings.push(...labelNotSent(l.accountLabel, short, ref, `lines.${i}.accountLabel`));
     if (seen.has(l.account)) return; // one warning per account per entry
     seen.add(l.account);
     warnings.push(...accountWarnings(l.account, ref, `lines.${i}.account`, use.written));
