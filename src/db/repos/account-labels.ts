@@ -104,14 +104,16 @@ export async function fileChart(
   ).rows;
 }
 
-/** The file a deposit belongs to, and whether that file sends account labels. */
+/** The file a deposit's entries belong to, and whether that file sends account labels; undefined for a deposit without entries. */
 export async function depositFile(
   tx: Queryable,
   depositId: string,
 ): Promise<{ file_id: string; send_account_labels: boolean } | undefined> {
   return (
     await tx.query<{ file_id: string; send_account_labels: boolean }>(
-      'select d.file_id, f.send_account_labels from public.deposits d join public.client_files f on f.id = d.file_id where d.id = $1',
+      // Through the deposit's entries: the deposits table has its own repositories (deposits.ts, deposit-reads.ts).
+      `select e.file_id, f.send_account_labels from public.entries e join public.client_files f on f.id = e.file_id
+        where e.deposit_id = $1 limit 1`,
       [depositId],
     )
   ).rows[0];
