@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError, errorBody, fromDatabaseError } from './lib/errors.ts';
 import { accountMapRoutes } from './routes/account-map.ts';
+import { accountLabelRoutes } from './routes/account-labels.ts';
 import { connectionRoutes } from './routes/connection.ts';
 import { corsFor } from './routes/cors.ts';
 import { router } from './routes/env.ts';
@@ -80,6 +81,7 @@ export function createApp(s: Services) {
   app.route('/', documentRoutes(s));
   app.route('/', fileSyncRoutes(s));
   app.route('/', accountMapRoutes(s));
+  app.route('/', accountLabelRoutes(s));
   app.route('/', jobRoutes(s));
   app.route('/', webhookRoutes(s));
 

@@ -16,6 +16,7 @@ import { byId, h, replace } from './dom.ts';
 import type { ConsoleApi } from './server.ts';
 import {
   accountMapView,
+  accountsToCreateView,
   entryTable,
   entryView,
   fileHeader,
@@ -37,7 +38,7 @@ const state: {
   fileId?: string;
   tab: EntryStatus;
   counts: Record<EntryStatus, number>;
-  detail?: { kind: 'entry'; id: string; seen: string } | { kind: 'preview' } | { kind: 'map' };
+  detail?: { kind: 'entry'; id: string; seen: string } | { kind: 'preview' } | { kind: 'map' } | { kind: 'accounts' };
   busy: boolean;
 } = { files: [], tab: 'pending', counts: { pending: 0, sent: 0, posted: 0, failed_check: 0 }, busy: false };
 
@@ -201,6 +202,11 @@ const actions: FileActions = {
       state.detail = { kind: 'map' };
       await drawFile();
     }),
+  accountsToCreate: () =>
+    void attempt(async () => {
+      state.detail = { kind: 'accounts' };
+      await drawFile();
+    }),
   refresh: () =>
     void attempt(async () => {
       await loadFiles();
@@ -259,6 +265,7 @@ async function detailView(): Promise<Element | null> {
   const d = state.detail;
   if (!d) return null;
   if (d.kind === 'preview') return previewView(await api.preview(state.fileId!), closeDetail);
+  if (d.kind === 'accounts') return accountsToCreateView(await api.accountsToCreate(state.fileId!), closeDetail);
   if (d.kind === 'map') {
     const redraw = async () => {
       await drawFile();

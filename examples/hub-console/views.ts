@@ -2,6 +2,7 @@
 // Actions (buttons, forms) come in as callbacks from console.ts.
 import type {
   AccountMap,
+  AccountsToCreate,
   ClientFile,
   Connection,
   EntryDetail,
@@ -110,6 +111,7 @@ export interface FileActions {
   synchronize(): void;
   preview(): void;
   accountMap(): void;
+  accountsToCreate(): void;
   refresh(): void;
   tab(status: EntryStatus): void;
   entry(id: string): void;
@@ -126,6 +128,7 @@ export function fileHeader(file: ClientFile, a: FileActions, busy: boolean) {
       h('button', { type: 'button', class: 'primary', onclick: a.synchronize, disabled: busy }, busy ? 'Synchronizing…' : 'Synchronize'),
       h('button', { type: 'button', onclick: a.preview }, 'Preview the ASCII file'),
       h('button', { type: 'button', onclick: a.accountMap }, 'Account map'),
+      h('button', { type: 'button', onclick: a.accountsToCreate }, 'Accounts to create'),
       h('button', { type: 'button', onclick: a.refresh }, 'Refresh'),
     ),
     file.waitingOpenSince
@@ -408,7 +411,64 @@ export function previewView(p: Preview, close: () => void) {
     p.mappedAccounts.length
       ? h('p', {}, `Mapped: ${p.mappedAccounts.map((m) => `${m.hubAccount} → ${m.quadraAccount}`).join(', ')}`)
       : null,
+    p.accountRecords.length
+      ? h(
+          'p',
+          { 'data-account-records': p.accountRecords.length },
+          `Created in Quadra with their label: ${p.accountRecords.map((r) => `${r.account} "${r.label ?? ''}"`).join(', ')}`,
+        )
+      : null,
     p.held.length ? h('ul', {}, ...p.held.map((x) => h('li', { class: 'bad' }, `${x.externalId} held: ${x.reason}`))) : null,
+  );
+}
+
+const TYPE_WORDS = { C: 'Customer', F: 'Supplier', G: 'General' } as const;
+
+/** What the waiting entries use that Quadra's chart lacks, and whether C records create it with its label. */
+export function accountsToCreateView(list: AccountsToCreate, close: () => void) {
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'create-title', id: 'accounts-to-create' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h3', { id: 'create-title' }, 'Accounts to create in Quadra'),
+      h('button', { type: 'button', onclick: close }, 'Close'),
+    ),
+    h(
+      'p',
+      { class: 'small' },
+      list.sendAccountLabels
+        ? 'The next deposit creates them with the label shown (a C record each).'
+        : 'Quadra creates them without a label: create them in Quadra beforehand, or have an administrator turn on sendAccountLabels.',
+    ),
+    list.accounts.length
+      ? h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h('tr', {}, ...['Account', 'Label', 'Type', 'Collective', 'Entries', 'First date'].map((c) => h('th', { scope: 'col' }, c))),
+          ),
+          h(
+            'tbody',
+            {},
+            ...list.accounts.map((a) =>
+              h(
+                'tr',
+                { 'data-account': a.account },
+                h('td', { class: 'code' }, a.account),
+                h('td', {}, a.label ?? '—'),
+                h('td', {}, TYPE_WORDS[a.type]),
+                h('td', { class: 'code' }, a.collective ?? '—'),
+                h('td', {}, String(a.entries)),
+                h('td', {}, a.firstDate),
+              ),
+            ),
+          ),
+        )
+      : h('p', {}, 'None: Quadra has every account the waiting entries use.'),
   );
 }
 

@@ -91,14 +91,14 @@ isOneToOne: false
                   ]
                 },"client_files": {
                   Row: {
-                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_owner": string | null,"night_lease_until": string | null,"prerequisites_failing": string | null,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
+                    "account_padding": string,"created_at": string,"dossier_code": string,"firm_id": string,"gone_at": string | null,"id": string,"name": string,"night_lease_owner": string | null,"night_lease_until": string | null,"prerequisites_failing": string | null,"send_account_labels": boolean,"synced_at": string | null,"updated_at": string,"waiting_open_since": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code": string,"firm_id": string,"gone_at"?: string | null,"id"?: string,"name": string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"send_account_labels"?: boolean,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Update: {
-                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
+                    "account_padding"?: string,"created_at"?: string,"dossier_code"?: string,"firm_id"?: string,"gone_at"?: string | null,"id"?: string,"name"?: string,"night_lease_owner"?: string | null,"night_lease_until"?: string | null,"prerequisites_failing"?: string | null,"send_account_labels"?: boolean,"synced_at"?: string | null,"updated_at"?: string,"waiting_open_since"?: string | null
                   }
                   Relationships: [
                     {
@@ -189,14 +189,14 @@ isOneToOne: false
                   ]
                 },"entries": {
                   Row: {
-                    "batch_deposit_id": string | null,"created_at": string,"deposit_id": string | null,"duplicate_in_quadra": boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id": string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count": number,"next_attempt_at": string | null,"nights_tried": number,"piece_ref": string | null,"posted_at": string | null,"previous_refs": (string)[],"quadra_ref": string,"sent_at": string | null,"status": Database["public"]['Enums']["entry_status"],"status_message": string | null,"total_cents": number,"updated_at": string,"warnings": NonNullable<Json>
+                    "batch_deposit_id": string | null,"created_at": string,"deposit_id": string | null,"due_date": string | null,"duplicate_in_quadra": boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id": string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count": number,"next_attempt_at": string | null,"nights_tried": number,"piece_ref": string | null,"posted_at": string | null,"previous_refs": (string)[],"quadra_ref": string,"sent_at": string | null,"status": Database["public"]['Enums']["entry_status"],"status_message": string | null,"total_cents": number,"updated_at": string,"warnings": NonNullable<Json>
                   }
                   ComputedFields: never
                   Insert: {
-                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id"?: string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"previous_refs"?: (string)[],"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
+                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"due_date"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date": string,"external_id": string,"file_id": string,"firm_id": string,"id"?: string,"journal_code": string,"kind": Database["public"]['Enums']["entry_kind"],"label": string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"previous_refs"?: (string)[],"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
                   }
                   Update: {
-                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date"?: string,"external_id"?: string,"file_id"?: string,"firm_id"?: string,"id"?: string,"journal_code"?: string,"kind"?: Database["public"]['Enums']["entry_kind"],"label"?: string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"previous_refs"?: (string)[],"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
+                    "batch_deposit_id"?: string | null,"created_at"?: string,"deposit_id"?: string | null,"due_date"?: string | null,"duplicate_in_quadra"?: boolean,"entry_date"?: string,"external_id"?: string,"file_id"?: string,"firm_id"?: string,"id"?: string,"journal_code"?: string,"kind"?: Database["public"]['Enums']["entry_kind"],"label"?: string,"line_count"?: number,"next_attempt_at"?: string | null,"nights_tried"?: number,"piece_ref"?: string | null,"posted_at"?: string | null,"previous_refs"?: (string)[],"quadra_ref"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["entry_status"],"status_message"?: string | null,"total_cents"?: number,"updated_at"?: string,"warnings"?: NonNullable<Json>
                   }
                   Relationships: [
                     {
@@ -273,14 +273,14 @@ isOneToOne: false
                   ]
                 },"entry_lines": {
                   Row: {
-                    "account": string,"credit_cents": number,"debit_cents": number,"entry_id": string,"firm_id": string,"label": string | null,"line_no": number,"quadra_account": string | null
+                    "account": string,"account_label": string | null,"credit_cents": number,"debit_cents": number,"entry_id": string,"firm_id": string,"label": string | null,"line_no": number,"quadra_account": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "account": string,"credit_cents"?: number,"debit_cents"?: number,"entry_id": string,"firm_id": string,"label"?: string | null,"line_no": number,"quadra_account"?: string | null
+                    "account": string,"account_label"?: string | null,"credit_cents"?: number,"debit_cents"?: number,"entry_id": string,"firm_id": string,"label"?: string | null,"line_no": number,"quadra_account"?: string | null
                   }
                   Update: {
-                    "account"?: string,"credit_cents"?: number,"debit_cents"?: number,"entry_id"?: string,"firm_id"?: string,"label"?: string | null,"line_no"?: number,"quadra_account"?: string | null
+                    "account"?: string,"account_label"?: string | null,"credit_cents"?: number,"debit_cents"?: number,"entry_id"?: string,"firm_id"?: string,"label"?: string | null,"line_no"?: number,"quadra_account"?: string | null
                   }
                   Relationships: [
                     {

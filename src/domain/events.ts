@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'file.waiting_ended',
   'file.prerequisites_failing',
   'file.prerequisites_ok',
+  'file.accounts_to_create',
   'connection.status_changed',
   'reference_sync.succeeded',
   'reference_sync.failed',

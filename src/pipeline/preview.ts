@@ -8,7 +8,7 @@ import type { PrerequisitesResult } from '../domain/prerequisites.ts';
 import { decodeCp1252 } from '../format/encoding.ts';
 import { truncateAccount } from '../format/quadra-format.ts';
 import { notFound } from '../lib/errors.ts';
-import { buildAscii } from './deposit-builder.ts';
+import { buildAscii, type AccountRecord } from './deposit-builder.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
 
 export interface PreviewWarning extends Issue {
@@ -29,6 +29,10 @@ export interface Preview {
   ascii: string;
   warnings: PreviewWarning[];
   mappedAccounts: MappedAccount[];
+  /** The `C` records the deposit starts with (the file sends account labels): accounts Quadra lacks. */
+  accountRecords: AccountRecord[];
+  /** Entries with a due date, and on how many of their customer or supplier lines it is written. */
+  dueDates: Array<{ entryId: string; externalId: string; dueDate: string; thirdPartyLines: number }>;
   held: Array<{ entryId: string; externalId: string; reason: string }>;
 }
 
@@ -41,13 +45,28 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
   if (!file) throw notFound('File');
   const prerequisites = await loadFilePrerequisites(tx, fileId, today);
   const ref = await loadFileReference(tx, file);
-  const built = await buildAscii(tx, { fileId, sendable: true }, file.account_padding);
+  const built = await buildAscii(
+    tx,
+    { fileId, sendable: true },
+    { accountPadding: file.account_padding, chart: ref.chart ?? [], sendAccountLabels: file.send_account_labels },
+  );
+  // The unknown-account warning names the label the C record carries.
+  ref.labelsToSend = new Map(built.accountRecords.flatMap((r) => (r.label ? [[r.account, r.label] as const] : [])));
   const stored = await storedWarnings(tx, built.entryIds);
   const held = await heldEntries(tx, fileId);
 
   const ext = new Map(stored.map((e) => [e.id, e.external_id]));
   const byEntry = new Map<string, Issue[]>(built.entryIds.map((id) => [id, []]));
   for (const e of stored) byEntry.get(e.id)?.push(...e.warnings.filter((w) => !ACCOUNT_CODES.has(w.code)));
+  for (const d of built.dueDates) {
+    if (d.thirdPartyLines > 0) continue;
+    byEntry.get(d.entryId)?.push({
+      code: 'due_date_not_written',
+      field: 'dueDate',
+      message: `The due date ${d.dueDate} is not sent: Quadra carries it on customer and supplier lines, and this entry has none.`,
+      details: { dueDate: d.dueDate },
+    });
+  }
   for (const a of built.accounts) byEntry.get(a.entryId)?.push(...accountWarnings(a.hub, ref, `lines.${a.lineNo - 1}.account`, a.written));
   // The writer's own reports add only what the rules do not already say: characters folded in an account.
   for (const { entryId, change } of built.changes) {
@@ -93,6 +112,8 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     ascii: decodeCp1252(built.bytes),
     warnings,
     mappedAccounts: [...mapped.values()].sort((a, b) => a.hubAccount.localeCompare(b.hubAccount)),
+    accountRecords: built.accountRecords,
+    dueDates: built.dueDates.map((d) => ({ ...d, externalId: ext.get(d.entryId) ?? '' })),
     held: held.map((h) => ({
       entryId: h.id,
       externalId: h.external_id,

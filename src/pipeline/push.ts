@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { findByExternalIds, loadFileReference, lockFile, pendingAccounts, upsertEntries, type FileRow } from '../db/repos/entries.ts';
+import { pendingAccountLabels } from '../db/repos/account-labels.ts';
+import { labelsToSend } from '../domain/entries/account-labels.ts';
 import { checkBatch, type EntryInput, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { idempotentAnswer, rememberAnswer } from '../db/repos/idempotency.ts';
@@ -63,6 +65,11 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
   const allDocs = [...new Set(entries.flatMap((e) => e.documentIds ?? []))];
   const ref = await loadFileReference(tx, file, allDocs);
   const pending = await pendingAccounts(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
+  if (file.send_account_labels) {
+    // Entries already waiting were pushed first: their labels win (the rule of the deposit's C records).
+    const earlier = await pendingAccountLabels(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
+    ref.labelsToSend = labelsToSend(earlier, file.account_padding);
+  }
   const existing = await findByExternalIds(
     tx,
     file.firm_id,

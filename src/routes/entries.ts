@@ -31,6 +31,7 @@ export const toSummary = (e: EntrySummary) => ({
   journalCode: e.journal_code,
   date: e.entry_date,
   pieceRef: e.piece_ref,
+  dueDate: e.due_date,
   label: e.label,
   status: e.status,
   statusMessage: e.status_message,
@@ -67,7 +68,14 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 
 const toDetail = (d: EntryDetail) => ({
   ...toSummary(d),
-  lines: d.lines.map((l) => ({ lineNo: l.line_no, account: l.account, label: l.label, debit: l.debit_cents, credit: l.credit_cents })),
+  lines: d.lines.map((l) => ({
+    lineNo: l.line_no,
+    account: l.account,
+    label: l.label,
+    accountLabel: l.account_label,
+    debit: l.debit_cents,
+    credit: l.credit_cents,
+  })),
   documents: d.documents.map((x) => ({
     id: x.id,
     fileName: x.file_name,

@@ -61,6 +61,8 @@ export function importDeposit(
     });
   }
 
+  importAccountRecords(d, parsed.others, createdAccounts);
+
   // A '-' amount is the opposite sense: normalise so balances and the CPA view stay positive.
   const lines = parsed.lines.map((l) =>
     l.amountCents < 0 ? { ...l, amountCents: -l.amountCents, sense: l.sense === 'D' ? ('C' as const) : ('D' as const) } : l,
@@ -117,7 +119,7 @@ export function importDeposit(
     for (const l of lines) {
       const account = l.account.trim();
       if (!d.accounts.has(account)) {
-        // The format carries no labels: Quadra creates the account bare.
+        // No C record named it: Quadra creates the account bare.
         d.accounts.set(account, { kind: 'general', number: account, label: '', collective: null });
         createdAccounts.push(account);
       }
@@ -142,6 +144,30 @@ export function importDeposit(
   }
   report.rejected = rejected.length;
   return { report, rejected };
+}
+
+const KIND_OF_TYPE = { C: 'customer', F: 'supplier', G: 'general' } as const;
+
+/**
+ * The file's `C` records, read before its M lines: an account the dossier lacks is created with
+ * its label, type and collective. On an account it has, update flag '2' (partial update) replaces
+ * the label and the collective, as the public writers describe it; any other flag leaves it be.
+ * (Whether Cegid's file exchange imports `C` records at all is not publicly confirmed: modeled.)
+ */
+function importAccountRecords(d: SimDossier, others: ReturnType<typeof parseAscii>['others'], createdAccounts: string[]): void {
+  for (const o of others) {
+    const c = o.account;
+    if (!c || c.account === '') continue;
+    const kind = KIND_OF_TYPE[c.accountType as keyof typeof KIND_OF_TYPE] ?? 'general';
+    const collective = kind === 'general' || c.collective === '' ? null : c.collective;
+    const existing = d.accounts.get(c.account);
+    if (!existing) {
+      d.accounts.set(c.account, { kind, number: c.account, label: c.label, collective });
+      createdAccounts.push(c.account);
+    } else if (c.updateFlag === '2') {
+      d.accounts.set(c.account, { ...existing, label: c.label, collective: collective ?? existing.collective });
+    }
+  }
 }
 
 function checkLine(

@@ -57,7 +57,7 @@ export interface ImportReport {
   deposits: DepositReport[];
   imported: number;
   rejected: RejectedLine[];
-  /** Accounts Quadra created (without a label) because lines used them. */
+  /** Accounts Quadra created: by a C record (with its label), or bare because M lines used them. */
   createdAccounts: string[];
 }
 

@@ -180,6 +180,24 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     expect((await w.t.call('GET', `/v1/files/${w.files.get('CONSEIL')}/account-map`, { token: w.token })).body.items).toEqual([]);
   });
 
+  it('accounts to create: a supplier Quadra lacks, with the label the C record sends, as the API lists it', async () => {
+    const file = w.files.get('CONSEIL')!;
+    const e = purchase({ supplier: 'FNEWCO' });
+    e.lines[2] = { ...e.lines[2]!, accountLabel: 'Nouvelle Coopérative' } as (typeof e.lines)[number];
+    expect((await push(w, 'CONSEIL', [e])).entries[0]!.errors).toBeUndefined();
+    expect((await w.t.call('PATCH', `/v1/files/${file}`, { token: w.token, body: { sendAccountLabels: true } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Accounts to create' }).click();
+    const row = page.locator('[data-account=FNEWCO]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Nouvelle Coopérative');
+    expect(await row.textContent()).toContain('Supplier');
+    await screenshot(page, 'node-6b-accounts-to-create');
+    await expectAccessible('accounts to create');
+    await page.getByRole('button', { name: 'Preview the ASCII file' }).click();
+    await expect.poll(() => page.locator('[data-account-records]').textContent()).toContain('FNEWCO "Nouvelle Coopérative"');
+    expect((await w.t.call('PATCH', `/v1/files/${file}`, { token: w.token, body: { sendAccountLabels: false } })).status).toBe(200);
+  });
+
   it('the same page from an origin not in CORS_ORIGINS shows the refusal', async () => {
     const other = await browser.context.newPage();
     await other.addInitScript((token) => sessionStorage.setItem('qs-token', token), w.token);

@@ -30,6 +30,8 @@ export type Preview = S['Preview'];
 export type SyncQueued = S['SyncQueued'];
 export type Account = S['Account'];
 export type AccountMap = S['AccountMap'];
+export type AccountsToCreate = S['AccountsToCreate'];
+export type AccountToCreate = S['AccountToCreate'];
 
 export interface QuadraSyncOptions {
   /** The Node service's address (`https://sync.example.com`). With `token`. */
@@ -154,6 +156,18 @@ export function createQuadraSync(opts: QuadraSyncOptions) {
       unwrap(raw.PUT('/v1/files/{fileId}/account-map/{hubAccount}', { params: { path: { fileId, hubAccount } }, body: { quadraAccount } })),
     unmapAccount: (fileId: string, hubAccount: string) =>
       unwrap(raw.DELETE('/v1/files/{fileId}/account-map/{hubAccount}', { params: { path: { fileId, hubAccount } } })),
+    /** The accounts the file's waiting entries use that Quadra's chart lacks, with the hub's labels. */
+    accountsToCreate: (fileId: string) =>
+      // Without ?format=csv the answer is the JSON list (the document also offers text/csv on this route).
+      unwrap(raw.GET('/v1/files/{fileId}/accounts-to-create', { params: { path: { fileId } } })) as Promise<AccountsToCreate>,
+    /** The same list as a spreadsheet for the accountant (`;`, UTF-8 with BOM, for Excel in French). */
+    accountsToCreateCsv: (fileId: string) =>
+      unwrap(
+        raw.GET('/v1/files/{fileId}/accounts-to-create', { params: { path: { fileId }, query: { format: 'csv' } }, parseAs: 'text' }),
+      ) as Promise<string>,
+    /** Whether the file's deposits create the accounts Quadra lacks, with their labels (`C` records; administrators only). */
+    setSendAccountLabels: (fileId: string, sendAccountLabels: boolean) =>
+      unwrap(raw.PATCH('/v1/files/{fileId}', { params: { path: { fileId } }, body: { sendAccountLabels } })),
   };
 }
 

@@ -2777,6 +2777,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change how the file is sent: `sendAccountLabels` (admins only)
+         * @description With sendAccountLabels, each deposit starts with a C record for every account of its entries that Quadra's chart lacks, carrying the line's accountLabel (the first pushed), its type and collective. A C record never names an account Quadra has. Only an administrator of the firm may change it (403 forbidden otherwise).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FileSettings"];
+                };
+            };
+            responses: {
+                /** @description The file as it is now sent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FileSettingsAnswer"];
+                    };
+                };
+                /** @description Malformed request. Codes: invalid_json, invalid_form, http_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token. Codes: unauthorized, invalid_token, token_expired, invalid_cron_secret, invalid_metrics_token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this role. Codes: forbidden, origin_not_allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours). Codes: tick_not_configured, metrics_not_configured, not_found, mapping_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict. Codes: file_gone, not_connected, entry_not_editable, entry_not_failed, idempotency_key_reused, account_map_collision, sic_code_already_connected, webhook_disabled, already_exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large. Codes: payload_too_large, too_many_lines, document_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Validation failed. Codes: validation_error, invalid_cursor, entry_invalid, empty_document, invalid_url, url_not_https, url_forbidden_address, url_unresolvable, constraint_violation, invalid_value, value_too_large */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A fault on our side; nothing was changed. Codes: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency could not be reached for a moment; try again. Codes: cegid_unavailable, database_unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/files/{fileId}/accounts-to-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts the file's waiting entries use that Quadra's chart lacks (JSON, or CSV for a spreadsheet)
+         * @description Per account as it will be sent: the label a C record would carry, every label the hub gave it, its type (C customer, F supplier, G general) and collective, how many waiting entries use it and the first date. Create them in Quadra beforehand, or let the C records do it (sendAccountLabels).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: for a spreadsheet (`;`, UTF-8 with BOM, dates DD/MM/YYYY) */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    fileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The accounts, by number */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountsToCreate"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Malformed request. Codes: invalid_json, invalid_form, http_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token. Codes: unauthorized, invalid_token, token_expired, invalid_cron_secret, invalid_metrics_token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this role. Codes: forbidden, origin_not_allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours). Codes: tick_not_configured, metrics_not_configured, not_found, mapping_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict. Codes: file_gone, not_connected, entry_not_editable, entry_not_failed, idempotency_key_reused, account_map_collision, sic_code_already_connected, webhook_disabled, already_exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large. Codes: payload_too_large, too_many_lines, document_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Validation failed. Codes: validation_error, invalid_cursor, entry_invalid, empty_document, invalid_url, url_not_https, url_forbidden_address, url_unresolvable, constraint_violation, invalid_value, value_too_large */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A fault on our side; nothing was changed. Codes: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency could not be reached for a moment; try again. Codes: cegid_unavailable, database_unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/tick": {
         parameters: {
             query?: never;
@@ -4827,6 +5079,89 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "file.accounts_to_create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A push brought accounts Quadra's chart lacks that no waiting entry of the file used before (once per push and file)
+         * @description Signed with Standard Webhooks 1.0. Answer 2xx within the timeout (15 s by default); anything else is retried (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h, with jitter); 429/503 with Retry-After are retried no sooner; 410 disables the endpoint.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; stable across retries */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">; several, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "file.accounts_to_create";
+                        /** @description When the change happened */
+                        timestamp: string;
+                        /**
+                         * @description The event id, also the webhook-id header: the same on every retry; dedupe on it
+                         * @example evt_0f8e3a2b9c1d4e5f8a7b6c5d4e3f2a1b
+                         */
+                        id: string;
+                        /** Format: uuid */
+                        firmId: string;
+                        /** @description Grows with every event of the same object (entry, file, deposit...): ignore an event whose sequence is below the last one you applied for that object */
+                        sequence: number;
+                        data: {
+                            /** Format: uuid */
+                            fileId: string;
+                            dossierCode: string;
+                            name: string;
+                            /** @description How many accounts this push added to the list */
+                            count: number;
+                            /** @description The first 100 of them by number; GET /v1/files/{fileId}/accounts-to-create lists them all */
+                            accounts: {
+                                account: string;
+                                /** @description The hub's label, as pushed */
+                                label: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, no more events are sent to it */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "connection.status_changed": {
         parameters: {
             query?: never;
@@ -5588,12 +5923,23 @@ export interface components {
             /** @example Moulins de Savoie — farine novembre */
             label: string;
             documentIds?: string[];
+            /**
+             * Format: date
+             * @description Payment due date, written on the entry's customer and supplier lines (position 64, DDMMYY); not before `date`
+             * @example 2026-12-02
+             */
+            dueDate?: string;
             lines: components["schemas"]["EntryLine"][];
         };
         EntryLine: {
             /** @example 60610000 */
             account: string;
             label?: string;
+            /**
+             * @description The hub's label for the line's account. Sent to Quadra (a C record, folded to Windows-1252 and cut to 30 characters, with a warning) when the file sends account labels and Quadra lacks the account; when lines name one account with different labels, the first pushed is sent.
+             * @example Moulins de Savoie
+             */
+            accountLabel?: string;
             /**
              * @description Debit in integer cents
              * @example 12000
@@ -5623,6 +5969,7 @@ export interface components {
             journalCode: string;
             date: string;
             pieceRef: string | null;
+            dueDate: string | null;
             label: string;
             /** @enum {string} */
             status: "pending" | "sent" | "posted" | "failed_check";
@@ -5654,6 +6001,7 @@ export interface components {
                 lineNo: number;
                 account: string;
                 label: string | null;
+                accountLabel: string | null;
                 debit: number;
                 credit: number;
             }[];
@@ -5690,6 +6038,12 @@ export interface components {
             /** @example Moulins de Savoie — farine novembre */
             label: string;
             documentIds?: string[];
+            /**
+             * Format: date
+             * @description Payment due date, written on the entry's customer and supplier lines (position 64, DDMMYY); not before `date`
+             * @example 2026-12-02
+             */
+            dueDate?: string;
             lines: components["schemas"]["EntryLine"][];
         };
         Document: {
@@ -5730,6 +6084,30 @@ export interface components {
                 quadraLabel: string | null;
                 entries: number;
             }[];
+            /** @description The C records the deposit starts with, one per account Quadra lacks, when the file sends account labels (empty otherwise) */
+            accountRecords: {
+                /** @description As Quadra will hold it (8 characters at most) */
+                account: string;
+                /** @description The first label pushed for it, folded and cut to 30; null when none */
+                label: string | null;
+                /** @enum {string} */
+                kind: "general" | "customer" | "supplier";
+                /**
+                 * @description Position 218 of the C record
+                 * @enum {string}
+                 */
+                type: "C" | "F" | "G";
+                /** @description A customer's or supplier's collective account (position 99) */
+                collective: string | null;
+            }[];
+            /** @description Entries with a due date, and on how many of their customer or supplier lines it is written (position 64) */
+            dueDates: {
+                /** Format: uuid */
+                entryId: string;
+                externalId: string;
+                dueDate: string;
+                thirdPartyLines: number;
+            }[];
             held: {
                 /** Format: uuid */
                 entryId: string;
@@ -5763,6 +6141,42 @@ export interface components {
              * @example 60640000
              */
             quadraAccount: string;
+        };
+        FileSettingsAnswer: {
+            /** Format: uuid */
+            id: string;
+            sendAccountLabels: boolean;
+        };
+        FileSettings: {
+            /** @description true: each deposit starts with a C record (account, label, type, collective) for every account of its entries that Quadra's chart lacks. Off by default: whether Cegid File Exchange imports C records is not publicly confirmed. */
+            sendAccountLabels: boolean;
+        };
+        AccountsToCreate: {
+            /** Format: uuid */
+            fileId: string;
+            sendAccountLabels: boolean;
+            accounts: components["schemas"]["AccountToCreate"][];
+        };
+        AccountToCreate: {
+            /**
+             * @description As it will be sent (the file's account map applied, 8 characters at most)
+             * @example FMOULIN2
+             */
+            account: string;
+            /** @description The label a C record carries: the first pushed, folded to Windows-1252 and cut to 30; null when none */
+            label: string | null;
+            /** @description Every label the hub gave the account, the first pushed first */
+            labels: string[];
+            /** @enum {string} */
+            kind: "general" | "customer" | "supplier";
+            /** @enum {string} */
+            type: "C" | "F" | "G";
+            /** @description A customer's or supplier's collective account */
+            collective: string | null;
+            /** @description Waiting entries that use it */
+            entries: number;
+            /** @description The earliest date of those entries (YYYY-MM-DD) */
+            firstDate: string;
         };
         Tick: {
             slots: {
@@ -5835,7 +6249,7 @@ export interface components {
              */
             url: string;
             /** @description The event types this endpoint wants; null or empty: every type. */
-            eventTypes?: ("entry.sent" | "entry.posted" | "entry.pending" | "entry.failed_check" | "entry.held" | "entry.duplicate_flagged" | "file.waiting_started" | "file.waiting_ended" | "file.prerequisites_failing" | "file.prerequisites_ok" | "connection.status_changed" | "reference_sync.succeeded" | "reference_sync.failed" | "deposit.sent" | "deposit.verified")[] | null;
+            eventTypes?: ("entry.sent" | "entry.posted" | "entry.pending" | "entry.failed_check" | "entry.held" | "entry.duplicate_flagged" | "file.waiting_started" | "file.waiting_ended" | "file.prerequisites_failing" | "file.prerequisites_ok" | "file.accounts_to_create" | "connection.status_changed" | "reference_sync.succeeded" | "reference_sync.failed" | "deposit.sent" | "deposit.verified")[] | null;
             description?: string;
             enabled?: boolean;
         };
@@ -5846,7 +6260,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types this endpoint wants; null or empty: every type. */
-            eventTypes?: ("entry.sent" | "entry.posted" | "entry.pending" | "entry.failed_check" | "entry.held" | "entry.duplicate_flagged" | "file.waiting_started" | "file.waiting_ended" | "file.prerequisites_failing" | "file.prerequisites_ok" | "connection.status_changed" | "reference_sync.succeeded" | "reference_sync.failed" | "deposit.sent" | "deposit.verified")[] | null;
+            eventTypes?: ("entry.sent" | "entry.posted" | "entry.pending" | "entry.failed_check" | "entry.held" | "entry.duplicate_flagged" | "file.waiting_started" | "file.waiting_ended" | "file.prerequisites_failing" | "file.prerequisites_ok" | "file.accounts_to_create" | "connection.status_changed" | "reference_sync.succeeded" | "reference_sync.failed" | "deposit.sent" | "deposit.verified")[] | null;
             description?: string;
             enabled?: boolean;
         };

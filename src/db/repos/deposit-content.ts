@@ -19,12 +19,15 @@ export interface LineRecord {
   account: string;
   hub_account: string;
   line_label: string | null;
+  /** The hub's label for the account (a C record's label when the file sends them). */
+  account_label: string | null;
   debit_cents: number;
   credit_cents: number;
   journal_code: string;
   entry_date: string;
   label: string;
   piece_ref: string | null;
+  due_date: string | null;
   quadra_ref: string;
   attachments: string[] | null;
 }
@@ -53,8 +56,8 @@ export async function selectionLinePage(tx: Queryable, sel: EntrySelection, afte
            join public.documents d on d.id = ed.document_id
           where ${where} group by ed.entry_id)
        select e.id as entry_id, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_ts, l.line_no,
-              coalesce(l.quadra_account, m.quadra_account, l.account) as account, l.account as hub_account, l.label as line_label, l.debit_cents, l.credit_cents,
-              e.journal_code, e.entry_date, e.label, e.piece_ref, e.quadra_ref, docs.attachments
+              coalesce(l.quadra_account, m.quadra_account, l.account) as account, l.account as hub_account, l.label as line_label, l.account_label, l.debit_cents, l.credit_cents,
+              e.journal_code, e.entry_date, e.label, e.piece_ref, e.due_date, e.quadra_ref, docs.attachments
          from public.entries e
          join public.entry_lines l on l.entry_id = e.id and l.firm_id = e.firm_id
          left join public.account_maps m on m.file_id = e.file_id and m.hub_account = l.account

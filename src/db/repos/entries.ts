@@ -16,12 +16,13 @@ export const HELD_BY_REFERENCE = `(not exists (select 1 from public.journals j w
 export type FileRow = Pick<Row<'client_files'>, 'id' | 'firm_id' | 'dossier_code' | 'name' | 'waiting_open_since' | 'gone_at'> & {
   /** A check constraint keeps it to these two. */
   account_padding: 'space' | 'zero';
+  send_account_labels: boolean;
 };
 
 /** The file, locked against concurrent pushes and sends (push and claim serialise per file). */
 export async function lockFile(tx: Queryable, fileId: string): Promise<FileRow | undefined> {
   const r = await tx.query<FileRow>(
-    'select id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at from public.client_files where id = $1 for update',
+    'select id, firm_id, dossier_code, name, account_padding, send_account_labels, waiting_open_since, gone_at from public.client_files where id = $1 for update',
     [fileId],
   );
   return r.rows[0];
@@ -41,7 +42,7 @@ export async function accountPadding(tx: Queryable, fileId: string): Promise<'sp
 
 export async function getFile(tx: Queryable, fileId: string): Promise<FileRow | undefined> {
   const r = await tx.query<FileRow>(
-    'select id, firm_id, dossier_code, name, account_padding, waiting_open_since, gone_at from public.client_files where id = $1',
+    'select id, firm_id, dossier_code, name, account_padding, send_account_labels, waiting_open_since, gone_at from public.client_files where id = $1',
     [fileId],
   );
   return r.rows[0];
@@ -87,8 +88,8 @@ export async function loadFileReference(tx: Queryable, file: FileRow, documentId
     'select code, is_open from public.journals where file_id = $1 and gone_at is null',
     [file.id],
   );
-  const accounts = await tx.query<{ number: string; label: string }>(
-    'select number, label from public.accounts where file_id = $1 and gone_at is null',
+  const accounts = await tx.query<{ number: string; label: string; kind: 'general' | 'customer' | 'supplier'; collective: string | null }>(
+    'select number, label, kind, collective from public.accounts where file_id = $1 and gone_at is null',
     [file.id],
   );
   const map = await tx.query<{ hub_account: string; quadra_account: string }>(
@@ -110,6 +111,8 @@ export async function loadFileReference(tx: Queryable, file: FileRow, documentId
     periods: periods.rows.map((p) => ({ startsOn: p.starts_on, endsOn: p.ends_on, status: p.status })),
     journals: journals.rows.map((j) => ({ code: j.code, isOpen: j.is_open })),
     quadraAccounts: new Map(accounts.rows.map((a) => [a.number, a.label])),
+    chart: accounts.rows.map((a) => ({ number: a.number, kind: a.kind, collective: a.collective })),
+    sendAccountLabels: file.send_account_labels,
     accountMap: new Map(map.rows.map((m) => [m.hub_account, m.quadra_account])),
     documentIds: new Set(docs.rows.map((d) => d.id)),
     sentAccounts: sent.rows,
@@ -242,18 +245,19 @@ export async function upsertEntries(
     entry_date: e.date,
     piece_ref: e.pieceRef ?? null,
     label: e.label,
+    due_date: e.dueDate ?? null,
     warnings,
     total_cents: e.lines.reduce((s, l) => s + l.debit, 0),
     line_count: e.lines.length,
   }));
   const upserted = await tx.query<{ id: string; external_id: string }>(
-    `insert into public.entries as e (firm_id, file_id, external_id, kind, journal_code, entry_date, piece_ref, label, warnings, total_cents, line_count)
-     select $1, $2, x.external_id, x.kind, x.journal_code, x.entry_date, x.piece_ref, x.label, x.warnings, x.total_cents, x.line_count
+    `insert into public.entries as e (firm_id, file_id, external_id, kind, journal_code, entry_date, piece_ref, label, due_date, warnings, total_cents, line_count)
+     select $1, $2, x.external_id, x.kind, x.journal_code, x.entry_date, x.piece_ref, x.label, x.due_date, x.warnings, x.total_cents, x.line_count
        from jsonb_to_recordset($3::jsonb) as x(external_id text, kind public.entry_kind, journal_code text, entry_date date,
-            piece_ref text, label text, warnings jsonb, total_cents bigint, line_count integer)
+            piece_ref text, label text, due_date date, warnings jsonb, total_cents bigint, line_count integer)
      on conflict (firm_id, external_id) do update set
        kind = excluded.kind, journal_code = excluded.journal_code, entry_date = excluded.entry_date, piece_ref = excluded.piece_ref,
-       label = excluded.label, warnings = excluded.warnings, total_cents = excluded.total_cents, line_count = excluded.line_count,
+       label = excluded.label, due_date = excluded.due_date, warnings = excluded.warnings, total_cents = excluded.total_cents, line_count = excluded.line_count,
        status_message = case when e.status = 'failed_check' then 'Corrected: revalidate it to send it again.' end, updated_at = now()
        where e.file_id = excluded.file_id
          and ((e.status = 'pending' and e.deposit_id is null and e.batch_deposit_id is null) or (e.status = 'failed_check' and $4::boolean))
@@ -271,14 +275,15 @@ export async function upsertEntries(
       line_no: i + 1,
       account: l.account,
       label: l.label ?? null,
+      account_label: l.accountLabel || null,
       debit: l.debit,
       credit: l.credit,
     })),
   );
   await tx.query(
-    `insert into public.entry_lines (entry_id, line_no, firm_id, account, label, debit_cents, credit_cents)
-     select x.entry_id, x.line_no, $1, x.account, x.label, x.debit, x.credit
-       from jsonb_to_recordset($2::jsonb) as x(entry_id uuid, line_no integer, account text, label text, debit bigint, credit bigint)`,
+    `insert into public.entry_lines (entry_id, line_no, firm_id, account, label, account_label, debit_cents, credit_cents)
+     select x.entry_id, x.line_no, $1, x.account, x.label, x.account_label, x.debit, x.credit
+       from jsonb_to_recordset($2::jsonb) as x(entry_id uuid, line_no integer, account text, label text, account_label text, debit bigint, credit bigint)`,
     [file.firm_id, JSON.stringify(lines)],
   );
   const docs = entries.flatMap(({ input: e }) =>
@@ -296,7 +301,7 @@ export async function upsertEntries(
 
 export async function entryInput(tx: Queryable, entry: EntrySummary): Promise<EntryInput> {
   const lines = await tx.query<LineRow>(
-    'select line_no, account, label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no',
+    'select line_no, account, label, account_label, debit_cents, credit_cents from public.entry_lines where entry_id = $1 order by line_no',
     [entry.id],
   );
   const docs = await tx.query<{ document_id: string }>('select document_id from public.entry_documents where entry_id = $1', [entry.id]);
@@ -307,7 +312,14 @@ export async function entryInput(tx: Queryable, entry: EntrySummary): Promise<En
     date: entry.entry_date,
     pieceRef: entry.piece_ref ?? undefined,
     label: entry.label,
+    dueDate: entry.due_date ?? undefined,
     documentIds: docs.rows.map((d) => d.document_id),
-    lines: lines.rows.map((l) => ({ account: l.account, label: l.label ?? undefined, debit: l.debit_cents, credit: l.credit_cents })),
+    lines: lines.rows.map((l) => ({
+      account: l.account,
+      label: l.label ?? undefined,
+      accountLabel: l.account_label ?? undefined,
+      debit: l.debit_cents,
+      credit: l.credit_cents,
+    })),
   };
 }

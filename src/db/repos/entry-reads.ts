@@ -18,6 +18,7 @@ export type EntrySummary = Pick<
   | 'entry_date'
   | 'piece_ref'
   | 'label'
+  | 'due_date'
   | 'status'
   | 'status_message'
   | 'duplicate_in_quadra'
@@ -36,7 +37,7 @@ export type EntrySummary = Pick<
   cursor_ts: string;
 };
 
-const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code, e.entry_date, e.piece_ref, e.label, e.status,
+const SUMMARY_COLUMNS = `e.id, e.external_id, e.file_id, e.kind, e.journal_code, e.entry_date, e.piece_ref, e.label, e.due_date, e.status,
   e.status_message, e.warnings, e.duplicate_in_quadra, e.nights_tried, e.next_attempt_at, e.sent_at, e.posted_at, e.quadra_ref,
   e.total_cents, e.line_count, e.created_at, e.updated_at,
   to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts`;
@@ -95,7 +96,7 @@ export async function getEntry(tx: Queryable, entryId: string): Promise<EntrySum
 }
 
 export type EntryStatus = DbEnum<'entry_status'>;
-export type LineRow = Pick<Row<'entry_lines'>, 'line_no' | 'account' | 'label' | 'debit_cents' | 'credit_cents'>;
+export type LineRow = Pick<Row<'entry_lines'>, 'line_no' | 'account' | 'label' | 'account_label' | 'debit_cents' | 'credit_cents'>;
 export type EntryDetail = EntrySummary & { lines: LineRow[]; documents: DocumentRow[]; attempts: AttemptRow[] };
 
 /**
@@ -108,7 +109,7 @@ export async function entryDetail(q: Queryable, entryId: string): Promise<EntryD
   >(
     `select ${SUMMARY_COLUMNS},
        coalesce((select json_agg(json_build_object('line_no', l.line_no, 'account', l.account, 'label', l.label,
-                  'debit_cents', l.debit_cents, 'credit_cents', l.credit_cents) order by l.line_no)
+                  'account_label', l.account_label, 'debit_cents', l.debit_cents, 'credit_cents', l.credit_cents) order by l.line_no)
                   from public.entry_lines l where l.entry_id = e.id), '[]') as lines,
        coalesce((select json_agg(json_build_object('id', d.id, 'file_name', d.file_name, 'content_type', d.content_type,
                   'size_bytes', d.size_bytes, 'attachment_name', d.attachment_name) order by d.attachment_name)

@@ -1,6 +1,8 @@
 // Pre-flight rules for an entry, before it is stored and again before it is sent. Pure: the
 // caller gathers the file's Quadra reference data; nothing here reads a database or a clock.
 import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
+import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel } from './account-labels.ts';
+import type { ChartAccount } from './account-kind.ts';
 
 export { MAX_AMOUNT_CENTS };
 export const ACCOUNT_LIMIT = ACCOUNT_WIDTH;
@@ -10,6 +12,8 @@ export type EntryKind = 'purchase' | 'sale' | 'expense_report' | 'bank';
 export interface EntryLineInput {
   account: string;
   label?: string | undefined;
+  /** The hub's label for the account, sent in a `C` record when the file sends labels. */
+  accountLabel?: string | undefined;
   debit: number;
   credit: number;
 }
@@ -21,6 +25,8 @@ export interface EntryInput {
   pieceRef?: string | undefined;
   label: string;
   documentIds?: string[] | undefined;
+  /** YYYY-MM-DD, written at position 64 of the entry's customer and supplier lines. */
+  dueDate?: string | undefined;
   lines: EntryLineInput[];
 }
 
@@ -54,6 +60,12 @@ export interface FileReference {
   /** How the file's entries already sent carried their accounts: Quadra holds them that way. */
   sentAccounts?: Iterable<AccountUse>;
   accountPadding?: 'space' | 'zero';
+  /** The chart with each account's kind and collective (the `C` records' type rule). */
+  chart?: readonly ChartAccount[];
+  /** The file sends `C` records for the accounts Quadra lacks. */
+  sendAccountLabels?: boolean;
+  /** The label each lacking account (8-character form) is created with, when the file sends labels. */
+  labelsToSend?: ReadonlyMap<string, string>;
 }
 
 export interface EntryCheck {
@@ -147,7 +159,7 @@ export function mappingRequest(fileId: string | undefined, hub: string): { metho
  */
 export function accountWarnings(
   hub: string,
-  ref: Pick<FileReference, 'quadraAccounts' | 'accountMap' | 'accountPadding'>,
+  ref: Pick<FileReference, 'quadraAccounts' | 'accountMap' | 'accountPadding' | 'sendAccountLabels' | 'labelsToSend'>,
   field: string,
   written = writtenAccount(hub, ref),
 ): Issue[] {
@@ -170,7 +182,15 @@ export function accountWarnings(
       details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) },
     });
   }
-  if (label === undefined) {
+  const sent = ref.sendAccountLabels ? ref.labelsToSend?.get(short) : undefined;
+  if (label === undefined && sent !== undefined) {
+    out.push({
+      code: 'account_unknown',
+      field,
+      message: `Account ${short} does not exist in Quadra: it will be created there with the label "${sent}", sent with the entries.`,
+      details: { account: short, labelSent: sent },
+    });
+  } else if (label === undefined) {
     out.push({
       code: 'account_unknown',
       field,
@@ -205,11 +225,25 @@ export function labelWarnings(text: string, field: string): Issue[] {
   return out;
 }
 
+/** A line's account label that loses to another one for the same new account (the first pushed is sent). */
+function labelNotSent(label: string | undefined, short: string, ref: FileReference, field: string): Issue[] {
+  const sent = ref.sendAccountLabels && !ref.quadraAccounts.has(short) ? ref.labelsToSend?.get(short) : undefined;
+  if (!label || sent === undefined || sentAccountLabel(label) === sent) return [];
+  return [
+    {
+      code: 'account_label_not_sent',
+      field,
+      message: `Account ${short} is created in Quadra with the label "${sent}", the first one pushed for it; "${label}" is not sent.`,
+      details: { account: short, labelSent: sent, label },
+    },
+  ];
+}
+
 const isCents = (n: number) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_AMOUNT_CENTS;
 
 /** Checks one entry. `collisions` comes from truncationCollisions over the whole batch and file. */
 export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<string, string[]>): EntryCheck {
-  const errors: Issue[] = [];
+  const errors: Issue[] = dueDateErrors(e);
   const warnings: Issue[] = [];
 
   if (e.lines.length < 2)
@@ -295,6 +329,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
         details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
     }
+    warnings.push(...labelNotSent(l.accountLabel, short, ref, `lines.${i}.accountLabel`));
     if (seen.has(l.account)) return; // one warning per account per entry
     seen.add(l.account);
     warnings.push(...accountWarnings(l.account, ref, `lines.${i}.account`, use.written));
@@ -302,6 +337,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
 
   const labels = [{ text: e.label, field: 'label' }, ...e.lines.map((l, i) => ({ text: l.label ?? '', field: `lines.${i}.label` }))];
   for (const { text, field } of labels) warnings.push(...labelWarnings(text, field));
+  warnings.push(...entryAccountLabelWarnings(e.lines));
   return { errors, warnings };
 }
 
@@ -310,9 +346,14 @@ export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAcc
   const accounts: Array<string | AccountUse> = [...pendingAccounts];
   for (const e of entries) for (const l of e.lines) accounts.push(l.account);
   const collisions = truncationCollisions(accounts, ref);
+  // The label an account is created with: the first pushed (entries waiting already, then this batch in order).
+  const lines = entries.flatMap((e) => e.lines.map((l) => ({ written: writtenAccount(l.account, ref), label: l.accountLabel })));
+  const fileRef = ref.sendAccountLabels
+    ? { ...ref, labelsToSend: labelsToSend(lines, ref.accountPadding ?? 'space', ref.labelsToSend) }
+    : ref;
   const firstIndex = new Map<string, number>();
   return entries.map((e, i) => {
-    const check = checkEntry(e, ref, collisions);
+    const check = checkEntry(e, fileRef, collisions);
     const first = firstIndex.get(e.externalId);
     if (first !== undefined)
       check.errors.unshift({

@@ -72,6 +72,27 @@ export const M_BLANK_FIELDS: readonly MFieldName[] = [
   'systemDate',
 ];
 
+/**
+ * The `C` record: creates an account with its label (or updates one: our connector sends it only
+ * for accounts Quadra's chart lacks). Positions as Cegid's KB0014530 and the public writers lay
+ * them out (Dolibarr's exportQuadratus, ATM's Quadratus export): the four 13-byte totals at 47
+ * and the address, phone and bank fields after 107 stay blank.
+ */
+export const C_FIELDS = {
+  type: { pos: 1, width: 1 },
+  account: { pos: 2, width: ACCOUNT_WIDTH },
+  label: { pos: 10, width: LABEL30_WIDTH },
+  shortKey: { pos: 40, width: 7 },
+  totals: { pos: 47, width: 52 },
+  collective: { pos: 99, width: ACCOUNT_WIDTH },
+  contact: { pos: 107, width: 110 },
+  updateFlag: { pos: 217, width: 1 },
+  accountType: { pos: 218, width: 1 },
+} as const satisfies Record<string, FieldSpec>;
+
+/** Length of a written `C` record, line end excluded: as long as an `M` record, past the type at 218. */
+export const C_RECORD_LENGTH = M_RECORD_LENGTH;
+
 /** The analytic `I` record that follows its `M` line. */
 export const I_FIELDS = {
   type: { pos: 1, width: 1 },

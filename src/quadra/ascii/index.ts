@@ -8,3 +8,5 @@ export { parseAscii, AsciiParseError } from './reader.ts';
 export type { ParsedMLine, ParsedOtherRecord, AnalyticLine, ParseOptions, ParsedAscii } from './reader.ts';
 export { packDeposit, unpackDeposit } from './zip.ts';
 export type { Deposit } from './zip.ts';
+export { writeCRecord, parseCRecord, C_LINE_LENGTH, AccountRecordError } from './account-record.ts';
+export type { CRecordInput, ParsedCRecord, QuadraAccountType } from './account-record.ts';

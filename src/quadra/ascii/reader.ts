@@ -1,4 +1,5 @@
 import { decodeCp1252 } from '../../format/encoding.ts';
+import { parseCRecord, type ParsedCRecord } from './account-record.ts';
 import { I_FIELDS, M_FIELDS, sliceField, trimEndSpaces, trimSpaces } from './fields.ts';
 import type { MFieldName } from './fields.ts';
 
@@ -51,6 +52,8 @@ export interface ParsedOtherRecord {
   raw: string;
   /** `I` records only, when their numeric fields read cleanly. */
   analytic?: AnalyticLine;
+  /** `C` records only: the account they create or update. */
+  account?: ParsedCRecord;
 }
 
 export class AsciiParseError extends Error {
@@ -127,6 +130,7 @@ export function parseAscii(bytes: Uint8Array, opts?: ParseOptions): ParsedAscii 
         const other: ParsedOtherRecord = { type, lineNumber, raw };
         const analytic = type === 'I' ? parseAnalytic(raw) : undefined;
         if (analytic !== undefined) other.analytic = analytic;
+        if (type === 'C') other.account = parseCRecord(raw);
         result.others.push(other);
       }
     }

@@ -11,6 +11,11 @@ const Line = z
   .strictObject({
     account: withoutControls(z.string().trim().min(1).max(40), 'An account').openapi({ example: '60610000' }),
     label: z.string().max(200).optional(),
+    accountLabel: withoutControls(z.string().trim().min(1).max(200), 'An account label').optional().openapi({
+      description:
+        "The hub's label for the line's account. Sent to Quadra (a C record, folded to Windows-1252 and cut to 30 characters, with a warning) when the file sends account labels and Quadra lacks the account; when lines name one account with different labels, the first pushed is sent.",
+      example: 'Moulins de Savoie',
+    }),
     debit: z.number().openapi({ description: 'Debit in integer cents', example: 12000 }),
     credit: z.number().openapi({ description: 'Credit in integer cents', example: 0 }),
   })
@@ -25,6 +30,10 @@ const entryFields = {
     .openapi({ description: "The supporting document's number; digits are written to Quadra's piece number fields" }),
   label: z.string().trim().min(1).max(500).openapi({ example: 'Moulins de Savoie — farine novembre' }),
   documentIds: z.array(z.uuid()).max(20).optional(),
+  dueDate: z.iso.date().optional().openapi({
+    description: "Payment due date, written on the entry's customer and supplier lines (position 64, DDMMYY); not before `date`",
+    example: '2026-12-02',
+  }),
   lines: z.array(Line).min(1).max(10_000),
 };
 
@@ -74,6 +83,7 @@ export const EntrySummarySchema = z
     journalCode: z.string(),
     date: z.string(),
     pieceRef: z.string().nullable(),
+    dueDate: z.string().nullable(),
     label: z.string(),
     status: EntryStatusSchema,
     statusMessage: z.string().nullable(),
@@ -93,7 +103,14 @@ export const EntrySummarySchema = z
 
 export const EntryDetailSchema = EntrySummarySchema.extend({
   lines: z.array(
-    z.object({ lineNo: z.number(), account: z.string(), label: z.string().nullable(), debit: z.number(), credit: z.number() }),
+    z.object({
+      lineNo: z.number(),
+      account: z.string(),
+      label: z.string().nullable(),
+      accountLabel: z.string().nullable(),
+      debit: z.number(),
+      credit: z.number(),
+    }),
   ),
   documents: z.array(
     z.object({ id: z.uuid(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), attachmentName: z.string() }),
@@ -149,6 +166,23 @@ export const PreviewSchema = z
         }),
       )
       .openapi({ description: 'Each hub account the account map sends under another number' }),
+    accountRecords: z
+      .array(
+        z.object({
+          account: z.string().openapi({ description: 'As Quadra will hold it (8 characters at most)' }),
+          label: z.string().nullable().openapi({ description: 'The first label pushed for it, folded and cut to 30; null when none' }),
+          kind: z.enum(['general', 'customer', 'supplier']),
+          type: z.enum(['C', 'F', 'G']).openapi({ description: 'Position 218 of the C record' }),
+          collective: z.string().nullable().openapi({ description: "A customer's or supplier's collective account (position 99)" }),
+        }),
+      )
+      .openapi({
+        description:
+          'The C records the deposit starts with, one per account Quadra lacks, when the file sends account labels (empty otherwise)',
+      }),
+    dueDates: z
+      .array(z.object({ entryId: z.uuid(), externalId: z.string(), dueDate: z.string(), thirdPartyLines: z.number() }))
+      .openapi({ description: 'Entries with a due date, and on how many of their customer or supplier lines it is written (position 64)' }),
     held: z.array(z.object({ entryId: z.uuid(), externalId: z.string(), reason: z.string() })),
   })
   .openapi('Preview');

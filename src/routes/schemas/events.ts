@@ -26,6 +26,15 @@ const file = z.object({
   waitingOpenSince: nullableTs,
   message: z.string().nullable().openapi({ description: 'With file.prerequisites_failing: the failing checks and what to do' }),
 });
+const accountsToCreate = z.object({
+  fileId: z.uuid(),
+  dossierCode: z.string(),
+  name: z.string(),
+  count: z.number().int().openapi({ description: 'How many accounts this push added to the list' }),
+  accounts: z
+    .array(z.object({ account: z.string(), label: z.string().nullable().openapi({ description: "The hub's label, as pushed" }) }))
+    .openapi({ description: 'The first 100 of them by number; GET /v1/files/{fileId}/accounts-to-create lists them all' }),
+});
 const connection = z.object({ firmId: z.uuid(), status: z.enum(['connected', 'failed', 'reconnect_required']), checkedAt: ts });
 const referenceSync = z.object({
   runId: z.uuid(),
@@ -78,6 +87,10 @@ const CATALOGUE: Record<EventType, { data: z.ZodType; summary: string }> = {
     summary: 'A send found a prerequisite of the file failing (message says which and what to do)',
   },
   'file.prerequisites_ok': { data: file, summary: "The file's prerequisites pass again (a deposit was sent)" },
+  'file.accounts_to_create': {
+    data: accountsToCreate,
+    summary: "A push brought accounts Quadra's chart lacks that no waiting entry of the file used before (once per push and file)",
+  },
   'connection.status_changed': { data: connection, summary: "The firm's Cegid connection changed status" },
   'reference_sync.succeeded': { data: referenceSync, summary: 'A reference-data sync finished' },
   'reference_sync.failed': { data: referenceSync, summary: 'A reference-data sync failed' },

@@ -84,7 +84,13 @@ describe('parseAscii tolerance', () => {
         raw: 'I050000000000006172ATELIER   MATIERE   ',
         analytic: { percentHundredths: 5000, amountCents: 6172, centre: 'ATELIER', nature: 'MATIERE' },
       },
-      { type: 'C', lineNumber: 3, raw: 'CFOURN1  Fournisseur' },
+      // A C record also reads as the account it creates (a short one: the fields past its end are '').
+      {
+        type: 'C',
+        lineNumber: 3,
+        raw: 'CFOURN1  Fournisseur',
+        account: { account: 'FOURN1', label: 'Fournisseur', shortKey: '', collective: '', updateFlag: '', accountType: '' },
+      },
     ]);
   });
 
