@@ -296,12 +296,15 @@ describe('one home for deposit, attempt and entry-outcome SQL', () => {
 
   it('no file under src/ but the two repositories reads or writes the deposits or attempts tables; their reads file only reads', () => {
     const home = new Set(['src/db/repos/deposits.ts', 'src/db/repos/attempts.ts', 'src/db/types.gen.ts']);
-    const reads = 'src/db/repos/deposit-reads.ts';
+    // Readers only: the deposits' reads, and the operators' gauges (one statement counting across every table).
+    const readers = ['src/db/repos/deposit-reads.ts', 'src/db/repos/metrics.ts'];
     const sql = /\b(from|join|into|update)\s+(public\.)?(deposits|attempts)\b/i;
     const write = /\b(into|update)\s+(public\.)?(deposits|attempts)\b|\bdelete\s+from\s+(public\.)?(deposits|attempts)\b/i;
-    expect(files.filter((f) => !home.has(f) && f !== reads && sql.test(readFileSync(f, 'utf8')))).toEqual([]);
-    expect(sql.test(readFileSync(reads, 'utf8'))).toBe(true);
-    expect(write.test(readFileSync(reads, 'utf8'))).toBe(false);
+    expect(files.filter((f) => !home.has(f) && !readers.includes(f) && sql.test(readFileSync(f, 'utf8')))).toEqual([]);
+    for (const reads of readers) {
+      expect(sql.test(readFileSync(reads, 'utf8')), reads).toBe(true);
+      expect(write.test(readFileSync(reads, 'utf8')), reads).toBe(false);
+    }
   });
 
   it('no file under src/pipeline/ updates entries: posting, deciding and re-queuing live in src/db/repos/entry-outcomes.ts', () => {
