@@ -10,6 +10,7 @@ import { truncateAccount } from '../format/quadra-format.ts';
 import { notFound } from '../lib/errors.ts';
 import { buildAscii } from './deposit-builder.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
+import { text } from '../i18n/index.ts';
 
 export interface PreviewWarning extends Issue {
   entryId: string;
@@ -54,7 +55,7 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     if (change.kind === 'characters_folded' && change.field === 'account') {
       byEntry.get(entryId)?.push({
         code: 'account_folded',
-        message: `Account ${change.from} is written as ${change.to} (Windows-1252)`,
+        message: text('issue.account_encoded', { from: change.from, to: change.to }),
         details: { from: change.from, to: change.to },
       });
     }

@@ -12,3 +12,21 @@ describe('configuration of the delivery rule', () => {
     expect(loadConfig(base).IMPORT_GRACE_MINUTES).toBe(60);
   });
 });
+
+describe('defaults that differ between a first run and production', () => {
+  const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEYS: 'k1:AAAA' };
+
+  it('runs the early check every minute in development (an opened dossier turns posted within minutes), every 15 in production', () => {
+    expect(loadConfig({}).SWEEP_CRON).toBe('* * * * *');
+    expect(loadConfig(prod).SWEEP_CRON).toBe('*/15 * * * *');
+    expect(loadConfig({ ...prod, SWEEP_CRON: '*/5 * * * *' }).SWEEP_CRON).toBe('*/5 * * * *');
+  });
+
+  it('speaks English by default outside production and French in production, unless DEFAULT_LANGUAGE says otherwise', () => {
+    expect(loadConfig({}).DEFAULT_LANGUAGE).toBe('en');
+    expect(loadConfig(base).DEFAULT_LANGUAGE).toBe('en');
+    expect(loadConfig(prod).DEFAULT_LANGUAGE).toBe('fr');
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'fr' }).DEFAULT_LANGUAGE).toBe('fr');
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);
+  });
+});
