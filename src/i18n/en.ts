@@ -183,6 +183,10 @@ export const en = {
     'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.',
   'life.deferred':
     'Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in {minutes} minutes before anything is re-sent',
+  'life.deposited_one': 'Sent in a deposit of 1 entry ({lines} lines)',
+  'life.deposited_many': 'Sent in a deposit of {entries} entries ({lines} lines)',
+  'life.deposited_one_replacing': 'Sent in a deposit of 1 entry ({lines} lines), replacing an earlier deposit',
+  'life.deposited_many_replacing': 'Sent in a deposit of {entries} entries ({lines} lines), replacing an earlier deposit',
   'life.sent': 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.',
   'life.not_sent': 'Not sent: {reason}',
   'life.build_failed': 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.',
@@ -201,6 +205,8 @@ export const en = {
     'Withdrawn from the exchange container before Quadra took it: Quadra already shows entries of this deposit through an earlier copy, and would have imported them twice',
   'life.withdrawn_resumed':
     'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)',
+  'life.withdrawn_before_taken': 'Earlier deposit withdrawn before Quadra took it',
+  'life.revalidated': 'Corrected and validated again by the user',
   'life.withdrawn_back':
     'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.',
   'life.corrected': 'Corrected: revalidate it to send it again.',

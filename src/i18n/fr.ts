@@ -1,7 +1,7 @@
 // Les textes de l'API en français, pour un cabinet d'expertise comptable : mêmes clés que ./en.ts
 // (vérifié par `satisfies` et par test/i18n/catalogue.test.ts), rédigés pour un comptable, pas
 // traduits mot à mot. Les codes ne changent jamais avec la langue.
-import type { CatalogueLike, Fmt } from './catalogue.ts';
+import { type CatalogueLike, type Fmt, formatters } from './catalogue.ts';
 import type { en } from './en.ts';
 
 // La phrase de la notice sur l'ouverture d'un exercice, rendue en français.
@@ -48,6 +48,10 @@ const SERVICE: Record<string, string> = {
   'Cegid File Exchange (CFE)': 'Cegid File Exchange (CFE)',
 };
 const service = (s: string) => SERVICE[s] ?? s;
+// Dates read back from an English text (YYYY-MM-DD) are written the French way.
+const FR = formatters('fr');
+const day = (ymd: string) => (/^\d{4}-\d{2}-\d{2}$/.test(ymd) ? FR.date(ymd) : ymd);
+type Span = { from: string; to: string };
 const ORDINALS: Record<string, string> = {
   first: 'première',
   second: 'deuxième',
@@ -145,7 +149,8 @@ export const fr = {
   'issue.no_debit': 'L’écriture n’a aucune ligne au débit',
   'issue.no_credit': 'L’écriture n’a aucune ligne au crédit',
   'issue.unbalanced': 'L’écriture n’est pas équilibrée : débits {debit} centimes, crédits {credit} centimes',
-  'issue.date_outside_open_period': 'La date {date} ne tombe dans aucun exercice ouvert de ce dossier dans Quadra',
+  'issue.date_outside_open_period': (p: { date: string }) =>
+    `La date du ${day(p.date)} ne tombe dans aucun exercice ouvert de ce dossier dans Quadra`,
   'issue.unknown_journal': 'Le journal {journal} n’existe pas dans ce dossier Quadra',
   'issue.journal_closed': 'Le journal {journal} est fermé dans Quadra : rouvrez-le dans Quadra, puis actualisez le référentiel',
   'issue.document_not_found': 'La pièce jointe {id} n’appartient pas à ce dossier',
@@ -157,14 +162,16 @@ export const fr = {
   'issue.external_id_other_file': 'L’externalId {id} appartient déjà à un autre dossier de ce cabinet',
   'issue.account_encoded': 'Le compte {from} est écrit {to} (Windows-1252)',
 
-  'prereq.open_period.ok': 'Exercice ouvert : du {from} au {to}.',
+  'prereq.open_period.ok': (p: Span) => `Exercice ouvert : du ${day(p.from)} au ${day(p.to)}.`,
   'prereq.open_period.none': 'Ce dossier n’a aucun exercice dans Quadra.',
-  'prereq.open_period.closed': 'L’exercice qui couvre la date du jour (du {from} au {to}) est clôturé dans Quadra.',
-  'prereq.open_period.uncovered': 'Aucun exercice de ce dossier ne couvre la date du jour ({today}) dans Quadra.',
+  'prereq.open_period.closed': (p: Span) =>
+    `L’exercice qui couvre la date du jour (du ${day(p.from)} au ${day(p.to)}) est clôturé dans Quadra.`,
+  'prereq.open_period.uncovered': (p: { today: string }) =>
+    `Aucun exercice de ce dossier ne couvre la date du jour (${day(p.today)}) dans Quadra.`,
   'prereq.open_period.remedy': `Pour ouvrir un exercice dans Quadra, ${PERIOD_ADVICE}.`,
   'prereq.previous.none': 'Il n’y a pas d’exercice antérieur.',
-  'prereq.previous.closed': 'Exercice précédent clôturé : du {from} au {to}.',
-  'prereq.previous.open': 'L’exercice précédent (du {from} au {to}) est encore ouvert dans Quadra.',
+  'prereq.previous.closed': (p: Span) => `Exercice précédent clôturé : du ${day(p.from)} au ${day(p.to)}.`,
+  'prereq.previous.open': (p: Span) => `L’exercice précédent (du ${day(p.from)} au ${day(p.to)}) est encore ouvert dans Quadra.`,
   'prereq.previous.remedy': `Clôturez l’exercice précédent dans Quadra : ${PERIOD_ADVICE}.`,
   'prereq.chart.none': 'Ce dossier n’a aucun compte général dans Quadra.',
   'prereq.chart.missing': (p: { classes: string }) => {
@@ -203,6 +210,10 @@ export const fr = {
     'Aucune des dernières écritures envoyées à ce dossier n’est arrivée dans Quadra : ouvrez le dossier dans Quadra pour déclencher la récupération des écritures, puis vous pouvez le refermer.',
   'life.deferred':
     'Quadra vient de prendre le dépôt ; ses écritures peuvent mettre quelques minutes à apparaître : nouveau contrôle dans {minutes} minutes avant tout renvoi',
+  'life.deposited_one': 'Envoyée dans un dépôt d’une écriture ({lines} lignes)',
+  'life.deposited_many': 'Envoyée dans un dépôt de {entries} écritures ({lines} lignes)',
+  'life.deposited_one_replacing': 'Envoyée dans un dépôt d’une écriture ({lines} lignes), qui remplace un dépôt antérieur',
+  'life.deposited_many_replacing': 'Envoyée dans un dépôt de {entries} écritures ({lines} lignes), qui remplace un dépôt antérieur',
   'life.sent':
     'Envoyée à Quadra. Ouvrez le dossier dans Quadra pour déclencher la récupération des écritures, puis vous pouvez le refermer.',
   'life.not_sent': 'Non envoyée : {reason}',
@@ -224,6 +235,8 @@ export const fr = {
     'Retiré du conteneur d’échange avant que Quadra ne le prenne : Quadra montre déjà des écritures de ce dépôt par une copie antérieure, et les aurait intégrées deux fois',
   'life.withdrawn_resumed':
     'Retiré du conteneur d’échange avant que Quadra ne le prenne (retrait interrompu plus tôt, achevé par le balayage)',
+  'life.withdrawn_before_taken': 'Dépôt antérieur retiré avant que Quadra ne le prenne',
+  'life.revalidated': 'Corrigée et revalidée par l’utilisateur',
   'life.withdrawn_back':
     'Son dépôt a été retiré avant que Quadra ne le prenne et elle n’est pas encore dans Quadra : elle sera recherchée la nuit prochaine et renvoyée si elle manque toujours.',
   'life.corrected': 'Corrigée : revalidez-la pour la renvoyer.',

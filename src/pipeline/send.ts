@@ -270,7 +270,12 @@ export async function uploadDeposit(
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }
 
-  const detail = `Deposit ${dep.blob_name}: ${built.ascii.entryIds.length} entries, ${built.ascii.lineCount} lines${dep.replaces_id ? ', replacing an earlier deposit' : ''}`;
+  // For the person reading the timeline: what went, not where (the blob's name is the deposit's, for developers).
+  const count = built.ascii.entryIds.length;
+  const detail = text(`life.deposited_${count === 1 ? 'one' : 'many'}${dep.replaces_id ? '_replacing' : ''}` as const, {
+    entries: count,
+    lines: built.ascii.lineCount,
+  });
   const done = { fileId: dep.file_id, depositId, entries: built.ascii.entryIds.length, lines: built.ascii.lineCount };
   let answer: { etag: string } | { error: unknown };
   try {

@@ -58,6 +58,6 @@ describe(`the API's language (${engine})`, () => {
     const r = await w.t.call('GET', `/v1/files/${w.files.get('BOULANG')}/prerequisites`, { token: w.token, headers: fr });
     expect(r.status).toBe(200);
     const open = r.body.checks.find((c: { name: string }) => c.name === 'open_period');
-    expect(open.message).toMatch(/^Exercice ouvert : du \d{4}-\d{2}-\d{2} au \d{4}-\d{2}-\d{2}\.$/);
+    expect(open.message).toMatch(/^Exercice ouvert : du \d{1,2} [a-zéû.]+ \d{4} au \d{1,2} [a-zéû.]+ \d{4}\.$/);
   });
 });
