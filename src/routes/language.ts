@@ -14,7 +14,13 @@ export function language(fallback: Lang): MiddlewareHandler<AppEnv> {
     c.header('content-language', lang);
     c.header('vary', 'Accept-Language', { append: true });
     if (lang === 'en' || !/\bjson\b/.test(c.res.headers.get('content-type') ?? '') || !c.req.path.startsWith('/v1/')) return;
-    const body = await c.res.json();
+    const raw = await c.res.clone().text();
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return; // not JSON after all (an empty body): as it is
+    }
     const headers = new Headers(c.res.headers);
     headers.delete('content-length');
     c.res = new Response(JSON.stringify(localizeBody(body, lang)), { status: c.res.status, headers });
