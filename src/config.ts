@@ -68,6 +68,9 @@ const schema = z.object({
   // check): every 15 minutes in production, every minute in development so a first run sees its
   // entry posted within minutes of opening the dossier (filled in by loadConfig).
   SWEEP_CRON: z.string().optional(),
+  // How long after Quadra took a deposit the early check reads its entries there (modeled: they
+  // take a few minutes to appear): 10 minutes in production, 1 in development (filled in by loadConfig).
+  EARLY_CHECK_DELAY_MINUTES: z.coerce.number().min(0).max(120).optional(),
   VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
   // How many nights an entry missing from Quadra is re-sent and verified before the decision
   // (failed_check or file waiting): the brief's 3. The domain, the statements and the messages all
@@ -156,8 +159,9 @@ const schema = z.object({
   WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'SWEEP_CRON' | 'DEFAULT_LANGUAGE'> & {
+export type Config = Omit<z.infer<typeof schema>, 'SWEEP_CRON' | 'DEFAULT_LANGUAGE' | 'EARLY_CHECK_DELAY_MINUTES'> & {
   SWEEP_CRON: string;
+  EARLY_CHECK_DELAY_MINUTES: number;
   DEFAULT_LANGUAGE: 'en' | 'fr';
 };
 
@@ -171,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cfg: Config = {
     ...data,
     SWEEP_CRON: data.SWEEP_CRON ?? (data.NODE_ENV === 'development' ? '* * * * *' : '*/15 * * * *'),
+    EARLY_CHECK_DELAY_MINUTES: data.EARLY_CHECK_DELAY_MINUTES ?? (data.NODE_ENV === 'development' ? 1 : 10),
     DEFAULT_LANGUAGE: data.DEFAULT_LANGUAGE ?? (data.NODE_ENV === 'production' ? 'fr' : 'en'),
   };
   cfg.CORS_ORIGINS ??= cfg.NODE_ENV === 'production' ? [] : consoleOrigins(cfg.CONSOLE_PORT);

@@ -20,6 +20,9 @@ describe('defaults that differ between a first run and production', () => {
     expect(loadConfig({}).SWEEP_CRON).toBe('* * * * *');
     expect(loadConfig(prod).SWEEP_CRON).toBe('*/15 * * * *');
     expect(loadConfig({ ...prod, SWEEP_CRON: '*/5 * * * *' }).SWEEP_CRON).toBe('*/5 * * * *');
+    expect(loadConfig({}).EARLY_CHECK_DELAY_MINUTES).toBe(1);
+    expect(loadConfig(base).EARLY_CHECK_DELAY_MINUTES).toBe(10);
+    expect(loadConfig(prod).EARLY_CHECK_DELAY_MINUTES).toBe(10);
   });
 
   it('speaks English by default outside production and French in production, unless DEFAULT_LANGUAGE says otherwise', () => {
