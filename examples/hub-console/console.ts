@@ -256,11 +256,13 @@ const actions: FileActions = {
   synchronize: () => void attempt(synchronize),
   preview: () =>
     void attempt(async () => {
+      notice('');
       state.detail = { kind: 'preview' };
       await drawFile();
     }),
   accountMap: () =>
     void attempt(async () => {
+      notice('');
       state.detail = { kind: 'map' };
       await drawFile();
     }),
@@ -278,6 +280,8 @@ const actions: FileActions = {
     }),
   entry: (id) =>
     void attempt(async () => {
+      // A notice speaks of what was just done; another screen is another matter.
+      notice('');
       state.detail = { kind: 'entry', id, seen: '' };
       await drawFile();
       byId('entry-title').focus();
@@ -285,6 +289,7 @@ const actions: FileActions = {
 };
 
 async function openFile(id: string) {
+  notice('');
   state.fileId = id;
   state.detail = undefined;
   state.tab = 'pending';
@@ -368,7 +373,9 @@ async function detailView(): Promise<Element | null> {
           void attempt(async () => {
             await api.correctEntry(entry.id, fix);
             const again = await api.revalidate(entry.id);
-            notice(tr.revalidated(again.externalId, tr.status[again.status] ?? again.status, again.quadraReference));
+            notice(
+              tr.revalidated(again.externalId, (tr.status[again.status] ?? again.status).toLocaleLowerCase(lang()), again.quadraReference),
+            );
             state.tab = again.status;
             await drawFile();
           })
