@@ -82,7 +82,7 @@ export function localize(s: string, lang: Lang): string {
 }
 
 /** The fields of an answer that hold a text for a person. */
-const TEXT_FIELDS = new Set(['message', 'remedy', 'statusMessage', 'detail', 'note']);
+const TEXT_FIELDS = new Set(['message', 'remedy', 'statusMessage', 'detail', 'note', 'reason']);
 
 /** Every person-facing text of an answer's body, in `lang` (codes, ids and data untouched). */
 export function localizeBody<T>(body: T, lang: Lang): T {

@@ -136,9 +136,14 @@ describe('stored English read back in French', () => {
   });
 
   it('localizes the text fields of an answer and leaves codes and data alone', () => {
-    const body = { items: [{ code: 'failed_check', statusMessage: FAILED_CHECK_MESSAGE, label: FAILED_CHECK_MESSAGE }] };
+    const body = {
+      items: [{ code: 'failed_check', statusMessage: FAILED_CHECK_MESSAGE, label: FAILED_CHECK_MESSAGE }],
+      held: [{ externalId: 'X', reason: text('life.send_hold') }],
+    };
     expect(localizeBody(body, 'fr')).toEqual({
       items: [{ code: 'failed_check', statusMessage: t('fr', 'life.failed_check'), label: FAILED_CHECK_MESSAGE }],
+      held: [{ externalId: 'X', reason: t('fr', 'life.send_hold') }],
     });
+    expect(localizeBody(body, 'en')).toBe(body);
   });
 });
