@@ -20,12 +20,20 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'i18n-is-a-leaf',
+      comment:
+        'src/i18n holds the texts of every language as pure data and functions (Intl only): it imports nothing of the service and no library, so every layer, the domain included, may use it.',
+      severity: 'error',
+      from: { path: '^src/i18n/' },
+      to: { path: '^src/|(^|/)node_modules/|^[^.]', pathNot: '^src/i18n/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'domain-is-pure',
       comment:
-        'src/domain holds the rules as pure functions: it imports only itself and src/format — no db, quadra, pipeline, routes, jobs, sim, lib adapters.',
+        'src/domain holds the rules as pure functions: it imports only itself, src/format and the message catalogues (src/i18n) — no db, quadra, pipeline, routes, jobs, sim, lib adapters.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { path: '^src/', pathNot: '^src/(domain|format)/' },
+      to: { path: '^src/', pathNot: '^src/(domain|format|i18n)/' },
     },
     {
       name: 'domain-has-no-io',

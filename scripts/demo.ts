@@ -10,6 +10,7 @@ import { nextNight } from '../src/domain/entries/lifecycle.ts';
 import { nightlyJob, verifyDepositJob } from '../src/jobs/definitions.ts';
 import { runNow } from '../src/jobs/index.ts';
 import { mintToken } from '../src/lib/auth.ts';
+import { fmt, localize } from '../src/i18n/index.ts';
 import { devSecret } from '../src/lib/dev-secrets.ts';
 import { startService } from '../src/server.ts';
 import { DEMO_FIRM, startSimulator } from '../src/sim/index.ts';
@@ -30,7 +31,9 @@ const token = await mintToken({ secret: devSecret(dataDir, 'jwt.secret'), sub: c
 const bold = (t: string) => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
 const step = (t: string) => console.log(`\n${bold(`▸ ${t}`)}  ${dim(`[clock ${clock.toISOString().slice(0, 16).replace('T', ' ')} UTC]`)}`);
 const dim = (t: string) => (process.stdout.isTTY ? `\x1b[2m${t}\x1b[0m` : t);
-const euros = (cents: number) => (cents / 100).toFixed(2).padStart(9);
+// Amounts and stored messages as the API writes them in DEFAULT_LANGUAGE (English unless set: fr for French).
+const lang = config.DEFAULT_LANGUAGE;
+const euros = (cents: number) => fmt(lang).money(cents).padStart(11);
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(service.url + path, {
@@ -203,7 +206,7 @@ try {
   const after = await api('GET', `/v1/firms/${firm.id}/files`);
   for (const f of after.files.filter((x: any) => ['BOULANG', 'GARAGE'].includes(x.dossierCode))) {
     console.log(
-      `  file ${f.dossierCode}: ${f.waitingOpenSince ? `waiting to be opened in Quadra since ${f.waitingOpenSince.slice(0, 16)} — open the file in Quadra to trigger the retrieval of entries` : 'no flag'}`,
+      `  file ${f.dossierCode}: ${f.waitingOpenSince ? `waiting to be opened in Quadra since ${fmt(lang).dateTime(f.waitingOpenSince)} — open the file in Quadra to trigger the retrieval of entries` : 'no flag'}`,
     );
   }
   const gar = (await api('GET', `/v1/files/${fileId('GARAGE')}/entries`)).items[0];
@@ -211,7 +214,7 @@ try {
   console.log(`  attempt history of ${gar.externalId}:`);
   for (const a of timeline.attempts)
     console.log(
-      `    ${a.at.slice(0, 16).replace('T', ' ')}  ${`${a.kind}${a.night ? ` (night ${a.night})` : ''}`.padEnd(16)} ${a.outcome.padEnd(13)} ${dim(a.detail ?? '')}`,
+      `    ${fmt(lang).dateTime(a.at).padEnd(22)} ${`${a.kind}${a.night ? ` (night ${a.night})` : ''}`.padEnd(16)} ${a.outcome.padEnd(13)} ${dim(a.detail ?? '')}`,
     );
   console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } finally {
@@ -237,7 +240,7 @@ async function printStates() {
   ).rows;
   for (const r of rows) {
     console.log(
-      `  ${r.dossier_code.padEnd(8)} ${r.external_id.padEnd(9)} ${euros(r.total_cents)} €  ${r.status.padEnd(12)} ${dim(r.status_message ?? '')}`,
+      `  ${r.dossier_code.padEnd(8)} ${r.external_id.padEnd(9)} ${euros(r.total_cents)}  ${r.status.padEnd(12)} ${dim(localize(r.status_message ?? '', lang))}`,
     );
   }
 }

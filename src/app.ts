@@ -20,6 +20,8 @@ import { referenceRoutes } from './routes/reference.ts';
 import { registerEventCatalogue } from './routes/schemas/events.ts';
 import { refuseNul } from './routes/text-guard.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { language } from './routes/language.ts';
+import { msg, render } from './i18n/index.ts';
 import type { Services } from './services.ts';
 import { logError } from './lib/log-error.ts';
 
@@ -29,6 +31,7 @@ export function createApp(s: Services) {
   app.use('*', requestId());
   // Requests by route pattern and status (the Node service's own metrics, src/lib/metrics.ts).
   if (s.metrics) app.use('*', s.metrics.http);
+  app.use('*', language(s.config.DEFAULT_LANGUAGE));
   // Before authentication and the body limits: a preflight carries no token, and every answer,
   // errors included (they pass back through here), carries the CORS headers.
   app.use('*', corsFor(s.config.CORS_ORIGINS ?? []));
@@ -44,14 +47,14 @@ export function createApp(s: Services) {
   const jsonLimit = bodyLimit({
     maxSize: s.config.JSON_BODY_LIMIT,
     onError: () => {
-      throw new AppError('payload_too_large', `The request body exceeds ${s.config.JSON_BODY_LIMIT} bytes`);
+      throw new AppError('payload_too_large', msg('error.payload_too_large', { limit: s.config.JSON_BODY_LIMIT }));
     },
   });
   // Documents are multipart uploads with their own, larger limit (plus room for the form itself).
   const documentLimit = bodyLimit({
     maxSize: s.config.DOCUMENT_MAX_BYTES + 64 * 1024,
     onError: () => {
-      throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+      throw new AppError('document_too_large', msg('error.document_too_large', { limit: s.config.DOCUMENT_MAX_BYTES }));
     },
   });
   // Reads carry no body: skipping them spares building the full web Request for every GET.
@@ -66,7 +69,7 @@ export function createApp(s: Services) {
     if (c.req.path === '/v1/jobs/tick' || c.req.path === '/v1/jobs/work') return next(); // their own secret (src/routes/jobs.ts)
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw new AppError('unauthorized', 'A bearer access token is required');
+    if (!token) throw new AppError('unauthorized', msg('error.unauthorized'));
     c.set('user', await s.verifyToken(token));
     await next();
   });
@@ -99,20 +102,23 @@ export function createApp(s: Services) {
   app.route('/', docsRoutes());
   app.route('/', metricsRoutes(s));
 
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', render(c.get('lang') ?? 'en', msg('error.no_route', { method: c.req.method, path: c.req.path }))), 404),
+  );
   app.onError((err, c) => {
+    const lang = c.get('lang') ?? s.config.DEFAULT_LANGUAGE;
     const known = err instanceof AppError ? err : fromDatabaseError(err);
     if (known) {
-      return c.json(errorBody(known.code, known.message, known.details), known.status);
+      return c.json(errorBody(known.code, known.messageIn(lang), known.details), known.status);
     }
     if (err instanceof HTTPException) {
       const status = err.status;
       const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : ('http_error' as const);
-      const message = status === 400 ? 'The request body is not valid JSON' : err.message;
+      const message = status === 400 ? render(lang, msg('error.invalid_json')) : err.message;
       return c.json(errorBody(code, message), status);
     }
     (c.get('log') ?? s.log).error({ err: logError(err, { stack: true }) }, 'unhandled error');
-    return c.json(errorBody('internal_error', 'Something went wrong on our side; the request changed nothing'), 500);
+    return c.json(errorBody('internal_error', render(lang, msg('error.internal'))), 500);
   });
 
   return app;

@@ -12,6 +12,9 @@ export const TICK_BUDGET_MAX_MS = 140_000;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // The language of the texts when the caller's Accept-Language names none we speak: French in
+  // production (Quadra is sold in France), English otherwise (filled in by loadConfig).
+  DEFAULT_LANGUAGE: z.enum(['en', 'fr']).optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,7 +71,13 @@ const schema = z.object({
   SEND_CRON: z.string().default('*/10 * * * *'),
   NIGHTLY_CRON: z.string().default('0 2 * * *'),
   REFERENCE_CRON: z.string().default('30 1 * * *'),
-  SWEEP_CRON: z.string().default('*/15 * * * *'),
+  // The sweep runs the early check (entries of an opened dossier turn posted before the 12-hour
+  // check): every 15 minutes in production, every minute in development so a first run sees its
+  // entry posted within minutes of opening the dossier (filled in by loadConfig).
+  SWEEP_CRON: z.string().optional(),
+  // How long after Quadra took a deposit the early check reads its entries there (modeled: they
+  // take a few minutes to appear): 10 minutes in production, 1 in development (filled in by loadConfig).
+  EARLY_CHECK_DELAY_MINUTES: z.coerce.number().min(0).max(120).optional(),
   VERIFY_AFTER_HOURS: z.coerce.number().min(0).default(12),
   // How many nights an entry missing from Quadra is re-sent and verified before the decision
   // (failed_check or file waiting): the brief's 3. The domain, the statements and the messages all
@@ -159,7 +168,11 @@ const schema = z.object({
   WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'SWEEP_CRON' | 'DEFAULT_LANGUAGE' | 'EARLY_CHECK_DELAY_MINUTES'> & {
+  SWEEP_CRON: string;
+  EARLY_CHECK_DELAY_MINUTES: number;
+  DEFAULT_LANGUAGE: 'en' | 'fr';
+};
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -167,7 +180,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const cfg = parsed.data;
+  const data = parsed.data;
+  const cfg: Config = {
+    ...data,
+    SWEEP_CRON: data.SWEEP_CRON ?? (data.NODE_ENV === 'development' ? '* * * * *' : '*/15 * * * *'),
+    EARLY_CHECK_DELAY_MINUTES: data.EARLY_CHECK_DELAY_MINUTES ?? (data.NODE_ENV === 'development' ? 1 : 10),
+    DEFAULT_LANGUAGE: data.DEFAULT_LANGUAGE ?? (data.NODE_ENV === 'production' ? 'fr' : 'en'),
+  };
   cfg.CORS_ORIGINS ??= cfg.NODE_ENV === 'production' ? [] : consoleOrigins(cfg.CONSOLE_PORT);
   // A lease shorter than the upload it guards would let recovery act while the upload still runs.
   const uploadWorstSeconds = (cfg.CEGID_TIMEOUT_MS * cfg.CEGID_MAX_ATTEMPTS) / 1000;

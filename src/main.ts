@@ -7,15 +7,33 @@ import { startConsole } from '../examples/hub-console/server.ts';
 import { loadConfig } from './config.ts';
 import { mintToken } from './lib/auth.ts';
 import { devSecret } from './lib/dev-secrets.ts';
+import { busyPortLine, exitIfBusy, isPortBusy } from './lib/ports.ts';
 import { onShutdown, startService } from './server.ts';
 import { DEMO_FIRM, startSimulator } from './sim/index.ts';
 
 const config = loadConfig({ QUADRA_SIMULATOR: 'embedded', ...process.env });
-const sim =
-  config.QUADRA_SIMULATOR === 'embedded'
-    ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') })
-    : undefined;
-const service = await startService(config, sim ? { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl } : {});
+const embedded = config.QUADRA_SIMULATOR === 'embedded';
+await exitIfBusy([
+  ...(embedded ? [{ port: config.SIM_PORT, host: '127.0.0.1', variable: 'SIM_PORT' }] : []),
+  { port: config.PORT, host: config.HOST, variable: 'PORT' },
+  ...(config.NODE_ENV === 'production' ? [] : [{ port: config.CONSOLE_PORT, host: '127.0.0.1', variable: 'CONSOLE_PORT' }]),
+]);
+// Taken between the check and the start (another program was quicker): the same one line.
+const orBusy =
+  (port: number, variable: string) =>
+  (err: unknown): never => {
+    if (isPortBusy(err)) {
+      console.error(busyPortLine(port, variable));
+      process.exit(1);
+    }
+    throw err;
+  };
+const sim = embedded
+  ? await startSimulator({ port: config.SIM_PORT, dataDir: join(config.DATA_DIR, 'simulator') }).catch(orBusy(config.SIM_PORT, 'SIM_PORT'))
+  : undefined;
+const service = await startService(config, sim ? { cpaBaseUrl: sim.cpaBaseUrl, cfeBaseUrl: sim.cfeBaseUrl } : {}).catch(
+  orBusy(config.PORT, 'PORT'),
+);
 let stopConsole: (() => Promise<void>) | undefined;
 onShutdown(async () => {
   await stopConsole?.();
@@ -99,6 +117,7 @@ Quadra Sync is running.
   Simulator     ${sim.url}            (open a dossier: POST ${sim.url}/_control/dossiers/${DEMO_FIRM.sic}/BOULANG/open)
   Demo firm     ${firm?.id}  (SIC ${DEMO_FIRM.sic}, connected to the simulator, ${ready.pending ? `not ready: ${ready.pending}` : `${ready.files} client files ready`})
   Dev token     export TOKEN=${token}
+  Addresses     export API=${service.url} SIM=${sim.url}   (the README's walkthrough reads them)
   Try           curl -s -H "authorization: Bearer $TOKEN" ${service.url}/v1/firms/${firm?.id}/files
 Stop with Ctrl-C. The scripted tour of every path: npm run demo
 `);

@@ -14,6 +14,7 @@ import {
 } from '@quadra-sync/client';
 import { byId, h, replace } from './dom.ts';
 import type { ConsoleApi } from './server.ts';
+import { browserLang, type Lang, lang, setLang, tr } from './texts.ts';
 import {
   accountMapView,
   accountsToCreateView,
@@ -31,6 +32,53 @@ const POLL_MS = 2_000;
 
 const config = JSON.parse(byId('console-config').textContent ?? '{}') as { api: ConsoleApi };
 
+// The browser's language, unless the user chose one with the switch (kept for next time).
+const chosen = localStorage.getItem('qs-lang');
+setLang(chosen === 'fr' || chosen === 'en' ? chosen : browserLang(navigator.languages ?? [navigator.language]));
+
+/** The page's fixed words, and the switch between French and English. */
+function drawFrame() {
+  document.documentElement.lang = lang();
+  document.title = tr.title;
+  byId('skip').textContent = tr.skip;
+  byId('sub').textContent = tr.sub;
+  byId('files-title').textContent = tr.clientFiles;
+  const other: Lang = lang() === 'fr' ? 'en' : 'fr';
+  replace(
+    byId('lang'),
+    h(
+      'div',
+      { role: 'group', 'aria-label': tr.language, class: 'lang-switch' },
+      ...(['fr', 'en'] as const).map((l) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            lang: l,
+            'aria-pressed': String(l === lang()),
+            'data-lang': l,
+            onclick: l === other ? () => void switchTo(l) : undefined,
+          },
+          l === 'fr' ? 'Français' : 'English',
+        ),
+      ),
+    ),
+  );
+}
+
+async function switchTo(l: Lang) {
+  localStorage.setItem('qs-lang', l);
+  setLang(l);
+  drawFrame();
+  notice('');
+  if (!state.api) return;
+  await attempt(async () => {
+    await loadFirm();
+    await drawFile();
+  });
+  byId('lang').querySelector<HTMLElement>(`[data-lang=${l}]`)?.focus();
+}
+
 const state: {
   api?: QuadraSyncApi;
   firm?: Firm;
@@ -38,7 +86,11 @@ const state: {
   fileId?: string;
   tab: EntryStatus;
   counts: Record<EntryStatus, number>;
-  detail?: { kind: 'entry'; id: string; seen: string } | { kind: 'preview' } | { kind: 'map' } | { kind: 'accounts' };
+  detail?:
+    | { kind: 'entry'; id: string; seen: string }
+    | { kind: 'preview' }
+    | { kind: 'map'; said?: { ok: boolean; message: string } | undefined }
+    | { kind: 'accounts' };
   busy: boolean;
 } = { files: [], tab: 'pending', counts: { pending: 0, sent: 0, posted: 0, failed_check: 0 }, busy: false };
 
@@ -50,14 +102,17 @@ function problem(err: unknown) {
     return;
   }
   const apiAt = config.api.kind === 'http' ? config.api.baseUrl : config.api.url;
+  // The API's message is written for the user, in the console's language; its code stays for support, as data.
   const text =
     err instanceof QuadraSyncError && err.status === 0
-      ? `Refused: this page (${location.origin}) got no answer it may read from the API at ${apiAt}. Either the API is not running, or it does not allow this origin: add ${location.origin} to CORS_ORIGINS.`
+      ? tr.refused(location.origin, apiAt)
       : err instanceof QuadraSyncError
-        ? `${err.message} (${err.status} ${err.code})`
-        : `Unexpected: ${String(err)}`;
+        ? err.message
+        : tr.unexpected(String(err));
   box.hidden = false;
   box.textContent = text;
+  if (err instanceof QuadraSyncError) box.dataset.code = err.code;
+  else delete box.dataset.code;
 }
 const notice = (text: string) => {
   byId('notice').textContent = text;
@@ -79,12 +134,12 @@ async function connect(): Promise<QuadraSyncApi> {
   const api = config.api;
   if (api.kind === 'http') {
     const token = api.token ?? sessionStorage.getItem('qs-token') ?? (await askToken());
-    return createQuadraSync({ baseUrl: api.baseUrl, token: () => token });
+    return createQuadraSync({ baseUrl: api.baseUrl, token: () => token, language: lang });
   }
   const supabase = createClient(api.url, api.anonKey, { auth: { persistSession: true } });
   if (api.accessToken) supabase.functions.setAuth(api.accessToken);
   else if (!(await supabase.auth.getSession()).data.session) await signIn(supabase);
-  return createQuadraSync({ supabase });
+  return createQuadraSync({ supabase, language: lang });
 }
 
 /** Against the Node service without a development token in the page: the user pastes one (kept for this tab only). */
@@ -93,14 +148,14 @@ function askToken(): Promise<string> {
     const form = h(
       'form',
       { 'aria-labelledby': 'token-title' },
-      h('h2', { id: 'token-title' }, 'Access token'),
+      h('h2', { id: 'token-title' }, tr.tokenTitle),
       h(
         'p',
         {},
-        h('label', { for: 'token' }, 'A Supabase access token of the user (npm run -s token gives a development one)'),
+        h('label', { for: 'token' }, tr.tokenLabel),
         h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, size: 40 }),
       ),
-      h('button', { type: 'submit', class: 'primary' }, 'Use this token'),
+      h('button', { type: 'submit', class: 'primary' }, tr.tokenUse),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -118,20 +173,20 @@ function signIn(supabase: SupabaseClient): Promise<void> {
     const form = h(
       'form',
       { 'aria-labelledby': 'signin-title' },
-      h('h2', { id: 'signin-title' }, 'Sign in'),
+      h('h2', { id: 'signin-title' }, tr.signIn),
       h(
         'p',
         {},
-        h('label', { for: 'email' }, 'Email'),
+        h('label', { for: 'email' }, tr.email),
         h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
       ),
       h(
         'p',
         {},
-        h('label', { for: 'password' }, 'Password'),
+        h('label', { for: 'password' }, tr.password),
         h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
       ),
-      h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+      h('button', { type: 'submit', class: 'primary' }, tr.signIn),
     );
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -151,7 +206,7 @@ async function loadFirm() {
   const api = state.api!;
   const { firms } = await api.listFirms();
   if (!firms.length) {
-    replace(byId('files-body'), h('p', {}, 'You belong to no firm yet: create one with POST /v1/firms and connect it.'));
+    replace(byId('files-body'), h('p', {}, tr.noFirm));
     return;
   }
   const chosen = firms.find((f) => f.id === localStorage.getItem('qs-firm')) ?? firms[0]!;
@@ -164,7 +219,7 @@ async function loadFirm() {
       ? h(
           'p',
           {},
-          h('label', { for: 'firm-pick' }, 'Firm '),
+          h('label', { for: 'firm-pick' }, `${tr.firm} `),
           h(
             'select',
             {
@@ -194,11 +249,13 @@ const actions: FileActions = {
   synchronize: () => void attempt(synchronize),
   preview: () =>
     void attempt(async () => {
+      notice('');
       state.detail = { kind: 'preview' };
       await drawFile();
     }),
   accountMap: () =>
     void attempt(async () => {
+      notice('');
       state.detail = { kind: 'map' };
       await drawFile();
     }),
@@ -211,7 +268,7 @@ const actions: FileActions = {
     void attempt(async () => {
       await loadFiles();
       await drawFile();
-      notice('Refreshed.');
+      notice(tr.refreshed);
     }),
   tab: (status) =>
     void attempt(async () => {
@@ -221,6 +278,8 @@ const actions: FileActions = {
     }),
   entry: (id) =>
     void attempt(async () => {
+      // A notice speaks of what was just done; another screen is another matter.
+      notice('');
       state.detail = { kind: 'entry', id, seen: '' };
       await drawFile();
       byId('entry-title').focus();
@@ -228,6 +287,7 @@ const actions: FileActions = {
 };
 
 async function openFile(id: string) {
+  notice('');
   state.fileId = id;
   state.detail = undefined;
   state.tab = 'pending';
@@ -245,9 +305,7 @@ async function synchronize() {
   try {
     // The Node service deposits in seconds: wait for it. The function deposits at its next tick.
     const answer = await state.api!.synchronize(state.fileId!, { wait: config.api.kind === 'http' });
-    notice(
-      answer.finished ? 'Synchronized: the deposit is made.' : 'Synchronization queued: the entries move to Sent once it is deposited.',
-    );
+    notice(answer.finished ? tr.synchronized : tr.queued);
   } finally {
     state.busy = false;
     await drawFile();
@@ -264,27 +322,45 @@ async function detailView(): Promise<Element | null> {
   const api = state.api!;
   const d = state.detail;
   if (!d) return null;
-  if (d.kind === 'preview') return previewView(await api.preview(state.fileId!), closeDetail);
+  if (d.kind === 'preview') return previewView(await api.preview(state.fileId!), closeDetail, lang());
   if (d.kind === 'accounts') return accountsToCreateView(await api.accountsToCreate(state.fileId!), closeDetail);
   if (d.kind === 'map') {
-    const redraw = async () => {
+    // What the last change did is said beside the form, not at the top of the page.
+    const said = d.said;
+    d.said = undefined;
+    const redraw = async (next: { ok: boolean; message: string }) => {
+      if (state.detail?.kind === 'map') state.detail.said = next;
       await drawFile();
+      byId('map-said').focus?.();
     };
-    return accountMapView(await api.accountMap(state.fileId!), {
-      close: closeDetail,
-      map: (hub, quadra) =>
-        void attempt(async () => {
-          const m = await api.mapAccount(state.fileId!, hub, quadra);
-          notice(`${m.hubAccount} is sent as ${m.quadraAccount}.`);
-          await redraw();
-        }),
-      unmap: (hub) =>
-        void attempt(async () => {
-          await api.unmapAccount(state.fileId!, hub);
-          notice(`${hub} is sent as the hub numbers it.`);
-          await redraw();
-        }),
-    });
+    return accountMapView(
+      await api.accountMap(state.fileId!),
+      {
+        close: closeDetail,
+        map: async (hub, quadra) => {
+          try {
+            const m = await api.mapAccount(state.fileId!, hub, quadra);
+            const message =
+              m.quadraLabel === null
+                ? `${tr.mappedDone(m.hubAccount, m.quadraAccount)} ${tr.unknownWarning(m.quadraAccount)}`
+                : tr.mappedDone(m.hubAccount, m.quadraAccount);
+            problem(undefined);
+            await redraw({ ok: m.quadraLabel !== null, message });
+          } catch (err) {
+            // A refusal (a collision, a role) is said beside the form, in the API's words.
+            if (!(err instanceof QuadraSyncError) || err.status === 0) problem(err);
+            else await redraw({ ok: false, message: err.message });
+          }
+          return undefined;
+        },
+        unmap: (hub) =>
+          void attempt(async () => {
+            await api.unmapAccount(state.fileId!, hub);
+            await redraw({ ok: true, message: tr.unmappedDone(hub) });
+          }),
+      },
+      said,
+    );
   }
   const entry = await api.entry(d.id);
   d.seen = fingerprint(entry);
@@ -296,7 +372,9 @@ async function detailView(): Promise<Element | null> {
           void attempt(async () => {
             await api.correctEntry(entry.id, fix);
             const again = await api.revalidate(entry.id);
-            notice(`Entry ${again.externalId} is ${again.status} again, reference ${again.quadraReference}.`);
+            notice(
+              tr.revalidated(again.externalId, (tr.status[again.status] ?? again.status).toLocaleLowerCase(lang()), again.quadraReference),
+            );
             state.tab = again.status;
             await drawFile();
           })
@@ -351,9 +429,10 @@ async function start() {
     await loadFirm();
     return true;
   });
-  if (!done) replace(byId('files-body'), h('p', {}, 'Nothing to show: see the message above.'));
+  if (!done) replace(byId('files-body'), h('p', {}, tr.nothing));
 }
 
+drawFrame();
 void start().then(() => {
   document.body.dataset.ready = 'true';
   setInterval(() => {

@@ -1,5 +1,7 @@
 // A tiny element builder: text always goes in as text (never as HTML), so nothing the API returns
 // can inject markup into the page.
+import { fmt } from './texts.ts';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | null | ((ev: Event) => void)>;
 
@@ -25,7 +27,7 @@ export function replace(parent: Element, ...children: Child[]) {
   );
 }
 
-const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-export const money = (cents: number) => euros.format(cents / 100);
-export const when = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+// Amounts and dates in the chosen language's Intl formats (./texts.ts).
+export const money = (cents: number) => fmt.money(cents);
+export const when = (iso: string | null | undefined) => fmt.when(iso);
+export const day = (ymd: string) => fmt.day(ymd);

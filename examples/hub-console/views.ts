@@ -12,20 +12,12 @@ import type {
   Firm,
   Preview,
 } from '@quadra-sync/client';
-import { h, money, when } from './dom.ts';
+import { day, h, money, when } from './dom.ts';
+import { type Lang, tr } from './texts.ts';
 
-export const TABS: Array<{ status: EntryStatus; label: string }> = [
-  { status: 'pending', label: 'Pending' },
-  { status: 'sent', label: 'Sent' },
-  { status: 'posted', label: 'Posted' },
-  { status: 'failed_check', label: 'Failed check' },
-];
-
-const CONNECTION_WORDS: Record<string, string> = {
-  connected: 'Connected',
-  failed: 'Connection failed',
-  reconnect_required: 'Enter the keys again',
-};
+const STATUSES: EntryStatus[] = ['pending', 'sent', 'posted', 'failed_check'];
+/** The tabs, named in the chosen language. */
+export const tabs = () => STATUSES.map((status) => ({ status, label: tr.tabs[status] }));
 
 export function firmHeader(firm: Firm, connection: Connection | undefined) {
   const status = connection?.status ?? 'unknown';
@@ -34,27 +26,33 @@ export function firmHeader(firm: Firm, connection: Connection | undefined) {
     {},
     h('span', { class: 'firm-name' }, firm.name),
     ` · SIC ${firm.sicCode} · `,
-    h('span', { class: `pill conn-${status}`, 'data-connection': status }, CONNECTION_WORDS[status] ?? 'Not connected'),
+    h(
+      'span',
+      { class: `pill conn-${status}`, 'data-connection': status },
+      (tr.connection as Record<string, string>)[status] ?? tr.connection.none,
+    ),
     connection?.message ? h('p', { class: 'small' }, connection.message) : null,
     connection
-      ? h('span', { class: 'small' }, ` CPA ${connection.cpaKeyHint}, CFE ${connection.cfeKeyHint}, checked ${when(connection.checkedAt)}`)
+      ? h('span', { class: 'small' }, ` ${tr.keys(connection.cpaKeyHint, connection.cfeKeyHint, when(connection.checkedAt))}`)
       : null,
     ...(connection?.checks ?? [])
       .filter((c) => !c.ok)
-      .map((c) => h('p', { class: 'small bad' }, `${c.name.toUpperCase()}: ${c.message ?? c.code ?? 'failed'}`)),
+      .map((c) =>
+        h('p', { class: 'small bad', 'data-code': c.code ?? undefined }, `${tr.service[c.name] ?? c.name}: ${c.message ?? c.code ?? ''}`),
+      ),
   );
 }
 
 export function fileList(files: ClientFile[], current: string | undefined, open: (id: string) => void) {
-  if (!files.length) return h('p', {}, 'No client file yet: the reference sync has not brought any from Quadra.');
+  if (!files.length) return h('p', {}, tr.noFile);
   return h(
     'table',
     { class: 'files' },
-    h('caption', { class: 'sr-only' }, 'Client files, their prerequisites and flags'),
+    h('caption', { class: 'sr-only' }, tr.filesCaption),
     h(
       'thead',
       {},
-      h('tr', {}, h('th', { scope: 'col' }, 'Dossier'), h('th', { scope: 'col' }, 'Prerequisites'), h('th', { scope: 'col' }, 'Flags')),
+      h('tr', {}, h('th', { scope: 'col' }, tr.dossier), h('th', { scope: 'col' }, tr.prerequisites), h('th', { scope: 'col' }, tr.flags)),
     ),
     h(
       'tbody',
@@ -77,14 +75,19 @@ export function fileList(files: ClientFile[], current: string | undefined, open:
             'td',
             {},
             f.prerequisites.ok
-              ? h('span', { class: 'ok' }, 'Ready')
+              ? h('span', { class: 'ok' }, tr.ready)
               : h(
                   'ul',
                   { class: 'checks' },
                   ...f.prerequisites.checks
                     .filter((c) => !c.ok)
                     .map((c) =>
-                      h('li', { class: 'bad' }, c.message ?? c.name, c.remedy ? h('span', { class: 'small' }, ` — ${c.remedy}`) : null),
+                      h(
+                        'li',
+                        { class: 'bad', 'data-check': c.name },
+                        c.message ?? '',
+                        c.remedy ? h('span', { class: 'small' }, ` — ${c.remedy}`) : null,
+                      ),
                     ),
                 ),
           ),
@@ -92,13 +95,9 @@ export function fileList(files: ClientFile[], current: string | undefined, open:
             'td',
             {},
             f.waitingOpenSince
-              ? h(
-                  'span',
-                  { class: 'pill waiting', 'data-flag': 'waiting' },
-                  `Waiting to be opened in Quadra since ${when(f.waitingOpenSince)}`,
-                )
+              ? h('span', { class: 'pill waiting', 'data-flag': 'waiting' }, tr.waitingSince(when(f.waitingOpenSince)))
               : null,
-            f.gone ? h('span', { class: 'pill gone' }, 'No longer in Quadra') : null,
+            f.gone ? h('span', { class: 'pill gone' }, tr.gone) : null,
             !f.waitingOpenSince && !f.gone ? '—' : null,
           ),
         ),
@@ -124,27 +123,22 @@ export function fileHeader(file: ClientFile, a: FileActions, busy: boolean) {
     h('h2', { id: 'file-title' }, h('span', { class: 'code' }, file.dossierCode), ` ${file.name}`),
     h(
       'div',
-      { class: 'toolbar', role: 'group', 'aria-label': 'File actions' },
-      h('button', { type: 'button', class: 'primary', onclick: a.synchronize, disabled: busy }, busy ? 'Synchronizing…' : 'Synchronize'),
-      h('button', { type: 'button', onclick: a.preview }, 'Preview the ASCII file'),
-      h('button', { type: 'button', onclick: a.accountMap }, 'Account map'),
-      h('button', { type: 'button', onclick: a.accountsToCreate }, 'Accounts to create'),
-      h('button', { type: 'button', onclick: a.refresh }, 'Refresh'),
+      { class: 'toolbar', role: 'group', 'aria-label': tr.fileActions },
+      h('button', { type: 'button', class: 'primary', onclick: a.synchronize, disabled: busy }, busy ? tr.synchronizing : tr.synchronize),
+      h('button', { type: 'button', onclick: a.preview }, tr.preview),
+      h('button', { type: 'button', onclick: a.accountMap }, tr.accountMap),
+      h('button', { type: 'button', onclick: a.accountsToCreate }, tr.accountsToCreate),
+      h('button', { type: 'button', onclick: a.refresh }, tr.refresh),
     ),
-    file.waitingOpenSince
-      ? h(
-          'p',
-          { class: 'pill waiting' },
-          `Waiting to be opened in Quadra since ${when(file.waitingOpenSince)}: open the dossier in Quadra to import what was sent.`,
-        )
-      : null,
+    file.waitingOpenSince ? h('p', { class: 'pill waiting' }, tr.waitingLong(when(file.waitingOpenSince))) : null,
   );
 }
 
 export function tabList(counts: Record<EntryStatus, number>, current: EntryStatus, a: FileActions) {
+  const TABS = tabs();
   const list = h(
     'div',
-    { role: 'tablist', 'aria-label': 'Entries by status', class: 'tabs' },
+    { role: 'tablist', 'aria-label': tr.byStatus, class: 'tabs' },
     ...TABS.map((t) =>
       h(
         'button',
@@ -188,22 +182,18 @@ export function tabList(counts: Record<EntryStatus, number>, current: EntryStatu
 }
 
 export function entryTable(list: EntryList, status: EntryStatus, a: FileActions) {
-  const label = TABS.find((t) => t.status === status)!.label;
+  const label = tr.tabs[status];
   return h(
     'div',
     { role: 'tabpanel', id: 'tabpanel', 'aria-labelledby': `tab-${status}`, tabindex: 0 },
     list.file.message ? h('p', { class: 'pill waiting' }, list.file.message) : null,
     list.items.length === 0
-      ? h('p', {}, `No entry is ${label.toLowerCase()}.`)
+      ? h('p', {}, tr.noEntry(label))
       : h(
           'table',
           { class: 'entries' },
-          h('caption', { class: 'sr-only' }, `${label} entries`),
-          h(
-            'thead',
-            {},
-            h('tr', {}, ...['Entry', 'Date', 'Journal', 'Label', 'Amount', 'Warnings', 'Nights'].map((c) => h('th', { scope: 'col' }, c))),
-          ),
+          h('caption', { class: 'sr-only' }, tr.entriesCaption(label)),
+          h('thead', {}, h('tr', {}, ...tr.columns.map((c) => h('th', { scope: 'col' }, c)))),
           h(
             'tbody',
             {},
@@ -216,11 +206,11 @@ export function entryTable(list: EntryList, status: EntryStatus, a: FileActions)
                   { scope: 'row' },
                   h(
                     'button',
-                    { type: 'button', class: 'link', onclick: () => a.entry(e.id), 'aria-label': `Open entry ${e.externalId}` },
+                    { type: 'button', class: 'link', onclick: () => a.entry(e.id), 'aria-label': tr.openEntry(e.externalId) },
                     e.externalId,
                   ),
                 ),
-                h('td', {}, e.date),
+                h('td', { class: 'nowrap' }, h('time', { datetime: e.date }, day(e.date))),
                 h('td', {}, e.journalCode),
                 h('td', {}, e.label),
                 h('td', { class: 'num' }, money(e.totalCents)),
@@ -228,26 +218,26 @@ export function entryTable(list: EntryList, status: EntryStatus, a: FileActions)
                   'td',
                   {},
                   e.warnings.length ? `${e.warnings.length}` : '—',
-                  e.duplicateInQuadra ? h('span', { class: 'pill bad' }, ' twice in Quadra') : null,
+                  e.duplicateInQuadra ? h('span', { class: 'pill bad' }, ` ${tr.twice}`) : null,
                 ),
                 h('td', { class: 'num' }, e.nightsTried),
               ),
             ),
           ),
         ),
-    list.nextCursor ? h('p', { class: 'small' }, 'More entries follow (the API pages by cursor).') : null,
+    list.nextCursor ? h('p', { class: 'small' }, tr.moreFollow) : null,
   );
 }
 
-const STEP_WORDS: Record<string, string> = {
-  send: 'Sent',
-  resend: 'Re-sent',
-  verify: 'Checked',
-  decide: 'Decided',
-  revalidate: 'Validated again',
-  held: 'Held',
-  duplicate: 'Duplicate',
-};
+/**
+ * The status message, as the entry's state calls for it: a warning while it waits or was
+ * refused, a plain note while sent (what to do in Quadra), nothing once posted (stored text from an
+ * earlier state is not shown as if it still held).
+ */
+function statusNote(e: EntryDetail) {
+  if (!e.statusMessage || e.status === 'posted') return null;
+  return h('p', { class: e.status === 'sent' ? 'note' : 'bad', 'data-note': e.status }, e.statusMessage);
+}
 
 export function entryView(e: EntryDetail, close: () => void, fix: ((f: EntryFix) => void) | undefined) {
   return h(
@@ -256,21 +246,21 @@ export function entryView(e: EntryDetail, close: () => void, fix: ((f: EntryFix)
     h(
       'div',
       { class: 'panel-head' },
-      h('h3', { id: 'entry-title' }, `Entry ${e.externalId}`),
-      h('button', { type: 'button', onclick: close }, 'Close'),
+      h('h3', { id: 'entry-title' }, tr.entry(e.externalId)),
+      h('button', { type: 'button', onclick: close }, tr.close),
     ),
     h(
       'p',
       {},
-      h('span', { class: `pill st-${e.status}`, 'data-entry-status': e.status }, e.status.replace('_', ' ')),
-      ` ${e.kind} · journal ${e.journalCode} · ${e.date} · ${e.label} · reference ${e.quadraReference}`,
+      h('span', { class: `pill st-${e.status}`, 'data-entry-status': e.status }, tr.status[e.status] ?? e.status),
+      ` ${tr.summary(tr.kinds[e.kind] ?? e.kind, e.journalCode, day(e.date), e.label, e.quadraReference)}`,
     ),
-    e.statusMessage ? h('p', { class: 'bad' }, e.statusMessage) : null,
-    h('h4', {}, 'Lines'),
+    statusNote(e),
+    h('h4', {}, tr.lines),
     h(
       'table',
       { class: 'lines' },
-      h('thead', {}, h('tr', {}, ...['#', 'Account', 'Label', 'Debit', 'Credit'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ...tr.lineColumns.map((c) => h('th', { scope: 'col' }, c)))),
       h(
         'tbody',
         {},
@@ -287,12 +277,12 @@ export function entryView(e: EntryDetail, close: () => void, fix: ((f: EntryFix)
         ),
       ),
     ),
-    h('h4', {}, 'Warnings'),
+    h('h4', {}, tr.warnings),
     e.warnings.length
-      ? h('ul', { class: 'warnings' }, ...e.warnings.map((w) => h('li', {}, h('span', { class: 'code' }, w.code), ` ${w.message}`)))
-      : h('p', {}, 'None.'),
-    e.documents.length ? h('p', {}, `Documents: ${e.documents.map((d) => d.fileName).join(', ')}`) : null,
-    h('h4', { id: 'timeline-title' }, 'Attempts'),
+      ? h('ul', { class: 'warnings' }, ...e.warnings.map((w) => h('li', { 'data-code': w.code }, w.message)))
+      : h('p', {}, tr.none),
+    e.documents.length ? h('p', {}, tr.documents(e.documents.map((d) => d.fileName).join(', '))) : null,
+    h('h4', { id: 'timeline-title' }, tr.attempts),
     e.attempts.length
       ? h(
           'ol',
@@ -302,14 +292,13 @@ export function entryView(e: EntryDetail, close: () => void, fix: ((f: EntryFix)
               'li',
               { class: `step out-${t.outcome}`, 'data-attempt': `${t.kind}:${t.outcome}` },
               h('time', { datetime: t.at }, when(t.at)),
-              h('strong', {}, ` ${STEP_WORDS[t.kind] ?? t.kind}: ${t.outcome.replaceAll('_', ' ')}`),
-              t.night ? ` · night ${t.night}` : '',
-              t.depositId ? h('span', { class: 'small' }, ` · deposit ${t.depositId.slice(0, 8)}`) : null,
-              t.detail ? h('div', { class: 'small' }, t.detail) : null,
+              h('strong', {}, ` ${tr.steps[`${t.kind}:${t.outcome}`] ?? `${t.kind} · ${t.outcome}`}`),
+              t.night ? ` · ${tr.night(t.night)}` : '',
+              t.detail && t.detail !== tr.steps[`${t.kind}:${t.outcome}`] ? h('div', { class: 'small' }, t.detail) : null,
             ),
           ),
         )
-      : h('p', {}, 'No attempt yet: it goes out at the next send.'),
+      : h('p', {}, tr.noAttempt),
     fix ? fixForm(e, fix) : null,
   );
 }
@@ -324,19 +313,19 @@ function fixForm(e: EntryDetail, fix: (f: EntryFix) => void) {
       h(
         'td',
         {},
-        h('label', { class: 'sr-only', for: `fix-account-${i}` }, `Line ${i + 1} account`),
+        h('label', { class: 'sr-only', for: `fix-account-${i}` }, tr.lineAccount(i + 1)),
         h('input', { id: `fix-account-${i}`, name: `account-${i}`, value: l.account, required: true, size: 12 }),
       ),
       h(
         'td',
         {},
-        h('label', { class: 'sr-only', for: `fix-debit-${i}` }, `Line ${i + 1} debit (euros)`),
+        h('label', { class: 'sr-only', for: `fix-debit-${i}` }, tr.lineDebit(i + 1)),
         h('input', { id: `fix-debit-${i}`, name: `debit-${i}`, value: (l.debit / 100).toFixed(2), inputmode: 'decimal', size: 10 }),
       ),
       h(
         'td',
         {},
-        h('label', { class: 'sr-only', for: `fix-credit-${i}` }, `Line ${i + 1} credit (euros)`),
+        h('label', { class: 'sr-only', for: `fix-credit-${i}` }, tr.lineCredit(i + 1)),
         h('input', { id: `fix-credit-${i}`, name: `credit-${i}`, value: (l.credit / 100).toFixed(2), inputmode: 'decimal', size: 10 }),
       ),
     ),
@@ -344,22 +333,28 @@ function fixForm(e: EntryDetail, fix: (f: EntryFix) => void) {
   const form = h(
     'form',
     { class: 'fix', 'aria-labelledby': 'fix-title' },
-    h('h4', { id: 'fix-title' }, 'Fix and validate again'),
-    h('p', { class: 'small' }, 'Correct what Quadra refused; validated again, the entry goes back to pending with a new reference.'),
-    field('journalCode', 'Journal code', e.journalCode),
-    field('date', 'Date', e.date, 'date'),
-    field('label', 'Label', e.label),
+    h('h4', { id: 'fix-title' }, tr.fixTitle),
+    h('p', { class: 'small' }, tr.fixHelp),
+    field('journalCode', tr.journalCode, e.journalCode),
+    field('date', tr.date, e.date, 'date'),
+    field('label', tr.label, e.label),
     h(
       'table',
       { class: 'lines' },
       h(
         'thead',
         {},
-        h('tr', {}, h('th', { scope: 'col' }, 'Account'), h('th', { scope: 'col' }, 'Debit (€)'), h('th', { scope: 'col' }, 'Credit (€)')),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, tr.account),
+          h('th', { scope: 'col' }, tr.debitEuros),
+          h('th', { scope: 'col' }, tr.creditEuros),
+        ),
       ),
       h('tbody', {}, ...lineRows),
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Save the fix and validate again'),
+    h('button', { type: 'submit', class: 'primary' }, tr.saveFix),
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -384,45 +379,73 @@ function fixForm(e: EntryDetail, fix: (f: EntryFix) => void) {
   return form;
 }
 
-export function previewView(p: Preview, close: () => void) {
+/** Where an M line carries what a person recognises: its label (22, 20 wide; 117, 30 wide) and our reference (149, 10 wide). */
+const MARKED: Array<[start: number, width: number, kind: string]> = [
+  [22, 20, 'label'],
+  [117, 30, 'label'],
+  [149, 10, 'reference'],
+];
+
+/** One line of the ASCII file, its label and reference marked (the text itself unchanged). */
+function asciiLine(line: string) {
+  if (!line.startsWith('M')) return [line];
+  const out: Array<Node | string> = [];
+  let at = 0;
+  for (const [start, width, kind] of MARKED) {
+    const from = start - 1;
+    if (from >= line.length) break;
+    out.push(line.slice(at, from), h('mark', { class: `col-${kind}` }, line.slice(from, from + width)));
+    at = from + width;
+  }
+  out.push(line.slice(at));
+  return out;
+}
+
+export function previewView(p: Preview, close: () => void, lang: Lang) {
+  const lines = p.ascii ? p.ascii.replaceAll('\r\n', '\n').split('\n') : [];
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': 'preview-title', id: 'preview' },
     h(
       'div',
       { class: 'panel-head' },
-      h('h3', { id: 'preview-title' }, 'What the next deposit holds'),
-      h('button', { type: 'button', onclick: close }, 'Close'),
+      h('h3', { id: 'preview-title' }, tr.previewTitle),
+      h('button', { type: 'button', onclick: close }, tr.close),
     ),
-    h(
-      'p',
-      {},
-      `${p.entryCount} entries, ${p.lineCount} lines. ${p.prerequisites.ok ? 'Prerequisites met.' : 'A prerequisite fails: the deposit would be held.'}`,
-    ),
-    ...p.prerequisites.checks.filter((c) => !c.ok).map((c) => h('p', { class: 'bad' }, c.message ?? c.name)),
-    h('h4', { id: 'ascii-title' }, 'The exact ASCII file'),
+    h('p', {}, `${tr.counts(lang, p.entryCount, p.lineCount)} ${p.prerequisites.ok ? tr.prerequisitesMet : tr.prerequisiteFails}`),
+    ...p.prerequisites.checks.filter((c) => !c.ok).map((c) => h('p', { class: 'bad' }, [c.message, c.remedy].filter(Boolean).join(' '))),
+    h('h4', { id: 'ascii-title' }, tr.asciiTitle),
     p.ascii
-      ? h('pre', { class: 'ascii', tabindex: 0, 'aria-labelledby': 'ascii-title' }, p.ascii.replaceAll('\r\n', '\n'))
-      : h('p', {}, 'Nothing to send.'),
-    h('h4', {}, 'Warnings'),
+      ? h(
+          'div',
+          { class: 'ascii-box' },
+          h('p', { class: 'small', id: 'ascii-help' }, tr.asciiHelp),
+          h(
+            'pre',
+            { class: 'ascii', tabindex: 0, 'aria-labelledby': 'ascii-title', 'aria-describedby': 'ascii-help' },
+            ...lines.flatMap((l, i) => [...asciiLine(l), i < lines.length - 1 ? '\n' : '']),
+          ),
+        )
+      : h('p', {}, tr.nothingToSend),
+    h('h4', {}, tr.warnings),
     p.warnings.length
-      ? h('ul', { class: 'warnings' }, ...p.warnings.map((w) => h('li', {}, h('span', { class: 'code' }, w.externalId), ` ${w.message}`)))
-      : h('p', {}, 'None.'),
-    p.mappedAccounts.length
-      ? h('p', {}, `Mapped: ${p.mappedAccounts.map((m) => `${m.hubAccount} → ${m.quadraAccount}`).join(', ')}`)
-      : null,
+      ? h(
+          'ul',
+          { class: 'warnings' },
+          ...p.warnings.map((w) => h('li', { 'data-code': w.code }, h('span', { class: 'code' }, w.externalId), ` ${w.message}`)),
+        )
+      : h('p', {}, tr.none),
+    p.mappedAccounts.length ? h('p', {}, tr.mapped(p.mappedAccounts.map((m) => `${m.hubAccount} → ${m.quadraAccount}`).join(', '))) : null,
     p.accountRecords.length
       ? h(
           'p',
           { 'data-account-records': p.accountRecords.length },
-          `Created in Quadra with their label: ${p.accountRecords.map((r) => `${r.account} "${r.label ?? ''}"`).join(', ')}`,
+          tr.createdWithLabel(p.accountRecords.map((r) => `${r.account} "${r.label ?? ''}"`).join(', ')),
         )
       : null,
-    p.held.length ? h('ul', {}, ...p.held.map((x) => h('li', { class: 'bad' }, `${x.externalId} held: ${x.reason}`))) : null,
+    p.held.length ? h('ul', {}, ...p.held.map((x) => h('li', { class: 'bad' }, tr.held(x.externalId, x.reason)))) : null,
   );
 }
-
-const TYPE_WORDS = { C: 'Customer', F: 'Supplier', G: 'General' } as const;
 
 /** What the waiting entries use that Quadra's chart lacks, and whether C records create it with its label. */
 export function accountsToCreateView(list: AccountsToCreate, close: () => void) {
@@ -432,25 +455,15 @@ export function accountsToCreateView(list: AccountsToCreate, close: () => void) 
     h(
       'div',
       { class: 'panel-head' },
-      h('h3', { id: 'create-title' }, 'Accounts to create in Quadra'),
-      h('button', { type: 'button', onclick: close }, 'Close'),
+      h('h3', { id: 'create-title' }, tr.createTitle),
+      h('button', { type: 'button', onclick: close }, tr.close),
     ),
-    h(
-      'p',
-      { class: 'small' },
-      list.sendAccountLabels
-        ? 'The next deposit creates them with the label shown (a C record each).'
-        : 'Quadra creates them without a label: create them in Quadra beforehand, or have an administrator turn on sendAccountLabels.',
-    ),
+    h('p', { class: 'small' }, list.sendAccountLabels ? tr.createWithLabels : tr.createBeforehand),
     list.accounts.length
       ? h(
           'table',
           {},
-          h(
-            'thead',
-            {},
-            h('tr', {}, ...['Account', 'Label', 'Type', 'Collective', 'Entries', 'First date'].map((c) => h('th', { scope: 'col' }, c))),
-          ),
+          h('thead', {}, h('tr', {}, ...tr.createColumns.map((c) => h('th', { scope: 'col' }, c)))),
           h(
             'tbody',
             {},
@@ -460,35 +473,78 @@ export function accountsToCreateView(list: AccountsToCreate, close: () => void) 
                 { 'data-account': a.account },
                 h('td', { class: 'code' }, a.account),
                 h('td', {}, a.label ?? '—'),
-                h('td', {}, TYPE_WORDS[a.type]),
+                h('td', {}, tr.accountTypes[a.type] ?? a.type),
                 h('td', { class: 'code' }, a.collective ?? '—'),
                 h('td', {}, String(a.entries)),
-                h('td', {}, a.firstDate),
+                h('td', {}, day(a.firstDate)),
               ),
             ),
           ),
         )
-      : h('p', {}, 'None: Quadra has every account the waiting entries use.'),
+      : h('p', {}, tr.noneToCreate),
   );
 }
 
-export function accountMapView(map: AccountMap, a: { close(): void; map(hub: string, quadra: string): void; unmap(hub: string): void }) {
+/** The API's own checks of a mapping (src/routes/schemas/account-map.ts), so a refusal shows beside its field at once. */
+const QUADRA_ACCOUNT = /^[!-~\u00C0-\u00FF]{1,8}$/;
+export function mappingProblem(hub: string, quadra: string): { field: 'hub' | 'quadra'; message: string } | undefined {
+  if (!hub) return { field: 'hub', message: tr.hubRequired };
+  if (hub.length > 40 || hub.trim() !== hub || /\p{Cc}/u.test(hub)) return { field: 'hub', message: tr.hubInvalid };
+  if (!QUADRA_ACCOUNT.test(quadra)) return { field: 'quadra', message: tr.quadraInvalid([...quadra].length) };
+  return undefined;
+}
+
+export interface MapActions {
+  close(): void;
+  /** Resolves with what to say beside the form (the mapping made, or the refusal). */
+  map(hub: string, quadra: string): Promise<{ ok: boolean; message: string } | undefined>;
+  unmap(hub: string): void;
+}
+
+export function accountMapView(map: AccountMap, a: MapActions, said?: { ok: boolean; message: string }) {
+  const fieldNote = (id: string) => h('p', { id, class: 'field-error', role: 'alert', hidden: true });
   const form = h(
     'form',
-    { class: 'inline', 'aria-label': 'Add a mapping' },
-    h('p', {}, h('label', { for: 'map-hub' }, 'Hub account'), h('input', { id: 'map-hub', name: 'hub', required: true, maxlength: 40 })),
+    { class: 'inline', 'aria-label': tr.addMapping, novalidate: true },
     h(
       'p',
       {},
-      h('label', { for: 'map-quadra' }, 'Quadra account (8 characters at most)'),
-      h('input', { id: 'map-quadra', name: 'quadra', required: true, maxlength: 8 }),
+      h('label', { for: 'map-hub' }, tr.hubAccount),
+      h('input', { id: 'map-hub', name: 'hub', required: true, 'aria-describedby': 'map-hub-error' }),
+      fieldNote('map-hub-error'),
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Map'),
+    h(
+      'p',
+      {},
+      h('label', { for: 'map-quadra' }, tr.quadraAccount),
+      // No maxlength: a 9th character typed is shown and refused, never silently cut.
+      h('input', { id: 'map-quadra', name: 'quadra', required: true, size: 10, 'aria-describedby': 'map-quadra-error' }),
+      fieldNote('map-quadra-error'),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, tr.map),
+    h('p', { id: 'map-said', class: said ? (said.ok ? 'note' : 'bad') : 'small', role: 'status' }, said?.message ?? ''),
   );
+  const show = (field: 'hub' | 'quadra', message: string | undefined) => {
+    const note = form.querySelector<HTMLElement>(`#map-${field}-error`)!;
+    const input = form.querySelector<HTMLInputElement>(`#map-${field}`)!;
+    note.textContent = message ?? '';
+    note.hidden = !message;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const d = new FormData(form);
-    a.map(String(d.get('hub') ?? '').trim(), String(d.get('quadra') ?? '').trim());
+    const hub = String(d.get('hub') ?? '').trim();
+    const quadra = String(d.get('quadra') ?? '').trim();
+    const problem = mappingProblem(hub, quadra);
+    show('hub', problem?.field === 'hub' ? problem.message : undefined);
+    show('quadra', problem?.field === 'quadra' ? problem.message : undefined);
+    if (problem) {
+      form.querySelector<HTMLInputElement>(`#map-${problem.field}`)!.focus();
+      return;
+    }
+    void a.map(hub, quadra);
   });
   return h(
     'section',
@@ -496,19 +552,15 @@ export function accountMapView(map: AccountMap, a: { close(): void; map(hub: str
     h(
       'div',
       { class: 'panel-head' },
-      h('h3', { id: 'map-title' }, 'Account map'),
-      h('button', { type: 'button', onclick: a.close }, 'Close'),
+      h('h3', { id: 'map-title' }, tr.mapTitle),
+      h('button', { type: 'button', onclick: a.close }, tr.close),
     ),
-    h(
-      'p',
-      { class: 'small' },
-      'Which Quadra account a hub account is sent as: the way out when two hub accounts would merge once cut to 8 characters. Administrators change it.',
-    ),
+    h('p', { class: 'small' }, tr.mapHelp),
     map.items.length
       ? h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, ...['Hub account', 'Quadra account', 'Quadra label', ''].map((c) => h('th', { scope: 'col' }, c)))),
+          h('thead', {}, h('tr', {}, ...tr.mapColumns.map((c) => h('th', { scope: 'col' }, c)))),
           h(
             'tbody',
             {},
@@ -518,21 +570,23 @@ export function accountMapView(map: AccountMap, a: { close(): void; map(hub: str
                 { 'data-mapping': m.hubAccount },
                 h('td', { class: 'code' }, m.hubAccount),
                 h('td', { class: 'code' }, m.quadraAccount),
-                h('td', {}, m.quadraLabel ?? 'not in Quadra yet (created without a label)'),
+                m.quadraLabel === null
+                  ? h('td', { class: 'warn', 'data-flag': 'not-in-quadra' }, tr.notInQuadra)
+                  : h('td', {}, m.quadraLabel),
                 h(
                   'td',
                   {},
                   h(
                     'button',
-                    { type: 'button', onclick: () => a.unmap(m.hubAccount), 'aria-label': `Remove the mapping of ${m.hubAccount}` },
-                    'Remove',
+                    { type: 'button', onclick: () => a.unmap(m.hubAccount), 'aria-label': tr.removeMapping(m.hubAccount) },
+                    tr.remove,
                   ),
                 ),
               ),
             ),
           ),
         )
-      : h('p', {}, 'No mapping: every account is sent as the hub numbers it (cut to 8 characters).'),
+      : h('p', {}, tr.noMapping),
     form,
   );
 }

@@ -3,6 +3,8 @@
 // send and re-checked before every deposit. Pure: the caller gathers the file's reference data and
 // says what day it is.
 
+import { text } from '../i18n/index.ts';
+
 export type PrerequisiteName = 'open_period' | 'previous_period_closed' | 'chart_of_accounts' | 'open_journals';
 
 export interface PrerequisiteCheck {
@@ -31,12 +33,12 @@ export interface PrerequisiteInput {
   today: string;
 }
 
-/** The brief's own words (verbatim) on opening a period. */
+/** The brief's own words (verbatim) on opening a period: they end both period remedies (src/i18n/en.ts). */
 export const BRIEF_PERIOD_ADVICE =
   'access the Accounting Administration or Period Management section, usually accessible via the Processing or Administration menu. Make sure the previous period has been properly closed before creating a new one';
 
-export const OPEN_PERIOD_REMEDY = `To open an accounting period in Quadra, ${BRIEF_PERIOD_ADVICE}.`;
-export const PREVIOUS_PERIOD_REMEDY = `Close the previous period in Quadra: ${BRIEF_PERIOD_ADVICE}.`;
+export const OPEN_PERIOD_REMEDY = text('prereq.open_period.remedy');
+export const PREVIOUS_PERIOD_REMEDY = text('prereq.previous.remedy');
 
 /**
  * A chart of accounts is "complete" when it has general accounts in every class an entry of the
@@ -45,21 +47,16 @@ export const PREVIOUS_PERIOD_REMEDY = `Close the previous period in Quadra: ${BR
  * them. Classes 1-3 (capital, fixed assets, stock) are not used by these entries. Subsidiary
  * (customer/supplier) accounts are not required: Quadra creates missing ones when entries arrive.
  */
-export const REQUIRED_ACCOUNT_CLASSES: ReadonlyArray<{ digit: string; name: string }> = [
-  { digit: '4', name: 'third parties' },
-  { digit: '5', name: 'bank and cash' },
-  { digit: '6', name: 'expenses' },
-  { digit: '7', name: 'revenue' },
-];
+export const REQUIRED_ACCOUNT_CLASSES: ReadonlyArray<{ digit: '4' | '5' | '6' | '7'; name: string }> = (['4', '5', '6', '7'] as const).map(
+  (digit) => ({ digit, name: text(`prereq.chart.class.${digit}`) }),
+);
 
-export const CHART_REMEDY =
-  'Complete the chart of accounts of this file in Quadra (general accounts of classes 4 to 7: third parties, bank, expenses and revenue), then refresh the reference data.';
+export const CHART_REMEDY = text('prereq.chart.remedy');
 
-export const OPEN_JOURNALS_REMEDY =
-  'Open, in Quadra, the journals your entries use (purchases, sales, expense reports, bank), then refresh the reference data.';
+export const OPEN_JOURNALS_REMEDY = text('prereq.journals.remedy');
 
 type Period = PrerequisiteInput['periods'][number];
-const span = (p: Period) => `${p.startsOn} to ${p.endsOn}`;
+const span = (p: Period) => ({ from: p.startsOn, to: p.endsOn });
 
 export function checkPrerequisites(input: PrerequisiteInput): PrerequisitesResult {
   const checks = [openPeriod(input), previousPeriodClosed(input), chartOfAccounts(input), openJournals(input)];
@@ -70,13 +67,13 @@ export function checkPrerequisites(input: PrerequisiteInput): PrerequisitesResul
 function openPeriod({ periods, today }: PrerequisiteInput): PrerequisiteCheck {
   const covering = periods.filter((p) => p.startsOn <= today && today <= p.endsOn);
   const open = covering.find((p) => p.status === 'open');
-  if (open) return { name: 'open_period', ok: true, message: `Open period: ${span(open)}.` };
+  if (open) return { name: 'open_period', ok: true, message: text('prereq.open_period.ok', span(open)) };
   const message =
     periods.length === 0
-      ? 'This file has no accounting period in Quadra.'
+      ? text('prereq.open_period.none')
       : covering.length > 0
-        ? `The accounting period covering today (${span(covering[0]!)}) is closed in Quadra.`
-        : `No accounting period of this file covers today (${today}) in Quadra.`;
+        ? text('prereq.open_period.closed', span(covering[0]!))
+        : text('prereq.open_period.uncovered', { today });
   return { name: 'open_period', ok: false, message, remedy: OPEN_PERIOD_REMEDY };
 }
 
@@ -103,13 +100,13 @@ function previousPeriodClosed({ periods, today }: PrerequisiteInput): Prerequisi
     periods.filter((p) => p.endsOn < before),
     (p) => p.endsOn,
   );
-  if (!previous) return { name: 'previous_period_closed', ok: true, message: 'There is no earlier period.' };
+  if (!previous) return { name: 'previous_period_closed', ok: true, message: text('prereq.previous.none') };
   if (previous.status === 'closed')
-    return { name: 'previous_period_closed', ok: true, message: `Previous period closed: ${span(previous)}.` };
+    return { name: 'previous_period_closed', ok: true, message: text('prereq.previous.closed', span(previous)) };
   return {
     name: 'previous_period_closed',
     ok: false,
-    message: `The previous accounting period (${span(previous)}) is still open in Quadra.`,
+    message: text('prereq.previous.open', span(previous)),
     remedy: PREVIOUS_PERIOD_REMEDY,
   };
 }
@@ -117,14 +114,16 @@ function previousPeriodClosed({ periods, today }: PrerequisiteInput): Prerequisi
 function chartOfAccounts({ accounts }: PrerequisiteInput): PrerequisiteCheck {
   const classes = new Set(accounts.filter((a) => a.kind === 'general').map((a) => a.number.trim().charAt(0)));
   if (classes.size === 0) {
-    return { name: 'chart_of_accounts', ok: false, message: 'This file has no general account in Quadra.', remedy: CHART_REMEDY };
+    return { name: 'chart_of_accounts', ok: false, message: text('prereq.chart.none'), remedy: CHART_REMEDY };
   }
   const missing = REQUIRED_ACCOUNT_CLASSES.filter((c) => !classes.has(c.digit));
   if (missing.length === 0) return { name: 'chart_of_accounts', ok: true };
   return {
     name: 'chart_of_accounts',
     ok: false,
-    message: `The chart of accounts has no general account in ${missing.map((c) => `class ${c.digit} (${c.name})`).join(', ')}.`,
+    message: text('prereq.chart.missing', {
+      classes: missing.map((c) => text('prereq.chart.class', { digit: c.digit, name: c.name })).join(', '),
+    }),
     remedy: CHART_REMEDY,
   };
 }
@@ -140,20 +139,20 @@ function openJournals({ journals }: PrerequisiteInput): PrerequisiteCheck {
   const open = sorted.filter((j) => j.isOpen);
   const closed = sorted.filter((j) => !j.isOpen);
   if (sorted.length === 0) {
-    return { name: 'open_journals', ok: false, message: 'This file has no journal in Quadra.', remedy: OPEN_JOURNALS_REMEDY };
+    return { name: 'open_journals', ok: false, message: text('prereq.journals.none'), remedy: OPEN_JOURNALS_REMEDY };
   }
   if (open.length === 0) {
     return {
       name: 'open_journals',
       ok: false,
-      message: `Every journal of this file is closed in Quadra: ${closed.map(name).join(', ')}.`,
+      message: text('prereq.journals.all_closed', { closed: closed.map(name).join(', ') }),
       remedy: OPEN_JOURNALS_REMEDY,
     };
   }
   const message =
     closed.length === 0
-      ? `Open journals: ${open.map((j) => j.code).join(', ')}.`
-      : `Open journals: ${open.map((j) => j.code).join(', ')}. Closed in Quadra: ${closed.map(name).join(', ')}; entries in a closed journal wait until it is reopened.`;
+      ? text('prereq.journals.open', { open: open.map((j) => j.code).join(', ') })
+      : text('prereq.journals.some_closed', { open: open.map((j) => j.code).join(', '), closed: closed.map(name).join(', ') });
   return { name: 'open_journals', ok: true, message };
 }
 

@@ -1,7 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, errors, type JWTPayload } from 'jose';
 import type { CodeWithStatus } from './error-codes.ts';
-import { AppError } from './errors.ts';
+import { AppError, type ErrorText } from './errors.ts';
+import { msg } from '../i18n/index.ts';
 
 export interface AuthConfig {
   secret?: string;
@@ -18,7 +19,7 @@ export interface UserClaims extends JWTPayload {
 }
 export type TokenVerifier = (token: string) => Promise<UserClaims>;
 
-const unauthorized = (code: CodeWithStatus<401>, message: string) => new AppError(code, message);
+const unauthorized = (code: CodeWithStatus<401>, message: ErrorText) => new AppError(code, message);
 /** Supabase signs with these asymmetric algorithms (supabase-js verifies RS256 and ES256). */
 const ASYMMETRIC = ['RS256', 'ES256'];
 
@@ -73,15 +74,15 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
 
   const checkClaims = (payload: JWTPayload): UserClaims => {
     const now = Math.floor(clock() / 1000);
-    if (typeof payload.exp !== 'number') throw unauthorized('invalid_token', 'The access token has no expiry (exp)');
-    if (payload.exp <= now) throw unauthorized('token_expired', 'The access token has expired');
+    if (typeof payload.exp !== 'number') throw unauthorized('invalid_token', msg('error.token_no_expiry'));
+    if (payload.exp <= now) throw unauthorized('token_expired', msg('error.token_expired'));
     if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + 5))
-      throw unauthorized('invalid_token', 'The access token is not valid here (nbf)');
+      throw unauthorized('invalid_token', msg('error.token_not_valid_here', { claim: 'nbf' }));
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!aud.includes(cfg.audience)) throw unauthorized('invalid_token', 'The access token is not valid here (aud)');
-    if (cfg.issuer && payload.iss !== cfg.issuer) throw unauthorized('invalid_token', 'The access token is not valid here (iss)');
+    if (!aud.includes(cfg.audience)) throw unauthorized('invalid_token', msg('error.token_not_valid_here', { claim: 'aud' }));
+    if (cfg.issuer && payload.iss !== cfg.issuer) throw unauthorized('invalid_token', msg('error.token_not_valid_here', { claim: 'iss' }));
     if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub))
-      throw unauthorized('invalid_token', 'The token has no valid subject');
+      throw unauthorized('invalid_token', msg('error.token_no_subject'));
     return payload as UserClaims;
   };
 
@@ -96,7 +97,7 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
       if (alg && ASYMMETRIC.includes(alg) && supabase) {
         checkClaims(decodeJwt(token)); // claims first (cheap, and a clear "expired"); the signature next
         const { data, error } = await (await supabase()).auth.getClaims(token);
-        if (error || !data) throw unauthorized('invalid_token', 'The access token is invalid');
+        if (error || !data) throw unauthorized('invalid_token', msg('error.token_invalid'));
         return checkClaims(data.claims as JWTPayload);
       }
       if (alg && [...ASYMMETRIC, 'EdDSA'].includes(alg) && jwks) {
@@ -105,13 +106,13 @@ function createUncachedVerifier(cfg: AuthConfig, clock: () => number): TokenVeri
             .payload,
         );
       }
-      throw unauthorized('invalid_token', 'The access token is invalid');
+      throw unauthorized('invalid_token', msg('error.token_invalid'));
     } catch (err) {
       if (err instanceof AppError) throw err;
-      if (err instanceof errors.JWTExpired) throw unauthorized('token_expired', 'The access token has expired');
+      if (err instanceof errors.JWTExpired) throw unauthorized('token_expired', msg('error.token_expired'));
       if (err instanceof errors.JWTClaimValidationFailed)
-        throw unauthorized('invalid_token', `The access token is not valid here (${err.claim})`);
-      throw unauthorized('invalid_token', 'The access token is invalid');
+        throw unauthorized('invalid_token', msg('error.token_not_valid_here', { claim: err.claim }));
+      throw unauthorized('invalid_token', msg('error.token_invalid'));
     }
   };
 }

@@ -1,4 +1,8 @@
+import { type Lang, type Msg, msg, render } from '../i18n/index.ts';
 import { type CodeWithStatus, ERROR_CODES, type ErrorCode, type ErrorStatus } from './error-codes.ts';
+
+/** A refusal's text: a catalogue message (written in the caller's language), or text from elsewhere (as is). */
+export type ErrorText = Msg | string;
 
 /**
  * An error the API answers with as `{ error: { code, message, details? } }`. The code is one of
@@ -6,14 +10,22 @@ import { type CodeWithStatus, ERROR_CODES, type ErrorCode, type ErrorStatus } fr
  */
 export class AppError extends Error {
   readonly status: ErrorStatus;
+  /** The text as the catalogue knows it; `message` is its English, for logs. */
+  readonly text: ErrorText;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    text: ErrorText,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(typeof text === 'string' ? text : render('en', text));
+    this.text = text;
     this.name = 'AppError';
     this.status = ERROR_CODES[code].status;
+  }
+
+  /** The message in the caller's language. */
+  messageIn(lang: Lang): string {
+    return typeof this.text === 'string' ? this.text : render(lang, this.text);
   }
 }
 
@@ -22,10 +34,20 @@ export const errorBody = (code: ErrorCode, message: string, details?: unknown) =
   error: { code, message, ...(details !== undefined ? { details } : {}) },
 });
 
-export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const forbidden = (message: string) => new AppError('forbidden', message);
-export const conflict = (code: CodeWithStatus<409>, message: string, details?: unknown) => new AppError(code, message, details);
-export const unprocessable = (code: CodeWithStatus<422>, message: string, details?: unknown) => new AppError(code, message, details);
+const NOT_FOUND = {
+  File: 'error.not_found.file',
+  'Client file': 'error.not_found.client_file',
+  Entry: 'error.not_found.entry',
+  Firm: 'error.not_found.firm',
+  'Webhook endpoint': 'error.not_found.webhook_endpoint',
+  Event: 'error.not_found.event',
+  Resource: 'error.not_found.resource',
+  'A referenced record': 'error.not_found.referenced_record',
+} as const;
+export const notFound = (what: keyof typeof NOT_FOUND) => new AppError('not_found', msg(NOT_FOUND[what]));
+export const forbidden = (message: ErrorText) => new AppError('forbidden', message);
+export const conflict = (code: CodeWithStatus<409>, message: ErrorText, details?: unknown) => new AppError(code, message, details);
+export const unprocessable = (code: CodeWithStatus<422>, message: ErrorText, details?: unknown) => new AppError(code, message, details);
 
 interface PgError {
   code?: string;
@@ -54,15 +76,11 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   const e = err as PgError;
   switch (e?.code) {
     case '23505':
-      return conflict(
-        'already_exists',
-        'A record with the same identity already exists',
-        e.constraint ? { constraint: e.constraint } : undefined,
-      );
+      return conflict('already_exists', msg('error.already_exists'), e.constraint ? { constraint: e.constraint } : undefined);
     case '23514':
       return unprocessable(
         'constraint_violation',
-        e.constraint === 'entry_lines_balanced' ? 'Debits and credits must balance' : 'The data breaks a rule of the ledger',
+        e.constraint === 'entry_lines_balanced' ? msg('error.unbalanced') : msg('error.ledger_rule'),
         e.constraint ? { constraint: e.constraint } : undefined,
       );
     case '23503':
@@ -82,16 +100,13 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '22021':
     case '22P05':
     case '22001':
-      return unprocessable('invalid_value', 'A value has the wrong format, holds a character that cannot be stored, or is out of range');
+      return unprocessable('invalid_value', msg('error.invalid_value'));
     // 54000: a value too large for an index or a row.
     case '54000':
-      return unprocessable('value_too_large', 'A value is too large to be stored');
+      return unprocessable('value_too_large', msg('error.value_too_large'));
     default:
       if (isConnectionLost(err)) {
-        return new AppError(
-          'database_unavailable',
-          'The database could not be reached for a moment; try again (a push is safe to repeat with the same Idempotency-Key)',
-        );
+        return new AppError('database_unavailable', msg('error.database_unavailable'));
       }
       return undefined;
   }

@@ -9,6 +9,7 @@ import { asService, asUser, type Claims } from '../db/scoped.ts';
 import { sentAccountLabel } from '../domain/entries/account-labels.ts';
 import { accountClassifier, type AccountKind } from '../domain/entries/account-kind.ts';
 import { truncateAccount } from '../format/quadra-format.ts';
+import { msg } from '../i18n/index.ts';
 import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 
@@ -92,10 +93,6 @@ export function accountsToCreateCsv(accounts: readonly AccountToCreate[]): strin
   return `\uFEFF${[head, ...rows].map((r) => r.map(csvField).join(';')).join('\r\n')}\r\n`;
 }
 
-export const ACCOUNT_LABELS_ADMIN_ONLY =
-  "Only an administrator of the firm can choose whether account labels are sent: they create accounts in the dossier's chart in Quadra. " +
-  'Ask an administrator of your firm to make this change; nothing was changed.';
-
 /**
  * Turns the file's `C` records on or off. The caller's role is checked under RLS; the change is
  * written as the service (users are granted no update on client files).
@@ -109,10 +106,10 @@ export async function setFileAccountLabels(
   await asUser(s.db, user, async (tx) => {
     const role = await myRoleForFile(tx, user.sub, fileId);
     if (!role) throw notFound('File');
-    if (role !== 'admin') throw forbidden(ACCOUNT_LABELS_ADMIN_ONLY);
+    if (role !== 'admin') throw forbidden(msg('error.account_labels_admin_only'));
     const file = await getFile(tx, fileId);
     if (!file) throw notFound('File');
-    if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra');
+    if (file.gone_at) throw new AppError('file_gone', msg('error.file_gone'));
   });
   const row = await asService(s.db, (tx) => setSendAccountLabels(tx, fileId, value));
   if (!row) throw notFound('File');

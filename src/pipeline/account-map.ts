@@ -9,6 +9,7 @@ import { loadFileReference, lockFile, pendingAccounts, type FileRow } from '../d
 import { collisionsIntroduced, mappingWarnings } from '../domain/entries/account-map.ts';
 import { writtenAccount, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
+import { msg, text } from '../i18n/index.ts';
 
 export interface MappingView {
   hubAccount: string;
@@ -26,19 +27,17 @@ export const mappingView = (r: AccountMapRow): MappingView => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-export const ACCOUNT_MAP_ADMIN_ONLY =
-  "Only an administrator of the firm can change a file's account map: it decides which Quadra account entries are posted to. " +
-  'Ask an administrator of your firm to make this change; nothing was changed.';
+export const ACCOUNT_MAP_ADMIN_ONLY = text('error.account_map_admin_only');
 
 /** The file, locked, for a change of its map by an administrator of its firm. */
 async function openFileToChange(tx: Queryable, userId: string, fileId: string): Promise<FileRow> {
   // Asked before taking the file's lock: a refused caller holds up no push or send.
   const role = await myRoleForFile(tx, userId, fileId);
   if (!role) throw notFound('File');
-  if (role !== 'admin') throw forbidden(ACCOUNT_MAP_ADMIN_ONLY);
+  if (role !== 'admin') throw forbidden(msg('error.account_map_admin_only'));
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
-  if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra');
+  if (file.gone_at) throw new AppError('file_gone', msg('error.file_gone'));
   return file;
 }
 
@@ -60,7 +59,7 @@ async function refuseNewCollisions(
     const [first] = introduced;
     throw conflict(
       'account_map_collision',
-      `With this change, account ${first!.account} of entries waiting to be sent would go to ${first!.truncated} with ${first!.collidesWith.join(', ')}: two ledgers would merge in Quadra. Map ${first!.account} first, or correct those entries.`,
+      msg('error.account_map_collision', { account: first!.account, truncated: first!.truncated, others: first!.collidesWith.join(', ') }),
       { collisions: introduced },
     );
   }
@@ -87,7 +86,7 @@ export async function setMapping(
 export async function removeMapping(tx: Queryable, userId: string, fileId: string, hub: string): Promise<void> {
   const file = await openFileToChange(tx, userId, fileId);
   const after = new Map((await listAccountMap(tx, fileId)).map((m) => [m.hub_account, m.quadra_account]));
-  if (!after.delete(hub)) throw new AppError('mapping_not_found', `Account ${hub} has no mapping in this file`);
+  if (!after.delete(hub)) throw new AppError('mapping_not_found', msg('error.mapping_not_found', { hub }));
   await refuseNewCollisions(tx, file, after);
   await deleteAccountMapping(tx, fileId, hub);
 }

@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import { clientsForFirm } from './firm-clients.ts';
 import { collectWithLines, type DueEntry } from './quadra-read.ts';
 import { filesPostedSince, postedSince } from '../db/repos/due-entries.ts';
+import { text } from '../i18n/index.ts';
 
 const AUDIT_DAYS = 7;
 /** The start of the audit's week, for posted entries. */
@@ -39,17 +40,9 @@ export async function auditPosted(s: Services, fileId: string, now: Date = s.now
       return flagged.length;
     };
     return (
-      (await flag(
-        twice,
-        'found_twice',
-        (e) =>
-          `Found ${(results.get(e.id) as { copies: number }).copies} times in Quadra after it was posted: check the file there and delete the extra copies`,
-      )) +
-      (await flag(
-        earlier,
-        'earlier_version_in_quadra',
-        () => 'An earlier version of this entry is in Quadra too: check the file there and delete the one that is wrong',
-      ))
+      (await flag(twice, 'found_twice', (e) =>
+        text('life.found_twice_after_posted', { copies: (results.get(e.id) as { copies: number }).copies }),
+      )) + (await flag(earlier, 'earlier_version_in_quadra', () => text('life.earlier_version')))
     );
   });
   if (flaggedCount) s.log.info({ fileId, flagged: flaggedCount }, 'posted entries flagged by the audit');

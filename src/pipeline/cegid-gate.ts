@@ -9,6 +9,7 @@ import { CegidError, type CegidService } from '../quadra/errors.ts';
 import { type HeldFetch, parseRetryAfter } from '../quadra/http.ts';
 import { sleep } from '../lib/sleep.ts';
 import type { Services } from '../services.ts';
+import { text } from '../i18n/index.ts';
 
 /** A pause longer than this is not slept through inside a job: the call fails retryable and the job is tried later. */
 const PAUSE_SLEEP_CAP_MS = 30_000;
@@ -34,7 +35,7 @@ export async function acquireCegidSlot(
         service,
         status: 429,
         code: 'RateLimited',
-        message: `Cegid asked to slow down for this firm (paused ${Math.ceil(pausedMs / 1000)} s more)`,
+        message: text('cegid.paused', { seconds: Math.ceil(pausedMs / 1000) }),
         retryable: true,
         retryAfterMs: pausedMs,
       });
@@ -43,7 +44,7 @@ export async function acquireCegidSlot(
       throw new CegidError({
         service,
         code: 'Unavailable',
-        message: `no free Cegid slot for this firm within ${Math.round((deadline - Date.now()) / 1000)} s (CEGID_CONCURRENCY_PER_FIRM)`,
+        message: text('cegid.no_slot', { seconds: Math.round((deadline - Date.now()) / 1000) }),
         retryable: true,
       });
     }

@@ -86,8 +86,12 @@ export async function verifyDeposit(
   return out;
 }
 
-/** Entries appear in Quadra a few minutes after the dossier is opened. */
-export const EARLY_CHECK_DELAY_MS = 10 * 60_000;
+/**
+ * Entries appear in Quadra a few minutes after the dossier is opened (modeled): the early check
+ * reads Quadra EARLY_CHECK_DELAY_MINUTES after it saw the take (10 in production, 1 in development,
+ * where the simulator shows them at once).
+ */
+export const earlyCheckDelayMs = (s: Pick<Services, 'config'>) => s.config.EARLY_CHECK_DELAY_MINUTES * 60_000;
 const EARLY_CHECK_WINDOW_MS = 45 * 60_000;
 
 /**
@@ -116,7 +120,8 @@ export async function earlyCheckDeposit(s: Services, depositId: string, now: Dat
   }
   const since = seenAt ? now.getTime() - seenAt.getTime() : -1;
   // A few reads, a few minutes after Quadra took it; the 12-hour check does the rest.
-  if (!seenAt || since < EARLY_CHECK_DELAY_MS || since > EARLY_CHECK_DELAY_MS + EARLY_CHECK_WINDOW_MS) return 0;
+  const delay = earlyCheckDelayMs(s);
+  if (!seenAt || since < delay || since > delay + EARLY_CHECK_WINDOW_MS) return 0;
   const entries = await asService(s.db, (tx) => sentEntriesOf(tx, dep.id));
   if (!entries.length) return 0;
   const results = await collect(s, clients, file, entries);

@@ -12,15 +12,13 @@ import type { Logger } from '../lib/logger.ts';
 import { checkCegidKeys } from '../quadra/connection-check.ts';
 import type { Services } from '../services.ts';
 import { enqueueReferenceSync } from './reference-sync.ts';
+import { msg, text } from '../i18n/index.ts';
 
-export const CEGID_UNAVAILABLE_MESSAGE =
-  'Cegid did not answer in time or is temporarily unavailable, so your keys could not be checked. Nothing was changed: try again in a few minutes.';
+export const CEGID_UNAVAILABLE_MESSAGE = text('error.cegid_unavailable');
 
 // Said only to an admin whose keys Cegid has just accepted for this SIC code, i.e. to the firm
 // itself: it learns no more than that its own code is already connected. Nothing is saved.
-export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) =>
-  `Cegid accepted these keys for SIC code ${sic}, but that SIC code is already connected to Quadra Sync under another registration of your firm. ` +
-  'Nothing was saved. Ask an administrator of that registration to add you to it, or contact support to move the connection.';
+export const SIC_ALREADY_CONNECTED_MESSAGE = (sic: string) => text('error.sic_already_connected', { sic });
 
 /** Postgres's unique_violation: here, another firm's claim on the SIC code. */
 const UNIQUE_VIOLATION = '23505';
@@ -39,13 +37,13 @@ export async function connectFirm(
 ): Promise<ConnectionView> {
   const firm = await asUser(s.db, user, (tx) => getMyFirm(tx, user.sub, firmId));
   if (!firm) throw notFound('Firm');
-  if (firm.role !== 'admin') throw forbidden('Only an administrator of the firm can change its Cegid connection');
+  if (firm.role !== 'admin') throw forbidden(msg('error.connection_admin_only'));
 
   // Live checks outside any transaction: a slow Cegid must not hold a database connection.
   const results = await checkCegidKeys(s.cegid, { sicCode: firm.sic_code, cpa: keys.cpa, cfe: keys.cfe });
   const checks = results.map(({ transient: _t, ...check }) => check);
   log.info({ firmId, checks: checks.map(({ name, ok, code }) => ({ name, ok, code })) }, 'cegid keys checked');
-  if (results.some((r) => r.transient)) throw new AppError('cegid_unavailable', CEGID_UNAVAILABLE_MESSAGE, { checks });
+  if (results.some((r) => r.transient)) throw new AppError('cegid_unavailable', msg('error.cegid_unavailable'), { checks });
 
   const status = checks.every((x) => x.ok) ? 'connected' : 'failed';
   const now = s.now();
@@ -57,7 +55,7 @@ export async function connectFirm(
       await claimSicCode(tx, firmId, now);
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-      throw conflict('sic_code_already_connected', SIC_ALREADY_CONNECTED_MESSAGE(firm.sic_code));
+      throw conflict('sic_code_already_connected', msg('error.sic_already_connected', { sic: firm.sic_code }));
     }
   });
   const saved = await asUser(s.db, user, async (tx) => {
@@ -81,6 +79,6 @@ export async function firmConnection(s: Services, user: UserClaims, firmId: stri
     if (!(await getMyFirm(tx, user.sub, firmId))) throw notFound('Firm');
     return getConnection(tx, firmId);
   });
-  if (!view) throw new AppError('not_found', 'This firm has no Cegid connection yet: enter its CPA and CFE keys first');
+  if (!view) throw new AppError('not_found', msg('error.no_connection_yet'));
   return view;
 }

@@ -22,6 +22,7 @@ import { nextNightlyRun } from './night-schedule.ts';
 import { applyFound, collect, type DueEntry } from './quadra-read.ts';
 import { OPEN_ENTRY_STATUSES } from '../domain/statuses.ts';
 import { depositEntries } from '../db/repos/due-entries.ts';
+import { text } from '../i18n/index.ts';
 
 export interface CopyOutcome {
   /** Deposits removed from the container before Quadra took them. */
@@ -32,11 +33,9 @@ export interface CopyOutcome {
   busy: boolean;
 }
 
-const EARLIER_COPY =
-  'Withdrawn from the exchange container before Quadra took it: Quadra already shows entries of this deposit through an earlier copy, and would have imported them twice';
-const RESUMED = 'Withdrawn from the exchange container before Quadra took it (a withdrawal interrupted earlier, completed by the sweep)';
-const BACK_MESSAGE =
-  'Its deposit was withdrawn before Quadra took it, and it is not in Quadra yet: it is looked for at the next night and sent again if still missing.';
+const EARLIER_COPY = text('life.withdrawn_earlier_copy');
+const RESUMED = text('life.withdrawn_resumed');
+const BACK_MESSAGE = text('life.withdrawn_back');
 
 const entriesOf = (tx: Queryable, depositId: string) => depositEntries(tx, depositId, OPEN_ENTRY_STATUSES);
 

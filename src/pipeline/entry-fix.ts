@@ -14,6 +14,7 @@ import {
 import { entryDetail, getEntry, type EntryDetail, type EntrySummary } from '../db/repos/entry-reads.ts';
 import { checkBatch, type EntryInput } from '../domain/entries/validate.ts';
 import { conflict, notFound, unprocessable } from '../lib/errors.ts';
+import { msg } from '../i18n/index.ts';
 
 /** Re-runs the pre-flight rules on one entry against the file as it is now; errors refuse with 422. */
 async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInput) {
@@ -21,8 +22,7 @@ async function preflightOne(tx: Queryable, entry: EntrySummary, input: EntryInpu
   const ref = await loadFileReference(tx, file, input.documentIds ?? []);
   const others = await pendingAccounts(tx, file.id, { entryId: entry.id });
   const [check] = checkBatch([input], ref, others);
-  if (check!.errors.length)
-    throw unprocessable('entry_invalid', 'The entry does not pass the pre-flight checks', { errors: check!.errors });
+  if (check!.errors.length) throw unprocessable('entry_invalid', msg('error.entry_invalid'), { errors: check!.errors });
   return { file, warnings: check!.warnings };
 }
 
@@ -38,7 +38,10 @@ export async function correctEntry(tx: Queryable, entryId: string, body: Omit<En
   const current = await lockedEntry(tx, entryId);
   const editable = current.status === 'failed_check' || (current.status === 'pending' && !(await isInDeposit(tx, entryId)));
   if (!editable)
-    throw conflict('entry_not_editable', `An entry that is ${current.status === 'posted' ? 'posted' : 'sent'} cannot be changed`);
+    throw conflict(
+      'entry_not_editable',
+      msg(current.status === 'posted' ? 'error.entry_not_editable.posted' : 'error.entry_not_editable.sent'),
+    );
   const input: EntryInput = { ...body, externalId: current.external_id };
   const { file, warnings } = await preflightOne(tx, current, input);
   await upsertEntries(tx, file, [{ input, warnings }], { allowFailedCheck: true });
@@ -47,8 +50,7 @@ export async function correctEntry(tx: Queryable, entryId: string, body: Omit<En
 
 export async function revalidate(tx: Queryable, entryId: string, now: Date): Promise<EntryDetail> {
   const current = await lockedEntry(tx, entryId);
-  if (current.status !== 'failed_check')
-    throw conflict('entry_not_failed', `Only an entry in failed_check can be revalidated; this one is ${current.status}`);
+  if (current.status !== 'failed_check') throw conflict('entry_not_failed', msg('error.entry_not_failed', { status: current.status }));
   const { warnings } = await preflightOne(tx, current, await entryInput(tx, current));
   await revalidateEntry(tx, entryId, warnings, now);
   return (await entryDetail(tx, entryId))!;

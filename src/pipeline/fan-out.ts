@@ -14,7 +14,7 @@ import { autoSendFileJob, nightFileJob, sweepUnitJob, verifyDepositJob, type SWE
 import type { JobDefinition } from '../jobs/contract.ts';
 import type { Services } from '../services.ts';
 import { auditPosted, filesRecentlyPosted } from './audit.ts';
-import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit } from './check.ts';
+import { earlyCheckDelayMs, earlyCheckDeposit } from './check.ts';
 import { recoverWithdrawal } from './earlier-copy.ts';
 import { filesDueTonight, runNightForFile } from './night.ts';
 import { recoverDeposit } from './send.ts';
@@ -80,7 +80,7 @@ export async function fanOutAutoSend(s: Services, seed: string): Promise<number>
  * The tab counts are folded here (one statement, nothing waits on it).
  */
 export async function fanOutSweep(s: Services, seed: string, now: Date = s.now()): Promise<number> {
-  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
+  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - earlyCheckDelayMs(s))));
   const unit = (kind: (typeof SWEEP_KINDS)[number]) => (depositId: string) => ({ kind, depositId });
   let n = await enqueueUnits(s, sweepUnitJob, seed, [
     ...found.stuck.map(unit('recover-deposit')),

@@ -10,13 +10,12 @@ import type { UserClaims } from '../lib/auth.ts';
 import type { PerKeyLimit } from '../lib/concurrency.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
+import { msg, text } from '../i18n/index.ts';
 
 export const SYNC_WAIT_MS = 30_000;
 const POLL_MS = 200;
 
-export const TOO_MANY_WAITS = (n: number) =>
-  `You already have ${n} synchronization${n > 1 ? 's' : ''} waiting for an answer (?wait=true). Nothing was queued: retry once one has answered, ` +
-  "or call without wait=true: it answers at once, the send runs all the same, and the entries' status shows what it did.";
+export const TOO_MANY_WAITS = (n: number) => text('error.too_many_waits', { n });
 
 export interface SyncAnswer {
   queued: true;
@@ -36,7 +35,7 @@ export async function synchronizeFile(
   });
   const release = opts.wait ? opts.waits.tryAcquire(user.sub) : undefined;
   if (opts.wait && !release) {
-    throw new AppError('too_many_waiting_syncs', TOO_MANY_WAITS(s.config.SYNC_WAITS_PER_USER), {
+    throw new AppError('too_many_waiting_syncs', msg('error.too_many_waits', { n: s.config.SYNC_WAITS_PER_USER }), {
       maxWaiting: s.config.SYNC_WAITS_PER_USER,
     });
   }

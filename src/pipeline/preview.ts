@@ -10,6 +10,7 @@ import { truncateAccount } from '../format/quadra-format.ts';
 import { notFound } from '../lib/errors.ts';
 import { buildAscii, type AccountRecord } from './deposit-builder.ts';
 import { loadFilePrerequisites } from './prerequisites.ts';
+import { text } from '../i18n/index.ts';
 
 export interface PreviewWarning extends Issue {
   entryId: string;
@@ -63,7 +64,7 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     byEntry.get(d.entryId)?.push({
       code: 'due_date_not_written',
       field: 'dueDate',
-      message: `The due date ${d.dueDate} is not sent: Quadra carries it on customer and supplier lines, and this entry has none.`,
+      message: text('issue.due_date_not_written', { dueDate: d.dueDate }),
       details: { dueDate: d.dueDate },
     });
   }
@@ -73,7 +74,7 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
     if (change.kind === 'characters_folded' && change.field === 'account') {
       byEntry.get(entryId)?.push({
         code: 'account_folded',
-        message: `Account ${change.from} is written as ${change.to} (Windows-1252)`,
+        message: text('issue.account_encoded', { from: change.from, to: change.to }),
         details: { from: change.from, to: change.to },
       });
     }

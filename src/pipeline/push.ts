@@ -8,6 +8,7 @@ import { labelsToSend } from '../domain/entries/account-labels.ts';
 import { checkBatch, type EntryInput, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { idempotentAnswer, rememberAnswer } from '../db/repos/idempotency.ts';
+import { msg, text } from '../i18n/index.ts';
 
 export type PushResult = { id: string; externalId: string; status: 'pending'; warnings: Issue[] } | { externalId: string; errors: Issue[] };
 
@@ -36,14 +37,14 @@ export async function pushEntries(
 ): Promise<PushReply> {
   const file = await lockFile(tx, fileId);
   if (!file) throw notFound('File');
-  if (file.gone_at) throw new AppError('file_gone', 'This dossier no longer exists in Quadra: entries cannot be sent to it');
+  if (file.gone_at) throw new AppError('file_gone', msg('error.file_gone_push'));
 
   const hash = requestHash(fileId, rawBody);
   // The file lock above serialises replays of one key, so this read is decisive.
   const prior = await idempotentAnswer(tx, file.firm_id, idempotencyKey);
   if (prior) {
     if (prior.request_hash !== hash) {
-      throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+      throw conflict('idempotency_key_reused', msg('error.idempotency_key_reused'));
     }
     return { status: prior.status_code, text: prior.response };
   }
@@ -86,7 +87,7 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
       check.errors.push({
         code: 'external_id_in_other_file',
         field: 'externalId',
-        message: `externalId ${e.externalId} already belongs to another file of this firm`,
+        message: text('issue.external_id_other_file', { id: e.externalId }),
       });
     } else if (known && (known.status !== 'pending' || known.deposit_id !== null || known.batch_deposit_id !== null)) {
       // Sent at least once: its first version may be in Quadra under its reference, so it is never rewritten.

@@ -15,6 +15,7 @@ import type { CegidClients } from '../quadra/gateway.ts';
 import type { Services } from '../services.ts';
 import { logError } from '../lib/log-error.ts';
 import { entryLines, type DueEntry } from '../db/repos/due-entries.ts';
+import { text } from '../i18n/index.ts';
 
 export type { DueEntry };
 
@@ -83,7 +84,7 @@ export async function applyFound(
   const movedIds = new Set(moved.map((r) => r.id));
   const single = ids.filter((id) => movedIds.has(id) && !dupes.includes(id));
   if (single.length)
-    await attempts.record(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: 'Found in Quadra' });
+    await attempts.record(tx, { entryIds: single }, { kind: 'verify', outcome: 'posted', at: now, night, detail: text('life.found') });
   for (const [id, r] of found.filter(([id, r]) => r.state === 'duplicate' && movedIds.has(id))) {
     await attempts.record(
       tx,
@@ -94,7 +95,7 @@ export async function applyFound(
         at: now,
         night,
         errorCode: 'found_twice',
-        detail: `Found ${r.copies} times in Quadra: check the file there and delete the extra copies`,
+        detail: text('life.found_times', { copies: r.copies }),
       },
     );
   }
@@ -117,7 +118,7 @@ export async function verificationFailed(s: Services, entryIds: string[], err: u
     ? err.toUserError()
     : err instanceof AppError
       ? { code: err.code, message: err.message }
-      : { code: 'verification_failed', message: 'Verification could not run; it is tried again.' };
+      : { code: 'verification_failed', message: text('life.verification_failed') };
   if (!isCegidError(err) && !(err instanceof AppError)) s.log.error({ err: logError(err) }, 'verification failed');
   await asService(s.db, (tx) =>
     attempts.record(tx, { entryIds }, { kind: 'verify', outcome: 'error', at: now, errorCode: e.code, detail: e.message }),

@@ -20,6 +20,7 @@ import { isCegidError } from '../quadra/errors.ts';
 import type { Services } from '../services.ts';
 import { referenceSyncJob } from '../jobs/definitions.ts';
 import { logError } from '../lib/log-error.ts';
+import { text } from '../i18n/index.ts';
 
 export const REFERENCE_SYNC_JOB = 'reference-sync';
 
@@ -35,7 +36,7 @@ export function runError(err: unknown): RunError | undefined {
 
 export const INTERNAL_RUN_ERROR: RunError = {
   code: 'internal_error',
-  message: 'Something went wrong on our side while refreshing the reference data; it is retried automatically.',
+  message: text('life.reference_sync_failed'),
 };
 
 /** A run left `running` longer than this was abandoned by a dead worker (pg-boss expires jobs at 15 min). */
@@ -115,7 +116,7 @@ export async function enqueueReferenceSync(s: Services, runId: string): Promise<
         runId,
         {
           counts: emptyCounts(),
-          error: { code: 'queue_unavailable', message: 'The refresh could not be queued. Try again in a moment.' },
+          error: { code: 'queue_unavailable', message: text('life.reference_sync_not_queued') },
         },
         s.now(),
       ),

@@ -9,7 +9,7 @@ import { asService } from '../db/scoped.ts';
 import { mapLimit } from '../lib/concurrency.ts';
 import type { Services } from '../services.ts';
 import { auditPosted, filesRecentlyPosted } from './audit.ts';
-import { EARLY_CHECK_DELAY_MS, earlyCheckDeposit, verifyDeposit } from './check.ts';
+import { earlyCheckDelayMs, earlyCheckDeposit, verifyDeposit } from './check.ts';
 import { recoverWithdrawal } from './earlier-copy.ts';
 import { expireOldEvents } from './event-delivery.ts';
 import { filesDueTonight, runNightForFile, type NightReport } from './night.ts';
@@ -72,7 +72,7 @@ export async function sweep(
   s: Services,
   now: Date = s.now(),
 ): Promise<{ verified: number; recovered: number; settled: number; postedEarly: number }> {
-  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
+  const found = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - earlyCheckDelayMs(s))));
   const quiet = (what: string) => (err: unknown) => {
     s.log.warn({ err: logError(err) }, `${what} failed; the next sweep tries again`);
   };
@@ -90,7 +90,7 @@ export async function sweep(
   // Night attempts put off by the grace period after an import come due between nights.
   await runNightly(s, now);
   let verified = 0;
-  const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - EARLY_CHECK_DELAY_MS)));
+  const due = await asService(s.db, (tx) => deposits.sweepable(tx, now, new Date(now.getTime() - earlyCheckDelayMs(s))));
   await mapLimit(due.due, FILE_CONCURRENCY, async (id) => {
     try {
       if (await verifyDeposit(s, id, now)) verified++;

@@ -28,6 +28,7 @@ import { clientsForFirm } from './firm-clients.ts';
 import { verifyDepositJob } from '../jobs/definitions.ts';
 import { logError } from '../lib/log-error.ts';
 import { meter } from '../lib/meter.ts';
+import { text } from '../i18n/index.ts';
 
 export interface SendOutcome {
   fileId: string;
@@ -109,7 +110,7 @@ async function holdEntries(
     await attempts.record(tx, { entryIds: changed }, { kind: 'send', outcome: 'held', at: now, errorCode: code, detail: message });
 }
 
-const SENT_MESSAGE = 'Sent to Quadra. Open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
+const SENT_MESSAGE = text('life.sent');
 export type SendKind = 'send' | 'resend';
 
 /** When a deposit sent now gets its own check: every deposit, re-sends included. */
@@ -186,8 +187,7 @@ async function markUnconfirmed(
         outcome: 'sent',
         at: now,
         errorCode: 'upload_unconfirmed',
-        detail:
-          "The upload's answer was lost; whether it landed is settled from the container, or from Quadra after the import grace period. It is never uploaded twice.",
+        detail: text('life.upload_unconfirmed'),
       },
     );
     s.log.info({ depositId: dep.id, kind, entries: n }, 'deposit upload unconfirmed');
@@ -213,7 +213,7 @@ async function release(
     const n = await attempts.record(tx, { depositId }, { kind, outcome: 'error', at: now, errorCode: e.code, detail: e.message });
     if (
       (await deposits.tryTransition(
-        deposits.released(tx, depositId, { now, errorCode: e.code, message: `Not sent: ${e.message}`, beforeUpload }),
+        deposits.released(tx, depositId, { now, errorCode: e.code, message: text('life.not_sent', { reason: e.message }), beforeUpload }),
       )) === false
     ) {
       throw new deposits.DepositTransitionRefused('released', depositId, 'condition'); // roll the attempts back
@@ -233,7 +233,7 @@ const userError = (err: unknown) =>
       ? { code: err.code, message: err.message }
       : {
           code: 'deposit_failed',
-          message: 'The deposit could not be built or uploaded; the entries stay pending and are sent again later.',
+          message: text('life.build_failed'),
         };
 
 /**
@@ -274,7 +274,12 @@ export async function uploadDeposit(
     return { fileId: dep.file_id, depositId, entries: 0, lines: 0, error: userError(err) };
   }
 
-  const detail = `Deposit ${dep.blob_name}: ${built.ascii.entryIds.length} entries, ${built.ascii.lineCount} lines${dep.replaces_id ? ', replacing an earlier deposit' : ''}`;
+  // For the person reading the timeline: what went, not where (the blob's name is the deposit's, for developers).
+  const count = built.ascii.entryIds.length;
+  const detail = text(`life.deposited_${count === 1 ? 'one' : 'many'}${dep.replaces_id ? '_replacing' : ''}` as const, {
+    entries: count,
+    lines: built.ascii.lineCount,
+  });
   const done = { fileId: dep.file_id, depositId, entries: built.ascii.entryIds.length, lines: built.ascii.lineCount };
   let answer: { etag: string } | { error: unknown };
   try {
@@ -327,7 +332,7 @@ export async function recoverDeposit(s: Services, depositId: string, now: Date =
     await markUploaded(s, dep, kind, now, {
       etag: null,
       sizeBytes: null,
-      detail: 'The deposit was uploaded before an interruption; its sending is now recorded.',
+      detail: text('life.upload_recorded'),
     });
   else await markUnconfirmed(s, dep, kind, now, present === false);
 }

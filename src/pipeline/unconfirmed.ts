@@ -13,6 +13,7 @@ import { clientsForFirm } from './firm-clients.ts';
 import { applyFound, collect } from './quadra-read.ts';
 import { markUploaded, uploadDeposit } from './send.ts';
 import { depositEntries } from '../db/repos/due-entries.ts';
+import { text } from '../i18n/index.ts';
 
 export type Settled = 'landed' | 'waiting' | 'imported' | 'redeposited' | 'nothing';
 
@@ -25,7 +26,7 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
     await markUploaded(s, dep, kind, now, {
       etag: null,
       sizeBytes: null,
-      detail: 'The deposit is in the exchange container: its upload had landed.',
+      detail: text('life.upload_landed'),
     });
     return 'landed';
   }
@@ -59,7 +60,7 @@ export async function settleUnconfirmed(s: Services, depositId: string, now: Dat
         outcome: 'replaced',
         at: now,
         errorCode: 'upload_not_arrived',
-        detail: `Not in the exchange container and not in Quadra ${s.config.IMPORT_GRACE_MINUTES} minutes after: the upload never arrived, it is deposited again now`,
+        detail: text('life.upload_never_arrived', { minutes: s.config.IMPORT_GRACE_MINUTES }),
       },
     );
     const id = crypto.randomUUID();

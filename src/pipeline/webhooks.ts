@@ -9,10 +9,9 @@ import * as repo from '../db/repos/webhooks.ts';
 import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import { checkUrlForm, resolveChecked, UnsafeUrl, type AddressPolicy } from '../lib/webhook-address.ts';
 import type { Services } from '../services.ts';
+import { msg, text } from '../i18n/index.ts';
 
-export const WEBHOOKS_ADMIN_ONLY =
-  "Only an administrator of the firm can manage its event endpoints: they decide where the firm's data is sent. " +
-  'Ask an administrator of your firm to make this change; nothing was changed.';
+export const WEBHOOKS_ADMIN_ONLY = text('error.webhooks_admin_only');
 
 // WEBHOOK_ALLOW_PRIVATE (development and tests) also allows http: a receiver on loopback has no certificate anyone trusts.
 export const addressPolicy = (s: Pick<Services, 'config'>): AddressPolicy => ({
@@ -26,7 +25,7 @@ export const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new U
 async function role(tx: Tx, userId: string, firmId: string, admin: boolean): Promise<void> {
   const firm = await getMyFirm(tx, userId, firmId);
   if (!firm) throw notFound('Firm');
-  if (admin && firm.role !== 'admin') throw forbidden(WEBHOOKS_ADMIN_ONLY);
+  if (admin && firm.role !== 'admin') throw forbidden(msg('error.webhooks_admin_only'));
 }
 
 /** The URL, refused with a 422 naming the field when it may not be sent to (form, scheme, address). */
@@ -38,7 +37,7 @@ async function checkedUrl(s: Services, raw: string): Promise<string> {
     return url.toString();
   } catch (err) {
     if (err instanceof UnsafeUrl)
-      throw new AppError(err.code, `url: ${err.message}`, {
+      throw new AppError(err.code, msg('error.webhook_url', { message: err.message }), {
         field: 'url',
         issues: [{ path: 'url', message: err.message, code: err.code }],
       });
@@ -171,7 +170,7 @@ export async function pingEndpoint(s: Services, user: Claims, firmId: string, id
     return repo.getEndpoint(tx, firmId, id);
   });
   if (!ep) throw notFound('Webhook endpoint');
-  if (!ep.enabled) throw new AppError('webhook_disabled', 'This endpoint is disabled; enable it first (PATCH enabled: true)');
+  if (!ep.enabled) throw new AppError('webhook_disabled', msg('error.webhook_disabled'));
   return asService(s.db, (tx) => repo.insertPing(tx, firmId, id, s.now()));
 }
 

@@ -2,7 +2,7 @@
  * Typed errors for everything that talks to Cegid (CPA = read Quadra, CFE = deposit files).
  *
  * Each error carries a machine code (Cegid's own when it sent one, ours otherwise), whether a
- * retry can help, and a plain-words remedy the Hub can show as-is. Messages are built by us from
+ * retry can help, and a plain-words remedy the Hub can show (src/i18n: English stored, read back in French). Messages are built by us from
  * status codes and Cegid's error code/message, then scrubbed: no key, secret, token or SAS
  * signature may ever reach a log line or a user.
  */
@@ -41,72 +41,56 @@ export interface UserError {
   message: string;
 }
 
-const SERVICE_NAME: Record<CegidService, string> = {
-  cpa: 'Cegid CPA (Quadra data)',
-  cfe: 'Cegid File Exchange (CFE)',
-};
+import { text } from '../i18n/index.ts';
 
-const RETRY_NOTE = 'We will retry automatically; nothing was changed in Quadra.';
+/** Which of the catalogue's remedies a Cegid answer calls for (src/i18n/en.ts, `cegid.*`). */
+type Variant =
+  | 'container'
+  | 'unauthorized_cpa'
+  | 'unauthorized_cfe'
+  | 'forbidden_cpa'
+  | 'forbidden_cfe'
+  | 'vendor_identity'
+  | 'timeout'
+  | 'unavailable'
+  | 'rate_limited'
+  | 'bad_response'
+  | 'not_found'
+  | 'server_error'
+  | 'refused';
 
-/** Plain-English remedy per code; falls back on the HTTP status class. */
-export function remedyFor(service: CegidService, code: string, status?: number): string {
+function variant(service: CegidService, code: string, status?: number): Variant {
   switch (code) {
     case 'ContainerNotFoundInSicSettings':
-      return (
-        'Regenerate the CFE API key in Cegid Life, then verify that the CFE key in Cegid Life ' +
-        '(Administration > User Management > API Keys) matches the one entered in the Cegid Quadra ' +
-        'settings (Tools > API Keys > Cegid File Exchange).'
-      );
+      return 'container';
     case 'Unauthorized':
-      return service === 'cpa'
-        ? 'Check the CPA API key and its secret. The secret is shown only once, when the key is ' +
-            'generated in Cegid Life: if you no longer have it, regenerate the key and enter both again.'
-        : 'Check the CFE API key and its secret (Cegid Life > Administration > User Management > ' +
-            'API Keys, service Cegid File Exchange). The secret is shown only once: if you no longer ' +
-            'have it, regenerate the key and enter both again, also in Quadra (Tools > API Keys > Cegid File Exchange).';
+      return service === 'cpa' ? 'unauthorized_cpa' : 'unauthorized_cfe';
     case 'Forbidden':
-      return service === 'cpa'
-        ? 'This Cegid account has no access to the Cegid Collaborative Portal, which the CPA API ' +
-            'requires. Contact your Cegid sales representative to get it.'
-        : "Cegid refused access to this firm's exchange space. Check that the CFE key was generated " +
-            'for this SIC code, then regenerate it in Cegid Life if needed.';
+      return service === 'cpa' ? 'forbidden_cpa' : 'forbidden_cfe';
     case 'VendorIdentityRejected':
-      return (
-        'Nothing is wrong with the keys you entered: Cegid did not accept how Quadra Sync introduces ' +
-        'itself (its vendor identifier, name and version, which Cegid requires with every connection). ' +
-        'Contact Quadra Sync support; the administrator of the service must set CEGID_VENDOR_NAME to ' +
-        'the vendor identifier Cegid issued.'
-      );
+      return 'vendor_identity';
     case 'Timeout':
-      return `Cegid did not answer in time. ${RETRY_NOTE}`;
+      return 'timeout';
     case 'Unavailable':
-      return `Cegid is temporarily unavailable. ${RETRY_NOTE}`;
+      return 'unavailable';
     case 'RateLimited':
-      return `Cegid asked us to slow down. ${RETRY_NOTE}`;
+      return 'rate_limited';
     case 'BadResponse':
-      return 'Cegid answered in an unexpected format. Nothing was changed; contact support if this persists.';
+      return 'bad_response';
     case 'NotFound':
-      return (
-        'Cegid does not know this item (a dossier may have been renamed or removed in Quadra). ' +
-        'Refresh the reference data, then try again.'
-      );
+      return 'not_found';
     default:
-      if (status === undefined || status >= 500) return `Cegid reported an error. ${RETRY_NOTE}`;
-      return 'Cegid refused the request. Contact support with the error code shown.';
+      return status === undefined || status >= 500 ? 'server_error' : 'refused';
   }
 }
 
-const SUMMARY: Record<string, string> = {
-  ContainerNotFoundInSicSettings: "No Cegid File Exchange container is configured for this firm's SIC code.",
-  Unauthorized: 'Cegid rejected the API key or its secret.',
-  Forbidden: 'Cegid refused access.',
-  VendorIdentityRejected: "Cegid refused Quadra Sync's vendor identification.",
-  Timeout: 'Cegid did not answer in time.',
-  Unavailable: 'Cegid is temporarily unavailable.',
-  RateLimited: 'Cegid is limiting the number of requests.',
-  BadResponse: 'Cegid sent an unexpected answer.',
-  NotFound: 'Cegid could not find the requested item.',
-};
+/**
+ * The remedy per code, in the words of Quadra and Cegid Life (their menus where the brief names
+ * them); falls back on the HTTP status class. English, as stored; read back in the caller's language.
+ */
+export function remedyFor(service: CegidService, code: string, status?: number): string {
+  return text(`cegid.remedy.${variant(service, code, status)}`);
+}
 
 export class CegidError extends Error {
   override readonly name = 'CegidError';
@@ -129,8 +113,8 @@ export class CegidError extends Error {
 
   /** What the Hub may show a user: the code, what happened, what to do. */
   toUserError(): UserError {
-    const what = SUMMARY[this.code] ?? `${SERVICE_NAME[this.service]} returned an error.`;
-    return { code: this.code, message: `${SERVICE_NAME[this.service]}: ${what} ${this.remedy}` };
+    const service = text(`cegid.service.${this.service}`);
+    return { code: this.code, message: text(`cegid.user.${variant(this.service, this.code, this.status)}`, { service }) };
   }
 
   /** Explicit so JSON/pino serialisation never picks up anything but these fields. */

@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import { AppError } from '../lib/errors.ts';
+import { msg } from '../i18n/index.ts';
 
 /** What a hub's browser sends: our own headers, and those supabase-js adds to `functions.invoke`. */
 export const CORS_ALLOW_HEADERS = [
@@ -39,7 +40,7 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler {
     // A preflight from elsewhere: refused in words for whoever reads it with curl; the browser only
     // sees the missing headers.
     if (origin !== undefined && c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      throw new AppError('origin_not_allowed', `The origin ${origin} is not in CORS_ORIGINS: a browser page there cannot call this API`);
+      throw new AppError('origin_not_allowed', msg('error.origin_not_allowed', { origin }));
     }
     await next();
     // The answer depends on the origin: a shared cache must not hand this one to an allowed page.

@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import { errorResponses, FileParams, json } from './schemas/common.ts';
 import { DocumentSchema } from './schemas/entries.ts';
 import { router } from './env.ts';
+import { msg } from '../i18n/index.ts';
 
 // The type is read from the content, not from what the client claims.
 const SIGNATURES: Array<{ type: 'application/pdf' | 'image/jpeg' | 'image/png'; ext: string; magic: number[] }> = [
@@ -37,20 +38,19 @@ export function documentRoutes(s: Services) {
     async (c) => {
       const { fileId } = c.req.valid('param');
       const form = await c.req.parseBody().catch(() => {
-        throw new AppError('invalid_form', 'Send the document as multipart/form-data with a "file" field');
+        throw new AppError('invalid_form', msg('error.invalid_form'));
       });
       const file = form.file;
       if (!(file instanceof File))
-        throw unprocessable('validation_error', 'The form has no "file" field holding a file', {
+        throw unprocessable('validation_error', msg('error.no_file_field'), {
           issues: [{ path: 'file', message: 'required' }],
         });
       if (file.size > s.config.DOCUMENT_MAX_BYTES)
-        throw new AppError('document_too_large', `A document is at most ${s.config.DOCUMENT_MAX_BYTES} bytes`);
+        throw new AppError('document_too_large', msg('error.document_too_large', { limit: s.config.DOCUMENT_MAX_BYTES }));
       const bytes = new Uint8Array(await file.arrayBuffer());
-      if (bytes.length === 0) throw unprocessable('empty_document', 'The document is empty');
+      if (bytes.length === 0) throw unprocessable('empty_document', msg('error.empty_document'));
       const kind = sniffDocument(bytes);
-      if (!kind)
-        throw new AppError('unsupported_document_type', 'Only PDF, JPEG and PNG documents are accepted (checked by their content)');
+      if (!kind) throw new AppError('unsupported_document_type', msg('error.unsupported_document'));
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       // Shown back as is and never written to Quadra (which gets the 8.3 attachment name): control
       // characters are replaced rather than refused, so an odd name never stops an upload.

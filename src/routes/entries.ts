@@ -19,6 +19,7 @@ import {
   PushHeaders,
 } from './schemas/entries.ts';
 import { router } from './env.ts';
+import { msg } from '../i18n/index.ts';
 
 const MAX_LINES_PER_PUSH = 100_000;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -61,7 +62,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   // Exactly the form encodeCursor writes (a four-digit year, microseconds, UTC): an extreme or
   // foreign date would otherwise reach Postgres and fail there.
   if (!createdAt || !id || !CURSOR_TS.test(createdAt) || !sameInstant(createdAt) || !UUID.test(id)) {
-    throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
+    throw unprocessable('invalid_cursor', msg('error.invalid_cursor'));
   }
   return { createdAt, id };
 }
@@ -112,8 +113,7 @@ export function entryRoutes(s: Services) {
         const key = c.req.valid('header')['idempotency-key'];
         const body = c.req.valid('json');
         const lines = body.entries.reduce((n, e) => n + e.lines.length, 0);
-        if (lines > MAX_LINES_PER_PUSH)
-          throw new AppError('too_many_lines', `A push carries at most ${MAX_LINES_PER_PUSH} lines; split it`);
+        if (lines > MAX_LINES_PER_PUSH) throw new AppError('too_many_lines', msg('error.too_many_lines', { max: MAX_LINES_PER_PUSH }));
         const answer = await asUser(s.db, c.get('user'), (tx) => pushEntries(tx, fileId, key, body.entries, body));
         // The stored text itself, so a replay is byte for byte the first answer.
         // (Cast: the route's schema documents this JSON; the handler's typing only knows c.json.)

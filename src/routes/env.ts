@@ -2,9 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { UserClaims } from '../lib/auth.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Lang } from '../i18n/index.ts';
+import { msg } from '../i18n/index.ts';
 
 export interface AppEnv {
-  Variables: { requestId: string; log: Logger; user: UserClaims };
+  Variables: { requestId: string; log: Logger; user: UserClaims; lang: Lang };
 }
 
 /** A router whose validation failures answer 422 with the failing fields' paths. */
@@ -15,7 +17,7 @@ export function router() {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
         throw new AppError(
           'validation_error',
-          `The request is not valid: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+          msg('error.validation', { issues: issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ') }),
           { issues, target: result.target },
         );
       }

@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import { errorResponses, FileParams, FirmParams, json } from './schemas/common.ts';
 import { AccountListQuery, AccountPage, ClientFileList, JournalList, PeriodList, Prerequisites } from './schemas/files.ts';
 import { router } from './env.ts';
+import { msg } from '../i18n/index.ts';
 
 const toFile = (f: ClientFileRow, prerequisites: PrerequisitesResult) => ({
   id: f.id,
@@ -28,7 +29,7 @@ function decodeCursor(cursor: string): string {
   // An account number is printable text: a control character (NUL above all, which Postgres
   // cannot even compare) means the cursor was not ours.
   if (!number || number.length > 40 || CONTROL_CHARACTERS.test(number) || encodeCursor(number) !== cursor)
-    throw unprocessable('invalid_cursor', 'The cursor is not one this API returned');
+    throw unprocessable('invalid_cursor', msg('error.invalid_cursor'));
   return number;
 }
 

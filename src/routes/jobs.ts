@@ -8,6 +8,7 @@ import { AppError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { errorResponses, json } from './schemas/common.ts';
 import { router } from './env.ts';
+import { msg } from '../i18n/index.ts';
 
 const Count = z.object({ completed: z.number().int(), failed: z.number().int() });
 const Stopped = z.enum(WORK_STOPS);
@@ -74,8 +75,8 @@ export function jobRoutes(s: Services) {
     const expected = s.config.CRON_SECRET;
     // A deployment without ticks has no such route: 404, like any path it does not serve (a 5xx
     // would read as a fault of the service, and page an operator for a setting).
-    if (!expected || !s.tick) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
-    if (!secretMatches(presented, expected)) throw new AppError('invalid_cron_secret', 'A valid x-cron-secret header is required');
+    if (!expected || !s.tick) throw new AppError('tick_not_configured', msg('error.tick_not_configured'));
+    if (!secretMatches(presented, expected)) throw new AppError('invalid_cron_secret', msg('error.invalid_cron_secret'));
   };
   // Before the body is validated: a caller without the secret learns nothing of the schema.
   const cronOnly: MiddlewareHandler = async (c, next) => {
@@ -132,7 +133,7 @@ export function jobRoutes(s: Services) {
       async (c) => {
         const startedAt = Date.now();
         const cpuAt = cpuUsage();
-        if (!s.work) throw new AppError('tick_not_configured', 'Ticks are not enabled on this deployment (set CRON_SECRET)');
+        if (!s.work) throw new AppError('tick_not_configured', msg('error.tick_not_configured'));
         const { budgetMs } = c.req.valid('json') ?? {};
         // Never past the deployment's own wall budget, whatever the caller asks.
         const budget = Math.min(budgetMs ?? s.config.TICK_BUDGET_MS, s.config.TICK_BUDGET_MS);

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../lib/errors.ts';
 import { findNul, LONE_SURROGATE, NUL, type TextIssue } from '../lib/text.ts';
 import type { AppEnv } from './env.ts';
+import { msg, text } from '../i18n/index.ts';
 
 /**
  * Refuses a NUL in any query parameter or anywhere in a JSON body (values and field names), for
@@ -22,7 +23,7 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
       issues.push({
         path: name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '?'),
         code: 'unpaired_surrogate',
-        message: 'Text cannot contain half of a surrogate pair',
+        message: text('error.surrogate_half'),
       });
     }
   }
@@ -32,7 +33,7 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
     issues.push(...findNul(body));
   }
   if (issues.length) {
-    throw new AppError('validation_error', `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+    throw new AppError('validation_error', msg('error.validation', { issues: issues.map((i) => `${i.path}: ${i.message}`).join('; ') }), {
       issues,
       target,
     });

@@ -3,12 +3,14 @@
  *   SIM_PORT (default 4010), AZURITE_BLOB_URL (use that Azurite, with the well-known
  *   devstoreaccount1 key, instead of starting one), SIM_IMPORT_DELAY_MS, SIM_LOG=1.
  */
+import { exitIfBusy } from '../lib/ports.ts';
 import { connectAzurite } from './azurite.ts';
 import { DEMO_FIRM, NO_CONTAINER_FIRM, NO_PORTAL_FIRM } from './fixture.ts';
 import { startSimulator } from './server.ts';
 
 const port = Number(process.env.SIM_PORT ?? 4010);
 const azuriteUrl = process.env.AZURITE_BLOB_URL;
+await exitIfBusy([{ port, host: '127.0.0.1', variable: 'SIM_PORT' }], 'npm run sim');
 
 const sim = await startSimulator({
   port,

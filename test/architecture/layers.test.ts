@@ -42,8 +42,9 @@ function depcruise(cwd: string): Promise<{ code: number; out: string }> {
 // A minimal tree that follows every rule.
 const GOOD: Record<string, string> = {
   'src/format/quadra-format.ts': 'export const ACCOUNT_WIDTH = 8;\n',
+  'src/i18n/en.ts': "export const en = { 'too.long': 'Account {a} is too long' } as const;\n",
   'src/domain/rules.ts':
-    "import { ACCOUNT_WIDTH } from '../format/quadra-format.ts';\nexport const ok = (a: string) => a.length <= ACCOUNT_WIDTH;\n",
+    "import { ACCOUNT_WIDTH } from '../format/quadra-format.ts';\nimport { en } from '../i18n/en.ts';\nexport const ok = (a: string) => a.length <= ACCOUNT_WIDTH || !en['too.long'];\n",
   'src/db/database.ts':
     "import pg from 'pg';\nexport const pool = () => new pg.Pool();\nexport interface Queryable { query(sql: string): Promise<unknown> }\n",
   'src/db/repos/things.ts':
@@ -102,6 +103,21 @@ describe('import boundaries (dependency-cruiser)', () => {
       {
         'src/format/quadra-format.ts': "import { ok } from '../domain/rules.ts';\nexport const ACCOUNT_WIDTH = ok('x') ? 8 : 8;\n",
         'src/domain/rules.ts': 'export const ok = (a: string) => a.length <= 8;\n',
+      },
+    ],
+    [
+      'i18n-is-a-leaf',
+      'the catalogues importing a repository',
+      {
+        'src/i18n/en.ts':
+          "import { things } from '../db/repos/things.ts';\nexport const en = { 'too.long': things ? 'Account {a} is too long' : '' } as const;\n",
+      },
+    ],
+    [
+      'i18n-is-a-leaf',
+      'the catalogues importing a library',
+      {
+        'src/i18n/en.ts': "import pg from 'pg';\nexport const en = { 'too.long': pg ? 'Account {a} is too long' : '' } as const;\n",
       },
     ],
     [

@@ -3,7 +3,8 @@
 // dossier and the check post them, an entry's timeline shows its attempts, a file never opened is
 // flagged waiting to be opened, a failed_check entry is fixed and goes back to pending, the account
 // map is changed; the same page served from an origin outside CORS_ORIGINS shows the refusal;
-// axe-core finds nothing serious. Screenshots of each screen go to test-artifacts/console/.
+// axe-core finds no violation of any impact. The same screens again in a French browser, then the
+// switch back to English. Screenshots of each screen, per language, go to test-artifacts/console/.
 import { serve, type ServerType } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     elsewhere = await startConsole({ port: 0, api: { kind: 'http', baseUrl: apiUrl } });
     w = await createWorld({ start: '2026-11-02T09:00:00Z', config: { CORS_ORIGINS: [allowed.url] } });
     app = w.t.app;
-    browser = await launchChromium();
+    browser = await launchChromium({ locale: 'en-GB' });
     page = await browser.context.newPage();
     // The token a hub would hold for its signed-in user (npm start writes its development one into the page).
     await page.addInitScript((token) => sessionStorage.setItem('qs-token', token), w.token);
@@ -75,7 +76,7 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     );
     // The fixture's dossier with failing prerequisites says why, in Quadra's words.
     expect(await page.locator('[data-file=ANCIEN] .checks').textContent()).toMatch(/period/i);
-    await screenshot(page, 'node-1-files');
+    await screenshot(page, 'en-node-1-files');
     await expectAccessible('files');
 
     const pushed = await push(w, 'BOULANG', [purchase({ externalId: 'WEB-1' }), purchase({ externalId: 'WEB-2', amount: 24_000 })]);
@@ -87,14 +88,14 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     await page.getByRole('button', { name: 'Preview the ASCII file' }).click();
     const preview = (await w.t.call('POST', `/v1/files/${w.files.get('BOULANG')}/preview`, { token: w.token })).body;
     await expect.poll(() => page.locator('pre.ascii').textContent()).toBe(preview.ascii.replaceAll('\r\n', '\n'));
-    await screenshot(page, 'node-2-preview');
+    await screenshot(page, 'en-node-2-preview');
     await expectAccessible('preview');
 
     await page.getByRole('button', { name: 'Synchronize' }).click();
     await expect.poll(async () => (await badges(page)).sent, { timeout: 30_000 }).toBe(2);
     expect(await badges(page)).toEqual(await apiCounts('BOULANG'));
     expect((await entry(w, pushed.entries[0]!.id!)).status).toBe('sent');
-    await screenshot(page, 'node-3-sent');
+    await screenshot(page, 'en-node-3-sent');
 
     await w.sim.control.openDossier(SIC, 'BOULANG');
     await twelveHoursLater(w);
@@ -112,8 +113,16 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     const detail = await entry(w, pushed.entries[0]!.id!);
     expect(timeline).toEqual(detail.attempts.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`));
     expect(timeline).toEqual(['send:sent', 'verify:posted']);
+    // Each step in one phrase (not "Sent: sent"), its note in words (no zip path, "2 entries"), no
+    // stale "open the file in Quadra" note once posted, warnings as sentences rather than codes.
+    expect(await page.locator('ol.timeline li strong').allTextContents()).toEqual([' Sent to Quadra', ' Found in Quadra']);
+    const notes = await page.locator('ol.timeline li .small').allTextContents();
+    expect(notes[0]).toMatch(/^Sent in a deposit of 2 entries \(\d+ lines\)$/);
+    expect(notes.join(' ')).not.toMatch(/\.zip|1 entries/);
+    expect(await page.locator('[data-note]').count()).toBe(0);
+    for (const li of await page.locator('ul.warnings li').allTextContents()) expect(li).not.toMatch(/^account_|^label_/);
     expect(await page.locator('table.lines tbody tr').count()).toBe(3);
-    await screenshot(page, 'node-4-entry-timeline');
+    await screenshot(page, 'en-node-4-entry-timeline');
     await expectAccessible('entry');
   });
 
@@ -144,7 +153,7 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     expect(garage.waitingOpenSince).not.toBeNull();
     expect(await page.locator('[data-file=GARAGE] [data-flag=waiting]').textContent()).toContain('Waiting to be opened in Quadra');
     expect(await page.locator('[data-file=CONSEIL] [data-flag=waiting]').count()).toBe(0);
-    await screenshot(page, 'node-4b-files-waiting');
+    await screenshot(page, 'en-node-4b-files-waiting');
     await openFile('CONSEIL');
     expect(await badges(page)).toEqual(await apiCounts('CONSEIL'));
     expect((await badges(page)).failed_check).toBe(1);
@@ -153,7 +162,7 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     await expect.poll(() => page.locator('[data-entry-status]').getAttribute('data-entry-status')).toBe('failed_check');
     expect(await page.locator('ol.timeline li').last().getAttribute('data-attempt')).toBe('decide:failed_check');
     await page.getByLabel('Journal code').fill('AC');
-    await screenshot(page, 'node-5-fix');
+    await screenshot(page, 'en-node-5-fix');
     await expectAccessible('fix');
     await page.getByRole('button', { name: 'Save the fix and validate again' }).click();
     await expect.poll(() => page.locator('[data-entry-status]').getAttribute('data-entry-status')).toBe('pending');
@@ -165,15 +174,33 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
 
   it("the account map: a mapping added and removed on the page is the API's", async () => {
     await page.getByRole('button', { name: 'Account map' }).click();
+    // Checked as the API checks it, the message beside the field: a 9-character target is shown whole and refused.
+    await page.getByLabel('Hub account').fill('6064000000');
+    await page.getByLabel('Quadra account (8 characters at most)').fill('606400001');
+    expect(await page.getByLabel('Quadra account (8 characters at most)').inputValue()).toBe('606400001');
+    await page.getByRole('button', { name: 'Map', exact: true }).click();
+    await expect.poll(() => page.locator('#map-quadra-error').textContent()).toContain('this one has 9');
+    expect(await page.getByLabel('Quadra account (8 characters at most)').getAttribute('aria-invalid')).toBe('true');
+    expect((await w.t.call('GET', `/v1/files/${w.files.get('CONSEIL')}/account-map`, { token: w.token })).body.items).toEqual([]);
+    await screenshot(page, 'en-node-6a-account-map-refused');
+    await expectAccessible('account map, refused');
     await page.getByLabel('Hub account').fill('6064000000');
     await page.getByLabel('Quadra account (8 characters at most)').fill('60640000');
     await page.getByRole('button', { name: 'Map', exact: true }).click();
     await expect.poll(() => page.locator('[data-mapping]').count()).toBe(1);
+    // The confirmation is said beside the form; the Remove column has a header.
+    expect(await page.locator('#map-said').textContent()).toContain('6064000000 is now sent as 60640000.');
+    expect(await page.locator('#account-map thead th').allTextContents()).toEqual([
+      'Hub account',
+      'Quadra account',
+      'Quadra label',
+      'Action',
+    ]);
     const map = (await w.t.call('GET', `/v1/files/${w.files.get('CONSEIL')}/account-map`, { token: w.token })).body.items;
     expect(map.map((m: { hubAccount: string; quadraAccount: string }) => `${m.hubAccount}→${m.quadraAccount}`)).toEqual([
       '6064000000→60640000',
     ]);
-    await screenshot(page, 'node-6-account-map');
+    await screenshot(page, 'en-node-6-account-map');
     await expectAccessible('account map');
     await page.getByRole('button', { name: 'Remove the mapping of 6064000000' }).click();
     await expect.poll(() => page.locator('[data-mapping]').count()).toBe(0);
@@ -198,6 +225,74 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     expect((await w.t.call('PATCH', `/v1/files/${file}`, { token: w.token, body: { sendAccountLabels: false } })).status).toBe(200);
   });
 
+  it('in a French browser: every screen in French (amounts, dates, plurals by Intl; the API answering in French), then the switch to English', async () => {
+    const french = await launchChromium({ locale: 'fr-FR' });
+    const fr = await french.context.newPage();
+    try {
+      await fr.addInitScript((token) => sessionStorage.setItem('qs-token', token), w.token);
+      await fr.goto(allowed.url);
+      await fr.waitForSelector('body[data-ready]');
+      expect(await fr.locator('html').getAttribute('lang')).toBe('fr');
+      expect(await fr.locator('#files-title').textContent()).toBe('Dossiers clients');
+      expect(await fr.locator('[data-connection]').textContent()).toBe('Connecté');
+      expect(await fr.locator('#firm').textContent()).toMatch(/Clé CPA se terminant par/);
+      // The API's own message, in French: the failing prerequisite of the fixture's old dossier.
+      await expect.poll(() => fr.locator('[data-file=ANCIEN] .checks').textContent()).toMatch(/exercice/);
+      expect(await fr.locator('[data-file=ANCIEN] .checks').textContent()).not.toMatch(/period/i);
+      await screenshot(fr, 'fr-node-1-files');
+      expect(await axeViolations(fr), 'fr files').toEqual([]);
+
+      await fr.locator('[data-file=BOULANG] button').click();
+      await expect.poll(() => fr.locator('#file-title').textContent()).toContain('BOULANG');
+      await fr.getByRole('tab', { name: /Intégrées/ }).click();
+      await expect.poll(() => fr.locator('[data-entry]').count()).toBe(2);
+      const row = fr.locator('[data-entry=WEB-2]');
+      expect(await row.locator('td.num').first().textContent()).toBe('240,00\u00a0€');
+      expect(await row.locator('td time').textContent()).toBe('2 nov. 2026');
+      await screenshot(fr, 'fr-node-2-posted');
+      expect(await axeViolations(fr), 'fr tabs').toEqual([]);
+
+      await fr.getByRole('button', { name: 'Ouvrir l’écriture WEB-1' }).click();
+      await expect.poll(() => fr.locator('[data-entry-status]').textContent()).toBe('Intégrée');
+      expect(await fr.locator('ol.timeline li strong').allTextContents()).toEqual([' Envoyée à Quadra', ' Trouvée dans Quadra']);
+      expect((await fr.locator('ol.timeline li .small').allTextContents())[0]).toMatch(/^Envoyée dans un dépôt de 2 écritures/);
+      await screenshot(fr, 'fr-node-3-entry');
+      expect(await axeViolations(fr), 'fr entry').toEqual([]);
+
+      await push(w, 'BOULANG', [purchase({ externalId: 'WEB-FR', supplier: 'FOURNISSEUR1' })]);
+      await fr.getByRole('button', { name: 'Aperçu du fichier ASCII' }).click();
+      await expect.poll(() => fr.locator('#preview p').first().textContent()).toMatch(/^1 écriture, 3 lignes\./);
+      expect(await fr.locator('pre.ascii mark.col-reference').count()).toBe(3);
+      // Fixed width, scrolling inside its own box: the page itself never gets wider than the window.
+      expect(await fr.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(await fr.locator('#preview ul.warnings').textContent()).toContain('sera envoyé en FOURNISS');
+      await screenshot(fr, 'fr-node-4-preview');
+      expect(await axeViolations(fr), 'fr preview').toEqual([]);
+
+      await fr.getByRole('button', { name: 'Correspondance des comptes' }).click();
+      await fr.getByLabel('Compte du hub').fill('FOURNISSEUR1');
+      await fr.getByLabel('Compte Quadra (8 caractères au plus)').fill('401FOURNI');
+      await fr.getByRole('button', { name: 'Associer', exact: true }).click();
+      await expect.poll(() => fr.locator('#map-quadra-error').textContent()).toContain('celui-ci en compte 9');
+      await screenshot(fr, 'fr-node-5-account-map');
+      expect(await axeViolations(fr), 'fr account map').toEqual([]);
+
+      // The switch: English at once, the API's texts too, and kept for the next visit.
+      await fr.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => fr.locator('#files-title').textContent()).toBe('Client files');
+      expect(await fr.locator('html').getAttribute('lang')).toBe('en');
+      await expect.poll(() => fr.locator('[data-file=ANCIEN] .checks').textContent()).toMatch(/period/i);
+      expect(await fr.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+      await fr.reload();
+      await fr.waitForSelector('body[data-ready]');
+      expect(await fr.locator('#files-title').textContent()).toBe('Client files');
+      await screenshot(fr, 'fr-node-6-switched-to-english');
+      expect(await axeViolations(fr), 'after the switch').toEqual([]);
+    } finally {
+      await french.close();
+    }
+  });
+
   it('the same page from an origin not in CORS_ORIGINS shows the refusal', async () => {
     const other = await browser.context.newPage();
     await other.addInitScript((token) => sessionStorage.setItem('qs-token', token), w.token);
@@ -207,7 +302,7 @@ describe.skipIf(why)(`the hub console in Chromium, against the Node service (${e
     await expect.poll(() => alert.textContent()).toContain('Refused');
     expect(await alert.textContent()).toContain(`add ${elsewhere.url} to CORS_ORIGINS`);
     expect(await other.locator('[data-file]').count()).toBe(0);
-    await screenshot(other, 'node-7-refused');
+    await screenshot(other, 'en-node-7-refused');
     expect(await axeViolations(other)).toEqual([]);
     await other.close();
   });

@@ -36,3 +36,24 @@ describe("configuration of Quadra Sync's identity at Cegid", () => {
     expect(cegidIdentity(loadConfig({ ...base, ...realCegid })).vendorName).toBe(DEV_VENDOR_NAME);
   });
 });
+
+describe('defaults that differ between a first run and production', () => {
+  const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEYS: 'k1:AAAA' };
+
+  it('runs the early check every minute in development (an opened dossier turns posted within minutes), every 15 in production', () => {
+    expect(loadConfig({}).SWEEP_CRON).toBe('* * * * *');
+    expect(loadConfig(prod).SWEEP_CRON).toBe('*/15 * * * *');
+    expect(loadConfig({ ...prod, SWEEP_CRON: '*/5 * * * *' }).SWEEP_CRON).toBe('*/5 * * * *');
+    expect(loadConfig({}).EARLY_CHECK_DELAY_MINUTES).toBe(1);
+    expect(loadConfig(base).EARLY_CHECK_DELAY_MINUTES).toBe(10);
+    expect(loadConfig(prod).EARLY_CHECK_DELAY_MINUTES).toBe(10);
+  });
+
+  it('speaks English by default outside production and French in production, unless DEFAULT_LANGUAGE says otherwise', () => {
+    expect(loadConfig({}).DEFAULT_LANGUAGE).toBe('en');
+    expect(loadConfig(base).DEFAULT_LANGUAGE).toBe('en');
+    expect(loadConfig(prod).DEFAULT_LANGUAGE).toBe('fr');
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'fr' }).DEFAULT_LANGUAGE).toBe('fr');
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);
+  });
+});

@@ -58,6 +58,8 @@ describe(`npm start (${engine})`, () => {
       const api = /API\s+(http:\/\/\S+)/.exec(banner)![1]!;
       const token = /export TOKEN=(\S+)/.exec(banner)![1]!;
       const firm = /Demo firm\s+(\S+)/.exec(banner)![1]!;
+      // The walkthrough takes its addresses from the banner (README: API=${API:-…}).
+      expect(banner).toMatch(new RegExp(`export API=${api} SIM=http://127\\.0\\.0\\.1:\\d+`));
       const files = (await fetch(`${api}/v1/firms/${firm}/files`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
         r.json(),
       )) as { files: Array<{ dossierCode: string }> };

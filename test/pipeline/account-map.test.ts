@@ -51,7 +51,7 @@ describe(`the account map (${engine})`, () => {
     expect(warned[0].message).toContain('Fournitures administratives');
   });
 
-  it('two hub accounts that would merge are refused, naming the map and the exact request', async () => {
+  it('two hub accounts that would merge are refused, naming the map in words and the exact request in details', async () => {
     const [r] = (
       await push(w, 'BOULANG', [
         {
@@ -71,7 +71,9 @@ describe(`the account map (${engine})`, () => {
       path: `/v1/files/${file}/account-map/4010000001`,
       body: { quadraAccount: '<8 characters at most>' },
     });
-    expect(coll[0].message).toContain(`PUT /v1/files/${file}/account-map/4010000001`);
+    // The person reads what to do in accounting terms; the request is for developers, in details.
+    expect(coll[0].message).toContain("map it, in this file's account map, to a Quadra account of 8 characters at most");
+    expect(coll[0].message).not.toContain('/v1/');
     // The same with the second account pending from an earlier push: refused too.
     const [alone] = (await push(w, 'BOULANG', [purchaseOn('60700000', '4010000003')])).entries;
     expect(alone!.errors).toBeUndefined();

@@ -17,12 +17,14 @@ export interface RunningBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<RunningBrowser> {
+/** `locale` is the browser's language (navigator.languages and Accept-Language), e.g. fr-FR. */
+export async function launchChromium(opts: { locale?: string } = {}): Promise<RunningBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'qs-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
+    locale: opts.locale ?? 'en-GB',
     args: [
       '--headless',
       '--no-sandbox',

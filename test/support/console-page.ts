@@ -19,7 +19,7 @@ export async function badges(page: Page): Promise<Record<(typeof STATUSES)[numbe
   return out;
 }
 
-/** axe-core run in the page (through the driver, so the page's CSP is left as it is): serious and critical violations. */
+/** axe-core run in the page (through the driver, so the page's CSP is left as it is): violations of any impact, minor included. */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () =>
@@ -29,9 +29,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
       }
     ).axe.run(),
   );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 export async function screenshot(page: Page, name: string) {

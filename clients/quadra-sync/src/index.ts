@@ -42,8 +42,11 @@ export interface QuadraSyncOptions {
   supabase?: SupabaseFunctionsLike;
   /** The Edge Function's name (default `quadra-sync`). */
   functionName?: string;
-  /** Sent as Accept-Language: error messages in that language where the API offers it (codes never change). */
-  language?: string;
+  /**
+   * Sent as Accept-Language: messages in that language where the API offers it (codes never change).
+   * A function is asked on every request, so a page that switches language needs no new client.
+   */
+  language?: string | (() => string);
   /** 429/503 retries (default: 2 retries, Retry-After up to 30 s). */
   retry?: RetryOptions;
   /** Another fetch (tests, a proxy). */
@@ -90,7 +93,8 @@ export function createQuadraSync(opts: QuadraSyncOptions) {
   const raw: Client<paths> = createClient<paths>({ baseUrl, fetch: retrying(transport, opts.retry) });
   raw.use({
     async onRequest({ request }) {
-      if (opts.language) request.headers.set('accept-language', opts.language);
+      const language = typeof opts.language === 'function' ? opts.language() : opts.language;
+      if (language) request.headers.set('accept-language', language);
       if (opts.token !== undefined && !opts.supabase) {
         const token = typeof opts.token === 'function' ? await opts.token() : opts.token;
         request.headers.set('authorization', `Bearer ${token}`);

@@ -2,6 +2,7 @@
 // decision, revalidation). Append-only; the only place attempts are written or read.
 import type { Queryable } from '../database.ts';
 import type { Database as Schema } from '../types.gen.ts';
+import { text } from '../../i18n/index.ts';
 
 export type AttemptKind = Schema['public']['Enums']['attempt_kind'];
 export type AttemptOutcome = Schema['public']['Enums']['attempt_outcome'];
@@ -67,11 +68,7 @@ export async function record(tx: Queryable, target: AttemptTarget, a: AttemptFac
 
 /** The user corrected a failed entry and validated it again. */
 export async function revalidated(tx: Queryable, entryId: string, at: Date): Promise<void> {
-  await record(
-    tx,
-    { entryIds: [entryId] },
-    { kind: 'revalidate', outcome: 'revalidated', at, detail: 'Corrected and validated again by the user' },
-  );
+  await record(tx, { entryIds: [entryId] }, { kind: 'revalidate', outcome: 'revalidated', at, detail: text('life.revalidated') });
 }
 
 /** An entry's timeline, oldest first. */

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { Queryable } from '../database.ts';
 import type { DbEnum, Row as TableRow } from '../rows.ts';
+import { msg } from '../../i18n/index.ts';
 
 export type ConnectionStatus = DbEnum<'connection_status'>;
 
@@ -96,11 +97,7 @@ export async function saveConnection(
   return toView(r.rows[0]!);
 }
 
-export const notConnected = () =>
-  new AppError(
-    'not_connected',
-    'This firm is not connected to Cegid Quadra: enter valid CPA and CFE keys in the Integrations settings first.',
-  );
+export const notConnected = () => new AppError('not_connected', msg('error.not_connected'));
 
 export type SealedConnection = Pick<TableRow<'connections'>, 'status' | 'secrets_ciphertext' | 'secrets_key_id'> &
   Pick<TableRow<'firms'>, 'sic_code'> & {

@@ -5,6 +5,10 @@ import type { Queryable } from '../database.ts';
 import { revalidated } from './attempts.ts';
 import type { EntrySummary, LineRow } from './entry-reads.ts';
 import type { Row } from '../rows.ts';
+import { text } from '../../i18n/index.ts';
+
+// Stored in English (read back in the caller's language); a literal of the statement, so no quote in it.
+const CORRECTED = text('life.corrected');
 
 /** The condition for "pending, not in a deposit, not waiting for a night, and sendable as of now". */
 export const SENDABLE = `e.status = 'pending' and e.deposit_id is null and e.next_attempt_at is null`;
@@ -258,7 +262,7 @@ export async function upsertEntries(
      on conflict (firm_id, external_id) do update set
        kind = excluded.kind, journal_code = excluded.journal_code, entry_date = excluded.entry_date, piece_ref = excluded.piece_ref,
        label = excluded.label, due_date = excluded.due_date, warnings = excluded.warnings, total_cents = excluded.total_cents, line_count = excluded.line_count,
-       status_message = case when e.status = 'failed_check' then 'Corrected: revalidate it to send it again.' end, updated_at = now()
+       status_message = case when e.status = 'failed_check' then '${CORRECTED}' end, updated_at = now()
        where e.file_id = excluded.file_id
          and ((e.status = 'pending' and e.deposit_id is null and e.batch_deposit_id is null) or (e.status = 'failed_check' and $4::boolean))
      returning e.id, e.external_id`,

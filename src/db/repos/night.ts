@@ -8,6 +8,7 @@ import * as attempts from './attempts.ts';
 import * as deposits from './deposits.ts';
 import { heldByReference, holdsNightLease } from './entries.ts';
 import * as outcomes from './entry-outcomes.ts';
+import { text } from '../../i18n/index.ts';
 
 export interface AppliedNight {
   depositId: string | undefined;
@@ -92,7 +93,7 @@ export async function applyNightPlan(
         kind: 'resend',
         outcome: 'replaced',
         at: now,
-        detail: 'Earlier deposit withdrawn before Quadra took it',
+        detail: text('life.withdrawn_before_taken'),
       },
     );
   }

@@ -1,7 +1,8 @@
 // The rules for what a `C` record and a due date carry: the hub's account label (folded and cut
 // as Quadra's 30-byte labels are: a warning, never a refusal, as for the entry's own labels),
 // which label an account gets when several lines name one, and the due date's checks.
-import { LABEL30_WIDTH, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
+import { quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
+import { text } from '../../i18n/index.ts';
 
 /** An issue as validate.ts reports them (declared here: validate.ts imports these rules). */
 interface Issue {
@@ -31,7 +32,7 @@ export function accountLabelWarnings(label: string | undefined, field: string): 
     out.push({
       code: 'account_label_folded',
       field,
-      message: `Quadra cannot hold ${q.folded.join(' ')}: the account's label will read "${q.text}"`,
+      message: text('issue.account_label_folded', { characters: q.folded.join(' '), label: q.text }),
       details: { from: label, to: q.text, characters: q.folded },
     });
   }
@@ -39,7 +40,7 @@ export function accountLabelWarnings(label: string | undefined, field: string): 
     out.push({
       code: 'account_label_truncated',
       field,
-      message: `An account's label holds ${LABEL30_WIDTH} characters in Quadra: it will read "${q.text}"`,
+      message: text('issue.account_label_truncated', { label: q.text }),
       details: { from: label, to: q.text },
     });
   }
@@ -82,7 +83,7 @@ export function dueDateErrors(e: { date: string; dueDate?: string | undefined })
       {
         code: 'invalid_due_date',
         field: 'dueDate',
-        message: `The due date ${e.dueDate} is not a calendar date between 1970-01-01 and 2069-12-31 (Quadra writes it as DDMMYY)`,
+        message: text('issue.invalid_due_date', { dueDate: e.dueDate }),
       },
     ];
   }
@@ -91,7 +92,7 @@ export function dueDateErrors(e: { date: string; dueDate?: string | undefined })
       {
         code: 'due_date_before_entry_date',
         field: 'dueDate',
-        message: `The due date ${e.dueDate} is before the entry's date ${e.date}`,
+        message: text('issue.due_date_before_entry_date', { dueDate: e.dueDate, date: e.date }),
         details: { dueDate: e.dueDate, date: e.date },
       },
     ];

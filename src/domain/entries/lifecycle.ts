@@ -1,4 +1,5 @@
 // The entry state machine's time and decision rules (sync-rules.md §5). Pure: given `now`.
+import { text } from '../../i18n/index.ts';
 
 /**
  * The brief's number of nights an entry missing from Quadra is re-sent and verified again before
@@ -6,32 +7,31 @@
  * rule, statement and message below takes that number as `nights`.
  */
 export const DEFAULT_NIGHTLY_ATTEMPTS = 3;
-export const FAILED_CHECK_MESSAGE = 'A problem seems to have occurred during the synchronization of this entry. Please verify.';
+// The texts are the catalogue's (src/i18n/en.ts), stored in English and read back in the caller's language.
+export const FAILED_CHECK_MESSAGE = text('life.failed_check');
 /** Why an entry its file's reference data no longer accepts is held (entries.ts HELD_BY_REFERENCE). */
-export const REFERENCE_HOLD_REASON = 'its journal is closed or its date is outside every open period in Quadra.';
+export const REFERENCE_HOLD_REASON = text('life.reference_hold_reason');
 /** A first send's hold: the entry never went out, so the user may still correct it. */
-export const SEND_REFERENCE_HOLD_MESSAGE = `Held: ${REFERENCE_HOLD_REASON} Open them in Quadra, sync the reference data, or correct the entry.`;
+export const SEND_REFERENCE_HOLD_MESSAGE = text('life.send_hold');
 /** A night's hold: the entry went out once, so it stays as it is (Quadra may hold that version later). */
-export const resendReferenceHoldMessage = (nights: number) =>
-  `The re-send is held: ${REFERENCE_HOLD_REASON} Open them in Quadra and sync the reference data: it is sent again on the next night. Its nights still count: held on the ${ordinal(nights)}, it ends in failed_check, where it can be corrected.`;
+export const resendReferenceHoldMessage = (nights: number) => text('life.resend_hold', { ordinal: ordinal(nights) });
 const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 const ordinal = (n: number) => ORDINALS[n] ?? `${n}th`;
 /** A first verification that found nothing: the entry waits for the nights. */
-export const notFoundAfterSendMessage = (hours: number, nights: number) =>
-  `Not found in Quadra ${hours} hours after sending: it remains pending sending and a new attempt is made on each of the next ${nights} nights.`;
+export const notFoundAfterSendMessage = (hours: number, nights: number) => text('life.not_found_after_send', { hours, nights });
 /** The verification a night records before re-sending. */
-export const notFoundOnNightDetail = (night: number, nights: number) => `Not found in Quadra on night ${night} of ${nights}: sent again`;
+export const notFoundOnNightDetail = (night: number, nights: number) => text('life.not_found_on_night', { night, nights });
 /**
  * A re-sent entry's status message (the deposit's upload writes it, per entry, from its night):
  * on night `{night}` of `nights`, or past them, waiting in the container for the file to be opened.
  */
 export const resentWording = (nights: number) => ({
   nights,
-  onNight: `Sent again on night {night} of ${nights}. Open the file in Quadra to trigger the retrieval of entries.`,
-  waiting: 'Sent again, to wait in the exchange container until the file is opened in Quadra.',
+  // `{night}` stays a placeholder: the deposit's statement writes each entry's night in.
+  onNight: text('life.resent_on_night', { night: '{night}', nights }),
+  waiting: text('life.resent_waiting'),
 });
-export const FILE_WAITING_MESSAGE =
-  'None of the latest entries sent to this file has reached Quadra: open the file in Quadra to trigger the retrieval of entries, then you can close it again.';
+export const FILE_WAITING_MESSAGE = text('life.file_waiting');
 
 /**
  * The next nightly run strictly after `now`: `hour`:00 wall-clock time in `timeZone`

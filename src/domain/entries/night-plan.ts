@@ -3,6 +3,7 @@
 // which night, with which message, and which deposits to withdraw from the container first. The
 // orchestration (src/pipeline/night.ts) reads the facts, withdraws what `sortNight` says, and
 // `applyNightPlan` (src/db/repos/night.ts) writes what `planNight` returns, in one transaction.
+import { text } from '../../i18n/index.ts';
 import { isInContainer, isLeftUntaken, type DepositStatus } from '../statuses.ts';
 import {
   decideAfterNights,
@@ -153,11 +154,16 @@ export function planNight(f: NightPlanFacts): NightPlan {
       outcome: 'deferred',
       ids: ids(defer),
       until: new Date(f.now.getTime() + f.graceMinutes * 60_000),
-      detail: `Quadra has just taken the deposit; its entries can take a few minutes to appear: checked again in ${f.graceMinutes} minutes before anything is re-sent`,
+      detail: text('life.deferred', { minutes: f.graceMinutes }),
     });
   }
   if (sort.held.length)
-    steps.push({ outcome: 'held', ids: ids(sort.held), until: f.nextRun, message: `The re-send is held: ${sort.heldReason}` });
+    steps.push({
+      outcome: 'held',
+      ids: ids(sort.held),
+      until: f.nextRun,
+      message: text('life.resend_held', { reason: sort.heldReason ?? '' }),
+    });
   const fail = sort.fail.filter((e) => !deferred(e));
   if (fail.length) steps.push({ outcome: 'failed_check', ids: ids(fail), night: f.nights, message: FAILED_CHECK_MESSAGE });
   const wait = sort.wait.filter((e) => !deferred(e));

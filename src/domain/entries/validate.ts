@@ -3,6 +3,7 @@
 import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
 import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel } from './account-labels.ts';
 import type { ChartAccount } from './account-kind.ts';
+import { text } from '../../i18n/index.ts';
 
 export { MAX_AMOUNT_CENTS };
 export const ACCOUNT_LIMIT = ACCOUNT_WIDTH;
@@ -72,12 +73,6 @@ export interface EntryCheck {
   errors: Issue[];
   warnings: Issue[];
 }
-
-// The brief's own words for the two format limits.
-const TRUNCATION_RULE =
-  'The account number (PCG or subsidiary) is limited to 8 characters in Cegid Quadra. Any number exceeding this limit will be truncated when sent.';
-const NO_LABEL_RULE =
-  'it will be automatically created in Quadra when sending entries — but without an associated label. You will then need to complete the label manually in Quadra.';
 
 export function inOpenPeriod(date: string, periods: FileReference['periods']): boolean {
   return periods.some((p) => p.status === 'open' && p.startsOn <= date && date <= p.endsOn);
@@ -166,19 +161,21 @@ export function accountWarnings(
   const out: Issue[] = [];
   const short = truncateAccount(written, { accountPadding: ref.accountPadding ?? 'space' });
   const label = ref.quadraAccounts.get(short);
-  const named = label === undefined ? '' : label ? `, Quadra's account "${label}"` : ', an account Quadra has (without a label)';
+  // The brief's words for the two format limits are in the catalogue (src/i18n/en.ts).
+  const named = label === undefined ? '' : label ? '_labelled' : '_unlabelled';
+  const p = { hub, short, label: label ?? '' };
   if (written !== hub) {
     out.push({
       code: 'account_mapped',
       field,
-      message: `Account ${hub} is sent as ${short} (the file's account map)${named}.`,
+      message: text(`issue.account_mapped${named}`, p),
       details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) },
     });
   } else if (isLongAccount(hub)) {
     out.push({
       code: 'account_truncated',
       field,
-      message: `Account ${hub} will be sent as ${short}${named}. ${TRUNCATION_RULE}`,
+      message: text(`issue.account_truncated${named}`, p),
       details: { account: hub, sentAs: short, ...(label === undefined ? {} : { quadraLabel: label }) },
     });
   }
@@ -187,14 +184,14 @@ export function accountWarnings(
     out.push({
       code: 'account_unknown',
       field,
-      message: `Account ${short} does not exist in Quadra: it will be created there with the label "${sent}", sent with the entries.`,
+      message: text('issue.account_unknown_labelled', { account: short, label: sent }),
       details: { account: short, labelSent: sent },
     });
   } else if (label === undefined) {
     out.push({
       code: 'account_unknown',
       field,
-      message: `Account ${short} does not exist in Quadra: ${NO_LABEL_RULE}`,
+      message: text('issue.account_unknown', { account: short }),
       details: { account: short },
     });
   }
@@ -202,24 +199,24 @@ export function accountWarnings(
 }
 
 /** What the user should know about one label: characters Windows-1252 lacks, and a cut at 30. */
-export function labelWarnings(text: string, field: string): Issue[] {
-  if (!text) return [];
+export function labelWarnings(written: string, field: string): Issue[] {
+  if (!written) return [];
   const out: Issue[] = [];
-  const q = quadraLabel(text);
+  const q = quadraLabel(written);
   if (q.folded.length) {
     out.push({
       code: 'label_folded',
       field,
-      message: `Quadra cannot hold ${q.folded.join(' ')}: the label will read "${q.full}"`,
-      details: { from: text, to: q.full, characters: q.folded },
+      message: text('issue.label_folded', { characters: q.folded.join(' '), label: q.full }),
+      details: { from: written, to: q.full, characters: q.folded },
     });
   }
   if (q.cut) {
     out.push({
       code: 'label_truncated',
       field,
-      message: `The label will be cut to its first 30 characters in Quadra: "${q.text}"`,
-      details: { from: text, to: q.text },
+      message: text('issue.label_truncated', { label: q.text }),
+      details: { from: written, to: q.text },
     });
   }
   return out;
@@ -233,7 +230,7 @@ function labelNotSent(label: string | undefined, short: string, ref: FileReferen
     {
       code: 'account_label_not_sent',
       field,
-      message: `Account ${short} is created in Quadra with the label "${sent}", the first one pushed for it; "${label}" is not sent.`,
+      message: text('issue.account_label_not_sent', { account: short, sent, label }),
       details: { account: short, labelSent: sent, label },
     },
   ];
@@ -246,8 +243,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
   const errors: Issue[] = dueDateErrors(e);
   const warnings: Issue[] = [];
 
-  if (e.lines.length < 2)
-    errors.push({ code: 'too_few_lines', field: 'lines', message: 'An entry needs at least two lines (a debit and a credit)' });
+  if (e.lines.length < 2) errors.push({ code: 'too_few_lines', field: 'lines', message: text('issue.too_few_lines') });
   let debit = 0;
   let credit = 0;
   let amountsValid = true;
@@ -257,26 +253,26 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
       errors.push({
         code: 'invalid_amount',
         field,
-        message: `Line ${i + 1}: amounts are whole, non-negative cents up to ${MAX_AMOUNT_CENTS}`,
+        message: text('issue.invalid_amount', { line: i + 1, max: MAX_AMOUNT_CENTS }),
       });
       amountsValid = false;
       return;
     }
     if (l.debit > 0 === l.credit > 0) {
-      errors.push({ code: 'one_side_per_line', field, message: `Line ${i + 1}: exactly one of debit or credit must be above zero` });
+      errors.push({ code: 'one_side_per_line', field, message: text('issue.one_side_per_line', { line: i + 1 }) });
     }
     debit += l.debit;
     credit += l.credit;
   });
   // Sides and balance are judged only on amounts that are amounts: an invalid one is the error to fix.
   if (amountsValid) {
-    if (e.lines.length > 0 && debit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no debit line' });
-    if (e.lines.length > 0 && credit === 0) errors.push({ code: 'empty_side', field: 'lines', message: 'The entry has no credit line' });
+    if (e.lines.length > 0 && debit === 0) errors.push({ code: 'empty_side', field: 'lines', message: text('issue.no_debit') });
+    if (e.lines.length > 0 && credit === 0) errors.push({ code: 'empty_side', field: 'lines', message: text('issue.no_credit') });
     if (debit !== credit) {
       errors.push({
         code: 'unbalanced',
         field: 'lines',
-        message: `Debits (${debit} cents) and credits (${credit} cents) differ`,
+        message: text('issue.unbalanced', { debit, credit }),
         details: { debit, credit },
       });
     }
@@ -286,22 +282,22 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     errors.push({
       code: 'date_outside_open_period',
       field: 'date',
-      message: `${e.date} is outside every open accounting period of this file in Quadra`,
+      message: text('issue.date_outside_open_period', { date: e.date }),
     });
   }
   const journal = ref.journals.find((j) => j.code === e.journalCode);
   if (!journal)
-    errors.push({ code: 'unknown_journal', field: 'journalCode', message: `Journal ${e.journalCode} does not exist in this Quadra file` });
+    errors.push({ code: 'unknown_journal', field: 'journalCode', message: text('issue.unknown_journal', { journal: e.journalCode }) });
   else if (!journal.isOpen)
     errors.push({
       code: 'journal_closed',
       field: 'journalCode',
-      message: `Journal ${e.journalCode} is closed in Quadra: open it there, then sync the reference data`,
+      message: text('issue.journal_closed', { journal: e.journalCode }),
     });
 
   (e.documentIds ?? []).forEach((id, i) => {
     if (!ref.documentIds.has(id))
-      errors.push({ code: 'document_not_found', field: `documentIds.${i}`, message: `Document ${id} does not belong to this file` });
+      errors.push({ code: 'document_not_found', field: `documentIds.${i}`, message: text('issue.document_not_found', { id }) });
   });
   const docCount = new Set(e.documentIds ?? []).size;
   if (docCount > e.lines.length && e.lines.length > 0) {
@@ -309,7 +305,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     warnings.push({
       code: 'documents_not_attached',
       field: 'documentIds',
-      message: `Quadra can name one document per line: ${docCount - e.lines.length} of the ${docCount} documents will not be attached to the entry in Quadra`,
+      message: text('issue.documents_not_attached', { extra: docCount - e.lines.length, count: docCount }),
     });
   }
 
@@ -325,7 +321,12 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
       errors.push({
         code: 'account_collision',
         field: `lines.${i}.account`,
-        message: `Account ${l.account} would be sent as ${short}, which is also where your account${others.length > 1 ? 's' : ''} ${others.join(', ')} go${others.length > 1 ? '' : 'es'}: two ledgers would merge in Quadra. Have an administrator of the firm map it to a Quadra account of 8 characters at most with ${remedy.method} ${remedy.path} and the body {"quadraAccount": "<account>"}, then push the entry again.`,
+        // The request that maps it is for developers, in details.remedy; the person reads what to do.
+        message: text(others.length > 1 ? 'issue.account_collision_many' : 'issue.account_collision_one', {
+          account: l.account,
+          short,
+          others: others.join(', '),
+        }),
         details: { account: l.account, truncated: short, collidesWith: others, remedy },
       });
     }
@@ -359,7 +360,7 @@ export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAcc
       check.errors.unshift({
         code: 'duplicate_external_id',
         field: 'externalId',
-        message: `externalId ${e.externalId} appears twice in this request (first at index ${first})`,
+        message: text('issue.duplicate_external_id', { id: e.externalId, first }),
       });
     else firstIndex.set(e.externalId, i);
     return check;
