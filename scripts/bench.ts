@@ -48,8 +48,15 @@ const SAMPLE_ENTRIES = SMALL ? 50 : 2_500;
 const LINES_PER_ENTRY = 4;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 let peakRss = 0;
+// What the peak is made of: V8's JavaScript heap, and memory outside it (`external`: PGlite's
+// WebAssembly memory, which counts there, and Buffers).
+let peakHeap = 0;
+let peakExternal = 0;
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapTotal);
+  peakExternal = Math.max(peakExternal, m.external);
 }, 20);
 
 /** Milliseconds spent in each trigger function of the service (pg_stat_user_functions, track_functions = 'pl'). */
@@ -392,6 +399,12 @@ try {
       '',
     ],
     ['Peak RSS (this process)', `${fmt(peakRss / 1048576)} MB`, '< 512 MB', peakRss < 512 * 1048576 ? 'met' : 'MISSED'],
+    [
+      '  peak JavaScript heap / peak outside it (WebAssembly, Buffers)',
+      `${fmt(peakHeap / 1048576)} / ${fmt(peakExternal / 1048576)} MB`,
+      '',
+      '',
+    ],
     ['  RSS before / after opening the database', `${fmt(rssBefore / 1048576)} / ${fmt(rssOpened / 1048576)} MB`, '', ''],
   ];
   console.log(
@@ -409,6 +422,8 @@ try {
     'cycle: verify': seconds(tVerify),
     'peak RSS': mb(peakRss / 1048576),
     'RSS after opening the database': mb(rssOpened / 1048576),
+    'peak JavaScript heap': mb(peakHeap / 1048576),
+    'peak outside the JavaScript heap': mb(peakExternal / 1048576),
   };
   if (!CYCLE_ONLY) {
     measures.push = rate(pushRate, 'lines/s');
