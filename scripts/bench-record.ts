@@ -7,6 +7,7 @@
 // noisy, for a ratio to mean anything), it only prints.
 //   BENCH_RECORD=0: compare, but do not write (an exploratory run)
 //   BENCH_RESULTS_DIR: where the files live (default bench/results at the repository's root)
+//   BENCH_COMMIT: the commit to record (default: this checkout's HEAD, '+changes' if modified)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -95,7 +96,9 @@ export function readBenchFile(path: string): BenchFile | undefined {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const commitOf = () => {
+const commitOf = (env: NodeJS.ProcessEnv) => {
+  // BENCH_COMMIT: the code measured when it is not this checkout's (an older commit's tree, CI).
+  if (env.BENCH_COMMIT) return env.BENCH_COMMIT;
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
@@ -131,7 +134,7 @@ export function recordBench(o: RecordOptions): Comparison[] {
   const la = loadavg();
   const run: BenchRun = {
     at: (o.now ?? new Date()).toISOString(),
-    commit: commitOf(),
+    commit: commitOf(env),
     size,
     machine: {
       cores: cpus().length,

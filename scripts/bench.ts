@@ -15,6 +15,8 @@
 // the same size (scripts/bench-record.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
@@ -50,6 +52,15 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 let peakRss = 0;
 // What the peak is made of: V8's JavaScript heap, and memory outside it (`external`: PGlite's
 // WebAssembly memory, which counts there, and Buffers).
+// The live JavaScript heap (after a full collection) before and after the cycle, outside its timing:
+// what the cycle keeps, as opposed to garbage not yet collected at the peak.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const liveHeap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
 let peakHeap = 0;
 let peakExternal = 0;
 const sampler = setInterval(() => {
@@ -302,6 +313,7 @@ try {
   const perFile = LINES / FILES / LINES_PER_ENTRY;
   // The trigger functions' clocks count the cycle only (superuser: the bench's own database).
   await db.query('select pg_stat_reset()');
+  const liveBefore = liveHeap();
   const cycleStart = performance.now();
   // CPU of this process (the service, the simulator and, on PGlite, the database): less swayed by a
   // busy machine than the wall clock.
@@ -336,6 +348,7 @@ try {
   const cVerify = phaseCpu();
   const cycleSeconds = (performance.now() - cycleStart) / 1000;
   const cpu = process.cpuUsage(cycleCpu);
+  const liveAfter = liveHeap();
   const cycleCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const posted = (await db.query<{ n: number }>(`select coalesce(sum(line_count), 0)::int as n from entries where status = 'posted'`))
     .rows[0]!.n;
@@ -405,6 +418,12 @@ try {
       '',
       '',
     ],
+    [
+      '  live JavaScript heap before / after the cycle (after a full collection)',
+      `${fmt(liveBefore / 1048576)} / ${fmt(liveAfter / 1048576)} MB`,
+      '',
+      '',
+    ],
     ['  RSS before / after opening the database', `${fmt(rssBefore / 1048576)} / ${fmt(rssOpened / 1048576)} MB`, '', ''],
   ];
   console.log(
@@ -423,6 +442,7 @@ try {
     'peak RSS': mb(peakRss / 1048576),
     'RSS after opening the database': mb(rssOpened / 1048576),
     'peak JavaScript heap': mb(peakHeap / 1048576),
+    'live JavaScript heap after the cycle': mb(liveAfter / 1048576),
     'peak outside the JavaScript heap': mb(peakExternal / 1048576),
   };
   if (!CYCLE_ONLY) {

@@ -41,6 +41,8 @@ describe('recordBench', () => {
     expect(f.runs[0]!.machine.loadavg).toHaveLength(3);
     expect(printed.join('')).toContain('No previous full run recorded');
     expect(process.exitCode).toBeUndefined();
+    run({ cycle: seconds(14) }, { BENCH_COMMIT: '5ac265d (an older tree)' });
+    expect(file().runs[1]!.commit).toBe('5ac265d (an older tree)');
   });
 
   it('prints the previous figure and the ratio, and fails a full run on a measure more than 1.3× worse', () => {
