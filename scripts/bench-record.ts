@@ -101,7 +101,11 @@ const commitOf = (env: NodeJS.ProcessEnv) => {
   if (env.BENCH_COMMIT) return env.BENCH_COMMIT;
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
+    // The records themselves change with every run: they do not make the code measured another.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     return `${sha.trim()}${dirty ? '+changes' : ''}`;
   } catch {
     return 'unknown';
