@@ -19,6 +19,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { mintToken } from '../src/lib/auth.ts';
 import { DEMO_FIRM } from '../src/sim/index.ts';
+import { type Measure, ms, rate, ratioOf, recordBench } from './bench-record.ts';
 
 const SMALL = process.env.BENCH_SMALL === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMALL ? 1 : 10));
@@ -250,10 +251,16 @@ for (const engine of engines) {
     '| route | 200 req/s p50 / p99 | full speed | baseline 200 req/s p50 / p99 | baseline full speed | service ÷ baseline | service process CPU per request (service / baseline) |',
   );
   console.log('|---|---|---|---|---|---|---|');
-  const ms = (f: Figures) => `${f.p50} / ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ''}`;
+  const fmtMs = (f: Figures) => `${f.p50} / ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ''}`;
+  const measures: Record<string, Measure> = {};
   for (const r of results) {
+    measures[`${r.route}: p99 at ${RATE} req/s`] = ms(r.fixed.p99);
+    measures[`${r.route}: full speed`] = rate(r.full.rps, 'req/s');
+    measures[`${r.route}: ÷ baseline`] = ratioOf(r.full.rps / r.baseFull.rps, 'higher');
+    measures[`${r.route}: CPU per request`] = ms(r.full.cpuMs!);
     console.log(
-      `| ${r.route} | ${ms(r.fixed)} | ${fmt(r.full.rps)} req/s | ${ms(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} | ${r.full.cpuMs!.toFixed(2)} / ${r.baseFull.cpuMs!.toFixed(2)} ms |`,
+      `| ${r.route} | ${fmtMs(r.fixed)} | ${fmt(r.full.rps)} req/s | ${fmtMs(r.baseFixed)} | ${fmt(r.baseFull.rps)} req/s | ${(r.full.rps / r.baseFull.rps).toFixed(2)} | ${r.full.cpuMs!.toFixed(2)} / ${r.baseFull.cpuMs!.toFixed(2)} ms |`,
     );
   }
+  recordBench({ bench: 'bench-api', engine, measures });
 }

@@ -19,6 +19,7 @@ import { postWebhook } from '../src/lib/webhook-http.ts';
 import { deliverDueEvents } from '../src/pipeline/event-delivery.ts';
 import { newSecret } from '../src/pipeline/webhooks.ts';
 import type { Services } from '../src/services.ts';
+import { rate, ratioOf, recordBench } from './bench-record.ts';
 
 const N = process.env.BENCH_SMALL === '1' ? 200 : 3_000;
 const CONCURRENCY = 16;
@@ -119,6 +120,15 @@ try {
   console.log(`  dispatcher (claim, sign, POST, record)  ${fmt(dispatcherRate)} events/s  (${ok} delivered)`);
   console.log(`  bare loop of signed POSTs               ${fmt(bareRate)} events/s`);
   console.log(`  ratio                                   ${ratio.toFixed(2)}× (goal ≥ 0.5×)${ratio >= 0.5 ? '' : '  BELOW GOAL'}`);
+  recordBench({
+    bench: 'bench-events',
+    engine: db.kind,
+    measures: {
+      dispatcher: rate(dispatcherRate, 'events/s'),
+      'bare loop': rate(bareRate, 'events/s'),
+      'dispatcher ÷ bare loop': ratioOf(ratio, 'higher'),
+    },
+  });
 } finally {
   await db.close();
   await fresh?.drop();

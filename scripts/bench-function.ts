@@ -13,6 +13,7 @@ import { createFreshPostgres } from '../src/db/fresh.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { randomKeySpec } from '../src/lib/secret-box.ts';
 import { denoBin, denoUnavailable, functionDir, networkEnv } from '../test/support/deno.ts';
+import { mb as megabytes, ms, ratioOf, recordBench } from './bench-record.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const RUNS = process.env.BENCH_SMALL === '1' ? 2 : 9;
@@ -172,6 +173,19 @@ try {
   );
   // What the function's plain bundle is made of: where bytes can still be saved.
   const largest = (parts.get(ENTRIES['quadra-sync']) ?? []).slice(0, 12);
+  recordBench({
+    bench: 'bench-function',
+    engine: 'postgres',
+    measures: {
+      bundle: megabytes(fn.bytes / 1048576),
+      'bundle, minified': megabytes(fn.minified / 1048576),
+      'cold start to /health': ms(median(fn.starts)),
+      'cold start to /health ÷ minimal': ratioOf(ratio, 'lower'),
+      'cold start to the first API answer': ms(median(firstApi)),
+      'first API answer ÷ minimal': ratioOf(median(firstApi) / median(min.starts), 'lower'),
+      'minimal Hono cold start': ms(median(min.starts)),
+    },
+  });
   console.log(`\nLargest parts of quadra-sync's plain bundle: ${largest.map(([p, b]) => `${p} ${mb(b)}`).join(', ')}`);
 } finally {
   await fresh.drop();

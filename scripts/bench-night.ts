@@ -35,6 +35,7 @@ import { randomKeySpec } from '../src/lib/secret-box.ts';
 import { startService } from '../src/server.ts';
 import { defaultFixture, startSimulator, type RunningSimulator } from '../src/sim/index.ts';
 import { denoUnavailable, startFunction } from '../test/support/deno.ts';
+import { type Measure, ms, rate, recordBench, seconds } from './bench-record.ts';
 
 // Child mode: one Node service process (workers on, no cron: the bench sends the night's slot).
 if (process.argv[2] === '--serve') {
@@ -615,6 +616,16 @@ try {
   await within(sim?.stop() ?? Promise.resolve(), 30_000);
 }
 report();
+{
+  const measures: Record<string, Measure> = {};
+  if (drained) measures['backed-up queue drained by the workers'] = rate(drained.drainPerS, '/s');
+  for (const r of results) {
+    if (typeof r === 'string') continue;
+    measures[`${r.mode}, ${r.files} files: night`] = seconds(r.nightMs / 1000);
+    if (r.maxTickCpu !== undefined) measures[`${r.mode}, ${r.files} files: largest tick CPU`] = ms(r.maxTickCpu);
+  }
+  recordBench({ bench: 'bench-night', engine: 'postgres', measures });
+}
 // A night that did not end (a mode's line instead of its figures) fails the run; a mode skipped does not.
 process.exit(results.some((r) => typeof r === 'string' && !r.includes(': skipped')) ? 1 : 0);
 

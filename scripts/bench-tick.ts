@@ -12,6 +12,7 @@ import { mintToken } from '../src/lib/auth.ts';
 import { randomKeySpec } from '../src/lib/secret-box.ts';
 import { DEMO_FIRM, startSimulator } from '../src/sim/index.ts';
 import { denoUnavailable, startFunction } from '../test/support/deno.ts';
+import { mb, ms, recordBench } from './bench-record.ts';
 
 const ENTRIES = process.env.BENCH_SMALL === '1' ? 50 : 2_500;
 const LINES = ENTRIES * 4;
@@ -124,6 +125,18 @@ try {
     const met = t.cpu < 2_000 && t.peak < 256 && ok(t, q) ? 'met' : 'MISSED';
     console.log(`| ${name} | ${fmt(t.cpu)} | ${fmt(t.wall)} | ${fmt(t.peak)} MB | CPU < 2,000 ms, memory < 256 MB: ${met} |`);
   }
+  recordBench({
+    bench: 'bench-tick',
+    engine: 'postgres',
+    measures: {
+      'send tick: CPU': ms(send.cpu),
+      'send tick: wall': ms(send.wall),
+      'send tick: peak memory': mb(send.peak),
+      'verify tick: CPU': ms(verify.cpu),
+      'verify tick: wall': ms(verify.wall),
+      'verify tick: peak memory': mb(verify.peak),
+    },
+  });
   // Speed is never judged here; entries that a tick did not send and verify are a broken product.
   if (!posted || !ok(send, 'send-file') || !ok(verify, 'verify-deposit')) {
     console.error(`the ticks did not send and verify the deposit:\n${fn.output.join('')}`);

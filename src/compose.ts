@@ -4,7 +4,6 @@ import type { PgBoss } from 'pg-boss';
 import { cegidIdentity, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { queueOf } from './jobs/boss.ts';
-import { runTick, runWorker } from './jobs/tick.ts';
 import { authConfig, createTokenVerifier } from './lib/auth.ts';
 import type { Logger } from './lib/logger.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -25,6 +24,11 @@ export interface ServiceParts {
   /** Where the app is mounted (the Edge Function's base path). */
   basePath?: string;
 }
+
+// The tick and its workers (with every job's handler, pg-boss, the night's pipeline and cron-parser)
+// load on the first tick, not with the services: an Edge Function instance that answers a read
+// never loads them.
+const tickModule = () => import('./jobs/tick.ts');
 
 /** The services routes and jobs share, with the tick and its workers (POST /v1/jobs/tick, /v1/jobs/work) bound to `boss`. */
 export async function composeServices(p: ServiceParts): Promise<Services> {
@@ -53,7 +57,7 @@ export async function composeServices(p: ServiceParts): Promise<Services> {
     now: p.now ?? (() => new Date()),
   };
   if (p.basePath) services.basePath = p.basePath;
-  services.tick = async (o) => runTick(await bossNow(), services, o);
-  services.work = async (o) => runWorker(await bossNow(), services, o);
+  services.tick = async (o) => (await tickModule()).runTick(await bossNow(), services, o);
+  services.work = async (o) => (await tickModule()).runWorker(await bossNow(), services, o);
   return services;
 }

@@ -129,7 +129,7 @@ const schema = z.object({
   CEGID_CONCURRENCY_PER_FIRM: z.coerce.number().int().min(1).max(64).default(4),
   /** A 429 without Retry-After pauses the firm this long. */
   CEGID_PAUSE_DEFAULT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
-  // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked with supabase-js.
+  // Supabase project (the Edge Function has them): access tokens signed with its asymmetric keys are checked against its JWKS (jose).
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().optional(),
   // POST /v1/files/{id}/sync?wait=true holds its request open while the send runs (up to 30 s,

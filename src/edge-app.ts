@@ -1,13 +1,13 @@
 // The Edge Function's app, put together on its first request other than GET /health (src/edge.ts
 // loads this module then): the settings, the same services as the Node service (src/compose.ts)
 // and the same Hono app. pg-boss is started on first use (a route that enqueues, or the tick), not
-// here: a read of the hub's screens needs neither its module nor its connections.
+// here: a read of the hub's screens needs neither its modules (pg-boss, the queues' definitions and
+// handlers, loaded then) nor its connections.
 import { createApp, type App } from './app.ts';
+import { startBoss } from './jobs/boss.ts';
 import { composeServices } from './compose.ts';
 import { loadConfig } from './config.ts';
 import type { Database } from './db/database.ts';
-import { startBoss } from './jobs/boss.ts';
-import { createQueues } from './jobs/index.ts';
 import { createLogger } from './lib/logger.ts';
 import type { Services } from './services.ts';
 
@@ -41,7 +41,7 @@ export async function composeFunctionApp(
   const boss = () =>
     (started ??= startBoss(db, { url, log, schedule: false, supervise: false, max: 2 })
       .then(async (b) => {
-        await createQueues(b);
+        await (await import('./jobs/index.ts')).createQueues(b);
         return b;
       })
       .catch((err: unknown) => {

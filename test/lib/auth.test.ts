@@ -1,4 +1,4 @@
-// Access tokens as Supabase issues them: asymmetric keys checked by supabase-js auth.getClaims()
+// Access tokens as Supabase issues them: asymmetric keys checked (jose) against the project's JWKS
 // against the project's JWKS (served here on loopback), the HS256 shared secret still accepted,
 // and on every route a token without exp, unsigned, signed by another key, for another audience or
 // not yet valid is refused.
@@ -67,7 +67,7 @@ describe('access tokens', () => {
       (e: { code?: string }) => e.code ?? 'error',
     );
 
-  it('accepts ES256 and RS256 tokens of the project through auth.getClaims (the JWKS fetched once), and HS256', async () => {
+  it('accepts ES256 and RS256 tokens of the project against its JWKS (fetched once), and HS256', async () => {
     const verify = verifier();
     expect((await verify(await sign(keys.es!))).sub).toBe(user);
     expect((await verify(await sign(keys.rs!))).sub).toBe(user);
