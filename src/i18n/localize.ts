@@ -17,6 +17,9 @@ interface Matcher {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Parameters that carry a whole message of their own (e.g. "Not sent: {reason}"). */
+const NESTED = new Set(['reason', 'message']);
+
 function matcherOf(key: MessageKey, template: string): Matcher {
   const names: string[] = [];
   let source = '';
@@ -24,13 +27,17 @@ function matcherOf(key: MessageKey, template: string): Matcher {
   for (const m of template.matchAll(/\{(\w+)\}/g)) {
     source += escapeRe(template.slice(last, m.index));
     const name = m[1]!;
-    source += names.includes(name) ? `\\k<${name}>` : `(?<${name}>[\\s\\S]+?)`;
+    // A whole message in a parameter (NESTED) may be long; any other value (an account, a label, a
+    // date) stays within one sentence, so a text made of several messages is never read as one
+    // message with the others swallowed by a parameter.
+    const value = NESTED.has(name) ? '[\\s\\S]+?' : '(?:(?!\\. \\p{Lu})[^\\n]){1,200}?';
+    source += names.includes(name) ? `\\k<${name}>` : `(?<${name}>${value})`;
     if (!names.includes(name)) names.push(name);
     last = m.index + m[0].length;
   }
   source += escapeRe(template.slice(last));
   const first = template.indexOf('{');
-  return { key, prefix: first < 0 ? template : template.slice(0, first), re: new RegExp(`^${source}$`), names };
+  return { key, prefix: first < 0 ? template : template.slice(0, first), re: new RegExp(`^${source}$`, 'u'), names };
 }
 
 // The most specific templates first: the longest fixed text wins over a looser one.
@@ -41,8 +48,6 @@ const MATCHERS: Matcher[] = (Object.entries(en) as Array<[MessageKey, Entry]>)
 
 const CATALOGUES: Record<Exclude<Lang, 'en'>, Record<MessageKey, Entry>> = { fr };
 const FMT: Partial<Record<Lang, Fmt>> = {};
-/** Parameters that carry a whole message of their own (e.g. "Not sent: {reason}"). */
-const NESTED = new Set(['reason', 'message']);
 
 function matchWhole(s: string): { key: MessageKey; params: Record<string, string> } | undefined {
   for (const m of MATCHERS) {
@@ -60,14 +65,22 @@ function renderIn(lang: Exclude<Lang, 'en'>, key: MessageKey, params: Record<str
   return typeof entry === 'string' ? fill(entry, p) : entry(p, (FMT[lang] ??= formatters(lang)));
 }
 
+/**
+ * Bounds on what is read back: a text is matched against every template, and a joined text run by
+ * run, so the work grows fast with length. The service's own texts are a few sentences; anything
+ * longer (a hub's data, an oddity) is shown as stored rather than hold the answer up.
+ */
+const MAX_TEXT = 2_000;
+const MAX_SENTENCES = 8;
+
 function localizeAt(s: string, lang: Exclude<Lang, 'en'>, depth: number): string {
-  if (!s || depth > 3) return s;
+  if (!s || depth > 3 || s.length > MAX_TEXT) return s;
   const whole = matchWhole(s);
   if (whole) return renderIn(lang, whole.key, whole.params, depth);
   // Texts joined from several messages (a check's finding and its remedy): sentence by sentence,
   // the longest run of sentences one template matches first.
   const sentences = s.split(/(?<=[.:;]) /);
-  if (sentences.length < 2) return s;
+  if (sentences.length < 2 || sentences.length > MAX_SENTENCES) return s;
   for (let i = sentences.length - 1; i >= 1; i--) {
     const head = sentences.slice(0, i).join(' ');
     const found = matchWhole(head);

@@ -91,9 +91,13 @@ export function createCpaClient(opts: CpaClientOptions): CpaClient {
   /**
    * Pages `numeroPage` = 1, 2, … of one list, `maxPage` records asked each time. Stops at the last
    * page the envelope announces (NbPage; 0 for an empty list) or at an empty page, whichever comes
-   * first; a page larger than asked is taken as it is.
+   * first; a page larger than asked is taken as it is. A list that ends with fewer records than its
+   * NbElement announced is a BadResponse, never a shorter answer: a check that read half of Quadra's
+   * lines would take the other half for missing and deposit them again, and a chart read short would
+   * make accounts Quadra has look new.
    */
   async function* pages<R extends RecordName>(record: R, path: string, query: Record<string, string | undefined>, size: number) {
+    let read = 0;
     for (let page = 1; ; page++) {
       if (page > maxPages) {
         throw new CegidError({
@@ -115,8 +119,16 @@ export function createCpaClient(opts: CpaClientOptions): CpaClient {
         if (!r.ok) throw bad(res.status, path, `record ${i}: ${r.issues.slice(0, 3).join('; ')}`);
         items.push(r.value);
       }
+      read += env.page.data.length;
+      const last = env.page.data.length === 0 || page >= env.page.pages;
+      if (last && env.page.count !== undefined && read < env.page.count)
+        throw bad(
+          res.status,
+          path,
+          `the list ended after ${read} of the ${env.page.count} records it announced (page ${page} of ${env.page.pages})`,
+        );
       yield items;
-      if (env.page.data.length === 0 || page >= env.page.pages) return;
+      if (last) return;
     }
   }
 

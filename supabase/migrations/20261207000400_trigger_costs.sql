@@ -34,14 +34,19 @@ end $$;
 -- so the update check becomes a row trigger whose WHEN decides without calling a function: the
 -- deposit's update queues nothing, and an update of amounts is checked as before, after the
 -- statement (after-row triggers fire once the statement's rows are all written), on the updated
--- line's entry.
+-- line's entry, and on the entry a moved line left (it is one line short).
 drop trigger entry_lines_balanced_upd on public.entry_lines;
 create function public.check_entry_balanced_row() returns trigger
   language plpgsql set search_path = '' as $$
+declare bad uuid;
 begin
-  if exists (select 1 from public.entry_lines l where l.entry_id = new.entry_id
-              having sum(l.debit_cents) <> sum(l.credit_cents)) then
-    raise exception 'entry % is not balanced: debits and credits differ', new.entry_id
+  select e.id into bad
+    from (select new.entry_id as id union select old.entry_id) e
+   where exists (select 1 from public.entry_lines l where l.entry_id = e.id
+                  having sum(l.debit_cents) <> sum(l.credit_cents))
+   limit 1;
+  if bad is not null then
+    raise exception 'entry % is not balanced: debits and credits differ', bad
       using errcode = '23514', constraint = 'entry_lines_balanced';
   end if;
   return null;

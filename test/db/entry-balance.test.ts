@@ -98,6 +98,28 @@ describe(`entry lines stay balanced (${engine})`, () => {
     );
   });
 
+  it('refuses moving a line out of an entry that it leaves unbalanced, even when the entry it joins balances', async () => {
+    const a = await entry([
+      [100, 0],
+      [0, 60],
+      [0, 40],
+    ]);
+    const b = await entry([
+      [100, 0],
+      [0, 100],
+    ]);
+    // A's 40 credit goes to B while B's credit drops to 60: B balances (100 / 100), A is left 100 / 60.
+    expect(
+      await run(
+        `update public.entry_lines set entry_id = case when entry_id = $1 then $2::uuid else entry_id end,
+                line_no = case when entry_id = $1 then 9 else line_no end,
+                credit_cents = case when entry_id = $2 and line_no = 2 then 60 else credit_cents end
+          where (entry_id = $1 and line_no = 3) or (entry_id = $2 and line_no = 2)`,
+        [a, b],
+      ),
+    ).toBe('23514:entry_lines_balanced');
+  });
+
   it('refuses a delete that unbalances, accepts removing every line', async () => {
     const id = await entry([
       [100, 0],

@@ -87,10 +87,18 @@ describe('CPA reader: paging as real APIs answer', () => {
     expect(entryPages().map(pageOf)).toEqual([1, 2, 3]);
   });
 
-  it('an empty page before the announced last one ends the list (no endless asking)', async () => {
+  it('an empty page before the announced last one ends the list (no endless asking), and a list short of its NbElement is a BadResponse, not a shorter answer', async () => {
     const cpa = await client((r) => ({ body: { NbElement: 50, NbPage: 9, Data: pageOf(r) === 1 ? lines(1, 2) : [] } }));
-    expect(await cpa.listEntries('D', Q)).toHaveLength(2);
+    await expect(cpa.listEntries('D', Q)).rejects.toMatchObject({ code: 'BadResponse', message: expect.stringMatching(/2 of the 50/) });
     expect(entryPages().map(pageOf)).toEqual([1, 2]);
+    // Without a count the empty page is the end.
+    const uncounted = await client((r) => ({ body: { NbPage: 9, Data: pageOf(r) === 1 ? lines(1, 2) : [] } }));
+    expect(await uncounted.listEntries('D', Q)).toHaveLength(2);
+  });
+
+  it('the announced last page reached with fewer records than NbElement: a BadResponse (a check must never read Quadra short)', async () => {
+    const cpa = await client((r) => ({ body: { NbElement: 5, NbPage: 2, Data: lines(pageOf(r) * 10, 2) } }));
+    await expect(cpa.listEntries('D', Q)).rejects.toMatchObject({ code: 'BadResponse', message: expect.stringMatching(/4 of the 5/) });
   });
 
   it('NbPage 0: an empty list after one request', async () => {
