@@ -1,10 +1,10 @@
 // Builds what Quadra receives: the ASCII file of a set of entries (read in keyset pages, written
 // line by line into slabs) and the zip holding it with the documents its lines name.
 import type { Queryable } from '../db/database.ts';
-import { depositFile, fileChart } from '../db/repos/account-labels.ts';
+import { accountsSentBefore, depositFile, fileChart } from '../db/repos/account-labels.ts';
 import { depositDocuments, selectionLinePage, type EntrySelection, type LineKey, type LineRecord } from '../db/repos/deposit-content.ts';
 import { fixSentAccounts, HELD_BY_REFERENCE, SENDABLE } from '../db/repos/entries.ts';
-import { sentAccountLabel } from '../domain/entries/account-labels.ts';
+import { sentAccountLabel, sentBeforeShorts } from '../domain/entries/account-labels.ts';
 import { accountClassifier, type AccountClass, type ChartAccount } from '../domain/entries/account-kind.ts';
 import { truncateAccount } from '../format/quadra-format.ts';
 import { packDeposit, writeAscii, writeCRecord, type AsciiChange, type MLineInput } from '../quadra/ascii/index.ts';
@@ -90,6 +90,8 @@ export interface BuildOptions {
   chart?: readonly ChartAccount[];
   /** Start the file with a `C` record per account the chart lacks (the file's opt-in). */
   sendAccountLabels?: boolean;
+  /** The file: its earlier deposits' accounts get no `C` record. Required with sendAccountLabels. */
+  fileId?: string;
 }
 
 export interface BuiltAscii {
@@ -167,7 +169,12 @@ export async function buildAscii(tx: Queryable, sel: EntrySelection, options: 's
     if (batch.length >= PAGE) flush();
   }
   flush();
-  const accountRecords = [...records.values()];
+  // Never a C record for an account an earlier deposit carried (sentBeforeShorts says why).
+  const sentBefore =
+    records.size > 0 && opts.fileId
+      ? sentBeforeShorts(await accountsSentBefore(tx, opts.fileId, entryIds), accountPadding)
+      : new Set<string>();
+  const accountRecords = [...records.values()].filter((r) => !sentBefore.has(r.account));
   // Written before the M lines that use them, as the public writers do.
   const head = accountRecords.map((r) => writeCRecord({ ...r, label: r.label ?? '' }, { accountPadding }));
   for (const h of head) total += h.length;
@@ -192,7 +199,11 @@ export async function buildDepositZip(
   // A later copy is built against the chart as synced then: an account a first copy created is no longer lacking.
   const file = await depositFile(tx, depositId);
   const chart = file ? await fileChart(tx, file.file_id) : [];
-  const ascii = await buildAscii(tx, { depositId }, { accountPadding, chart, sendAccountLabels: file?.send_account_labels ?? false });
+  const ascii = await buildAscii(
+    tx,
+    { depositId },
+    { accountPadding, chart, sendAccountLabels: file?.send_account_labels ?? false, ...(file ? { fileId: file.file_id } : {}) },
+  );
   const docs = await depositDocuments(tx, depositId);
   const zip = packDeposit({
     asciiName: `QS${String(seq).padStart(6, '0')}.txt`,

@@ -49,7 +49,7 @@ export async function previewFile(tx: Queryable, fileId: string, today: string):
   const built = await buildAscii(
     tx,
     { fileId, sendable: true },
-    { accountPadding: file.account_padding, chart: ref.chart ?? [], sendAccountLabels: file.send_account_labels },
+    { accountPadding: file.account_padding, chart: ref.chart ?? [], sendAccountLabels: file.send_account_labels, fileId },
   );
   // The unknown-account warning names the label the C record carries.
   ref.labelsToSend = new Map(built.accountRecords.flatMap((r) => (r.label ? [[r.account, r.label] as const] : [])));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { findByExternalIds, loadFileReference, lockFile, pendingAccounts, upsertEntries, type FileRow } from '../db/repos/entries.ts';
 import { pendingAccountLabels } from '../db/repos/account-labels.ts';
-import { labelsToSend } from '../domain/entries/account-labels.ts';
+import { labelsToSend, sentBeforeShorts } from '../domain/entries/account-labels.ts';
 import { checkBatch, type EntryInput, type Issue } from '../domain/entries/validate.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { idempotentAnswer, rememberAnswer } from '../db/repos/idempotency.ts';
@@ -69,7 +69,11 @@ async function storeBatch(tx: Queryable, file: FileRow, entries: EntryInput[]): 
   if (file.send_account_labels) {
     // Entries already waiting were pushed first: their labels win (the rule of the deposit's C records).
     const earlier = await pendingAccountLabels(tx, file.id, { externalIds: entries.map((e) => e.externalId) });
-    ref.labelsToSend = labelsToSend(earlier, file.account_padding);
+    const sentBefore = sentBeforeShorts(
+      [...(ref.sentAccounts ?? [])].map((a) => a.written),
+      file.account_padding,
+    );
+    ref.labelsToSend = labelsToSend(earlier, file.account_padding, new Map(), sentBefore);
   }
   const existing = await findByExternalIds(
     tx,

@@ -193,6 +193,22 @@ describe(`account labels and due dates (${engine})`, () => {
     expect(decodeCp1252(new Uint8Array(0))).toBe('');
   });
 
+  it('an account an earlier deposit carried gets no C record again, even before Quadra is opened and synced (its label is never overwritten)', async () => {
+    expect((await call('PATCH', `/v1/files/${file}`, { sendAccountLabels: true })).status).toBe(200);
+    await push(w, 'BOULANG', [supplierInvoice('FSTALE', 'Premier nom')]);
+    await send(w, 'BOULANG');
+    // Quadra has not been opened: the synced chart still lacks FSTALE, but the first deposit created it.
+    const again = await push(w, 'BOULANG', [supplierInvoice('FSTALE', 'Second nom')]);
+    const unknown = again.entries[0]!.warnings!.find((x: { code: string }) => x.code === 'account_unknown');
+    expect(unknown?.details).toEqual({ account: 'FSTALE' });
+    const p = await call('POST', `/v1/files/${file}/preview`);
+    expect(p.body.accountRecords.map((r: { account: string }) => r.account)).not.toContain('FSTALE');
+    expect(p.body.ascii.split('\r\n').some((l: string) => l.startsWith('CFSTALE'))).toBe(false);
+    await send(w, 'BOULANG');
+    await w.sim.control.openDossier(DEMO_FIRM.sic, 'BOULANG');
+    expect(w.sim.control.accounts(DEMO_FIRM.sic, 'BOULANG').find((a) => a.number === 'FSTALE')).toMatchObject({ label: 'Premier nom' });
+  });
+
   it('with the C records off, nothing but M lines goes out', async () => {
     expect((await call('PATCH', `/v1/files/${file}`, { sendAccountLabels: false })).body.sendAccountLabels).toBe(false);
     await push(w, 'BOULANG', [supplierInvoice('FMOULIN3', 'Moulins du Léman')]);

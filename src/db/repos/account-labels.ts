@@ -72,6 +72,21 @@ export async function waitingAccountUses(tx: Queryable, fileId: string): Promise
   ).rows;
 }
 
+/**
+ * How the file's accounts travelled in its earlier deposits (as written, before Quadra's cut),
+ * leaving out the entries being written now (a re-send of the same entries is not an earlier one).
+ */
+export async function accountsSentBefore(tx: Queryable, fileId: string, except: readonly string[]): Promise<string[]> {
+  return (
+    await tx.query<{ written: string }>(
+      `select distinct coalesce(l.quadra_account, l.account) as written
+         from public.entry_lines l join public.entries e on e.id = l.entry_id and e.firm_id = l.firm_id
+        where e.file_id = $1 and e.batch_deposit_id is not null and not (e.id = any($2::uuid[]))`,
+      [fileId, except],
+    )
+  ).rows.map((r) => r.written);
+}
+
 /** Whether the file's deposits carry `C` records; false when the file is unknown. */
 export async function sendsAccountLabels(tx: Queryable, fileId: string): Promise<boolean> {
   const r = await tx.query<{ send_account_labels: boolean }>('select send_account_labels from public.client_files where id = $1', [fileId]);

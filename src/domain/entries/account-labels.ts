@@ -56,13 +56,26 @@ export function labelsToSend(
   lines: Iterable<{ written: string; label: string | null | undefined }>,
   padding: 'space' | 'zero',
   earlier: ReadonlyMap<string, string> = new Map(),
+  sentBefore: ReadonlySet<string> = new Set(),
 ): Map<string, string> {
   const out = new Map(earlier);
   for (const l of lines) {
     if (!l.label) continue;
     const short = truncateAccount(l.written, { accountPadding: padding });
-    if (!out.has(short)) out.set(short, sentAccountLabel(l.label));
+    if (!out.has(short) && !sentBefore.has(short)) out.set(short, sentAccountLabel(l.label));
   }
+  return out;
+}
+
+/**
+ * The accounts a `C` record must leave alone although the synced chart lacks them: those an earlier
+ * deposit of the file already carried (8-character forms). Quadra may have created them then, and
+ * holds the label it was given, or one the accountant typed since; the chart only shows them after
+ * the dossier is opened and synced again. A `C` record's partial update would overwrite that label.
+ */
+export function sentBeforeShorts(written: Iterable<string>, padding: 'space' | 'zero'): Set<string> {
+  const out = new Set<string>();
+  for (const w of written) out.add(truncateAccount(w, { accountPadding: padding }));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Pre-flight rules for an entry, before it is stored and again before it is sent. Pure: the
 // caller gathers the file's Quadra reference data; nothing here reads a database or a clock.
 import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
-import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel } from './account-labels.ts';
+import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel, sentBeforeShorts } from './account-labels.ts';
 import type { ChartAccount } from './account-kind.ts';
 import { text } from '../../i18n/index.ts';
 
@@ -350,7 +350,18 @@ export function checkBatch(entries: EntryInput[], ref: FileReference, pendingAcc
   // The label an account is created with: the first pushed (entries waiting already, then this batch in order).
   const lines = entries.flatMap((e) => e.lines.map((l) => ({ written: writtenAccount(l.account, ref), label: l.accountLabel })));
   const fileRef = ref.sendAccountLabels
-    ? { ...ref, labelsToSend: labelsToSend(lines, ref.accountPadding ?? 'space', ref.labelsToSend) }
+    ? {
+        ...ref,
+        labelsToSend: labelsToSend(
+          lines,
+          ref.accountPadding ?? 'space',
+          ref.labelsToSend,
+          sentBeforeShorts(
+            [...(ref.sentAccounts ?? [])].map((a) => a.written),
+            ref.accountPadding ?? 'space',
+          ),
+        ),
+      }
     : ref;
   const firstIndex = new Map<string, number>();
   return entries.map((e, i) => {
