@@ -27,11 +27,13 @@ export async function composeFunctionApp(
   // function URL (docs/scale.md); locally, beside the tick's own request.
   const workerUrl = env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/+$/, '')}/functions/v1${opts.basePath}/v1/jobs/work` : undefined;
   const config = loadConfig({
-    NODE_ENV: 'production',
     DATABASE_POOL_MAX: '3',
     TICK_WORKERS: '4',
     ...(workerUrl ? { TICK_WORKER_URL: workerUrl } : {}),
     ...env,
+    // Always production on Supabase, whatever the function's secrets say: development defaults
+    // (an open /metrics, the development Cegid identity) must never reach a deployed function.
+    NODE_ENV: 'production',
     DATABASE_URL: url,
     JOBS: 'false',
   });

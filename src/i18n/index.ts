@@ -52,13 +52,15 @@ export function negotiate(header: string | undefined | null, fallback: Lang): La
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!Number.isFinite(q) || q <= 0) continue;
     const tag = range.trim().toLowerCase();
-    const lang: Lang | undefined = tag.startsWith('fr') ? 'fr' : tag.startsWith('en') ? 'en' : tag === '*' ? fallback : undefined;
+    // The primary subtag exactly: fr, fr-FR, fr-CA; not frr (North Frisian) or enm (Middle English).
+    const primary = tag.split('-')[0];
+    const lang: Lang | undefined = primary === 'fr' ? 'fr' : primary === 'en' ? 'en' : tag === '*' ? fallback : undefined;
     if (!lang) continue;
     if (!best || q > best.q || (q === best.q && lang === 'fr' && best.lang !== 'fr')) best = { lang, q };
   }
   // Both accepted (whatever their weights): French, as the issue asks of the hub's accountants.
   const tags = header.toLowerCase();
-  if (/(^|,)\s*fr/.test(tags) && /(^|,)\s*en/.test(tags) && acceptsFr(header)) return 'fr';
+  if (/(^|,)\s*fr(-|;|,|\s|$)/.test(tags) && /(^|,)\s*en(-|;|,|\s|$)/.test(tags) && acceptsFr(header)) return 'fr';
   return best?.lang ?? fallback;
 }
 
@@ -66,7 +68,7 @@ const acceptsFr = (header: string) =>
   header.split(',').some((p) => {
     const [range = '', ...rest] = p.trim().split(';');
     const q = rest.map((r) => r.trim()).find((r) => r.startsWith('q='));
-    return range.trim().toLowerCase().startsWith('fr') && (!q || Number(q.slice(2)) > 0);
+    return range.trim().toLowerCase().split('-')[0] === 'fr' && (!q || Number(q.slice(2)) > 0);
   });
 
 export { localize, localizeBody } from './localize.ts';

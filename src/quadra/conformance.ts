@@ -83,7 +83,8 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   }
   const cfeToken = await tokenStep(ctx, 'cfe');
   if (cfeToken) await containerStep(ctx, cfeToken);
-  const hint = (k: string) => `…${k.slice(-4)}`;
+  // A key's last four characters tell which key was used; a key that short would be shown whole.
+  const hint = (k: string) => (k.length >= 16 ? `…${k.slice(-4)}` : '…');
   // Whatever Cegid echoed back (a code, a list of names) goes through the scrubber as well.
   for (const x of ctx.f.list) x.seen = redact(x.seen, secrets);
   return ctx.f.report(`Quadra Sync ${APP_VERSION}`, now(), {

@@ -107,6 +107,9 @@ export function parseWireDate(value: unknown): string | undefined {
     if (!m) continue;
     const [y, mo, d] = f.order.map((i) => m[i] as string) as [string, string, string];
     const iso = `${y}-${mo}-${d}`;
+    // Years an accounting date can have: Postgres and the ASCII format refuse year 0 and the like, and
+    // one such record would fail the whole file's reference sync instead of being refused here.
+    if (Number(y) < 1900 || Number(y) > 2099) return undefined;
     const t = new Date(`${iso}T00:00:00Z`);
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === iso ? iso : undefined;
   }

@@ -52,6 +52,9 @@ describe('negotiate', () => {
     ['de-DE', 'fr', 'fr'],
     ['fr;q=0, en', 'fr', 'en'], // fr refused
     ['*', 'fr', 'fr'],
+    ['frr, enm', 'en', 'en'], // North Frisian and Middle English are neither
+    ['frr;q=1, en;q=0.5', 'fr', 'en'],
+    ['fr-CA', 'en', 'fr'],
   ] as const)('%s (default %s) -> %s', (header, fallback, lang) => {
     expect(negotiate(header, fallback)).toBe(lang);
   });

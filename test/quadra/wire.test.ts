@@ -20,6 +20,10 @@ describe('wire formats', () => {
     expect(parseWireDate('20250131')).toBe('2025-01-31');
     expect(parseWireDate('31/02/2025')).toBeUndefined();
     expect(parseWireDate('1/2/2025')).toBeUndefined();
+    // A year no accounting date has (Postgres refuses year 0): refused here, not at the database.
+    expect(parseWireDate('01/01/0000')).toBeUndefined();
+    expect(parseWireDate('31/12/2100')).toBeUndefined();
+    expect(parseWireDate('01/01/1900')).toBe('1900-01-01');
     expect(parseWireDate(20250131)).toBeUndefined();
     expect(formatWireDate('2025-01-31')).toBe('31/01/2025');
     expect(wireDateFormat('31/01/2025')).toBe('dd/mm/yyyy');
