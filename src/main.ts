@@ -48,6 +48,7 @@ const token =
     ? await mintToken({ secret: config.JWT_SECRET ?? devSecret(config.DATA_DIR, 'jwt.secret'), sub: userId, expiresIn: '12h' })
     : undefined;
 
+// biome-ignore lint/suspicious/noExplicitAny: the banner reads a few fields of our own API's answers, which its tests type
 type Answer = { status: number; body: any };
 const call = (method: string, path: string, body?: unknown): Promise<Answer> =>
   fetch(service.url + path, {

@@ -7,7 +7,8 @@ import { deleteAccountMapping, listAccountMap, upsertAccountMapping, type Accoun
 import { myRoleForFile } from '../db/repos/firms.ts';
 import { loadFileReference, lockFile, pendingAccounts, type FileRow } from '../db/repos/entries.ts';
 import { collisionsIntroduced, mappingWarnings } from '../domain/entries/account-map.ts';
-import { writtenAccount, type Issue } from '../domain/entries/validate.ts';
+import { writtenAccount } from '../domain/entries/validate.ts';
+import type { Issue } from '../domain/entries/issues.ts';
 import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
 import { msg, text } from '../i18n/index.ts';
 

@@ -3,7 +3,8 @@
 // or Quadra's chart may have changed since the push); label facts are the ones stored at the push.
 import type { Queryable } from '../db/database.ts';
 import { getFile, heldEntries, loadFileReference, storedWarnings } from '../db/repos/entries.ts';
-import { accountWarnings, type Issue } from '../domain/entries/validate.ts';
+import { accountWarnings } from '../domain/entries/validate.ts';
+import type { Issue } from '../domain/entries/issues.ts';
 import type { PrerequisitesResult } from '../domain/prerequisites.ts';
 import { decodeCp1252 } from '../format/encoding.ts';
 import { truncateAccount } from '../format/quadra-format.ts';

@@ -179,7 +179,7 @@ function checkLine(
   if (!j) return { code: 'JournalUnknown', reason: `journal ${code} does not exist in the dossier` };
   if (!j.open) return { code: 'JournalClosed', reason: `journal ${code} is closed` };
   const p = d.periods.find((x) => x.start <= l.date && l.date <= x.end);
-  if (!p || p.status !== 'open') {
+  if (p?.status !== 'open') {
     return {
       code: 'NoOpenPeriod',
       reason: p ? `period ${p.code ?? p.start} containing ${l.date} is closed` : `no accounting period contains ${l.date}`,

@@ -8,7 +8,8 @@ import {
   inOpenPeriod,
   truncationCollisions,
 } from '../../src/domain/entries/validate.ts';
-import type { EntryCheck, EntryInput, EntryLineInput, FileReference, Issue } from '../../src/domain/entries/validate.ts';
+import type { Issue } from '../../src/domain/entries/issues.ts';
+import type { EntryCheck, EntryInput, EntryLineInput, FileReference } from '../../src/domain/entries/validate.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

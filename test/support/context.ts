@@ -88,7 +88,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
       }
       const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;
       } catch {

@@ -1,6 +1,7 @@
 // Entries, their lines and documents: set-based writes (one statement per table per push, never a
 // round trip per line); the hub's screens read through entry-reads.ts. Runs inside asUser or asService transactions.
-import type { AccountUse, EntryInput, FileReference, Issue } from '../../domain/entries/validate.ts';
+import type { AccountUse, EntryInput, FileReference } from '../../domain/entries/validate.ts';
+import type { Issue } from '../../domain/entries/issues.ts';
 import type { Queryable } from '../database.ts';
 import { revalidated } from './attempts.ts';
 import type { EntrySummary, LineRow } from './entry-reads.ts';

@@ -1,7 +1,7 @@
 // The hub's screens: a tab of a file's entries, an entry with its lines,
 // documents and timeline (the badge counts: entry-counts.ts). Each is one statement, so a user-scoped read is one round trip
 // (readAsUser); the same functions serve inside a transaction after a correction.
-import type { Issue } from '../../domain/entries/validate.ts';
+import type { Issue } from '../../domain/entries/issues.ts';
 import type { Queryable } from '../database.ts';
 import { timelineJson, type AttemptRow } from './attempts.ts';
 import type { DocumentRow } from './documents.ts';

@@ -4,13 +4,7 @@
 import { quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
 import { text } from '../../i18n/index.ts';
 
-/** An issue as validate.ts reports them (declared here: validate.ts imports these rules). */
-interface Issue {
-  code: string;
-  message: string;
-  field?: string;
-  details?: Record<string, unknown>;
-}
+import { type Issue, labelWarnings } from './issues.ts';
 
 /** What the rules need of a line and an entry (validate.ts's inputs carry these fields). */
 interface LabelledLine {
@@ -25,26 +19,7 @@ export function sentAccountLabel(label: string): string {
 
 /** Characters Windows-1252 lacks, and a cut at 30, in the hub's label for an account. */
 export function accountLabelWarnings(label: string | undefined, field: string): Issue[] {
-  if (!label) return [];
-  const q = quadraLabel(label);
-  const out: Issue[] = [];
-  if (q.folded.length) {
-    out.push({
-      code: 'account_label_folded',
-      field,
-      message: text('issue.account_label_folded', { characters: q.folded.join(' '), label: q.text }),
-      details: { from: label, to: q.text, characters: q.folded },
-    });
-  }
-  if (q.cut) {
-    out.push({
-      code: 'account_label_truncated',
-      field,
-      message: text('issue.account_label_truncated', { label: q.text }),
-      details: { from: label, to: q.text },
-    });
-  }
-  return out;
+  return labelWarnings(label, field, 'account_label');
 }
 
 /**

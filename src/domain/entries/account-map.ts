@@ -1,7 +1,8 @@
 // Rules of a file's account map (hub account -> Quadra account). Pure: the caller gathers the
 // file's reference data, its pending and sent accounts.
 import { truncateAccount } from '../../format/quadra-format.ts';
-import { accountWarnings, collidingAccounts, type AccountUse, type FileReference, type Issue } from './validate.ts';
+import { accountWarnings, collidingAccounts, type AccountUse, type FileReference } from './validate.ts';
+import type { Issue } from './issues.ts';
 
 /** A Quadra account number as the map accepts it: printable, no spaces, 8 characters at most. */
 export const QUADRA_ACCOUNT_PATTERN = /^[!-~\u00C0-\u00FF]{1,8}$/;

@@ -1,9 +1,10 @@
 // Pre-flight rules for an entry, before it is stored and again before it is sent. Pure: the
 // caller gathers the file's Quadra reference data; nothing here reads a database or a clock.
-import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, quadraLabel, truncateAccount } from '../../format/quadra-format.ts';
+import { ACCOUNT_WIDTH, MAX_AMOUNT_CENTS, isLongAccount, truncateAccount } from '../../format/quadra-format.ts';
 import { dueDateErrors, entryAccountLabelWarnings, labelsToSend, sentAccountLabel, sentBeforeShorts } from './account-labels.ts';
 import type { ChartAccount } from './account-kind.ts';
 import { text } from '../../i18n/index.ts';
+import { type Issue, labelWarnings } from './issues.ts';
 
 export { MAX_AMOUNT_CENTS };
 export const ACCOUNT_LIMIT = ACCOUNT_WIDTH;
@@ -29,13 +30,6 @@ export interface EntryInput {
   /** YYYY-MM-DD, written at position 64 of the entry's customer and supplier lines. */
   dueDate?: string | undefined;
   lines: EntryLineInput[];
-}
-
-export interface Issue {
-  code: string;
-  message: string;
-  field?: string;
-  details?: Record<string, unknown>;
 }
 
 /**
@@ -198,30 +192,6 @@ export function accountWarnings(
   return out;
 }
 
-/** What the user should know about one label: characters Windows-1252 lacks, and a cut at 30. */
-export function labelWarnings(written: string, field: string): Issue[] {
-  if (!written) return [];
-  const out: Issue[] = [];
-  const q = quadraLabel(written);
-  if (q.folded.length) {
-    out.push({
-      code: 'label_folded',
-      field,
-      message: text('issue.label_folded', { characters: q.folded.join(' '), label: q.full }),
-      details: { from: written, to: q.full, characters: q.folded },
-    });
-  }
-  if (q.cut) {
-    out.push({
-      code: 'label_truncated',
-      field,
-      message: text('issue.label_truncated', { label: q.text }),
-      details: { from: written, to: q.text },
-    });
-  }
-  return out;
-}
-
 /** A line's account label that loses to another one for the same new account (the first pushed is sent). */
 function labelNotSent(label: string | undefined, short: string, ref: FileReference, field: string): Issue[] {
   const sent = ref.sendAccountLabels && !ref.quadraAccounts.has(short) ? ref.labelsToSend?.get(short) : undefined;
@@ -315,7 +285,7 @@ export function checkEntry(e: EntryInput, ref: FileReference, collisions: Map<st
     const use = { hub: l.account, written: writtenAccount(l.account, ref) };
     const { short, byFormat } = placement(use, padding);
     const group = collisions.get(short);
-    if (byFormat && group && group.includes(l.account)) {
+    if (byFormat && group?.includes(l.account)) {
       const others = group.filter((o) => o !== l.account);
       const remedy = mappingRequest(ref.fileId, l.account);
       errors.push({

@@ -51,7 +51,7 @@ function buildTemplate(): Uint8Array {
 
 /** Writes at most `width` characters of writable text; the template already blanks the rest. */
 function put(dst: Uint8Array, at: number, text: string, width: number): void {
-  const n = text.length < width ? text.length : width;
+  const n = Math.min(text.length, width);
   for (let i = 0; i < n; i++) dst[at + i] = CP1252_BYTE[text.charCodeAt(i)]!;
 }
 
