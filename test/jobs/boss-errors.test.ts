@@ -10,13 +10,25 @@ import { logError } from '../../src/lib/log-error.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { engine, freshDatabase, type TestDatabase } from '../support/db.ts';
 
+/**
+ * The test database reached directly, never through a pooler (DATABASE_POOLER_URL): the outage is
+ * staged on the server itself, and a pooler would only queue the queue's reconnections.
+ */
+function direct(url: string | undefined, dbName = 'postgres'): string | undefined {
+  if (!url || !process.env.DATABASE_URL) return undefined;
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+}
+
 describe(`the job queue's errors in the log (${engine})`, () => {
   let database: TestDatabase | undefined;
+  const nameOf = (d: TestDatabase) => new URL(d.url!).pathname.slice(1);
   afterAll(async () => {
     if (database?.url) {
-      const admin = new pg.Client({ connectionString: database.url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+      const admin = new pg.Client({ connectionString: direct(database.url) });
       await admin.connect();
-      await admin.query(`alter database "${new URL(database.url).pathname.slice(1)}" allow_connections true`).catch(() => {});
+      await admin.query(`alter database "${nameOf(database)}" allow_connections true`).catch(() => {});
       await admin.end();
     }
     await database?.drop().catch(() => {});
@@ -32,13 +44,19 @@ describe(`the job queue's errors in the log (${engine})`, () => {
       },
     });
     const log = createLogger('info', sink, { batchMs: 0 });
-    const boss = await startBoss(database.db, { url: database.url, log, schedule: false, supervise: false, max: 2 });
+    const boss = await startBoss(database.db, {
+      url: database.url ? direct(database.url, nameOf(database)) : undefined,
+      log,
+      schedule: false,
+      supervise: false,
+      max: 2,
+    });
     await boss.createQueue('probe');
     await boss.work('probe', { pollingIntervalSeconds: 0.5 }, async () => {});
 
     if (database.url) {
-      const name = new URL(database.url).pathname.slice(1);
-      const admin = new pg.Client({ connectionString: database.url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+      const name = nameOf(database);
+      const admin = new pg.Client({ connectionString: direct(database.url) });
       await admin.connect();
       await admin.query(`alter database "${name}" allow_connections false`);
       await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
