@@ -57,7 +57,7 @@ export interface Comparison {
 export function compare(run: BenchRun, previous: BenchRun | undefined): Comparison[] {
   return Object.entries(run.measures).map(([name, now]) => {
     const before = previous?.measures[name];
-    if (!before || before.value === 0 || !Number.isFinite(before.value) || before.better !== now.better)
+    if (!before || before.value === 0 || !Number.isFinite(before.value) || !Number.isFinite(now.value) || before.better !== now.better)
       return { name, now, previous: before, flagged: false };
     const ratio = now.value / before.value;
     const worseBy = now.better === 'lower' ? ratio : now.value === 0 ? Number.POSITIVE_INFINITY : before.value / now.value;
@@ -71,6 +71,8 @@ export function previousOf(file: BenchFile | undefined, size: string): BenchRun 
 }
 
 const figure = (m: Measure) => {
+  // A figure that could not be measured is written as null in the JSON record (NaN, Infinity).
+  if (typeof m.value !== 'number' || !Number.isFinite(m.value)) return `— ${m.unit}`.trim();
   const digits = Math.abs(m.value) >= 100 || Number.isInteger(m.value) ? 0 : Math.abs(m.value) >= 10 ? 1 : 2;
   return `${m.value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${m.unit}`.trim();
 };

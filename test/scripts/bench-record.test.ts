@@ -59,6 +59,16 @@ describe('recordBench', () => {
     expect(file().runs).toHaveLength(2);
   });
 
+  it('a figure that could not be measured (NaN, written as null) is shown as a dash, this run or the previous, and compares with nothing', () => {
+    run({ p99: seconds(Number.NaN), cycle: seconds(10) });
+    expect(file().runs[0]!.measures.p99!.value).toBeNull();
+    printed = [];
+    expect(run({ p99: seconds(0.2), cycle: seconds(Number.NaN) }, {}, '2026-12-07T11:00:00Z')).toEqual([]);
+    const text = printed.join('');
+    expect(text).toMatch(/\| p99 \| 0\.20 s \| — s \| {2}\| {2}\|/);
+    expect(text).toMatch(/\| cycle \| — s \| 10 s \| {2}\| {2}\|/);
+  });
+
   it('reads a rate that fell as worse, and a time that fell as better', () => {
     run({ push: rate(20_000, 'lines/s'), cycle: seconds(20) });
     const flagged = run({ push: rate(14_000, 'lines/s'), cycle: seconds(10) });
