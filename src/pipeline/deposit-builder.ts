@@ -112,8 +112,7 @@ export interface BuiltAscii {
  * date goes on customer and supplier lines only; with `sendAccountLabels`, the accounts the chart
  * lacks are created first, one `C` record each, never one for an account Quadra has.
  */
-export async function buildAscii(tx: Queryable, sel: EntrySelection, options: 'space' | 'zero' | BuildOptions): Promise<BuiltAscii> {
-  const opts: BuildOptions = typeof options === 'string' ? { accountPadding: options } : options;
+export async function buildAscii(tx: Queryable, sel: EntrySelection, opts: BuildOptions): Promise<BuiltAscii> {
   const { accountPadding } = opts;
   const classify = accountClassifier(opts.chart ?? []);
   const inChart = new Set((opts.chart ?? []).map((a) => a.number));
